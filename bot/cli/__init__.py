@@ -1,0 +1,67 @@
+"""The `segbot` command line: finds every `*_command` module in this package and wires its subcommand.
+
+Each command module defines `register(subparsers)`, which adds its parser and sets `handler`, a function
+taking the parsed arguments and returning the exit code. Errors meant for people (`SegbotError`,
+`SegmentationError`) become one line on stderr and exit code 2; nothing else prints a traceback unless
+`SEGBOT_DEBUG=1`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import pkgutil
+import sys
+import uuid
+from collections.abc import Sequence
+
+from bot.errors import SegbotError
+from segmentation.errors import SegmentationError
+
+EXIT_USER_ERROR = 2
+EXIT_INTERNAL_ERROR = 1
+
+log = logging.getLogger("segbot")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="segbot",
+        description="Segbot: audience segmentation and influencer suggestions, from the terminal or Slack.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module_info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if module_info.name.endswith("_command"):
+            module = importlib.import_module(f"{__name__}.{module_info.name}")
+            module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=os.environ.get("SEGBOT_LOG_LEVEL", "WARNING").upper(), stream=sys.stderr)
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except (SegbotError, SegmentationError) as error:
+        print(f"segbot: {error}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("segbot: interrupted.", file=sys.stderr)
+        return 130
+    except Exception:
+        if os.environ.get("SEGBOT_DEBUG") == "1":
+            raise
+        reference = uuid.uuid4().hex[:8]
+        log.debug("unexpected error (reference %s)", reference, exc_info=True)
+        print(
+            f"segbot: something went wrong on our side (reference {reference}); "
+            "run again with SEGBOT_DEBUG=1 to see the details.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,134 @@
+"""Segmentation runs: what was segmented, when, by whom, and the aggregate result (never customer rows)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, desc, func, insert, select
+from sqlalchemy.engine import Row
+
+from bot.storage.tables_core import runs
+from bot.storage.workspaces import ensure_workspace
+from segmentation.result import SegmentationResult
+
+
+@dataclass(frozen=True)
+class NewRun:
+    """What the caller knows about a run besides the result itself."""
+
+    workspace_id: str
+    dataset_name: str
+    file_name: str
+    file_hash: str
+    created_by: str | None = None
+    channel_id: str | None = None
+    thread_ts: str | None = None
+    forced_k: int | None = None
+
+
+@dataclass(frozen=True)
+class StoredRun:
+    id: int
+    workspace_id: str
+    dataset_name: str
+    file_name: str
+    file_hash: str
+    created_at: datetime
+    created_by: str | None
+    channel_id: str | None
+    thread_ts: str | None
+    n_rows: int
+    k: int
+    stability: float
+    seed: int
+    forced_k: int | None
+    profiles: dict[str, Any]
+    column_roles: list[dict[str, Any]]
+
+
+class RunRepository:
+    """Stores and reads runs; every query is scoped to one workspace."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def add(self, new_run: NewRun, result: SegmentationResult, *, created_at: datetime | None = None) -> StoredRun:
+        summary = result.to_dict()
+        column_roles = summary.pop("columns")
+        with self.engine.begin() as connection:
+            ensure_workspace(connection, new_run.workspace_id)
+            run_id = connection.execute(
+                insert(runs)
+                .values(
+                    workspace_id=new_run.workspace_id,
+                    dataset_name=new_run.dataset_name,
+                    file_name=new_run.file_name,
+                    file_hash=new_run.file_hash,
+                    created_at=created_at or datetime.now(UTC),
+                    created_by=new_run.created_by,
+                    channel_id=new_run.channel_id,
+                    thread_ts=new_run.thread_ts,
+                    n_rows=result.n_rows,
+                    k=result.k,
+                    stability=result.stability,
+                    seed=result.seed,
+                    forced_k=new_run.forced_k,
+                    profiles=summary,
+                    column_roles=column_roles,
+                )
+                .returning(runs.c.id)
+            ).scalar_one()
+        stored = self.get(new_run.workspace_id, run_id)
+        assert stored is not None
+        return stored
+
+    def get(self, workspace_id: str, run_id: int) -> StoredRun | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                select(runs).where(runs.c.workspace_id == workspace_id, runs.c.id == run_id)
+            ).first()
+        return _to_run(row) if row else None
+
+    def latest(self, workspace_id: str, *, channel_id: str | None = None) -> StoredRun | None:
+        found = self.recent(workspace_id, channel_id=channel_id, limit=1)
+        return found[0] if found else None
+
+    def recent(self, workspace_id: str, *, channel_id: str | None = None, limit: int = 10) -> list[StoredRun]:
+        query = select(runs).where(runs.c.workspace_id == workspace_id)
+        if channel_id is not None:
+            query = query.where(runs.c.channel_id == channel_id)
+        query = query.order_by(desc(runs.c.created_at), desc(runs.c.id)).limit(limit)
+        with self.engine.connect() as connection:
+            return [_to_run(row) for row in connection.execute(query)]
+
+    def count(self, workspace_id: str) -> int:
+        with self.engine.connect() as connection:
+            return int(
+                connection.execute(
+                    select(func.count()).select_from(runs).where(runs.c.workspace_id == workspace_id)
+                ).scalar_one()
+            )
+
+
+def _to_run(row: Row[Any]) -> StoredRun:
+    created_at = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
+    return StoredRun(
+        id=row.id,
+        workspace_id=row.workspace_id,
+        dataset_name=row.dataset_name,
+        file_name=row.file_name,
+        file_hash=row.file_hash,
+        created_at=created_at,
+        created_by=row.created_by,
+        channel_id=row.channel_id,
+        thread_ts=row.thread_ts,
+        n_rows=row.n_rows,
+        k=row.k,
+        stability=row.stability,
+        seed=row.seed,
+        forced_k=row.forced_k,
+        profiles=row.profiles,
+        column_roles=row.column_roles,
+    )

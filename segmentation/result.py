@@ -1,0 +1,175 @@
+"""The result of a segmentation: frozen dataclasses that every other part of Segbot reads.
+
+This is the pinned interface. Fields may be added; none may be renamed or removed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+Role = Literal[
+    "numeric",
+    "categorical",
+    "multilabel",
+    "date",
+    "boolean",
+    "identifier",
+    "free_text",
+    "constant",
+    "empty",
+    "excluded",
+]
+
+AGE_BANDS: tuple[str, ...] = ("13-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+")
+
+
+@dataclass(frozen=True)
+class ColumnRole:
+    """What Segbot decided a column is, whether it feeds the clustering, and why."""
+
+    name: str
+    role: Role
+    used: bool
+    reason: str
+    weight: float = 0.0
+    missing_share: float = 0.0
+    # What the column means for the audience mix, when recognised: "age", "gender", "country",
+    # "interests", "birth_year"; None otherwise.
+    semantic: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "role": self.role,
+            "used": self.used,
+            "reason": self.reason,
+            "weight": round(self.weight, 4),
+            "missing_share": round(self.missing_share, 4),
+            "semantic": self.semantic,
+        }
+
+
+@dataclass(frozen=True)
+class FeatureEffect:
+    """One way a segment differs from the whole audience.
+
+    kind "numeric": segment_value / overall_value are medians, effect is the standardized difference
+    (segment mean minus overall mean, over the overall standard deviation).
+    kind "category" / "label": segment_value / overall_value are shares in [0, 1] of rows having `value`,
+    effect is the lift (segment share / overall share).
+    """
+
+    column: str
+    kind: Literal["numeric", "category", "label"]
+    label: str
+    value: str | None
+    segment_value: float
+    overall_value: float
+    effect: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "column": self.column,
+            "kind": self.kind,
+            "label": self.label,
+            "value": self.value,
+            "segment_value": _round(self.segment_value),
+            "overall_value": _round(self.overall_value),
+            "effect": _round(self.effect),
+        }
+
+
+@dataclass(frozen=True)
+class AudienceMix:
+    """An audience summary in the vocabulary influencer tools use.
+
+    Shares are fractions of the rows where the value is known; `*_known` says what fraction that is.
+    `countries` holds ISO 3166 alpha-2 codes with their share, best first; `country_names` maps code to name.
+    """
+
+    age_bands: dict[str, float] = field(default_factory=dict)
+    age_known: float = 0.0
+    gender: dict[str, float] = field(default_factory=dict)
+    gender_known: float = 0.0
+    countries: tuple[tuple[str, float], ...] = ()
+    country_names: dict[str, str] = field(default_factory=dict)
+    countries_known: float = 0.0
+    interests: tuple[tuple[str, float], ...] = ()
+    interests_known: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "age_bands": {band: _round(share) for band, share in self.age_bands.items()},
+            "age_known": _round(self.age_known),
+            "gender": {g: _round(share) for g, share in self.gender.items()},
+            "gender_known": _round(self.gender_known),
+            "countries": [
+                {"code": code, "name": self.country_names.get(code, code), "share": _round(share)}
+                for code, share in self.countries
+            ],
+            "countries_known": _round(self.countries_known),
+            "interests": [{"interest": name, "share": _round(share)} for name, share in self.interests],
+            "interests_known": _round(self.interests_known),
+        }
+
+
+@dataclass(frozen=True)
+class SegmentProfile:
+    """One segment: who is in it and what sets it apart."""
+
+    id: int
+    size: int
+    share: float
+    name: str
+    features: tuple[FeatureEffect, ...]
+    audience: AudienceMix
+    stability: float
+    confidence_note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "size": self.size,
+            "share": _round(self.share),
+            "name": self.name,
+            "features": [f.to_dict() for f in self.features],
+            "audience": self.audience.to_dict(),
+            "stability": _round(self.stability),
+            "confidence_note": self.confidence_note,
+        }
+
+
+@dataclass(frozen=True)
+class SegmentationResult:
+    """Everything `segmentation.segment` found. `labels[i]` is the segment id of input row i."""
+
+    labels: np.ndarray
+    segments: tuple[SegmentProfile, ...]
+    k: int
+    k_scores: dict[int, float]
+    k_reason: str
+    stability: float
+    columns: tuple[ColumnRole, ...]
+    n_rows: int
+    audience: AudienceMix
+    seed: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rows": self.n_rows,
+            "k": self.k,
+            "k_scores": {str(k): _round(score) for k, score in sorted(self.k_scores.items())},
+            "k_reason": self.k_reason,
+            "stability": _round(self.stability),
+            "seed": self.seed,
+            "columns": [c.to_dict() for c in self.columns],
+            "audience": self.audience.to_dict(),
+            "segments": [s.to_dict() for s in self.segments],
+        }
+
+
+def _round(value: float) -> float:
+    return round(float(value), 4)

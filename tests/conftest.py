@@ -1,0 +1,97 @@
+"""Shared fixtures: real SQLite and real PostgreSQL databases, and the shared data sets.
+
+PostgreSQL comes from SEGBOT_TEST_POSTGRES_URL (default: the local server); each test run gets a fresh
+schema, dropped at the end. Without the server the PostgreSQL cases are skipped with the reason, unless
+SEGBOT_REQUIRE_SERVICES=1 (set by .ci/run), which turns the skip into a failure. The same goes for
+../shared/datasets and SEGBOT_REQUIRE_SHARED=1.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import Engine
+
+import bot.storage.tables  # noqa: F401  (registers every table)
+from bot.storage.database import create_database_engine, upgrade
+from bot.storage.metadata import metadata
+
+SHARED_DATASETS = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
+DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def _require(flag: str, reason: str) -> None:
+    if os.environ.get(flag) == "1":
+        pytest.fail(f"{reason} ({flag}=1 makes this a failure)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def shared_datasets() -> Path:
+    """../shared/datasets beside the project root."""
+    if not SHARED_DATASETS.is_dir():
+        _require("SEGBOT_REQUIRE_SHARED", f"shared data sets not found at {SHARED_DATASETS}")
+    return SHARED_DATASETS
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A URL whose connections use a fresh schema of their own, created for this test run."""
+    base_url = os.environ.get("SEGBOT_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
+    admin = create_database_engine(base_url)
+    schema = f"segbot_test_{uuid.uuid4().hex[:10]}"
+    try:
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    except sa.exc.OperationalError as error:
+        admin.dispose()
+        _require("SEGBOT_REQUIRE_SERVICES", f"PostgreSQL not reachable at {base_url}: {error.orig}")
+    separator = "&" if "?" in base_url else "?"
+    yield f"{base_url}{separator}options={quote(f'-csearch_path={schema}')}"
+    with admin.begin() as connection:
+        connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres(postgres_url: str) -> Iterator[Engine]:
+    engine = create_database_engine(postgres_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def _empty_all_tables(engine: Engine) -> None:
+    with engine.begin() as connection:
+        for table in reversed(metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated, empty database: a fresh SQLite file, or the run's PostgreSQL schema emptied after the test."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'segbot.db'}"
+        engine = create_database_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        yield url
+        return
+    engine = request.getfixturevalue("migrated_postgres")
+    _empty_all_tables(engine)
+    yield request.getfixturevalue("postgres_url")
+    _empty_all_tables(engine)
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """An Engine on `database_url` (both SQLite and PostgreSQL)."""
+    engine = create_database_engine(database_url)
+    yield engine
+    engine.dispose()
