@@ -1,3 +1,3 @@
 """Imports every table module so the shared metadata knows all tables (used by Alembic and tests)."""
 
-from bot.storage import tables_core  # noqa: F401
+from bot.storage import tables_core, tables_digests, tables_influencers, tables_slack  # noqa: F401

@@ -1,0 +1,1 @@
+"""Tables for the digests feature (filled in by that feature's change)."""

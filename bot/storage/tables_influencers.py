@@ -1,0 +1,1 @@
+"""Tables for the influencers feature (filled in by that feature's change)."""
