@@ -40,6 +40,18 @@ class ColumnRole:
     # "interests", "birth_year"; None otherwise.
     semantic: str | None = None
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ColumnRole:
+        return cls(
+            name=data["name"],
+            role=data["role"],
+            used=data["used"],
+            reason=data["reason"],
+            weight=data.get("weight", 0.0),
+            missing_share=data.get("missing_share", 0.0),
+            semantic=data.get("semantic"),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
@@ -69,6 +81,18 @@ class FeatureEffect:
     segment_value: float
     overall_value: float
     effect: float
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FeatureEffect:
+        return cls(
+            column=data["column"],
+            kind=data["kind"],
+            label=data["label"],
+            value=data.get("value"),
+            segment_value=data["segment_value"],
+            overall_value=data["overall_value"],
+            effect=data["effect"],
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -100,6 +124,21 @@ class AudienceMix:
     interests: tuple[tuple[str, float], ...] = ()
     interests_known: float = 0.0
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AudienceMix:
+        countries = tuple((c["code"], c["share"]) for c in data.get("countries", []))
+        return cls(
+            age_bands=dict(data.get("age_bands", {})),
+            age_known=data.get("age_known", 0.0),
+            gender=dict(data.get("gender", {})),
+            gender_known=data.get("gender_known", 0.0),
+            countries=countries,
+            country_names={c["code"]: c["name"] for c in data.get("countries", [])},
+            countries_known=data.get("countries_known", 0.0),
+            interests=tuple((i["interest"], i["share"]) for i in data.get("interests", [])),
+            interests_known=data.get("interests_known", 0.0),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "age_bands": {band: _round(share) for band, share in self.age_bands.items()},
@@ -129,6 +168,19 @@ class SegmentProfile:
     stability: float
     confidence_note: str | None = None
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SegmentProfile:
+        return cls(
+            id=data["id"],
+            size=data["size"],
+            share=data["share"],
+            name=data["name"],
+            features=tuple(FeatureEffect.from_dict(f) for f in data.get("features", [])),
+            audience=AudienceMix.from_dict(data.get("audience", {})),
+            stability=data.get("stability", 0.0),
+            confidence_note=data.get("confidence_note"),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -156,6 +208,22 @@ class SegmentationResult:
     n_rows: int
     audience: AudienceMix
     seed: int = 0
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SegmentationResult:
+        """Rebuild a stored result (labels are not stored, so they come back empty)."""
+        return cls(
+            labels=np.empty(0, dtype=np.int32),
+            segments=tuple(SegmentProfile.from_dict(s) for s in data["segments"]),
+            k=data["k"],
+            k_scores={int(k): v for k, v in data.get("k_scores", {}).items()},
+            k_reason=data.get("k_reason", ""),
+            stability=data.get("stability", 0.0),
+            columns=tuple(ColumnRole.from_dict(c) for c in data.get("columns", [])),
+            n_rows=data["rows"],
+            audience=AudienceMix.from_dict(data.get("audience", {})),
+            seed=data.get("seed", 0),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {

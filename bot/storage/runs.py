@@ -25,6 +25,7 @@ class NewRun:
     created_by: str | None = None
     channel_id: str | None = None
     thread_ts: str | None = None
+    source_file_id: str | None = None
     forced_k: int | None = None
 
 
@@ -39,6 +40,7 @@ class StoredRun:
     created_by: str | None
     channel_id: str | None
     thread_ts: str | None
+    source_file_id: str | None
     n_rows: int
     k: int
     stability: float
@@ -70,6 +72,7 @@ class RunRepository:
                     created_by=new_run.created_by,
                     channel_id=new_run.channel_id,
                     thread_ts=new_run.thread_ts,
+                    source_file_id=new_run.source_file_id,
                     n_rows=result.n_rows,
                     k=result.k,
                     stability=result.stability,
@@ -124,6 +127,7 @@ def _to_run(row: Row[Any]) -> StoredRun:
         created_by=row.created_by,
         channel_id=row.channel_id,
         thread_ts=row.thread_ts,
+        source_file_id=row.source_file_id,
         n_rows=row.n_rows,
         k=row.k,
         stability=row.stability,

@@ -25,6 +25,7 @@ runs = Table(
     Column("created_by", String(64), nullable=True),
     Column("channel_id", String(64), nullable=True),
     Column("thread_ts", String(32), nullable=True),
+    Column("source_file_id", String(64), nullable=True),
     Column("n_rows", Integer, nullable=False),
     Column("k", Integer, nullable=False),
     Column("stability", Float, nullable=False),

@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("created_by", sa.String(64), nullable=True),
         sa.Column("channel_id", sa.String(64), nullable=True),
         sa.Column("thread_ts", sa.String(32), nullable=True),
+        sa.Column("source_file_id", sa.String(64), nullable=True),
         sa.Column("n_rows", sa.Integer(), nullable=False),
         sa.Column("k", sa.Integer(), nullable=False),
         sa.Column("stability", sa.Float(), nullable=False),
