@@ -1,0 +1,61 @@
+"""Block Kit ids shared by the renderers and the Slack listeners: action ids, callback ids, block ids.
+
+Every button's `value` is the run id as a decimal string (`run_value` / `run_id_from_value`); the re-run
+modal carries the run id in `private_metadata` and the chosen k in the input block below.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+# Buttons on a report (value: the run id).
+SHOW_DETAILS = "segbot_show_details"
+DOWNLOAD_LABELS = "segbot_download_labels"
+OPEN_RERUN = "segbot_open_rerun"
+# "Show report" next to a run in `/segment runs` and on the Home tab (value: the run id).
+SHOW_RUN = "segbot_show_run"
+
+# The re-run modal.
+RERUN_CALLBACK = "segbot_rerun_modal"
+RERUN_K_BLOCK = "segbot_rerun_k_block"
+RERUN_K_INPUT = "segbot_rerun_k"
+MIN_K = 2
+MAX_K = 12
+
+# Block ids Slack listeners may look for.
+REPORT_ACTIONS_BLOCK = "segbot_report_actions"
+
+
+@dataclass(frozen=True)
+class RerunRequest:
+    run_id: int
+    k: int
+
+
+def run_value(run_id: int) -> str:
+    return str(run_id)
+
+
+def run_id_from_value(value: str) -> int:
+    """The run id a button carries; raises ValueError for anything else."""
+    run_id = int(value)
+    if run_id < 1:
+        raise ValueError(f"not a run id: {value!r}")
+    return run_id
+
+
+def rerun_metadata(run_id: int) -> str:
+    return json.dumps({"run_id": run_id})
+
+
+def rerun_request(view: Mapping[str, Any]) -> RerunRequest:
+    """The run id and k from a submitted re-run modal (`body["view"]`); raises ValueError when k is not 2..12."""
+    run_id = int(json.loads(view["private_metadata"])["run_id"])
+    raw_k = view["state"]["values"][RERUN_K_BLOCK][RERUN_K_INPUT]["value"]
+    k = int(str(raw_k).strip())
+    if not MIN_K <= k <= MAX_K:
+        raise ValueError(f"k must be between {MIN_K} and {MAX_K}, got {k}")
+    return RerunRequest(run_id=run_id, k=k)
