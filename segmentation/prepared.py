@@ -48,6 +48,9 @@ class PreparedTable:
     n_rows: int
     columns: tuple[PreparedColumn, ...]
     roles: tuple[ColumnRole, ...]
+    # The latest year seen in the data's date columns (ages from a "birth_year" column are counted up to it,
+    # never up to the clock); None when the table has no dates.
+    reference_year: int | None = None
 
     def used_columns(self) -> tuple[PreparedColumn, ...]:
         return tuple(column for column in self.columns if column.used)
