@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     slack_client_id: str | None = Field(default=None, alias="SLACK_CLIENT_ID")
     slack_client_secret: str | None = Field(default=None, alias="SLACK_CLIENT_SECRET")
     slack_state_secret: str | None = Field(default=None, alias="SLACK_STATE_SECRET")
+    workers: int = Field(default=2, ge=0, alias="SEGBOT_WORKERS")
+    max_upload_mb: float = Field(default=200, gt=0, alias="SEGBOT_MAX_UPLOAD_MB")
 
 
 def load_settings() -> Settings:
