@@ -1,0 +1,87 @@
+"""A seeded mixed audience CSV for the speed benchmark: planted segments, 12 usable columns plus id and email."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+COUNTRIES = ["US", "BR", "GB", "DE", "FR", "IN", "MX", "ES", "IT", "CA", "AU", "JP", "NL", "SE", "PL",
+             "AR", "CO", "ZA", "NG", "KR"]
+INTERESTS = ["fitness", "travel", "gaming", "tech", "beauty", "cooking", "finance", "parenting", "fashion",
+             "music", "outdoors", "pets"]
+DEVICES = ["ios", "android", "desktop", "tablet"]
+CHANNELS = ["instagram", "tiktok", "search", "email", "referral", "youtube"]
+PLANS = ["free", "basic", "premium"]
+N_SEGMENTS = 5
+
+
+def speed_audience(n_rows: int, seed: int = 11) -> tuple[pd.DataFrame, np.ndarray]:
+    """(table, planted labels). Segments differ in a few columns each; the rest is shared noise."""
+    rng = np.random.default_rng(seed)
+    sizes = np.array([0.32, 0.25, 0.2, 0.15, 0.08])
+    labels = rng.choice(N_SEGMENTS, size=n_rows, p=sizes)
+    age_mean = np.array([24, 45, 33, 58, 38])[labels]
+    spend_scale = np.array([80, 900, 250, 400, 1500])[labels]
+    recency_scale = np.array([20, 200, 45, 90, 15])[labels]
+    frame = pd.DataFrame(
+        {
+            "customer_id": np.arange(1, n_rows + 1),
+            "email": [f"user{i}@example.com" for i in range(n_rows)],
+            "age": np.clip(rng.normal(age_mean, 5), 13, 90).round(),
+            "income": np.round(rng.lognormal(np.log(np.array([30, 95, 55, 60, 120])[labels] * 1000), 0.35)),
+            "total_spend": np.round(rng.gamma(2.0, spend_scale / 2.0), 2),
+            "orders": rng.poisson(np.array([3, 8, 5, 4, 14])[labels]),
+            "days_since_last_purchase": np.round(rng.exponential(recency_scale)),
+            "gender": _pick(rng, labels, ["female", "male", "other"],
+                            [[.3, .65, .05], [.5, .48, .02], [.75, .23, .02], [.55, .44, .01], [.5, .48, .02]]),
+            "country": _country(rng, labels),
+            "device": _pick(rng, labels, DEVICES, [[.45, .45, .05, .05], [.2, .2, .5, .1], [.4, .4, .1, .1],
+                                                   [.15, .15, .4, .3], [.5, .2, .25, .05]]),
+            "channel": rng.choice(CHANNELS, size=n_rows),
+            "plan": _pick(rng, labels, PLANS, [[.7, .25, .05], [.2, .4, .4], [.4, .4, .2], [.3, .5, .2],
+                                               [.05, .25, .7]]),
+            "newsletter": np.where(rng.random(n_rows) < np.array([.2, .6, .3, .85, .5])[labels], "yes", "no"),
+            "interests": _interests(rng, labels),
+        }
+    )
+    return frame, labels
+
+
+def _pick(
+    rng: np.random.Generator, labels: np.ndarray, values: list[str], probabilities: list[list[float]]
+) -> np.ndarray:
+    out = np.empty(len(labels), dtype=object)
+    for segment, p in enumerate(probabilities):
+        mask = labels == segment
+        out[mask] = rng.choice(values, size=int(mask.sum()), p=p)
+    return out
+
+
+def _country(rng: np.random.Generator, labels: np.ndarray) -> np.ndarray:
+    home = {0: "US", 1: "GB", 2: "BR", 3: "DE", 4: "US"}
+    out = rng.choice(COUNTRIES, size=len(labels))
+    local = rng.random(len(labels)) < 0.6
+    for segment, country in home.items():
+        out[(labels == segment) & local] = country
+    return out
+
+
+def _interests(rng: np.random.Generator, labels: np.ndarray) -> np.ndarray:
+    favourites = {0: [2, 3, 9], 1: [1, 6, 5], 2: [0, 1, 8], 3: [5, 7, 10], 4: [3, 6, 11]}
+    weights = np.full((N_SEGMENTS, len(INTERESTS)), 0.08)
+    for segment, picks in favourites.items():
+        weights[segment, picks] = 0.7
+    draws = rng.random((len(labels), len(INTERESTS))) < weights[labels]
+    vocabulary = np.array(INTERESTS)
+    return np.array(["|".join(vocabulary[row]) for row in draws], dtype=object)
+
+
+def write_speed_csv(path: Path, n_rows: int, seed: int = 11) -> np.ndarray:
+    """Write the table (if not there yet) and return the planted labels."""
+    frame, labels = speed_audience(n_rows, seed)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        frame.to_csv(path, index=False)
+    return labels

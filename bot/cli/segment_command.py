@@ -1,0 +1,78 @@
+"""`segbot segment PATH`: segment an audience file and print the report (text or JSON)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from bot.errors import SegbotError
+from bot.files import open_input, write_atomically
+from bot.terminal.report import print_report
+from segmentation import SegmentationResult, segment
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "segment",
+        help="segment an audience file (CSV, TSV, .csv.gz or .xlsx)",
+        description="Cluster an audience file into segments and describe each one.",
+    )
+    parser.add_argument("path", metavar="PATH", help="the audience file")
+    parser.add_argument("--k", type=int, default=None, help="number of segments (default: chosen from 2..12)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (same seed, same answer; default 0)")
+    parser.add_argument("--columns", type=_name_list, default=None, help="only use these columns (a,b,c)")
+    parser.add_argument("--exclude", type=_name_list, default=None, help="never use these columns (a,b,c)")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    parser.add_argument("--labels-out", metavar="FILE", help="write row,segment CSV (0-based input row)")
+    parser.add_argument(
+        "--influencers", type=int, default=0, metavar="N", help="suggest up to N influencers per segment"
+    )
+    parser.add_argument("--workspace", default="local", help="whose influencer catalog to use (default: local)")
+    parser.set_defaults(handler=run)
+
+
+def _name_list(text: str) -> list[str]:
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
+def run(args: argparse.Namespace) -> int:
+    path = Path(args.path)
+    with open_input(path) as stream:
+        result = segment(stream, k=args.k, seed=args.seed, columns=args.columns, exclude=args.exclude)
+    summary = result.to_dict()
+    if args.influencers:
+        _add_influencers(summary, result, workspace_id=args.workspace, per_segment=args.influencers)
+    if args.labels_out:
+        write_labels(Path(args.labels_out), result)
+    if args.format == "json":
+        json.dump(summary, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print_report(Console(), summary, file_name=path.name)
+    return 0
+
+
+def _add_influencers(
+    summary: dict[str, Any], result: SegmentationResult, *, workspace_id: str, per_segment: int
+) -> None:
+    from bot.services.suggestions import suggest_for_result
+    from bot.settings import load_settings
+    from bot.storage.database import open_database
+
+    if per_segment < 1:
+        raise SegbotError("--influencers needs a number of suggestions per segment of 1 or more.")
+    engine = open_database(load_settings().database_url)
+    suggestions = suggest_for_result(engine, workspace_id, result, per_segment)
+    for segment_summary in summary["segments"]:
+        segment_summary["influencers"] = [s.to_dict() for s in suggestions.get(segment_summary["id"], ())]
+
+
+def write_labels(path: Path, result: SegmentationResult) -> None:
+    """`row,segment` for every input row, written whole or not at all."""
+    lines = ["row,segment"] + [f"{row},{label}" for row, label in enumerate(result.labels.tolist())]
+    write_atomically(path, "\n".join(lines) + "\n")

@@ -1,0 +1,41 @@
+"""Local files for the command line: opening inputs with a clear error, writing outputs atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+from bot.errors import SegbotError
+
+
+@contextmanager
+def open_input(path: Path) -> Iterator[BinaryIO]:
+    """The file opened for binary reading, or a `SegbotError` saying why it can't be."""
+    if not path.exists():
+        raise SegbotError(f"There is no file at {path}; check the path and try again.")
+    if path.is_dir():
+        raise SegbotError(f"{path} is a folder; give the path of a CSV, TSV, .csv.gz or .xlsx file.")
+    try:
+        stream = path.open("rb")
+    except PermissionError as error:
+        raise SegbotError(f"Segbot may not read {path}; check the file's permissions.") from error
+    with stream:
+        yield stream
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write `text` to `path` through a temporary file in the same folder, so a failure leaves no half file."""
+    if not path.parent.exists():
+        raise SegbotError(f"The folder {path.parent} does not exist; create it or choose another output path.")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,1 @@
+"""Terminal output: the segment report as the `segbot` command line prints it (rich)."""

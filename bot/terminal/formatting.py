@@ -1,0 +1,41 @@
+"""Number and effect formatting shared by the terminal report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_UNIT_PREFIX = {"currency": "$"}
+_UNIT_SUFFIX = {"percent": "%", "days": " days", "years": " years"}
+
+
+def number(value: float, unit: str | None = None) -> str:
+    """`1234.5` -> `1,234.5`; whole numbers lose their decimals; units add `$`, `%` or ` days`."""
+    magnitude = abs(value)
+    if magnitude >= 100 or float(value).is_integer():
+        text = f"{value:,.0f}"
+    elif magnitude >= 10:
+        text = f"{value:,.1f}"
+    else:
+        text = f"{value:,.2f}"
+    return f"{_UNIT_PREFIX.get(unit or '', '')}{text}{_UNIT_SUFFIX.get(unit or '', '')}"
+
+
+def percent(share: float) -> str:
+    """`0.4567` -> `46%`; small non-zero shares keep a decimal (`0.4%`)."""
+    if 0 < share < 0.01:
+        return f"{share * 100:.1f}%"
+    return f"{share * 100:.0f}%"
+
+
+def describe_feature(feature: dict[str, Any]) -> str:
+    """One line a marketer can read: `age: median 24 vs 38 overall (-1.2 SD)` or `country Brazil: 78% vs 12% (6.5x)`."""
+    if feature["kind"] == "numeric":
+        unit = feature.get("unit")
+        return (
+            f"{feature['label']}: median {number(feature['segment_value'], unit)} vs "
+            f"{number(feature['overall_value'], unit)} overall ({feature['effect']:+.1f} SD)"
+        )
+    return (
+        f"{feature['label']}: {percent(feature['segment_value'])} vs {percent(feature['overall_value'])} "
+        f"overall ({feature['effect']:.1f}x)"
+    )
