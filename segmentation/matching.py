@@ -1,0 +1,250 @@
+"""Suggesting creators for each segment: whose audience looks like the segment, relative to everyone.
+
+`match_influencers(result, catalog, per_segment=N)` scores every creator against every segment with numpy
+(the catalog becomes arrays once, see `catalog_index`), keeps creators above a minimum fit, ranks healthy
+creators above flagged ones (see `credibility`), spreads creators across segments, and explains each pick.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from segmentation import match_text
+from segmentation.catalog_index import CatalogEntry, CatalogIndex, build_catalog_index
+from segmentation.match_targets import MIN_LIFT, UNKNOWN_SCORES, SegmentTarget, segment_target
+from segmentation.result import AGE_BANDS, SegmentationResult
+from segmentation.topics import interest_keys
+
+__all__ = ["CatalogEntry", "CatalogIndex", "Suggestion", "build_catalog_index", "match_influencers"]
+
+# Creators fitting a segment less than this are never suggested for it.
+MIN_FIT = 0.3
+# A dimension counts as a reason from this score up.
+REASON_SCORE = 0.5
+# Each earlier pick of the same creator (for another segment) lowers its rank by this much.
+REUSE_PENALTY = 0.15
+MAX_REUSE_PENALTY = 0.5
+# Bigger accounts win near-ties, never more than this.
+REACH_BONUS = 0.02
+_PINNED_TIER = 2.0
+_FLAGGED_TIER = -1.0
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A creator suggested for a segment: fit in [0, 1], why (at least one reason), and warnings."""
+
+    platform: str
+    handle: str
+    score: float
+    reasons: tuple[str, ...]
+    flags: tuple[str, ...] = ()
+    name: str | None = None
+    followers: int | None = None
+    pinned: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "platform": self.platform,
+            "handle": self.handle,
+            "name": self.name,
+            "followers": self.followers,
+            "score": round(self.score, 3),
+            "reasons": list(self.reasons),
+            "flags": list(self.flags),
+            "pinned": self.pinned,
+        }
+
+
+@dataclass
+class _Pool:
+    """A segment's best candidates (catalog positions) with their rank keys."""
+
+    target: SegmentTarget
+    fit: np.ndarray
+    candidates: np.ndarray
+    keys: np.ndarray  # rank keys, lowered to -inf once chosen
+    rank_keys: np.ndarray
+    chosen: list[int] = field(default_factory=list)
+
+
+def match_influencers(
+    result: SegmentationResult,
+    catalog: Sequence[CatalogEntry] | CatalogIndex,
+    *,
+    per_segment: int,
+    pinned: frozenset[tuple[str, str]] = frozenset(),
+    blocked: frozenset[tuple[str, str]] = frozenset(),
+) -> dict[int, tuple[Suggestion, ...]]:
+    """At most `per_segment` suggestions per segment id, best first. Keys of pinned/blocked: (platform, handle)."""
+    index = catalog if isinstance(catalog, CatalogIndex) else build_catalog_index(catalog)
+    if per_segment <= 0 or len(index) == 0:
+        return {segment.id: () for segment in result.segments}
+    pinned_mask = _mask(index, pinned)
+    allowed = ~_mask(index, blocked)
+    pools = {
+        segment.id: _pool(segment_target(result, segment, index), index, pinned_mask, allowed, per_segment)
+        for segment in result.segments
+    }
+    _choose(pools, len(index), per_segment)
+    return {
+        segment_id: tuple(_suggestion(index, pool, position, bool(pinned_mask[position])) for position in _ranked(pool))
+        for segment_id, pool in pools.items()
+    }
+
+
+def _mask(index: CatalogIndex, keys: frozenset[tuple[str, str]]) -> np.ndarray:
+    mask = np.zeros(len(index), dtype=bool)
+    positions = [index.positions[key] for key in keys if key in index.positions]
+    mask[positions] = True
+    return mask
+
+
+def fit_scores(target: SegmentTarget, index: CatalogIndex) -> np.ndarray:
+    """How well each creator's audience fits the segment, in [0, 1] (0 when the segment has no audience data)."""
+    total = sum(target.weights.values())
+    if total <= 0:
+        return np.zeros(len(index), dtype=np.float64)
+    score = np.zeros(len(index), dtype=np.float64)
+    for dimension, weight in target.weights.items():
+        if weight > 0:
+            score += weight * _dimension_scores(dimension, target, index)
+    return score / total
+
+
+def _dimension_scores(dimension: str, target: SegmentTarget, index: CatalogIndex) -> np.ndarray:
+    if dimension == "interests":
+        matched = np.asarray(index.interests @ target.interest_weights).ravel()
+        top, total = float(target.interest_weights.max()), float(target.interest_weights.sum())
+        scores = 0.75 * np.minimum(1.0, matched / top) + 0.25 * matched / total
+        return np.where(index.has_topics, scores, UNKNOWN_SCORES["interests"])
+    if dimension == "country":
+        return target.country_scores[index.countries]
+    if dimension == "age":
+        return target.age_scores[index.ages]
+    assert target.female is not None
+    closeness = np.clip(1 - 2 * np.abs(index.female - target.female.segment), 0.0, 1.0)
+    return np.where(np.isnan(index.female), UNKNOWN_SCORES["gender"], closeness)
+
+
+def _pool(
+    target: SegmentTarget, index: CatalogIndex, pinned: np.ndarray, allowed: np.ndarray, per_segment: int
+) -> _Pool:
+    fit = fit_scores(target, index)
+    reach = np.clip(np.log10(np.maximum(index.followers, 1.0)) / 9, 0.0, 1.0)
+    keys = fit + REACH_BONUS * reach
+    keys = np.where(index.flags > 0, keys + _FLAGGED_TIER, keys)
+    keys = np.where(pinned, keys + _PINNED_TIER, keys)
+    keys = np.where(allowed & (fit >= MIN_FIT), keys, -np.inf)
+    # Enough candidates that spreading creators over the segments never runs a segment dry.
+    size = min(len(index), per_segment * 4 + 20)
+    candidates = np.argpartition(-keys, size - 1)[:size] if size < len(index) else np.arange(len(index))
+    candidates = candidates[np.isfinite(keys[candidates])]
+    return _Pool(target=target, fit=fit, candidates=candidates, keys=keys[candidates], rank_keys=keys[candidates])
+
+
+def _choose(pools: dict[int, _Pool], n_creators: int, per_segment: int) -> None:
+    """Greedy picks over all segments at once, best (segment, creator) pair first; a creator already picked
+    for other segments ranks lower, so it is reused only where it still beats the alternatives."""
+    uses = np.zeros(n_creators, dtype=np.float64)
+    open_pools = {segment_id: pool for segment_id, pool in pools.items() if pool.candidates.size}
+    while open_pools:
+        best_key, best_segment, best_slot = -np.inf, -1, -1
+        for segment_id, pool in open_pools.items():
+            penalty = np.minimum(MAX_REUSE_PENALTY, REUSE_PENALTY * uses[pool.candidates])
+            adjusted = pool.keys - penalty
+            slot = int(np.argmax(adjusted))
+            if adjusted[slot] > best_key:
+                best_key, best_segment, best_slot = float(adjusted[slot]), segment_id, slot
+        pool = open_pools[best_segment]
+        pool.chosen.append(best_slot)
+        uses[pool.candidates[best_slot]] += 1
+        pool.keys[best_slot] = -np.inf
+        if len(pool.chosen) >= per_segment or not np.isfinite(pool.keys).any():
+            del open_pools[best_segment]
+
+
+def _ranked(pool: _Pool) -> list[int]:
+    """The chosen creators (catalog positions), best first by their own rank key: pinned, then healthy, then
+    flagged, each by fit (reuse penalties only decide who is chosen)."""
+    slots = np.array(pool.chosen, dtype=np.int64)
+    return [int(pool.candidates[slot]) for slot in slots[np.argsort(-pool.rank_keys[slots], kind="stable")]]
+
+
+def _suggestion(index: CatalogIndex, pool: _Pool, position: int, pinned: bool) -> Suggestion:
+    entry = index.entries[position]
+    reasons = ((match_text.PINNED_REASON,) if pinned else ()) + _reasons(pool.target, index, position)
+    return Suggestion(
+        platform=entry.platform,
+        handle=entry.handle,
+        score=float(pool.fit[position]),
+        reasons=reasons,
+        flags=match_text.flag_texts(
+            int(index.flags[position]), float(index.followers[position]), float(index.engagement[position])
+        ),
+        name=entry.name,
+        followers=entry.followers,
+        pinned=pinned,
+    )
+
+
+def _reasons(target: SegmentTarget, index: CatalogIndex, position: int) -> tuple[str, ...]:
+    """A sentence for every dimension where the creator fits; the best one when none reaches REASON_SCORE."""
+    scored: list[tuple[float, str]] = []
+    for dimension, weight in target.weights.items():
+        if weight <= 0:
+            continue
+        found = _dimension_reason(dimension, target, index, position)
+        if found is not None:
+            scored.append((weight * found[0], found[1]) if found[0] >= REASON_SCORE else (-1 + found[0], found[1]))
+    scored.sort(key=lambda pair: -pair[0])
+    strong = tuple(text for value, text in scored if value >= 0)
+    return strong or tuple(text for _, text in scored[:1])
+
+
+def _dimension_reason(
+    dimension: str, target: SegmentTarget, index: CatalogIndex, position: int
+) -> tuple[float, str] | None:
+    if dimension == "interests":
+        return _interest_reason(target, index.entries[position])
+    if dimension == "country":
+        code_index = int(index.countries[position])
+        if code_index < 0:
+            return None
+        code = index.country_codes[code_index]
+        shares = target.countries.get(code)
+        if shares is None:
+            return None
+        name = target.country_names.get(code, code)
+        return float(target.country_scores[code_index]), match_text.country_reason(name, shares.segment, shares.overall)
+    if dimension == "age":
+        band_index = int(index.ages[position])
+        if band_index < 0 or AGE_BANDS[band_index] not in target.ages:
+            return None
+        shares = target.ages[AGE_BANDS[band_index]]
+        band = AGE_BANDS[band_index]
+        return float(target.age_scores[band_index]), match_text.age_reason(band, shares.segment, shares.overall)
+    female = float(index.female[position])
+    if np.isnan(female) or target.female is None:
+        return None
+    closeness = max(0.0, 1 - 2 * abs(female - target.female.segment))
+    return closeness, match_text.gender_reason(female, target.female.segment)
+
+
+def _interest_reason(target: SegmentTarget, entry: CatalogEntry) -> tuple[float, str] | None:
+    best: tuple[float, str] | None = None
+    for topic in entry.topics:
+        for key in interest_keys(topic):
+            shares = target.interests.get(key)
+            if shares is None:
+                continue
+            # Only an over-represented interest is a strong reason; a common one is a fallback.
+            strength = min(1.0, 0.5 + shares.lift - MIN_LIFT) if shares.lift >= MIN_LIFT else 0.3
+            if best is None or strength > best[0]:
+                overall = shares.overall if shares.overall_exact else None
+                best = strength, match_text.interest_reason(topic, key, shares.segment, overall)
+    return best
