@@ -21,6 +21,10 @@ class Settings(BaseSettings):
     slack_state_secret: str | None = Field(default=None, alias="SLACK_STATE_SECRET")
     workers: int = Field(default=2, ge=0, alias="SEGBOT_WORKERS")
     max_upload_mb: float = Field(default=200, gt=0, alias="SEGBOT_MAX_UPLOAD_MB")
+    secret_key: str | None = Field(default=None, alias="SEGBOT_SECRET_KEY")
+    digest_min_segment: int = Field(default=10, ge=1, alias="SEGBOT_DIGEST_MIN_SEGMENT")
+    source_timeout_seconds: float = Field(default=30, gt=0, alias="SEGBOT_SOURCE_TIMEOUT")
+    source_max_mb: float = Field(default=200, gt=0, alias="SEGBOT_SOURCE_MAX_MB")
 
 
 def load_settings() -> Settings:
