@@ -22,10 +22,14 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+_SPREADSHEET_ERRORS = (
+    "#value!", "#div/0!", "#ref!", "#name?", "#num!", "#null!", "#error!", "#error", "#n/d", "#nv",
+    "#valor!", "#¡valor!", "#nombre?", "#valeur!", "#nom?", "#wert!", "#bezug!", "#zahl!", "#name!",
+)  # fmt: skip
 MISSING_TOKENS: frozenset[str] = frozenset(
-    {"", "na", "n/a", "n.a.", "#n/a", "#na", "<na>", "null", "none", "nan", "-", "--", "?"}
+    {"", "na", "n/a", "n.a.", "#n/a", "#na", "<na>", "null", "none", "nan", "-", "--", "?", *_SPREADSHEET_ERRORS}
 )
-"""Cells that mean "no value", compared after stripping whitespace and lower-casing."""
+"""Cells that mean "no value" (incl. Excel/Sheets error values), compared after stripping and lower-casing."""
 
 NumberUnit = Literal["plain", "currency", "percent", "suffixed"]
 

@@ -1,0 +1,454 @@
+"""Reading the tables people export (Excel, Shopify, HubSpot, Google Sheets, survey tools) into a DataFrame.
+
+`read_table(data)` takes bytes or a binary file object (or a DataFrame to clean) and returns a DataFrame with
+unique, tidy header names, numeric columns as numbers, text columns as pandas `str`, and every NA-style cell
+(`NA`, `N/A`, `null`, `-`, `?`, ...) missing. It looks only at the first bytes of a file object to decide the
+format (gzip, .xlsx, encoding, delimiter, decimal comma) and then streams the rest to pandas' C parser, so a
+2 GB export is never held twice. Anything that is not a readable table raises `UnreadableFileError` with one
+sentence saying what is wrong and what to upload instead.
+
+How the file was read is left in `frame.attrs`: `format` ("csv" or "xlsx"), and for CSV `delimiter`,
+`encoding` and `decimal_comma`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import io
+import re
+import warnings
+import zipfile
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import BinaryIO
+
+import numpy as np
+import pandas as pd
+
+from segmentation.errors import UnreadableFileError
+from segmentation.values import MISSING_TOKENS
+
+HEAD_BYTES = 512 * 1024
+"""How much of a file is looked at to decide its format; the rest is streamed."""
+
+SNIFF_RECORDS = 200
+DELIMITERS = (",", ";", "\t", "|")
+
+EMPTY = "The file is empty; upload the CSV or Excel export that holds your audience table."
+HEADER_ONLY = "The file has a header row but no data rows; export the table again with its rows included."
+HTML = (
+    "The file is a web page (HTML), not a table, perhaps a login page saved instead of the export; "
+    "download the CSV or .xlsx export again and upload that."
+)
+BINARY = "The file is binary data, not a text table; upload the CSV or .xlsx export of your audience instead."
+IMAGE = "The file is an image ({kind}), not a table; upload the CSV or .xlsx export of your audience instead."
+PDF = "The file is a PDF document, not a table; upload the CSV or .xlsx export of your audience instead."
+OLD_OFFICE = (
+    "The file is an old Excel 97-2003 (.xls) or other Office document; save it as .xlsx or CSV and upload that."
+)
+OPEN_DOCUMENT = "The file is an OpenDocument spreadsheet (.ods); save it as .xlsx or CSV and upload that."
+ZIP_NOT_XLSX = "The file is a zip archive, not an Excel workbook; unzip it and upload the CSV or .xlsx inside."
+BAD_ZIP = "The file is a damaged Excel workbook or zip archive; save the table again as .xlsx or CSV and upload that."
+BAD_XLSX = (
+    "The Excel workbook is damaged or unreadable; open it in Excel, save it again as .xlsx or CSV, and upload that."
+)
+BAD_GZIP = "The gzip file is damaged or incomplete; compress the CSV again, or upload it uncompressed."
+MIXED_ENCODING = (
+    "The file mixes text encodings (part of it is not valid UTF-8); save it again as CSV UTF-8 and upload that."
+)
+RAGGED = (
+    "The file does not look like a table: its lines have different numbers of fields; export it again as CSV or .xlsx."
+)
+TOO_MANY_FIELDS = (
+    "Line {line} of the file has {seen} fields but the header has {expected}; "
+    "check the delimiter and quoting, or export the table again as CSV or .xlsx."
+)
+
+_IMAGE_MAGIC = {
+    b"\x89PNG\r\n\x1a\n": "PNG",
+    b"\xff\xd8\xff": "JPEG",
+    b"GIF87a": "GIF",
+    b"GIF89a": "GIF",
+    b"BM": "BMP",
+    b"II*\x00": "TIFF",
+    b"MM\x00*": "TIFF",
+}
+_NA_VALUES = sorted(
+    {variant for token in MISSING_TOKENS if token for variant in (token, token.upper(), token.title())} | {"NaN"}
+)
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """What sniffing the head of a text file decided."""
+
+    delimiter: str
+    header: tuple[str, ...]
+    decimal_comma: bool
+    thousands_dot: bool
+
+
+def read_table(data: bytes | bytearray | memoryview | BinaryIO | pd.DataFrame) -> pd.DataFrame:
+    """The table in `data` (CSV/TSV text, gzip of it, or .xlsx), or a cleaned copy of a DataFrame."""
+    if isinstance(data, pd.DataFrame):
+        return clean_frame(data)
+    stream: BinaryIO = io.BytesIO(data) if isinstance(data, bytes | bytearray | memoryview) else data
+    return _read_stream(stream, compressed=False)
+
+
+def clean_frame(frame: pd.DataFrame, *, names: Iterable[object] | None = None) -> pd.DataFrame:
+    """A copy with unique tidy header names, NA tokens missing, text stripped, and rows numbered from 0."""
+    cleaned = frame.copy(deep=False)  # copy-on-write: the caller's frame is never changed
+    cleaned.columns = pd.Index(unique_names(cleaned.columns if names is None else names), dtype="str")
+    for position in range(cleaned.shape[1]):
+        column = cleaned.iloc[:, position]
+        tidy = _clean_column(column)
+        if tidy is not column:
+            cleaned.isetitem(position, tidy.array)
+    raw = list(frame.columns) if names is None else list(names)
+    blank = [name for name, original in zip(cleaned.columns, raw, strict=True) if not _raw_name(original)]
+    empty = [name for name in blank if cleaned[name].isna().all()]
+    return cleaned.drop(columns=empty).reset_index(drop=True)
+
+
+def unique_names(names: Iterable[object]) -> list[str]:
+    """Header names without surrounding whitespace or line breaks, blanks named, repeats as `Name (2)`."""
+    tidy = [_raw_name(name) or f"Column {position + 1}" for position, name in enumerate(names)]
+    taken = set(tidy)
+    seen: set[str] = set()
+    unique = []
+    for name in tidy:
+        candidate, number = name, 2
+        while candidate in seen or (candidate != name and candidate in taken):
+            candidate = f"{name} ({number})"
+            number += 1
+        seen.add(candidate)
+        unique.append(candidate)
+    return unique
+
+
+def _raw_name(name: object) -> str:
+    """A header cell as one line of text without surrounding whitespace; "" when blank."""
+    if name is None or (isinstance(name, float) and np.isnan(name)):
+        return ""
+    return re.sub(r"\s+", " ", str(name).replace("\ufeff", "")).strip()
+
+
+# --- the stream ----------------------------------------------------------------------------------------------
+
+
+class _Replay(io.RawIOBase):
+    """A stream that gives back the bytes already read from `rest` (its head) and then continues with `rest`."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self._head = memoryview(head)
+        self._offset = 0
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        if self._offset < len(self._head):
+            count = min(len(buffer), len(self._head) - self._offset)
+            buffer[:count] = self._head[self._offset : self._offset + count]
+            self._offset += count
+            return count
+        chunk = self._rest.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+def _read_up_to(stream: BinaryIO, size: int) -> bytes:
+    parts, total = [], 0
+    while total < size:
+        chunk = stream.read(size - total)
+        if not chunk:
+            break
+        parts.append(chunk)
+        total += len(chunk)
+    return b"".join(parts)
+
+
+def _read_stream(stream: BinaryIO, *, compressed: bool) -> pd.DataFrame:
+    try:
+        head = _read_up_to(stream, HEAD_BYTES)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as error:
+        raise UnreadableFileError(BAD_GZIP) from error
+    if head.startswith(b"\x1f\x8b"):
+        replay = io.BufferedReader(_Replay(head, stream))
+        with gzip.GzipFile(fileobj=replay, mode="rb") as unzipped:
+            return _read_stream(unzipped, compressed=True)  # type: ignore[arg-type]
+    if head.startswith(b"PK\x03\x04"):
+        return _read_zip(head, stream)
+    _reject_binary(head)
+    encoding = _encoding_of(head)
+    text = _decode_head(head, encoding)
+    if not text.strip():
+        raise UnreadableFileError(EMPTY)
+    _reject_html(text)
+    dialect = sniff(text, truncated=len(head) == HEAD_BYTES)
+    frame = _parse_csv_retrying(head, stream, dialect, encoding, compressed)
+    if len(frame) == 0:
+        raise UnreadableFileError(HEADER_ONLY)
+    cleaned = clean_frame(frame, names=dialect.header)
+    cleaned.attrs.update(
+        format="csv", delimiter=dialect.delimiter, encoding=encoding, decimal_comma=dialect.decimal_comma
+    )
+    return cleaned
+
+
+def _reject_binary(head: bytes) -> None:
+    for magic, kind in _IMAGE_MAGIC.items():
+        if head.startswith(magic):
+            raise UnreadableFileError(IMAGE.format(kind=kind))
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        raise UnreadableFileError(IMAGE.format(kind="WebP"))
+    if head.lstrip()[:5] == b"%PDF-":
+        raise UnreadableFileError(PDF)
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise UnreadableFileError(OLD_OFFICE)
+    if b"\x00" in head and _utf16_without_bom(head) is None and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UnreadableFileError(BINARY)
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """'utf-16-le' / 'utf-16-be' when every other byte of mostly-ASCII text is NUL."""
+    sample = head[:4096]
+    if len(sample) < 4:
+        return None
+    even_nul = sample[0::2].count(0) / len(sample[0::2])
+    odd_nul = sample[1::2].count(0) / len(sample[1::2])
+    if odd_nul > 0.9 and even_nul < 0.1:
+        return "utf-16-le"
+    if even_nul > 0.9 and odd_nul < 0.1:
+        return "utf-16-be"
+    return None
+
+
+def _encoding_of(head: bytes) -> str:
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    bomless = _utf16_without_bom(head) if b"\x00" in head else None
+    if bomless:
+        return bomless
+    try:
+        _decode_head(head, "utf-8", errors="strict")
+    except UnicodeDecodeError:
+        try:
+            head.decode("cp1252")
+        except UnicodeDecodeError:
+            return "latin-1"
+        return "cp1252"
+    return "utf-8"
+
+
+def _decode_head(head: bytes, encoding: str, *, errors: str = "replace") -> str:
+    """The head as text; a character cut at the end of the head is dropped, not an error."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors=errors)
+    return decoder.decode(head, final=False)
+
+
+def _reject_html(text: str) -> None:
+    start = text.lstrip("\ufeff \t\r\n")[:1024].lower()
+    if start.startswith(("<!doctype html", "<html", "<head", "<body", "<!--")) or "<html" in start:
+        raise UnreadableFileError(HTML)
+
+
+# --- CSV -----------------------------------------------------------------------------------------------------
+
+
+def sniff(text: str, *, truncated: bool) -> Dialect:
+    """Delimiter, header and number format decided from the first records of the file's text."""
+    if truncated and "\n" in text:
+        text = text[: text.rfind("\n") + 1]
+    best: tuple[tuple[float, int], str, list[list[str]]] | None = None
+    for delimiter in DELIMITERS:
+        records = _records(text, delimiter, drop_last=truncated)
+        if not records:
+            raise UnreadableFileError(EMPTY)
+        width = len(records[0])
+        body = records[1:]
+        consistent = sum(len(record) == width for record in body) / len(body) if body else 1.0
+        score = (consistent, width)
+        if width >= 2 and consistent >= 0.9 and (best is None or score[1] > best[0][1]):
+            best = (score, delimiter, records)
+    if best is None:
+        records = _records(text, ",", drop_last=truncated)
+        if any(len(record) > 1 for record in records):
+            raise UnreadableFileError(RAGGED)
+        best = ((1.0, 1), ",", records)
+    _, delimiter, records = best
+    decimal_comma, thousands_dot = _number_format(records[1:], delimiter)
+    return Dialect(delimiter, tuple(records[0]), decimal_comma, thousands_dot)
+
+
+def _records(text: str, delimiter: str, *, drop_last: bool) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=False)
+    records: list[list[str]] = []
+    try:
+        for record in reader:
+            if record and any(field.strip() for field in record):
+                records.append(record)
+            if len(records) > SNIFF_RECORDS:
+                break
+    except csv.Error:
+        return records
+    if drop_last and len(records) <= SNIFF_RECORDS and len(records) > 2:
+        records.pop()
+    return records
+
+
+_COMMA_DECIMAL = re.compile(r"^[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+$")
+_DOT_DECIMAL = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+$")
+_DOT_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
+
+
+def _number_format(rows: list[list[str]], delimiter: str) -> tuple[bool, bool]:
+    """(decimal comma, dot groups thousands) for files not separated by commas, judged from their cells."""
+    if delimiter == ",":
+        return False, False
+    cells = [field.strip() for row in rows for field in row]
+    comma = sum(bool(_COMMA_DECIMAL.match(cell)) for cell in cells)
+    dot_groups = sum(bool(_DOT_THOUSANDS.match(cell)) for cell in cells)
+    dot = sum(bool(_DOT_DECIMAL.match(cell)) and not _DOT_THOUSANDS.match(cell) for cell in cells)
+    decimal_comma = comma > 0 and comma > dot
+    return decimal_comma, decimal_comma and dot_groups > 0 and dot == 0
+
+
+def _parse_csv_retrying(
+    head: bytes, stream: BinaryIO, dialect: Dialect, encoding: str, compressed: bool
+) -> pd.DataFrame:
+    """Parse strictly (pandas' fast path); a stray undecodable byte past the head means a slower second pass."""
+    rest_at = _position(stream)
+    errors = "strict" if encoding.startswith("utf-8") else "replace"
+    try:
+        return _parse_csv(_replay(head, stream), dialect, encoding, compressed, errors=errors)
+    except UnicodeDecodeError as error:
+        if rest_at is None:
+            raise UnreadableFileError(MIXED_ENCODING) from error
+        stream.seek(rest_at)
+        return _parse_csv(_replay(head, stream), dialect, encoding, compressed, errors="replace")
+
+
+def _replay(head: bytes, stream: BinaryIO) -> BinaryIO:
+    return io.BufferedReader(_Replay(head, stream), buffer_size=1 << 20)
+
+
+def _position(stream: BinaryIO) -> int | None:
+    try:
+        return stream.tell() if stream.seekable() else None
+    except (OSError, ValueError):
+        return None
+
+
+def _parse_csv(stream: BinaryIO, dialect: Dialect, encoding: str, compressed: bool, *, errors: str) -> pd.DataFrame:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", pd.errors.DtypeWarning)
+            return pd.read_csv(
+                stream,
+                sep=dialect.delimiter,
+                quotechar='"',
+                header=0,
+                names=list(range(len(dialect.header))),
+                index_col=False,
+                na_values=_NA_VALUES,
+                keep_default_na=True,
+                encoding=encoding,
+                encoding_errors=errors,
+                on_bad_lines="error",
+                decimal="," if dialect.decimal_comma else ".",
+                thousands="." if dialect.thousands_dot else None,
+            )
+    except pd.errors.EmptyDataError as error:
+        raise UnreadableFileError(EMPTY) from error
+    except pd.errors.ParserError as error:
+        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(error))
+        if found:
+            expected, line, seen = found.groups()
+            raise UnreadableFileError(TOO_MANY_FIELDS.format(line=line, seen=seen, expected=expected)) from error
+        raise UnreadableFileError(RAGGED) from error
+    except (gzip.BadGzipFile, EOFError, zlib.error) as error:
+        raise UnreadableFileError(BAD_GZIP if compressed else BINARY) from error
+
+
+# --- xlsx ----------------------------------------------------------------------------------------------------
+
+
+def _read_zip(head: bytes, stream: BinaryIO) -> pd.DataFrame:
+    whole = _seekable_whole(head, stream)
+    try:
+        with zipfile.ZipFile(whole) as archive:
+            entries = set(archive.namelist())
+            mimetype = archive.read("mimetype") if "mimetype" in entries else b""
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as error:
+        raise UnreadableFileError(BAD_ZIP) from error
+    if b"opendocument" in mimetype:
+        raise UnreadableFileError(OPEN_DOCUMENT)
+    if "xl/workbook.xml" not in entries:
+        raise UnreadableFileError(ZIP_NOT_XLSX)
+    whole.seek(0)
+    try:
+        sheet = pd.read_excel(whole, sheet_name=0, header=None, engine="openpyxl")
+    except Exception as error:  # openpyxl raises many kinds (KeyError, ValueError, XML errors) for broken parts
+        raise UnreadableFileError(BAD_XLSX) from error
+    sheet = sheet.dropna(how="all").dropna(axis=1, how="all")
+    if sheet.empty:
+        raise UnreadableFileError(EMPTY)
+    if len(sheet) == 1:
+        raise UnreadableFileError(HEADER_ONLY)
+    body = sheet.iloc[1:].infer_objects()
+    cleaned = clean_frame(body, names=list(sheet.iloc[0]))
+    cleaned.attrs.update(format="xlsx")
+    return cleaned
+
+
+def _seekable_whole(head: bytes, stream: BinaryIO) -> BinaryIO:
+    """The whole file as a seekable stream (zip needs its end first): the stream itself when it can seek."""
+    try:
+        if stream.seekable():
+            stream.seek(stream.tell() - len(head))
+            return stream
+    except (OSError, ValueError):
+        pass
+    return io.BytesIO(head + stream.read())
+
+
+# --- cleaning ------------------------------------------------------------------------------------------------
+
+
+def _clean_column(column: pd.Series) -> pd.Series:
+    """Text stripped and NA tokens missing; object columns become `str` or numbers."""
+    if pd.api.types.is_object_dtype(column):
+        column = _from_objects(column)
+    if not pd.api.types.is_string_dtype(column):
+        return column
+    if not (_tidy_texts(distinct := pd.Series(column.unique(), dtype="str").dropna()) != distinct).any():
+        return column  # the common case, decided from the distinct values only
+    codes, uniques = pd.factorize(column)
+    tidy = _tidy_texts(pd.Series(uniques, dtype="str"))
+    cleaned = pd.Series(tidy.array.take(codes, allow_fill=True), index=column.index, name=column.name)
+    numbers = pd.to_numeric(cleaned, errors="coerce")
+    if cleaned.notna().any() and numbers.notna().sum() == cleaned.notna().sum():
+        return numbers
+    return cleaned
+
+
+def _tidy_texts(texts: pd.Series) -> pd.Series:
+    stripped = texts.str.strip()
+    return stripped.where(~stripped.str.lower().isin(MISSING_TOKENS))
+
+
+def _from_objects(column: pd.Series) -> pd.Series:
+    kind = pd.api.types.infer_dtype(column, skipna=True)
+    if kind in {"integer", "floating", "mixed-integer-float", "decimal"}:
+        return pd.to_numeric(column, errors="coerce")
+    if kind in {"boolean", "datetime", "datetime64", "date", "empty"}:
+        return column.infer_objects()
+    return column.astype("str").where(column.notna())
