@@ -87,12 +87,11 @@ class ParsedLabels:
 
 def missing_mask(series: pd.Series) -> np.ndarray:
     """True per row where the cell is missing: NaN/None or one of `MISSING_TOKENS`."""
-    mask = series.isna().to_numpy(dtype=bool, na_value=True)
-    if _is_text(series):
-        codes, uniques = pd.factorize(series)
-        token = pd.Series(uniques, dtype="str").str.strip().str.lower().isin(MISSING_TOKENS).to_numpy()
-        mask |= (codes >= 0) & token[np.maximum(codes, 0)] if len(token) else False
-    return mask
+    if not _is_text(series):
+        return series.isna().to_numpy(dtype=bool, na_value=True)
+    codes, uniques = pd.factorize(series)
+    token = pd.Series(uniques, dtype="str").str.strip().str.lower().isin(MISSING_TOKENS).to_numpy()
+    return ~_expand(~token, codes, False)  # rows with code -1 are NaN: not present, so missing
 
 
 def parse_numbers(series: pd.Series, *, decimal_comma: bool | None = None) -> ParsedNumbers:
