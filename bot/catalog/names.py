@@ -1,0 +1,34 @@
+"""How creators are named in the catalog: handles without `@` in lower case, platforms by one spelling."""
+
+from __future__ import annotations
+
+import re
+
+_PLATFORM_ALIASES = {
+    "ig": "instagram", "insta": "instagram", "instagram": "instagram",
+    "tiktok": "tiktok", "tik tok": "tiktok", "tt": "tiktok", "douyin": "tiktok",
+    "youtube": "youtube", "yt": "youtube", "you tube": "youtube", "youtube shorts": "youtube",
+    "twitter": "x", "x": "x", "x twitter": "x", "twitch": "twitch", "facebook": "facebook", "fb": "facebook",
+    "snapchat": "snapchat", "pinterest": "pinterest", "linkedin": "linkedin", "threads": "threads",
+    "kwai": "kwai", "bluesky": "bluesky",
+}
+
+
+def normalize_handle(text: str) -> str:
+    """`@Cristiano ` -> `cristiano` (handles are case-insensitive on every platform Segbot knows)."""
+    return text.strip().lstrip("@").strip().lower()
+
+
+def normalize_platform(text: str) -> str:
+    """`IG`, `Insta`, `Instagram` -> `instagram`; an unknown platform is kept as one lower-case word."""
+    folded = " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
+    return _PLATFORM_ALIASES.get(folded, folded.replace(" ", ""))
+
+
+def platform_in(text: str) -> str | None:
+    """The platform a header or file name mentions (`Influencer insta name`, `youtuber name`), if any."""
+    folded = text.lower()
+    for hint, platform in (("insta", "instagram"), ("tiktok", "tiktok"), ("youtube", "youtube")):
+        if hint in folded:
+            return platform
+    return None
