@@ -1,6 +1,7 @@
 """Tables of named datasets, their versions and sources, digest subscriptions and digest deliveries."""
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Column,
     DateTime,
@@ -36,6 +37,8 @@ dataset_versions = Table(
     Column("run_id", Integer, ForeignKey("runs.id", ondelete="CASCADE"), nullable=False),
     Column("origin", String(16), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # Segment identities across versions: engine id -> [tracked id, tracked name], set by digests.
+    Column("identities", JSON, nullable=True),
     UniqueConstraint("dataset_id", "version", name="uq_dataset_versions_dataset_version"),
     UniqueConstraint("run_id", name="uq_dataset_versions_run_id"),
 )
