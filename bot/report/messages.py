@@ -1,0 +1,85 @@
+"""Every sentence and label Segbot shows in Slack that is not computed: buttons, titles, help, stages, words."""
+
+from __future__ import annotations
+
+BOT_NAME = "Segbot"
+
+# Report
+REPORT_HEADER = "Segment report: "
+SHOW_DETAILS = "Show details"
+DOWNLOAD_LABELS = "Download labels CSV"
+RERUN = "Re-run with k=…"
+SMALLER_SEGMENTS = "Smaller segments"
+DETAILS_HEADER = "Segment details: "
+
+# Stability in words, from the top: (lowest score for the word, word).
+STABILITY_WORDS: tuple[tuple[float, str], ...] = (
+    (0.85, "very stable"),
+    (0.7, "stable"),
+    (0.5, "fairly stable"),
+    (0.0, "unstable"),
+)
+
+# Why a column was left out, when its role says it all.
+IGNORED_ROLE_WORDS: dict[str, str] = {
+    "identifier": "an ID, unique per person",
+    "free_text": "free text",
+    "constant": "the same everywhere",
+    "empty": "empty",
+    "excluded": "excluded on request",
+}
+
+# Re-run modal (title, submit and close are at most 24 characters).
+RERUN_TITLE = "Re-run segmentation"
+RERUN_SUBMIT = "Re-run"
+RERUN_CLOSE = "Cancel"
+RERUN_LABEL = "Number of segments (k)"
+RERUN_HINT = "A whole number from {min_k} to {max_k}. The same file is segmented again into exactly this many groups."
+
+# Progress stages the Slack app reports while it works; anything else is shown as given.
+STAGES: dict[str, str] = {
+    "queued": "Waiting for a free worker",
+    "downloading": "Downloading the file",
+    "reading": "Reading and cleaning the columns",
+    "segmenting": "Finding segments",
+    "influencers": "Matching influencers",
+    "rendering": "Writing the report",
+}
+
+# Errors
+ERROR_FALLBACK = "Something went wrong"
+ERROR_REFERENCE = "Reference: {reference} (quote it when you ask for help)"
+
+# Runs, Home tab, influencers
+RUNS_HEADER = "Recent segmentation runs"
+NO_RUNS = "No runs yet. Upload a CSV, TSV, XLSX or .csv.gz file in a channel I'm in, and I'll segment it."
+SHOW_RUN = "Show report"
+HOME_HEADER = "Segbot"
+HOME_INTRO = (
+    "I split an audience file into segments, say what sets each one apart, and suggest influencers whose "
+    "audiences match."
+)
+INFLUENCERS_HEADER = "Influencers"
+NO_INFLUENCERS = "No influencers in the catalog yet. Add some with `/influencers import` and an attached CSV."
+NO_INFLUENCERS_FOR_TOPIC = "No influencers in the catalog match “{topic}”. Try `/influencers list` for all of them."
+
+# Help: (command, what it does)
+HELP_HEADER = "How to use Segbot"
+HELP_UPLOAD = "Upload a CSV, TSV, XLSX or .csv.gz file in a channel I'm in (invite me with `/invite @Segbot`), " \
+    "and I'll reply in the thread with a segment report."
+HELP_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("/segment help", "Show this help."),
+    ("/segment last", "Show this channel's latest report again."),
+    ("/segment runs", "List recent segmentation runs."),
+    ("/segment k=N", "Re-run the latest upload with exactly N segments (2 to 12)."),
+    ("/influencers import", "Import an influencer catalog from an attached CSV (or a form)."),
+    ("/influencers list [topic]", "List influencers in the catalog, optionally only those about a topic."),
+)
+HELP_DIGEST_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("/segment dataset NAME", "Name the dataset of the file you upload with this message (versions share a name)."),
+    ("/segment subscribe NAME weekly [day] [HH:MM]", "Post a weekly digest of what changed in dataset NAME here."),
+    ("/segment unsubscribe NAME", "Stop the weekly digest of dataset NAME in this channel."),
+    ("/segment digest NAME now", "Post the digest of dataset NAME now."),
+    ("/segment subscriptions", "List this channel's digest subscriptions."),
+)
+HELP_FOOTER = "Example: `/segment subscribe newsletter weekly mon 09:00` posts every Monday at 9:00 in your timezone."

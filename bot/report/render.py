@@ -1,0 +1,129 @@
+"""The public renderers the Slack app calls: a result, help, runs, Home tab, modals, errors and progress.
+
+Each returns Block Kit checked against Slack's limits (`bot.report.limits`), with a plain-text fallback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.report import actions, messages
+from bot.report.folding import layouts
+from bot.report.limits import check_blocks, check_view, first_valid, shorten
+from bot.report.templating import render_blocks, render_json, render_text
+from bot.report.view_model import (
+    FILE_NAME_LENGTH,
+    influencer_views,
+    report_view,
+    run_views,
+)
+from bot.storage.runs import StoredRun
+
+FALLBACK_LENGTH = 3000
+INFLUENCERS_SHOWN = 40
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    """A Slack message: `text` is the notification and screen-reader fallback for `blocks`."""
+
+    text: str
+    blocks: list[dict[str, Any]]
+
+
+def render_report(
+    summary: Mapping[str, Any], *, file_name: str, run_id: int | None, details: bool = False
+) -> RenderedMessage:
+    """The segment report (`summary` is `SegmentationResult.to_dict()`, optionally with per-segment
+    "influencers"); `details=True` is the "Show details" version with every feature and the per-k scores.
+    Buttons appear only with a `run_id` (their value)."""
+    candidates = [
+        _report_candidate(summary, file_name=file_name, run_id=run_id, details=details, layout=layout)
+        for layout in layouts(len(summary["segments"]), details=details)
+    ]
+    blocks = first_valid(candidates)
+    text = render_text(
+        "report/fallback.txt.j2",
+        segments=summary["segments"],
+        file_name=shorten(file_name, FILE_NAME_LENGTH),
+        rows=summary["rows"],
+    )
+    return RenderedMessage(text=shorten(text, FALLBACK_LENGTH), blocks=blocks)
+
+
+def render_help() -> RenderedMessage:
+    blocks = render_blocks("help.blocks.json.j2")
+    check_blocks(blocks)
+    return RenderedMessage(text=render_text("help.txt.j2"), blocks=blocks)
+
+
+def render_runs(runs: Sequence[StoredRun]) -> RenderedMessage:
+    """`/segment runs`: the most recent runs first, each with a "Show report" button."""
+    views = run_views(runs)
+    blocks = render_blocks("runs.blocks.json.j2", runs=views)
+    check_blocks(blocks)
+    return RenderedMessage(text=render_text("runs.txt.j2", runs=views), blocks=blocks)
+
+
+def render_home(runs: Sequence[StoredRun], catalog_size: int) -> dict[str, Any]:
+    """The App Home tab: what Segbot does, the workspace's recent runs and the influencer catalog size."""
+    blocks = render_blocks("home.blocks.json.j2", runs=run_views(runs), catalog_size=catalog_size)
+    view = {"type": "home", "blocks": blocks}
+    check_view(view)
+    return view
+
+
+def render_rerun_modal(run_id: int, current_k: int) -> dict[str, Any]:
+    """The "Re-run with k=…" modal: a whole-number input from 2 to 12, starting at the current k."""
+    initial_k = min(max(current_k, actions.MIN_K), actions.MAX_K)
+    view: dict[str, Any] = render_json("rerun_modal.json.j2", run_id=run_id, initial_k=initial_k)
+    check_view(view)
+    return view
+
+
+def render_influencer_list(influencers: Sequence[Mapping[str, Any]], topic: str | None) -> RenderedMessage:
+    """`/influencers list [topic]`: the catalog's influencers (name, handle, platform, followers, topics)."""
+    shown = influencer_views(influencers[:INFLUENCERS_SHOWN])
+    context = {
+        "influencers": shown,
+        "topics": [_topics(i) for i in influencers[:INFLUENCERS_SHOWN]],
+        "total": len(influencers),
+        "topic": topic,
+    }
+    blocks = render_blocks("influencers.blocks.json.j2", **context)
+    check_blocks(blocks)
+    return RenderedMessage(text=render_text("influencers.txt.j2", **context), blocks=blocks)
+
+
+def render_error(message: str, reference: str | None = None) -> RenderedMessage:
+    """One plain sentence for the user, with the reference id of a logged unexpected error when there is one."""
+    blocks = render_blocks("error.blocks.json.j2", message=shorten(message, 2000), reference=reference)
+    check_blocks(blocks)
+    return RenderedMessage(text=render_text("error.txt.j2", message=message, reference=reference), blocks=blocks)
+
+
+def render_progress(file_name: str, stage: str) -> RenderedMessage:
+    """The "working on it" reply; `stage` is a key of `messages.STAGES` or a short sentence."""
+    context = {
+        "file_name": shorten(file_name, FILE_NAME_LENGTH),
+        "stage": messages.STAGES.get(stage, shorten(stage, 200)),
+    }
+    blocks = render_blocks("progress.blocks.json.j2", **context)
+    check_blocks(blocks)
+    return RenderedMessage(text=render_text("progress.txt.j2", **context), blocks=blocks)
+
+
+def _report_candidate(summary: Mapping[str, Any], **options: Any) -> Any:
+    def render() -> list[dict[str, Any]]:
+        return render_blocks("report/blocks.json.j2", view=report_view(summary, **options))
+
+    return render
+
+
+def _topics(influencer: Mapping[str, Any]) -> str:
+    topics = influencer.get("topics") or influencer.get("interests") or ()
+    if isinstance(topics, str):
+        return shorten(topics, 120)
+    return shorten(", ".join(str(t) for t in topics), 120)
