@@ -1,0 +1,266 @@
+"""The words segment names are made of: what a column's name means, and the phrase a high or low value gives.
+
+Column names are read as lower-case tokens (`MntWines` -> mnt, wines; `AnnualIncome (k$)` -> annual, income;
+`days since last_purchase_date` -> days, since, last, purchase, date) and matched against small vocabularies
+of marketing concepts: age, income, spend, recency, tenure, purchase channels, product categories,
+household, campaign response, interests.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Slot = Literal["age", "modifier", "place", "noun"]
+
+DEFAULT_HEAD = "customers"
+FALLBACK_NAMES: tuple[str, ...] = (
+    "Typical customers",
+    "Mainstream customers",
+    "Everyday customers",
+    "Core customers",
+    "Regular customers",
+    "Average customers",
+    "Middle-ground customers",
+    "Broad-mix customers",
+    "Mixed-profile customers",
+    "Balanced customers",
+    "General audience",
+    "Wider audience",
+)
+PROPER_WORDS: dict[str, str] = {
+    word.lower(): word
+    for word in (
+        "iOS", "Android", "Windows", "Mac", "macOS", "iPhone", "iPad", "Linux", "Chrome", "Safari", "Firefox",
+        "Instagram", "TikTok", "Facebook", "YouTube", "Google", "Twitter", "LinkedIn", "Pinterest", "Snapchat",
+        "Reddit", "WhatsApp", "Amazon", "Shopify", "eBay", "Etsy", "TV", "SEO", "SMS", "DIY", "VIP", "PhD",
+        "Hollister", "Abercrombie",
+    )
+}
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Words one feature contributes to a name.
+
+    `modifier` is the form used when another phrase is the head noun ("big-spending" for "high spenders");
+    `alone` the form used when the noun has no modifier in front ("video gamers" for "gamers").
+    """
+
+    text: str
+    slot: Slot
+    modifier: str | None = None
+    alone: str | None = None
+    # Modifiers are written in this order: age (0), income (1), the rest (2).
+    order: int = 2
+    # A generic phrase (a bare category value, "Instagram-acquired") only names a segment when nothing else does.
+    weak: bool = False
+
+
+def tokens_of(name: str) -> tuple[str, ...]:
+    """Lower-case word tokens of a column name, splitting camelCase, snake_case and punctuation."""
+    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", name)
+    spaced = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", spaced)
+    return tuple(re.findall(r"[a-z]+|\d+", spaced.lower()))
+
+
+_INCOME = {"income", "salary", "salaries", "earnings", "wage", "wages", "paycheck"}
+_SPEND = {"spend", "spent", "spending", "spender", "spenders", "revenue", "sales", "ltv", "clv", "monetary", "aov",
+          "amount", "basket", "turnover", "value"}
+_FREQUENCY = {"orders", "order", "purchases", "purchase", "transactions", "transaction", "frequency", "bookings",
+              "trips", "visits", "sessions", "logins", "num", "count"}
+_RECENCY = {"last", "latest", "recent", "recency", "previous", "lastseen", "lastorder"}
+_TENURE = {"first", "signup", "signed", "sign", "joined", "join", "registered", "registration", "created", "since",
+           "customer", "member", "subscribed", "dt", "start", "enrolled", "tenure", "account", "onboarded"}
+_KIDS = {"kid", "kids", "kidhome", "children", "child", "childs", "baby", "babies", "toddlers"}
+_TEENS = {"teen", "teens", "teenhome", "teenagers"}
+_SOCIAL = {"friends", "followers", "connections", "following", "contacts"}
+_CAMPAIGN = {"response", "responded", "accepted", "acceptedcmp", "cmp", "campaign", "campaigns", "conversions",
+             "converted", "conversion"}
+_COMPLAINT = {"complain", "complaints", "complaint", "complained", "tickets"}
+_SATISFACTION = {"satisfaction", "nps", "rating", "csat", "happiness"}
+_DEALS = {"deals", "deal", "discount", "discounts", "coupon", "coupons", "promo", "promotions"}
+_FILLER = {"num", "mnt", "total", "count", "number", "of", "the", "n", "no", "avg", "average", "per", "in", "k",
+           "amt", "qty", "is", "has", "flag", "days", "since", "date", "pct", "percent", "score", "month", "year"}
+_PRODUCTS: dict[str, str] = {
+    "wine": "wine", "wines": "wine", "fruit": "fruit", "fruits": "fruit", "meat": "meat", "fish": "fish",
+    "seafood": "seafood", "sweet": "sweets", "sweets": "sweets", "candy": "sweets", "gold": "gold",
+    "grocery": "grocery", "groceries": "grocery", "milk": "milk", "dairy": "dairy", "fresh": "fresh food",
+    "frozen": "frozen food", "detergents": "household goods", "detergent": "household goods",
+    "delicassen": "deli", "delicatessen": "deli", "deli": "deli", "electronics": "electronics",
+    "books": "book", "beauty": "beauty", "cosmetics": "beauty", "clothing": "clothing", "apparel": "clothing",
+    "shoes": "shoe", "toys": "toy", "jewelry": "jewelry", "jewellery": "jewelry", "beer": "beer", "coffee": "coffee",
+}
+_CHANNELS: tuple[tuple[frozenset[str], Phrase], ...] = (
+    (frozenset(_DEALS), Phrase("deal seekers", "noun", modifier="deal-seeking")),
+    (frozenset({"catalog", "catalogue", "mail"}), Phrase("catalog shoppers", "noun", modifier="catalog-buying")),
+    (frozenset({"store", "instore", "shop", "offline", "retail"}), Phrase("in-store shoppers", "noun",
+                                                                         modifier="in-store")),
+    (frozenset({"visits", "sessions", "logins", "pageviews"}), Phrase("frequent site visitors", "noun",
+                                                                      modifier="frequently visiting")),
+    (frozenset({"web", "online", "website", "app", "ecommerce"}), Phrase("online shoppers", "noun",
+                                                                         modifier="online-shopping")),
+)
+
+
+def numeric_phrase(tokens: tuple[str, ...], high: bool, semantic: str | None, is_date: bool) -> Phrase | None:
+    """The phrase a clearly high (or low) value of a numeric column gives, or None."""
+    words = set(tokens)
+    if semantic == "age" or "age" in words:
+        return Phrase("older" if high else "young", "age", order=0)
+    if semantic == "birth_year" or words & {"birth", "born", "birthyear", "gradyear"}:
+        return Phrase("young" if high else "older", "age", order=0)
+    if is_date or words & {"recency", "tenure"}:
+        return _date_phrase(words, high)
+    if words & _INCOME:
+        return Phrase("high-income" if high else "low-income", "modifier", order=1)
+    product = next((_PRODUCTS[token] for token in tokens if token in _PRODUCTS), None)
+    if product is not None:
+        return Phrase(f"{product} buyers", "noun", modifier=f"{product.replace(' ', '-')}-buying") if high else None
+    return _behaviour_phrase(tokens, words, high)
+
+
+def _behaviour_phrase(tokens: tuple[str, ...], words: set[str], high: bool) -> Phrase | None:
+    if words & _SPEND:
+        if high:
+            return Phrase("high spenders", "noun", modifier="big-spending")
+        return Phrase("low spenders", "noun", modifier="low-spending")
+    if words & (_KIDS | _TEENS):
+        noun = "parents of teens" if words & _TEENS else "parents"
+        return Phrase(noun, "noun", alone="parents of young kids" if noun == "parents" else None) if high else None
+    if words & _CAMPAIGN:
+        return Phrase("campaign responders", "noun", modifier="campaign-responsive") if high else None
+    if words & _COMPLAINT:
+        return Phrase("dissatisfied", "modifier") if high else None
+    if words & _SATISFACTION:
+        return Phrase("satisfied" if high else "dissatisfied", "modifier")
+    if words & _SOCIAL:
+        return Phrase("well-connected", "modifier") if high else None
+    if words & _FREQUENCY or words & _DEALS:
+        channel = next((phrase for keys, phrase in _CHANNELS if words & keys), None)
+        if channel is not None:
+            return channel if high else None
+        return Phrase("frequent" if high else "occasional", "modifier")
+    content = [token for token in tokens if token not in _FILLER and not token.isdigit()][-2:]
+    if not content:
+        return None
+    return Phrase(f"{'high' if high else 'low'}-{'-'.join(content)}", "modifier", weak=True)
+
+
+def _date_phrase(words: set[str], high: bool) -> Phrase | None:
+    if words & _RECENCY:
+        return Phrase("lapsed" if high else "recently active", "modifier")
+    if words & _TENURE:
+        return Phrase("long-time" if high else "new", "modifier")
+    return None
+
+
+_BOOLEAN_NOUNS: tuple[tuple[frozenset[str], Phrase], ...] = (
+    (frozenset({"newsletter", "newsletters"}), Phrase("newsletter readers", "noun", modifier="newsletter-reading")),
+    (frozenset(_CAMPAIGN), Phrase("campaign responders", "noun", modifier="campaign-responsive")),
+    (frozenset({"opt", "optin", "opted", "subscribed", "subscriber", "subscription", "marketing", "email", "emails",
+                "sms"}), Phrase("email subscribers", "noun", modifier="subscribed")),
+    (frozenset({"member", "membership", "loyalty"}), Phrase("loyalty members", "noun", modifier="loyalty-member")),
+    (frozenset({"app"}), Phrase("app users", "noun", modifier="app-using")),
+    (frozenset(_KIDS), Phrase("parents", "noun", alone="parents of young kids")),
+    (frozenset(_COMPLAINT), Phrase("dissatisfied", "modifier")),
+    (frozenset({"churn", "churned", "cancelled", "canceled", "lapsed", "inactive"}), Phrase("churned", "modifier")),
+    (frozenset({"returning", "repeat"}), Phrase("repeat", "modifier")),
+)
+
+
+def boolean_phrase(tokens: tuple[str, ...], yes: bool) -> Phrase | None:
+    """The phrase a yes/no column gives when most of a segment says yes; None for a "no" majority."""
+    if not yes:
+        return None
+    words = set(tokens)
+    found = next((phrase for keys, phrase in _BOOLEAN_NOUNS if words & keys), None)
+    if found is not None:
+        return found
+    content = [token for token in tokens if token not in _FILLER and not token.isdigit()]
+    return Phrase(_cased("-".join(content[-2:])), "modifier", weak=True) if content else None
+
+
+# Categorical columns whose values make good name words on their own ("mobile", "premium").
+_NAMED_CATEGORIES = {"device", "devices", "platform", "os", "browser", "devicetype", "plan", "tier", "membership",
+                     "subscription", "level"}
+_MARITAL = {"together": "cohabiting", "alone": "single", "widow": "widowed", "married": "married",
+            "single": "single", "divorced": "divorced", "widowed": "widowed", "partner": "partnered"}
+_EDUCATION = {"phd": "PhD-educated", "doctorate": "PhD-educated", "master": "master's-educated",
+              "masters": "master's-educated", "graduation": "graduate", "graduate": "graduate",
+              "bachelor": "graduate", "basic": "basic-educated", "high school": "high-school-educated"}
+
+
+def categorical_phrase(tokens: tuple[str, ...], value: str) -> Phrase | None:
+    """The phrase an over-represented value of a categorical column gives, or None."""
+    words = set(tokens)
+    plain = " ".join(value.split())
+    if not plain:
+        return None
+    if re.fullmatch(r"[\d.,\-]+", plain):
+        label = " ".join(token for token in tokens if token not in _FILLER) or "group"
+        return Phrase(f"{label} {plain}", "modifier", weak=True)
+    if words & {"marital", "relationship", "civil"}:
+        status = _MARITAL.get(plain.lower())
+        return Phrase(status, "modifier") if status else None
+    if words & {"education", "degree", "qualification", "schooling"}:
+        return Phrase(_EDUCATION.get(plain.lower(), f"{_cased(plain)}-educated"), "modifier")
+    if len(plain.split()) > 2:
+        return None
+    hyphenated = "-".join(_cased(word) for word in plain.split())
+    if words & {"channel", "source", "acquisition", "acquired", "referrer", "utm", "medium"} and " " not in plain:
+        return Phrase(f"{hyphenated}-acquired", "modifier", weak=True)
+    return Phrase(hyphenated, "modifier", weak=not words & _NAMED_CATEGORIES)
+
+
+_INTEREST_GROUPS: tuple[tuple[tuple[str, ...], Phrase], ...] = (
+    (("gaming", "games", "game", "video games", "videogames", "esports", "gamer"),
+     Phrase("gamers", "noun", alone="video gamers")),
+    (("fitness", "gym", "workout", "workouts", "exercise", "crossfit"), Phrase("fitness fans", "noun")),
+    (("running", "runner"), Phrase("runners", "noun", alone="keen runners")),
+    (("travel", "travelling", "traveling", "trips"), Phrase("travellers", "noun", alone="travel lovers")),
+    (("food", "cooking", "recipes", "foodie", "baking"), Phrase("foodies", "noun", alone="food lovers")),
+    (("books", "reading", "literature", "book"), Phrase("readers", "noun", alone="book readers")),
+    (("beauty", "makeup", "skincare", "cosmetics"), Phrase("beauty fans", "noun")),
+    (("tech", "technology", "gadgets"), Phrase("tech fans", "noun")),
+    (("sports", "sport"), Phrase("sports fans", "noun")),
+    (("art", "arts"), Phrase("art lovers", "noun")),
+    (("pets", "dogs", "cats", "pet"), Phrase("pet lovers", "noun")),
+    (("parenting", "family"), Phrase("parents", "noun", alone="parenting fans")),
+    (("finance", "investing", "money", "personal finance"), Phrase("investors", "noun", alone="investing fans")),
+    (("outdoors", "hiking", "camping", "outdoor"), Phrase("outdoor fans", "noun")),
+    (("movies", "film", "films", "cinema"), Phrase("film fans", "noun")),
+    (("wellness", "yoga", "meditation", "mindfulness"), Phrase("wellness fans", "noun")),
+    (("gardening", "garden"), Phrase("gardeners", "noun", alone="gardening fans")),
+    (("cars", "auto", "automotive"), Phrase("car fans", "noun")),
+    (("home decor", "decor", "interior design", "home"), Phrase("home decor fans", "noun")),
+    (("news", "politics"), Phrase("news readers", "noun")),
+    (("god", "church", "jesus", "bible", "religion", "faith"), Phrase("churchgoers", "noun", alone="faith-minded")),
+    (("sex", "sexy", "hot", "kissed", "cute", "dating"), Phrase("romance-minded", "noun", alone="romance-minded")),
+    (("drunk", "drugs", "party", "partying"), Phrase("party-goers", "noun", alone="party-goers")),
+    (("die", "death"), Phrase("dark-topic posters", "noun")),
+    (("shopping", "mall", "clothes", "dress", "hair", "blonde", "fashion", "style"),
+     Phrase("fashion fans", "noun")),
+    (("band", "marching"), Phrase("band members", "noun")),
+    (("cheerleading",), Phrase("cheerleaders", "noun", alone="cheerleading fans")),
+)
+_INTERESTS: dict[str, Phrase] = {key: phrase for keys, phrase in _INTEREST_GROUPS for key in keys}
+
+
+def interest_noun(interest: str) -> Phrase:
+    """The head noun for a segment drawn to an interest: "gamers", "fitness fans", "swimming fans"."""
+    key = " ".join(tokens_of(interest))
+    if key in _INTERESTS:
+        return _INTERESTS[key]
+    words = key.split()[-2:] or [interest.strip().lower()]
+    return Phrase(f"{' '.join(_cased(word) for word in words)} fans", "noun")
+
+
+def _cased(word: str) -> str:
+    """A value as it reads inside a sentence: proper names and acronyms kept, plain words lower-cased."""
+    if word.lower() in PROPER_WORDS:
+        return PROPER_WORDS[word.lower()]
+    if (word.isupper() and len(word) <= 4) or any(ch.isupper() for ch in word[1:]):
+        return word
+    return word.lower()

@@ -1,0 +1,162 @@
+"""Short readable segment names ("Young mobile gamers", "High-income lapsed buyers") from what sets them apart.
+
+Each distinguishing feature may give one phrase (see `segmentation.lexicon`): a modifier ("young",
+"high-income", "lapsed", "mobile"), a place ("Brazil-based") or a head noun ("fitness fans", "high spenders",
+"wine buyers"). A name is one head noun (by default "customers") with at most two modifiers or a place in
+front, taken from the features at least half as strong as the strongest one: 2-5 words, sentence case.
+Generic phrases (a bare category value, "Instagram-acquired") are used only when nothing better is there.
+Names are unique within one result: a segment whose name is taken gets a variant that brings in its weaker
+features, then "Other ..."; a segment where nothing stands out is one of the typical groups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import count
+
+from segmentation.audience import interest_columns
+from segmentation.countries import country_code
+from segmentation.effects import strength
+from segmentation.lexicon import (
+    DEFAULT_HEAD,
+    FALLBACK_NAMES,
+    PROPER_WORDS,
+    Phrase,
+    boolean_phrase,
+    categorical_phrase,
+    interest_noun,
+    numeric_phrase,
+    tokens_of,
+)
+from segmentation.prepared import PreparedColumn, PreparedTable
+from segmentation.result import FeatureEffect
+
+MAX_WORDS = 5
+MAX_QUALIFIERS = 2
+# A difference smaller than this (in standard deviations) does not make it into a name ...
+NAMING_STRENGTH = 0.3
+# ... nor one less than this fraction of the segment's strongest nameable difference.
+RELATIVE_STRENGTH = 0.5
+# A category names a segment only when it describes a good part of it.
+MIN_CATEGORY_SHARE = 0.4
+MIN_GENDER_SHARE = 0.65
+MIN_LABEL_SHARE = 0.25
+_SHORT_PLACES = {"US": "US", "GB": "UK", "AE": "UAE"}
+
+
+def segment_names(features: Sequence[Sequence[FeatureEffect]], prepared: PreparedTable) -> tuple[str, ...]:
+    """A unique name per segment, from its distinguishing features (strongest first)."""
+    columns = {column.name: column for column in prepared.columns}
+    interests = {column.name: interest for column, interest in interest_columns(prepared)}
+    taken: set[str] = set()
+    names = []
+    for segment_features in features:
+        ranked = [
+            (phrase, strength(effect))
+            for effect in segment_features
+            if (phrase := phrase_for(effect, columns.get(effect.column), interests)) is not None
+        ]
+        ranked.sort(key=lambda item: -item[1])
+        name = next((name for name in _candidates(ranked) if name.lower() not in taken), "")
+        # More segments than distinct names (only with a forced, very large k): number the typical groups.
+        name = name or next(f"Typical group {n}" for n in count(1) if f"typical group {n}" not in taken)
+        taken.add(name.lower())
+        names.append(name)
+    return tuple(names)
+
+
+def phrase_for(
+    effect: FeatureEffect, column: PreparedColumn | None, interests: dict[str, str] | None = None
+) -> Phrase | None:
+    """The phrase one feature contributes to a name, or None when it says nothing nameable."""
+    if strength(effect) < NAMING_STRENGTH:
+        return None
+    if effect.kind == "numeric":
+        if interests and effect.column in interests:
+            return interest_noun(interests[effect.column]) if effect.effect > 0 else None
+        return numeric_phrase(tokens_of(effect.column), effect.effect > 0, _semantic(column), _is_date(column))
+    if effect.effect <= 1 or effect.value is None:
+        return None
+    if effect.kind == "label":
+        return interest_noun(effect.value) if effect.segment_value >= MIN_LABEL_SHARE else None
+    return _category_phrase(effect, column)
+
+
+def _category_phrase(effect: FeatureEffect, column: PreparedColumn | None) -> Phrase | None:
+    assert effect.value is not None
+    semantic = _semantic(column)
+    if semantic == "gender":
+        if effect.segment_value < MIN_GENDER_SHARE:
+            return None
+        return Phrase({"female": "female", "male": "male"}.get(effect.value, "non-binary"), "modifier")
+    if effect.segment_value < MIN_CATEGORY_SHARE:
+        return None
+    if semantic == "country":
+        code = country_code(effect.value) or ""
+        return Phrase(f"{_SHORT_PLACES.get(code, effect.value)}-based", "place")
+    tokens = tokens_of(effect.column)
+    if column is not None and column.role == "boolean":
+        return boolean_phrase(tokens, effect.value == "yes")
+    return categorical_phrase(tokens, effect.value)
+
+
+def _semantic(column: PreparedColumn | None) -> str | None:
+    return None if column is None else column.semantic
+
+
+def _is_date(column: PreparedColumn | None) -> bool:
+    return column is not None and (column.source is not None or column.role == "date")
+
+
+def _candidates(ranked: list[tuple[Phrase, float]]) -> list[str]:
+    """Names to try in order: the strong phrases, then variants that bring in the weaker ones."""
+    phrases = [phrase for phrase, _ in ranked]
+    variants: list[list[str]] = []
+    if ranked:
+        cut = RELATIVE_STRENGTH * ranked[0][1]
+        variants.append(_words([phrase for phrase, value in ranked if value >= cut]))
+        variants.append(_words(phrases))
+        variants.extend(_words(phrases[:skipped] + phrases[skipped + 1 :]) for skipped in range(len(phrases)))
+        variants.extend(_words(phrases[skipped:]) for skipped in range(1, len(phrases)))
+        if variants[0]:
+            variants.append(["other", *variants[0]][:MAX_WORDS])
+    names = [_sentence_case(" ".join(words)) for words in variants if words]
+    names.extend(FALLBACK_NAMES)
+    names.extend(f"Other {fallback[:1].lower()}{fallback[1:]}" for fallback in FALLBACK_NAMES)
+    return names
+
+
+def _words(phrases: list[Phrase]) -> list[str]:
+    """A head noun with up to two qualifiers (modifiers, age first, or a place), at most five words."""
+    head = next((phrase for phrase in phrases if phrase.slot == "noun"), None)
+    qualifiers = [
+        phrase
+        for phrase in phrases
+        if phrase is not head and (phrase.slot != "noun" or phrase.modifier)
+    ]
+    strong = [phrase for phrase in qualifiers if not phrase.weak]
+    qualifiers = (strong if strong or head is not None else qualifiers)[:MAX_QUALIFIERS]
+    if head is None and not qualifiers:
+        return []
+    modifiers = sorted((q for q in qualifiers if q.slot != "place"), key=lambda phrase: phrase.order)
+    parts = [_modifier_text(phrase) for phrase in modifiers]
+    parts.extend(phrase.text for phrase in qualifiers if phrase.slot == "place")
+    if head is None:
+        parts.append(DEFAULT_HEAD)
+    else:
+        parts.append(head.alone if head.alone and not parts else head.text)
+    while len(" ".join(parts).split()) > MAX_WORDS and len(parts) > 1:
+        parts.pop(len(parts) - 2)
+    return " ".join(parts).split()
+
+
+def _modifier_text(phrase: Phrase) -> str:
+    return phrase.modifier if phrase.slot == "noun" and phrase.modifier else phrase.text
+
+
+def _sentence_case(text: str) -> str:
+    """Capitalise the first letter, unless the name starts with a word that keeps its own case ("iOS")."""
+    first = text.split(" ", 1)[0]
+    if first.lower() in PROPER_WORDS or any(ch.isupper() for ch in first[1:]):
+        return text
+    return f"{text[:1].upper()}{text[1:]}"
