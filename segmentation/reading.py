@@ -222,9 +222,9 @@ def _utf16_without_bom(head: bytes) -> str | None:
         return None
     even_nul = sample[0::2].count(0) / len(sample[0::2])
     odd_nul = sample[1::2].count(0) / len(sample[1::2])
-    if odd_nul > 0.9 and even_nul < 0.1:
+    if odd_nul > 0.6 and even_nul < 0.05:
         return "utf-16-le"
-    if even_nul > 0.9 and odd_nul < 0.1:
+    if even_nul > 0.6 and odd_nul < 0.05:
         return "utf-16-be"
     return None
 
@@ -267,22 +267,21 @@ def sniff(text: str, *, truncated: bool) -> Dialect:
     """Delimiter, header and number format decided from the first records of the file's text."""
     if truncated and "\n" in text:
         text = text[: text.rfind("\n") + 1]
-    best: tuple[tuple[float, int], str, list[list[str]]] | None = None
+    best: tuple[tuple[bool, int, float], str, list[list[str]]] | None = None
     for delimiter in DELIMITERS:
         records = _records(text, delimiter, drop_last=truncated)
         if not records:
             raise UnreadableFileError(EMPTY)
-        width = len(records[0])
-        body = records[1:]
-        consistent = sum(len(record) == width for record in body) / len(body) if body else 1.0
-        score = (consistent, width)
-        if width >= 2 and consistent >= 0.9 and (best is None or score[1] > best[0][1]):
+        width, body = len(records[0]), records[1:]
+        exact = sum(len(record) == width for record in body) / len(body) if body else 1.0
+        score = (exact >= 0.9, width, exact)  # consistent first, then the most columns
+        if width >= 2 and exact >= 0.5 and (best is None or score > best[0]):
             best = (score, delimiter, records)
     if best is None:
         records = _records(text, ",", drop_last=truncated)
         if any(len(record) > 1 for record in records):
             raise UnreadableFileError(RAGGED)
-        best = ((1.0, 1), ",", records)
+        best = ((True, 1, 1.0), ",", records)
     _, delimiter, records = best
     decimal_comma, thousands_dot = _number_format(records[1:], delimiter)
     return Dialect(delimiter, tuple(records[0]), decimal_comma, thousands_dot)

@@ -145,7 +145,7 @@ def test_parse_dates_invalid_calendar_dates_are_not_parsed() -> None:
 
 def test_parse_dates_numeric_and_datetime_columns() -> None:
     assert parse_dates(pd.Series([2006, 2007])).parsed_share == 0.0
-    stamps = pd.Series(pd.to_datetime(["2024-01-01", None]))
+    stamps = pd.Series([pd.Timestamp("2024-01-01"), pd.NaT])
     parsed = parse_dates(stamps)
     np.testing.assert_array_equal(parsed.values, dates("2024-01-01", None))
     assert parsed.parsed_share == 1.0
