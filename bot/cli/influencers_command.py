@@ -1,0 +1,148 @@
+"""`segbot influencers ...`: import, list and export the creator catalog; pin and block creators."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from bot.catalog.reading import CANONICAL_HEADERS, CatalogReading, read_catalog
+from bot.catalog.writing import catalog_csv
+from bot.errors import SegbotError
+from bot.files import open_input, write_atomically
+from bot.settings import load_settings
+from bot.storage.database import open_database
+from bot.storage.influencers import Choice, InfluencerRepository
+from bot.storage.workspaces import LOCAL_WORKSPACE
+from bot.terminal.influencer_table import catalog_rows, catalog_table
+
+TEXT_LIST_LIMIT = 50
+_CHOICE_MESSAGES = {
+    ("pin", True): "Pinned {who}: it is favoured whenever its audience fits a segment.",
+    ("pin", False): "Unpinned {who}.",
+    ("block", True): "Blocked {who}: it will never be suggested.",
+    ("block", False): "Unblocked {who}.",
+}
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "influencers", help="manage the influencer catalog", description="Manage the influencer catalog."
+    )
+    actions = parser.add_subparsers(dest="influencers_command", metavar="ACTION", required=True)
+    importing = _action(actions, "import", "add or update creators from a CSV/TSV/.xlsx export", run_import)
+    importing.add_argument("path", metavar="PATH", help=f"the export (canonical headers: {CANONICAL_HEADERS})")
+    importing.add_argument("--platform", help="platform of rows that do not say (instagram, tiktok, youtube, ...)")
+    listing = _action(actions, "list", "show the catalog, largest creators first", run_list)
+    listing.add_argument("--topic", help="only creators about this topic (synonyms count: gym finds Fitness & Gym)")
+    listing.add_argument("--country", help="only creators whose audience is mostly in this country (name or code)")
+    listing.add_argument("--platform", help="only creators on this platform")
+    listing.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    listing.add_argument(
+        "--limit", type=int, default=None, help=f"show at most this many (text default {TEXT_LIST_LIMIT}, 0 = all)"
+    )
+    exporting = _action(actions, "export", "write the catalog as CSV with the canonical headers", run_export)
+    exporting.add_argument("path", metavar="PATH", help="the CSV file to write")
+    for name, help_text in (
+        ("pin", "favour a creator whenever its audience fits a segment"),
+        ("unpin", "undo a pin"),
+        ("block", "never suggest a creator"),
+        ("unblock", "undo a block"),
+    ):
+        choice = _action(actions, name, help_text, run_choice)
+        choice.add_argument("handle", metavar="HANDLE", help="the creator's handle (with or without @)")
+        choice.add_argument("--platform", help="which platform, when the handle is on several")
+
+
+def _action(actions: Any, name: str, help_text: str, handler: Any) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = actions.add_parser(name, help=help_text, description=help_text.capitalize())
+    parser.add_argument(
+        "--workspace", default=LOCAL_WORKSPACE, help=f"whose catalog (Slack team id; default {LOCAL_WORKSPACE})"
+    )
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def _repository() -> InfluencerRepository:
+    return InfluencerRepository(open_database(load_settings().database_url))
+
+
+def run_import(args: argparse.Namespace) -> int:
+    path = Path(args.path)
+    with open_input(path) as stream:
+        reading = read_catalog(stream, source_name=path.name, platform=args.platform)
+    if not reading.entries:
+        _print_rejections(reading)
+        raise SegbotError(
+            f"No row of {path.name} could be imported ({len(reading.rejected)} rejected); fix the rows listed above."
+        )
+    counts = _repository().upsert(args.workspace, reading.entries, source=path.name)
+    print(
+        f"Imported {path.name} into workspace {args.workspace}: {counts.added} added, {counts.updated} updated, "
+        f"{len(reading.rejected)} rejected ({reading.rows} rows)."
+    )
+    print("Columns: " + ", ".join(f"{field} <- {', '.join(cols)}" for field, cols in reading.columns.found.items()))
+    _print_rejections(reading)
+    return 0
+
+
+def _print_rejections(reading: CatalogReading) -> None:
+    if reading.rejected:
+        print("Rejected rows:")
+        for rejected in reading.rejected:
+            print(f"  row {rejected.row}: {rejected.reason}")
+
+
+def run_list(args: argparse.Namespace) -> int:
+    repository = _repository()
+    stored = repository.list(args.workspace, topic=args.topic, country=args.country, platform=args.platform)
+    limit = args.limit if args.limit is not None else (TEXT_LIST_LIMIT if args.format == "text" else 0)
+    shown = stored[:limit] if limit > 0 else stored
+    rows = catalog_rows(shown, repository.choices(args.workspace))
+    if args.format == "json":
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    if not stored:
+        total = repository.count(args.workspace)
+        print("No creators match those filters." if total else _empty_catalog(args.workspace))
+        return 0
+    title = f"{len(shown)} of {len(stored)} creators in workspace {args.workspace}"
+    # Wide when piped, so rows stay one line each in files and logs; the terminal's own width otherwise.
+    Console(width=None if sys.stdout.isatty() else 200).print(catalog_table(rows, title=title))
+    return 0
+
+
+def _empty_catalog(workspace: str) -> str:
+    return f"The catalog of workspace {workspace} is empty; import one with `segbot influencers import PATH`."
+
+
+def run_export(args: argparse.Namespace) -> int:
+    entries = _repository().entries(args.workspace)
+    if not entries:
+        raise SegbotError(_empty_catalog(args.workspace))
+    path = Path(args.path)
+    write_atomically(path, catalog_csv(entries))
+    print(f"Exported {len(entries)} creators of workspace {args.workspace} to {path}.")
+    return 0
+
+
+def run_choice(args: argparse.Namespace) -> int:
+    action: str = args.influencers_command
+    choice: Choice = "pin" if action in ("pin", "unpin") else "block"
+    repository = _repository()
+    key = repository.resolve(args.workspace, args.handle, args.platform)
+    who = f"@{key[1]} on {key[0]} in workspace {args.workspace}"
+    if action in ("pin", "block"):
+        repository.set_choice(args.workspace, key, choice)
+        print(_CHOICE_MESSAGES[(choice, True)].format(who=who))
+    elif repository.clear_choice(args.workspace, key, choice):
+        print(_CHOICE_MESSAGES[(choice, False)].format(who=who))
+    else:
+        state = "pinned" if choice == "pin" else "blocked"
+        print(f"@{key[1]} on {key[0]} was not {state} in workspace {args.workspace}; nothing changed.")
+    return 0
