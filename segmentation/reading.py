@@ -59,6 +59,7 @@ BAD_GZIP = "The gzip file is damaged or incomplete; compress the CSV again, or u
 MIXED_ENCODING = (
     "The file mixes text encodings (part of it is not valid UTF-8); save it again as CSV UTF-8 and upload that."
 )
+JSON = "The file is a JSON document, not a table; export the audience as CSV or .xlsx and upload that."
 RAGGED = (
     "The file does not look like a table: its lines have different numbers of fields; export it again as CSV or .xlsx."
 )
@@ -89,6 +90,7 @@ class Dialect:
     header: tuple[str, ...]
     decimal_comma: bool
     thousands_dot: bool
+    skip_lines: int = 0
 
 
 def read_table(data: bytes | bytearray | memoryview | BinaryIO | pd.DataFrame) -> pd.DataFrame:
@@ -189,7 +191,7 @@ def _read_stream(stream: BinaryIO, *, compressed: bool) -> pd.DataFrame:
     text = _decode_head(head, encoding)
     if not text.strip():
         raise UnreadableFileError(EMPTY)
-    _reject_html(text)
+    _reject_markup(text)
     dialect = sniff(text, truncated=len(head) == HEAD_BYTES)
     frame = _parse_csv_retrying(head, stream, dialect, encoding, compressed)
     if len(frame) == 0:
@@ -254,10 +256,16 @@ def _decode_head(head: bytes, encoding: str, *, errors: str = "replace") -> str:
     return decoder.decode(head, final=False)
 
 
-def _reject_html(text: str) -> None:
+_PAGE_START = re.compile(r"^<(?:!doctype\s+html|html|head|body|meta|title|script|link|div|form|table)\b")
+
+
+def _reject_markup(text: str) -> None:
+    """HTML pages and JSON documents saved under a .csv name."""
     start = text.lstrip("\ufeff \t\r\n")[:1024].lower()
-    if start.startswith(("<!doctype html", "<html", "<head", "<body", "<!--")) or "<html" in start:
+    if _PAGE_START.match(start) or (start.startswith(("<?xml", "<!--")) and "<html" in start):
         raise UnreadableFileError(HTML)
+    if re.match(r"^(?:\{\s*\"|\[\s*[{\[\"])", start):
+        raise UnreadableFileError(JSON)
 
 
 # --- CSV -----------------------------------------------------------------------------------------------------
@@ -267,6 +275,12 @@ def sniff(text: str, *, truncated: bool) -> Dialect:
     """Delimiter, header and number format decided from the first records of the file's text."""
     if truncated and "\n" in text:
         text = text[: text.rfind("\n") + 1]
+    hint = _SEPARATOR_HINT.match(text)
+    if hint:  # Excel's "sep=;" first line names the delimiter
+        records = _records(text[hint.end() :], hint.group(1), drop_last=truncated)
+        if not records:
+            raise UnreadableFileError(EMPTY)
+        return Dialect(hint.group(1), tuple(records[0]), *_number_format(records[1:], hint.group(1)), skip_lines=1)
     best: tuple[tuple[bool, int, float], str, list[list[str]]] | None = None
     for delimiter in DELIMITERS:
         records = _records(text, delimiter, drop_last=truncated)
@@ -285,6 +299,9 @@ def sniff(text: str, *, truncated: bool) -> Dialect:
     _, delimiter, records = best
     decimal_comma, thousands_dot = _number_format(records[1:], delimiter)
     return Dialect(delimiter, tuple(records[0]), decimal_comma, thousands_dot)
+
+
+_SEPARATOR_HINT = re.compile(r"^\ufeff?sep=(.)[ \t]*\r?\n", re.IGNORECASE)
 
 
 def _records(text: str, delimiter: str, *, drop_last: bool) -> list[list[str]]:
@@ -354,6 +371,7 @@ def _parse_csv(stream: BinaryIO, dialect: Dialect, encoding: str, compressed: bo
                 stream,
                 sep=dialect.delimiter,
                 quotechar='"',
+                skiprows=dialect.skip_lines,
                 header=0,
                 names=list(range(len(dialect.header))),
                 index_col=False,

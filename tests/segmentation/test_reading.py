@@ -120,6 +120,17 @@ def test_crlf_and_quoted_fields_with_commas_and_newlines() -> None:
     assert frame["amount"].tolist() == [10, 20, 30]
 
 
+def test_excel_separator_hint_line() -> None:
+    frame = read_table(b"sep=;\r\nname;score\r\nAnn;1,5\r\nBob;2\r\n")
+    assert list(frame.columns) == ["name", "score"]
+    assert frame["score"].tolist() == [1.5, 2.0]
+
+
+def test_markup_inside_cells_is_just_text() -> None:
+    frame = read_table(b"<b>name</b>,html\nAnn,<html><body>hi</body></html>\nBob,<p>x</p>\n")
+    assert frame["html"].tolist() == ["<html><body>hi</body></html>", "<p>x</p>"]
+
+
 def test_gzip_is_detected_by_magic_bytes() -> None:
     data = gzip.compress(b"city;amount\nParis;1,5\nLyon;2,5\n")
     frame = read_table(data)
@@ -250,6 +261,9 @@ BROKEN = {
     "truncated gzip past the head": (gzip.compress(b"a,b\n" + RANDOM_ROWS * 30)[:-100], reading.BAD_GZIP),
     "html doctype": (b"<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body>...", reading.HTML),
     "html login page": (b"\n  <html lang='en'>\n<form action='/login'>Password</form></html>", reading.HTML),
+    "xhtml": (b'<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><body/></html>', reading.HTML),
+    "json records": (b'[\n  {"name": "Ann", "age": 34},\n  {"name": "Bob", "age": 41}\n]\n', reading.JSON),
+    "json object": (b'{"data": [[1, 2], [3, 4]]}', reading.JSON),
     "ragged prose": (
         b"Dear team,\nplease find the numbers below, as discussed, and tell me\nwhat you think.\n"
         b"Thanks, Ann, Bob, and, Cy\nbye\n",
