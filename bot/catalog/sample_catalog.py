@@ -18,7 +18,7 @@ from bot.catalog.writing import catalog_csv
 from segmentation.catalog_index import CatalogEntry
 
 SAMPLE_PATH = Path(__file__).resolve().parents[1] / "samples" / "sample_influencers.csv"
-SAMPLE_SIZE = 320
+SAMPLE_SIZE = 400
 
 # Interest -> (category names as creator databases write them, handle words, typical audience age bands,
 # typical female share of the audience in percent).
@@ -40,9 +40,21 @@ INTERESTS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], fl
     "fashion": (("Fashion", "Clothing & Outfits", "Modeling"), ("style", "outfit", "chic", "vogue"),
                 ("18-24", "25-34"), 74),
     "music": (("Music", "Music & Dance"), ("beats", "song", "music", "vibes"), ("13-17", "18-24", "25-34"), 54),
+    "sports": (("Sports with a ball", "Sports", "Racing Sports"), ("goal", "hoops", "match", "sport"),
+               ("18-24", "25-34", "35-44"), 30),
+    "movies": (("Cinema & Actors/actresses", "Movies", "Shows"), ("film", "cinema", "screen", "movie"),
+               ("18-24", "25-34"), 50),
+    "wine": (("Wine & Spirits", "Food & Drinks", "Sommelier"), ("wine", "vino", "cellar", "grape"),
+             ("35-44", "45-54", "55-64"), 48),
+    "news": (("News & Politics", "Journalism", "Current affairs"), ("news", "brief", "daily", "report"),
+             ("45-54", "55-64", "65+"), 47),
+    "home": (("Home & Garden", "Gardening", "Interior design"), ("garden", "bloom", "nest", "decor"),
+             ("45-54", "55-64", "65+"), 70),
+    "books": (("Books", "Literature & Journalism", "BookTok"), ("books", "reads", "page", "novel"),
+              ("25-34", "55-64", "65+"), 68),
 }
-COUNTRIES = ("US", "BR", "GB", "DE", "FR", "IN", "MX", "ES", "CA", "IT")
-COUNTRY_WEIGHTS = (0.26, 0.14, 0.1, 0.08, 0.08, 0.1, 0.08, 0.08, 0.04, 0.04)
+COUNTRIES = ("US", "BR", "GB", "DE", "FR", "IN", "MX", "ES", "CA", "IT", "AU", "PT")
+COUNTRY_WEIGHTS = (0.24, 0.13, 0.1, 0.08, 0.07, 0.08, 0.08, 0.06, 0.06, 0.03, 0.04, 0.03)
 PLATFORMS = ("instagram", "tiktok", "youtube")
 PLATFORM_WEIGHTS = (0.45, 0.3, 0.25)
 _HANDLE_STARTS = ("the", "daily", "real", "its", "just", "hey", "mr", "miss", "urban", "sunny", "little", "big")
