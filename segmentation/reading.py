@@ -73,7 +73,6 @@ _IMAGE_MAGIC = {
     b"\xff\xd8\xff": "JPEG",
     b"GIF87a": "GIF",
     b"GIF89a": "GIF",
-    b"BM": "BMP",
     b"II*\x00": "TIFF",
     b"MM\x00*": "TIFF",
 }
@@ -97,6 +96,8 @@ def read_table(data: bytes | bytearray | memoryview | BinaryIO | pd.DataFrame) -
     """The table in `data` (CSV/TSV text, gzip of it, or .xlsx), or a cleaned copy of a DataFrame."""
     if isinstance(data, pd.DataFrame):
         return clean_frame(data)
+    if isinstance(data, str | io.TextIOBase):
+        raise TypeError("read_table takes bytes or a binary file object (open files with 'rb'), not text or a path")
     stream: BinaryIO = io.BytesIO(data) if isinstance(data, bytes | bytearray | memoryview) else data
     return _read_stream(stream, compressed=False)
 
@@ -193,7 +194,7 @@ def _read_stream(stream: BinaryIO, *, compressed: bool) -> pd.DataFrame:
         raise UnreadableFileError(EMPTY)
     _reject_markup(text)
     dialect = sniff(text, truncated=len(head) == HEAD_BYTES)
-    frame = _parse_csv_retrying(head, stream, dialect, encoding, compressed)
+    frame, encoding = _parse_csv_retrying(head, stream, dialect, encoding, compressed)
     if len(frame) == 0:
         raise UnreadableFileError(HEADER_ONLY)
     cleaned = clean_frame(frame, names=dialect.header)
@@ -207,6 +208,8 @@ def _reject_binary(head: bytes) -> None:
     for magic, kind in _IMAGE_MAGIC.items():
         if head.startswith(magic):
             raise UnreadableFileError(IMAGE.format(kind=kind))
+    if head[:2] == b"BM" and head[6:10] == b"\x00\x00\x00\x00":
+        raise UnreadableFileError(IMAGE.format(kind="BMP"))
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         raise UnreadableFileError(IMAGE.format(kind="WebP"))
     if head.lstrip()[:5] == b"%PDF-":
@@ -339,17 +342,23 @@ def _number_format(rows: list[list[str]], delimiter: str) -> tuple[bool, bool]:
 
 def _parse_csv_retrying(
     head: bytes, stream: BinaryIO, dialect: Dialect, encoding: str, compressed: bool
-) -> pd.DataFrame:
-    """Parse strictly (pandas' fast path); a stray undecodable byte past the head means a slower second pass."""
+) -> tuple[pd.DataFrame, str]:
+    """The parsed table and its encoding.
+
+    UTF-8 is parsed strictly (pandas' fast path). A byte past the head that is not UTF-8 means a second pass:
+    as cp1252 when the head was plain ASCII (a Windows export whose first accents come late), else as UTF-8
+    with the stray bytes replaced.
+    """
     rest_at = _position(stream)
     errors = "strict" if encoding.startswith("utf-8") else "replace"
     try:
-        return _parse_csv(_replay(head, stream), dialect, encoding, compressed, errors=errors)
+        return _parse_csv(_replay(head, stream), dialect, encoding, compressed, errors=errors), encoding
     except UnicodeDecodeError as error:
         if rest_at is None:
             raise UnreadableFileError(MIXED_ENCODING) from error
         stream.seek(rest_at)
-        return _parse_csv(_replay(head, stream), dialect, encoding, compressed, errors="replace")
+        fallback = "cp1252" if head.isascii() else encoding
+        return _parse_csv(_replay(head, stream), dialect, fallback, compressed, errors="replace"), fallback
 
 
 def _replay(head: bytes, stream: BinaryIO) -> BinaryIO:

@@ -126,6 +126,12 @@ def test_excel_separator_hint_line() -> None:
     assert frame["score"].tolist() == [1.5, 2.0]
 
 
+def test_text_that_starts_like_a_magic_number_is_still_text() -> None:
+    assert read_table(b"BMI,age\n22.5,30\n24.1,41\n")["BMI"].tolist() == [22.5, 24.1]
+    with pytest.raises(TypeError, match="binary file object"):
+        read_table(io.StringIO("a,b\n1,2\n"))  # type: ignore[arg-type]
+
+
 def test_markup_inside_cells_is_just_text() -> None:
     frame = read_table(b"<b>name</b>,html\nAnn,<html><body>hi</body></html>\nBob,<p>x</p>\n")
     assert frame["html"].tolist() == ["<html><body>hi</body></html>", "<p>x</p>"]
@@ -225,7 +231,11 @@ def test_large_file_object_is_streamed_once() -> None:
 def test_invalid_utf8_after_the_head() -> None:
     data = b"name,n\n" + b"ab,1\n" * (reading.HEAD_BYTES // 5 + 10) + b"caf\xe9,2\n"
     frame = read_table(io.BytesIO(data))
-    assert frame["name"].iloc[-1] == "caf\ufffd" and frame["n"].iloc[-1] == 2
+    assert frame["name"].iloc[-1] == "café" and frame["n"].iloc[-1] == 2
+    assert frame.attrs["encoding"] == "cp1252"  # an ASCII head then a Windows accent: the file is cp1252
+    mixed = "name,n\nZoë,0\n".encode() + data[7:]
+    frame = read_table(io.BytesIO(mixed))
+    assert frame["name"].iloc[0] == "Zoë" and frame["name"].iloc[-1] == "caf\ufffd"
     with pytest.raises(UnreadableFileError, match="mixes text encodings"):
         read_table(OneWayStream(data))  # type: ignore[arg-type]
 
@@ -248,6 +258,7 @@ BROKEN = {
     "header only": (b"name,age,city\r\n", reading.HEADER_ONLY),
     "header and blank lines": (b"name,age\n\n\n", reading.HEADER_ONLY),
     "png": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64), reading.IMAGE.format(kind="PNG")),
+    "bmp": (b"BM\x36\x00\x0c\x00\x00\x00\x00\x00\x36\x00\x00\x00" + b"\xff" * 64, reading.IMAGE.format(kind="BMP")),
     "jpeg": (b"\xff\xd8\xff\xe0\x00\x10JFIF" + bytes(64), reading.IMAGE.format(kind="JPEG")),
     "pdf": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", reading.PDF),
     "old xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64), reading.OLD_OFFICE),
