@@ -58,6 +58,7 @@ class Delivery:
     slot_at: datetime
     status: DeliveryStatus
     attempts: int
+    lease_expires_at: datetime | None
     run_id: int | None
     message_ts: str | None
     error: str | None
@@ -285,6 +286,7 @@ def _to_delivery(row: Row[Any]) -> Delivery:
         slot_at=_utc(row.slot_at),
         status=row.status,
         attempts=row.attempts,
+        lease_expires_at=_utc(row.lease_expires_at) if row.lease_expires_at else None,
         run_id=row.run_id,
         message_ts=row.message_ts,
         error=row.error,
