@@ -56,13 +56,23 @@ def segment_names(features: Sequence[Sequence[FeatureEffect]], prepared: Prepare
             for effect in segment_features
             if (phrase := phrase_for(effect, columns.get(effect.column), interests)) is not None
         ]
-        ranked.sort(key=lambda item: -item[1])
-        name = next((name for name in _candidates(ranked) if name.lower() not in taken), "")
+        name = next((name for name in _candidates(_distinct(ranked)) if name.lower() not in taken), "")
         # More segments than distinct names (only with a forced, very large k): number the typical groups.
         name = name or next(f"Typical group {n}" for n in count(1) if f"typical group {n}" not in taken)
         taken.add(name.lower())
         names.append(name)
     return tuple(names)
+
+
+def _distinct(ranked: list[tuple[Phrase, float]]) -> list[tuple[Phrase, float]]:
+    """Strongest first, each phrase once (two columns can say the same thing: "MntWines", "WineOrders")."""
+    seen: set[str] = set()
+    kept = []
+    for phrase, value in sorted(ranked, key=lambda item: -item[1]):
+        if phrase.text not in seen:
+            seen.add(phrase.text)
+            kept.append((phrase, value))
+    return kept
 
 
 def phrase_for(
