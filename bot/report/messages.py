@@ -65,8 +65,10 @@ NO_INFLUENCERS_FOR_TOPIC = "No influencers in the catalog match “{topic}”. T
 
 # Help: (command, what it does)
 HELP_HEADER = "How to use Segbot"
-HELP_UPLOAD = "Upload a CSV, TSV, XLSX or .csv.gz file in a channel I'm in (invite me with `/invite @Segbot`), " \
+HELP_UPLOAD = (
+    "Upload a CSV, TSV, XLSX or .csv.gz file in a channel I'm in (invite me with `/invite @Segbot`), "
     "and I'll reply in the thread with a segment report."
+)
 HELP_COMMANDS: tuple[tuple[str, str], ...] = (
     ("/segment help", "Show this help."),
     ("/segment last", "Show this channel's latest report again."),

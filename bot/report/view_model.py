@@ -23,6 +23,7 @@ FILE_NAME_LENGTH = 100
 REASON_LENGTH = 140
 ROLE_REASON_LENGTH = 60
 USED_SHOWN = 12
+COLUMNS_DETAILED = 48  # in the details view; segments matter more than a very wide file's column list
 RUNS_SHOWN = 20
 # Lines per section in the details view: lines are at most ~200 characters, sections at most 3,000.
 LINES_PER_SECTION = 12
@@ -125,7 +126,8 @@ class ReportView:
     used_columns: tuple[ColumnView, ...]  # the first USED_SHOWN
     more_used_columns: int
     ignored_columns: tuple[ColumnView, ...]
-    column_chunks: tuple[tuple[ColumnView, ...], ...]  # every column, for the details view
+    column_chunks: tuple[tuple[ColumnView, ...], ...]  # the first COLUMNS_DETAILED, for the details view
+    more_columns: int
     any_influencers: bool
     segments: tuple[SegmentView, ...]
     summarised_segments: tuple[SegmentView, ...]
@@ -159,7 +161,8 @@ def report_view(
         used_columns=tuple(used[:USED_SHOWN]),
         more_used_columns=max(0, len(used) - USED_SHOWN),
         ignored_columns=tuple(c for c in columns if not c.used),
-        column_chunks=chunks(columns, LINES_PER_SECTION),
+        column_chunks=chunks(columns[:COLUMNS_DETAILED], LINES_PER_SECTION),
+        more_columns=max(0, len(columns) - COLUMNS_DETAILED),
         any_influencers=any("influencers" in s for s in summary["segments"]),
         segments=tuple(s for s in segments if s.id in detailed_ids),
         summarised_segments=tuple(s for s in by_size if s.id not in detailed_ids),

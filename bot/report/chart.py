@@ -1,0 +1,135 @@
+"""The report's chart: segment sizes beside a heat map of how each segment differs on the top features.
+
+Numbers are standardized differences (SD) and shares are lifts; both become one signed scale so a
+marketer reads red as "more than average" and blue as "less": SD as is, lifts as log2 (2x -> +1, 0.5x -> -1).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import textwrap
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+from bot.report.filters import lift, pct, signed
+from bot.report.limits import shorten
+
+TOP_FEATURES = 8
+LABEL_WIDTH = 28
+EFFECT_CAP = 3.0
+
+
+def render_chart(summary: Mapping[str, Any]) -> bytes:
+    """A PNG: bars of segment sizes (left) and a heat map of the top features' effects (right)."""
+    segments = summary["segments"]
+    columns = _top_features(segments)
+    figure = plt.figure(figsize=(12.5, 1.6 + 0.55 * len(segments)), dpi=110, layout="constrained")
+    try:
+        size_axes, heat_axes = figure.subplots(1, 2, width_ratios=(1, 2.2) if columns else (1, 0.01))
+        _draw_sizes(size_axes, segments)
+        if columns:
+            _draw_effects(figure, heat_axes, segments, columns)
+        else:
+            heat_axes.set_axis_off()
+        figure.suptitle(
+            f"{len(segments)} segments of {summary['rows']:,} people",
+            fontsize=13,
+            fontweight="bold",
+            x=0.01,
+            ha="left",
+        )
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png")
+    finally:
+        plt.close(figure)
+    return buffer.getvalue()
+
+
+def _segment_label(segment: Mapping[str, Any]) -> str:
+    return textwrap.fill(shorten(f"{segment['id']}. {segment['name']}", 2 * LABEL_WIDTH), LABEL_WIDTH)
+
+
+def _draw_sizes(axes: Any, segments: Sequence[Mapping[str, Any]]) -> None:
+    positions = np.arange(len(segments))
+    shares = [float(s["share"]) for s in segments]
+    axes.barh(positions, shares, color="#4a6fa5")
+    axes.set_yticks(positions, [_segment_label(s) for s in segments], fontsize=9)
+    axes.set_ylim(len(segments) - 0.5, -0.5)  # the same rows as the heat map beside it
+    axes.set_xlim(0, max(shares) * 1.35)
+    axes.set_xticks([])
+    axes.set_title("Share of the audience", fontsize=10, loc="left")
+    for spine in ("top", "right", "bottom"):
+        axes.spines[spine].set_visible(False)
+    for position, segment in zip(positions, segments, strict=True):
+        axes.text(
+            float(segment["share"]),
+            position,
+            f" {pct(segment['share'])} ({segment['size']:,})",
+            va="center",
+            fontsize=9,
+        )
+
+
+def _draw_effects(figure: Figure, axes: Any, segments: Sequence[Mapping[str, Any]], columns: list[str]) -> None:
+    scores = np.full((len(segments), len(columns)), np.nan)
+    notes = [["" for _ in columns] for _ in segments]
+    for row, segment in enumerate(segments):
+        for feature in segment["features"]:
+            key = _feature_key(feature)
+            if key in columns:
+                column = columns.index(key)
+                scores[row, column] = _signed_effect(feature)
+                notes[row][column] = _effect_note(feature)
+    image = axes.imshow(
+        np.clip(np.nan_to_num(scores), -EFFECT_CAP, EFFECT_CAP),
+        cmap="RdBu_r",
+        vmin=-EFFECT_CAP,
+        vmax=EFFECT_CAP,
+        aspect="auto",
+    )
+    axes.set_xticks(range(len(columns)), [textwrap.fill(c, 14) for c in columns], fontsize=8)
+    axes.xaxis.tick_top()
+    axes.set_yticks([])
+    axes.set_title("How each segment differs (red: more than overall, blue: less)", fontsize=10, loc="left")
+    for row, line in enumerate(notes):
+        for column, note in enumerate(line):
+            strong = abs(scores[row, column]) > EFFECT_CAP * 0.6 if note else False
+            axes.text(column, row, note, ha="center", va="center", fontsize=8, color="white" if strong else "black")
+    colorbar = figure.colorbar(image, ax=axes, shrink=0.8, pad=0.01)
+    colorbar.set_ticks([-EFFECT_CAP, 0, EFFECT_CAP], labels=["less", "same", "more"], fontsize=8)
+
+
+def _top_features(segments: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The features with the largest effect anywhere, one column each, strongest first."""
+    strength: dict[str, float] = {}
+    for segment in segments:
+        for feature in segment["features"]:
+            key = _feature_key(feature)
+            strength[key] = max(strength.get(key, 0.0), abs(_signed_effect(feature)))
+    return sorted(strength, key=lambda key: -strength[key])[:TOP_FEATURES]
+
+
+def _feature_key(feature: Mapping[str, Any]) -> str:
+    value = feature.get("value")
+    return shorten(str(feature["label"]) if value is None else f"{feature['column']} {value}", 40)
+
+
+def _signed_effect(feature: Mapping[str, Any]) -> float:
+    effect = float(feature["effect"])
+    if feature["kind"] == "numeric":
+        return effect
+    return math.log2(max(effect, 1 / 16))
+
+
+def _effect_note(feature: Mapping[str, Any]) -> str:
+    if feature["kind"] == "numeric":
+        return f"{signed(feature['effect'])} SD"
+    return lift(feature["effect"])

@@ -1,0 +1,207 @@
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from bot.report import actions
+from bot.report.folding import layouts
+from bot.report.limits import block_problems
+from bot.report.render import render_report
+from bot.report.templating import render_blocks
+from bot.report.view_model import report_view
+from segmentation.result import ColumnRole
+from tests.report.summaries import summary, with_influencers
+
+NASTY = 'Fans of <!channel> & "quotes" \\ <@U024BE7LH>\nsecond line'
+
+
+def texts(blocks: list[dict[str, Any]]) -> Iterator[str]:
+    """Every text a person sees in these blocks."""
+    for block in blocks:
+        for key in ("text",):
+            if key in block:
+                yield block[key]["text"]
+        for item in block.get("fields", []) + block.get("elements", []):
+            if "text" in item:
+                yield item["text"] if isinstance(item["text"], str) else item["text"]["text"]
+
+
+def mrkdwn_parts(blocks: list[dict[str, Any]]) -> Iterator[str]:
+    """Every mrkdwn text (Slack parses mentions only there; plain_text is shown as typed)."""
+    for block in blocks:
+        candidates = [block.get("text"), *block.get("fields", []), *block.get("elements", [])]
+        yield from (c["text"] for c in candidates if isinstance(c, dict) and c.get("type") == "mrkdwn")
+
+
+def all_text(blocks: list[dict[str, Any]]) -> str:
+    return "\n".join(texts(blocks))
+
+
+def test_fallback_text_names_the_number_of_segments() -> None:
+    message = render_report(summary(4, rows=3000), file_name="audience.csv", run_id=1)
+    assert message.text.startswith("4 segments in audience.csv (3,000 rows)")
+    assert "Young Brazilian gamers 1 (25%)" in message.text
+
+
+def test_report_reads_like_a_marketer_summary() -> None:
+    message = render_report(summary(4), file_name="audience.csv", run_id=1)
+    assert block_problems(message.blocks) == []
+    assert message.blocks[0] == {
+        "type": "header",
+        "text": {"type": "plain_text", "text": "Segment report: audience.csv"},
+    }
+    text = all_text(message.blocks)
+    assert "*3,000 rows* split into *4 segments*. 4 segments separate the audience best" in text
+    assert "The segments are *stable* (stability 0.82 of 1" in text
+    assert "*Used:* age, country, interests." in text
+    assert "*Ignored:* email (an ID, unique per person)." in text
+    assert "*1. Young Brazilian gamers 1*\n750 people · 25% of the audience · very stable (0.90)" in text
+    assert "• Median age: *24* vs 38 overall" in text
+    assert "• country Brazil: *78%* vs 12% overall (6.5x)" in text
+    assert "interests topic 0: *5%* vs 40% overall (8x less)" in text
+    assert "*Age*\n18-24 52% · 25-34 30% · 35-44 12%" in text
+    assert "*Gender*\nfemale 61% · male 37% · non-binary 2%\n_known for 80%_" in text
+    assert "*Top countries*\nBrazil 78% · United States 10%" in text
+    assert "*Top interests*\ngaming 70% · fitness 41%" in text
+    assert "Import an influencer catalog with `/influencers import`" in text
+    assert "Suggested influencers" not in text
+
+
+def test_influencers_show_reasons_and_flags() -> None:
+    message = render_report(with_influencers(summary(3), per_segment=2), file_name="a.csv", run_id=1)
+    text = all_text(message.blocks)
+    assert "*Suggested influencers*\n• *Ana Souza* @creator1_0 · Instagram · 125k followers · match 0.82" in text
+    assert "_78% of her audience is in Brazil; posts about gaming_" in text
+    assert ":warning: engagement looks bought" in text
+    assert "Import an influencer catalog" not in text
+
+
+def test_a_segment_without_a_good_match_says_so() -> None:
+    data = with_influencers(summary(2), per_segment=1)
+    data["segments"][1]["influencers"] = []
+    text = all_text(render_report(data, file_name="a.csv", run_id=1).blocks)
+    assert text.count("*Suggested influencers*") == 1
+    assert "No influencer in the catalog matches this segment well." in text
+
+
+def test_small_segment_shows_its_confidence_note() -> None:
+    message = render_report(summary(3, rows=250), file_name="a.csv", run_id=1)
+    notes = [b for b in message.blocks if b["type"] == "context" and "Small segment" in b["elements"][0]["text"]]
+    assert len(notes) == 3
+    assert notes[0]["elements"][0]["text"] == ":information_source: Small segment: treat its differences as a hint."
+
+
+def test_buttons_carry_the_run_id() -> None:
+    message = render_report(summary(), file_name="a.csv", run_id=42)
+    buttons = message.blocks[-1]
+    assert buttons["type"] == "actions"
+    assert buttons["block_id"] == actions.REPORT_ACTIONS_BLOCK
+    assert [(b["action_id"], b["text"]["text"], b["value"]) for b in buttons["elements"]] == [
+        (actions.SHOW_DETAILS, "Show details", "42"),
+        (actions.DOWNLOAD_LABELS, "Download labels CSV", "42"),
+        (actions.OPEN_RERUN, "Re-run with k=…", "42"),
+    ]
+    assert actions.run_id_from_value(buttons["elements"][0]["value"]) == 42
+
+
+def test_no_buttons_without_a_stored_run() -> None:
+    message = render_report(summary(), file_name="a.csv", run_id=None)
+    assert all(b["type"] != "actions" for b in message.blocks)
+
+
+def test_user_text_never_breaks_json_or_pings_anyone() -> None:
+    columns = (ColumnRole(NASTY, "numeric", True, "numbers"), ColumnRole("<!here>", "free_text", False, "text"))
+    data = with_influencers(summary(3, names=(NASTY,), column_name=NASTY, columns=columns), per_segment=1)
+    data["segments"][0]["influencers"][0]["name"] = NASTY
+    data["segments"][0]["influencers"][0]["reasons"] = [NASTY]
+    data["segments"][0]["audience"]["interests"][0]["interest"] = "<!everyone>"
+    data["k_reason"] = NASTY
+    for details in (False, True):
+        message = render_report(data, file_name='<!channel> "x".csv', run_id=1, details=details)
+        assert block_problems(message.blocks) == []
+        mrkdwn_texts = [t for t in mrkdwn_parts(message.blocks)] + [message.text]
+        assert not any(re.search(r"<[!@#]", t) for t in mrkdwn_texts)
+        assert json.loads(json.dumps(message.blocks)) == message.blocks
+        text = all_text(message.blocks)
+        assert 'Fans of &lt;!channel&gt; &amp; "quotes" \\ &lt;@U024BE7LH&gt;' in text
+        assert "&lt;!here&gt;" in text
+        assert "&lt;!everyone&gt;" in text
+    # Headers are plain text: shown as typed, never parsed for mentions.
+    assert message.blocks[0]["text"] == {"type": "plain_text", "text": 'Segment details: <!channel> "x".csv'}
+
+
+def big_summary() -> dict[str, Any]:
+    long_names = tuple(
+        f"Weekend bargain hunters in coastal cities who open every newsletter and buy on mobile, group {i}"
+        for i in range(12)
+    )
+    column = "favourite product categories and hobbies reported in the onboarding survey"
+    many_columns = tuple(
+        ColumnRole(f"survey question {i} about habits", "categorical", True, "5 values") for i in range(80)
+    )
+    return with_influencers(
+        summary(12, rows=3000, names=long_names, n_features=40, column_name=column, columns=many_columns),
+        per_segment=5,
+    )
+
+
+def test_twelve_segments_with_many_features_fit_in_one_message() -> None:
+    data = big_summary()
+    for details in (False, True):
+        message = render_report(data, file_name="audience export " * 20 + ".csv", run_id=9, details=details)
+        assert block_problems(message.blocks) == []
+        assert len(message.blocks) <= 50
+        segment_blocks = [b for b in message.blocks if b.get("block_id", "").startswith("segment_")]
+        assert len(segment_blocks) == 12  # every segment keeps its own section
+        assert message.blocks[-1]["type"] == "actions"
+        assert message.text.startswith("12 segments in audience export")
+
+
+def test_shortened_names_end_on_a_whole_word() -> None:
+    message = render_report(big_summary(), file_name="audience.csv", run_id=9)
+    titles = [b["text"]["text"].split("\n")[0] for b in message.blocks if b.get("block_id", "").startswith("segment_")]
+    assert titles[0] == "*1. Weekend bargain hunters in coastal cities who open every newsletter and buy on mobile…*"
+    for title in titles:
+        assert re.fullmatch(r"\*\d+\. [\w ,]+…\*", title), title
+
+
+def test_details_show_every_feature_the_k_scores_and_column_reasons() -> None:
+    data = summary(3, n_features=30)
+    short = all_text(render_report(data, file_name="a.csv", run_id=1).blocks)
+    assert "topic 27" not in short
+    assert "_…and 26 more in Show details_" in short
+    message = render_report(data, file_name="a.csv", run_id=1, details=True)
+    assert block_problems(message.blocks) == []
+    text = all_text(message.blocks)
+    assert "topic 27" in text
+    assert "Show details" not in [e["text"]["text"] for e in message.blocks[-1]["elements"]]
+    assert "k=3   0.36  ◀ chosen" in text
+    assert "k=12  0.54\n" in text
+    assert "• email: identifier, ignored. every value is unique, so it cannot describe a group" in text
+    assert "*3. Young Brazilian gamers 3*, continued" in text
+
+
+def test_folding_walks_from_dividers_to_summary_lines() -> None:
+    ladder = layouts(4, details=False)
+    assert ladder[0].dividers and ladder[0].separate_blocks and ladder[0].influencer_reasons
+    assert not ladder[1].dividers and ladder[1].separate_blocks
+    assert [layout.detailed_segments for layout in ladder[-4:]] == [3, 2, 1, 0]
+    assert layouts(4, details=True)[0].feature_lines is None
+
+
+def test_smallest_segments_fold_into_summary_lines() -> None:
+    data = summary(4, rows=1000)
+    data["segments"][2]["size"] = 40
+    data["segments"][2]["share"] = 0.04
+    view = report_view(data, file_name="a.csv", run_id=1, details=False, layout=layouts(4, details=False)[-3])
+    blocks = render_blocks("report/blocks.json.j2", view=view)
+    assert block_problems(blocks) == []
+    assert [b["block_id"] for b in blocks if b.get("block_id", "").startswith("segment_")] == ["segment_1", "segment_2"]
+    summary_text = next(t for t in texts(blocks) if t.startswith("*Smaller segments*"))
+    assert (
+        summary_text.splitlines()[1]
+        == "• *4. Young Brazilian gamers 4*: 250 people (25%), Median age: *24* vs 38 overall"
+    )
+    assert summary_text.splitlines()[2].startswith("• *3. Young Brazilian gamers 3*: 40 people (4%)")
