@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from tracking_fixtures import BASE, LOYAL, QUIET, SPENDERS, YOUNG, Group, audience
 
 from segmentation.result import SegmentationResult
 from segmentation.tracking import track_segments
+from tests.segmentation.tracking_fixtures import BASE, LOYAL, QUIET, SPENDERS, YOUNG, Group, audience
 
 
 def _by_name(result: SegmentationResult) -> dict[str, int]:

@@ -1,0 +1,117 @@
+"""`segbot digest ...`: weekly digest subscriptions, running the due ones, and previewing a digest."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.digests.compose import make_digest
+from bot.digests.runner import run_due
+from bot.digests.schedule import next_slot, parse_schedule, zone_of
+from bot.errors import SegbotError
+from bot.settings import load_settings
+from bot.storage.database import open_database
+from bot.storage.datasets import DatasetRepository
+from bot.storage.subscriptions import SubscriptionRepository
+from bot.storage.workspaces import LOCAL_WORKSPACE
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "digest",
+        help="weekly digests of what changed in a dataset's segments",
+        description="Weekly digests: what changed in a dataset's segments since the version before.",
+    )
+    actions = parser.add_subparsers(dest="digest_command", metavar="ACTION", required=True)
+    subscribe = actions.add_parser("subscribe", help="post a weekly digest of a dataset to a channel")
+    subscribe.add_argument("name", metavar="NAME", help="the dataset")
+    subscribe.add_argument("--channel", required=True, help="Slack channel id, e.g. C0123456789")
+    subscribe.add_argument(
+        "--weekly", nargs="+", metavar="DAY [HH:MM]", default=["mon"], help="weekday and time (default: mon 09:00)"
+    )
+    subscribe.add_argument("--tz", default="UTC", help="IANA time zone of the time, e.g. Europe/Berlin (default UTC)")
+    subscribe.set_defaults(handler=run_subscribe)
+    listing = actions.add_parser("list", help="list subscriptions with their next digest")
+    listing.set_defaults(handler=run_list)
+    unsubscribe = actions.add_parser("unsubscribe", help="stop a dataset's digests (in one channel or all)")
+    unsubscribe.add_argument("name", metavar="NAME", help="the dataset")
+    unsubscribe.add_argument("--channel", help="only this channel (default: every channel)")
+    unsubscribe.set_defaults(handler=run_unsubscribe)
+    due = actions.add_parser("run-due", help="post every digest that is due now (what the scheduler does)")
+    due.add_argument("--now", type=_instant, default=None, help="pretend it is this ISO 8601 time (tests)")
+    due.set_defaults(handler=run_run_due)
+    preview = actions.add_parser("preview", help="print a dataset's digest text without posting it")
+    preview.add_argument("name", metavar="NAME", help="the dataset")
+    preview.set_defaults(handler=run_preview)
+    for action in (subscribe, listing, unsubscribe, preview):
+        action.add_argument("--workspace", default=LOCAL_WORKSPACE, help="Slack team id (default: local)")
+
+
+def _instant(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO 8601 time such as 2026-03-30T07:00:00Z") from error
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def run_subscribe(args: argparse.Namespace) -> int:
+    if len(args.weekly) > 2:
+        raise SegbotError("--weekly takes a weekday and an optional time, e.g. --weekly mon 09:00.")
+    schedule = parse_schedule(args.weekly[0], args.weekly[1] if len(args.weekly) > 1 else None, args.tz)
+    engine = open_database(load_settings().database_url)
+    dataset = DatasetRepository(engine).ensure(args.workspace, args.name)
+    SubscriptionRepository(engine).subscribe(args.workspace, dataset.id, args.channel, schedule)
+    upcoming = next_slot(schedule, datetime.now(UTC)).astimezone(zone_of(schedule.timezone))
+    print(
+        f"{args.channel} gets a weekly digest of {dataset.name} on {schedule.describe()} "
+        f"(next: {upcoming:%Y-%m-%d %H:%M %Z})."
+    )
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    engine = open_database(load_settings().database_url)
+    found = SubscriptionRepository(engine).list(args.workspace)
+    if not found:
+        print(f"No digest subscriptions in workspace {args.workspace}; add one with `segbot digest subscribe`.")
+        return 0
+    now = datetime.now(UTC)
+    for subscription in found:
+        schedule = subscription.schedule
+        if subscription.paused:
+            state = f"paused: {subscription.paused_reason}"
+        else:
+            state = f"next {next_slot(schedule, now).astimezone(zone_of(schedule.timezone)):%Y-%m-%d %H:%M %Z}"
+        print(f"{subscription.dataset_name} -> {subscription.channel_id}: {schedule.describe()} ({state})")
+    return 0
+
+
+def run_unsubscribe(args: argparse.Namespace) -> int:
+    engine = open_database(load_settings().database_url)
+    removed = SubscriptionRepository(engine).unsubscribe(args.workspace, args.name.strip(), args.channel)
+    print(f"Removed {removed} digest subscription{'s' if removed != 1 else ''} of {args.name.strip()}.")
+    return 0
+
+
+def run_run_due(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    engine = open_database(settings.database_url)
+    report = run_due(settings, engine, args.now or datetime.now(UTC))
+    for outcome in report.outcomes:
+        print(outcome.line())
+    print(
+        f"{len(report.outcomes)} digests due at {report.now:%Y-%m-%d %H:%M} UTC: {report.count('posted')} posted, "
+        f"{report.count('skipped')} skipped, {report.count('paused')} paused, {report.count('retry')} to retry, "
+        f"{report.count('failed')} failed."
+    )
+    return 0
+
+
+def run_preview(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    engine = open_database(settings.database_url)
+    digest = make_digest(settings, engine, args.workspace, args.name, now=datetime.now(UTC))
+    print(digest.message.text)
+    return 0
