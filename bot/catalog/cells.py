@@ -54,8 +54,9 @@ def rates(series: pd.Series, label: str) -> tuple[np.ndarray, Problems]:
     with_sign = np.array([cell is not None and "%" in cell for cell in cells], dtype=bool)
     plain = ~with_sign & ~np.isnan(values)
     plain_are_percent = bool(plain.any()) and float(np.median(values[plain])) > 1
-    scale = np.where(with_sign | (plain & plain_are_percent), 0.01, 1.0)
-    return values * scale, problems
+    divisor = np.where(with_sign | (plain & plain_are_percent), 100.0, 1.0)
+    # Rounded so that `0.072%` reads as 0.00072, not 0.0007199999999999999.
+    return np.round(values / divisor, 12), problems
 
 
 def countries(series: pd.Series) -> tuple[list[str | None], Problems]:
