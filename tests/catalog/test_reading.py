@@ -10,8 +10,10 @@ from bot.catalog.errors import UnusableCatalogError
 from bot.catalog.reading import read_catalog
 from segmentation.errors import UnreadableFileError
 
-CANONICAL = b"""platform,handle,followers,engagement_rate,topics,audience_country,name,audience_age,audience_female_pct,avg_likes,avg_views,price
-Instagram,@FitAna,3.3k,1.39%,Fitness; Travel,Brasil,Ana,25-34,62%,120,,150
+CANONICAL = (
+    b"platform,handle,followers,engagement_rate,topics,audience_country,"
+    b"name,audience_age,audience_female_pct,avg_likes,avg_views,price\n"
+) + b"""Instagram,@FitAna,3.3k,1.39%,Fitness; Travel,Brasil,Ana,25-34,62%,120,,150
 tiktok,gamer_joe,475.8m,0.0139,Video games|Tech,USA,Joe,18-24,0.3,,"1,200,000",
 youtube,chef.lu,"1,200,000",2.5%,"Food & Cooking, Family",united states,,35-44,55,,,
 """
