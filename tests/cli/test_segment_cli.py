@@ -1,0 +1,106 @@
+"""`segbot segment` end to end through the real CLI entry point."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+SAMPLE = Path(__file__).resolve().parents[2] / "bot" / "samples" / "sample_audience.csv"
+
+
+def test_json_output_and_labels_file_agree(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    labels_path = tmp_path / "labels.csv"
+
+    exit_code = main(["segment", str(SAMPLE), "--format", "json", "--labels-out", str(labels_path)])
+
+    assert exit_code == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert {"k", "k_scores", "stability", "columns", "segments"} <= summary.keys()
+    assert 2 <= summary["k"] <= 12
+    assert str(summary["k"]) in summary["k_scores"]
+    segments = summary["segments"]
+    assert len(segments) == summary["k"]
+    assert sum(s["size"] for s in segments) == summary["rows"]
+    assert abs(sum(s["share"] for s in segments) - 1) < 1e-3
+    assert all(s["name"] and s["features"] and "audience" in s for s in segments)
+    lines = labels_path.read_text().splitlines()
+    assert lines[0] == "row,segment"
+    assert len(lines) - 1 == summary["rows"]
+    rows = [line.split(",") for line in lines[1:]]
+    assert [int(row) for row, _ in rows] == list(range(summary["rows"]))
+    counts: dict[int, int] = {}
+    for _, segment_id in rows:
+        counts[int(segment_id)] = counts.get(int(segment_id), 0) + 1
+    assert counts == {s["id"]: s["size"] for s in segments}
+
+
+def test_forced_k_and_same_seed_same_answer(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["segment", str(SAMPLE), "--k", "3", "--seed", "5", "--format", "json"])
+    first = json.loads(capsys.readouterr().out)
+    main(["segment", str(SAMPLE), "--k", "3", "--seed", "5", "--format", "json"])
+    second = json.loads(capsys.readouterr().out)
+    assert first["k"] == 3
+    assert first["segments"] == second["segments"]
+
+
+def test_text_report_names_segments_and_reasons(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["segment", str(SAMPLE), "--exclude", "email"]) == 0
+    out = capsys.readouterr().out
+    assert "segments in sample_audience.csv" in out
+    assert "Why k=" in out
+    assert "What sets it apart" in out
+    assert "Traceback" not in out
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "empty"),
+        (b"<!DOCTYPE html><html><head><title>Sign in</title></head><body>Log in</body></html>", "HTML"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "image"),
+        (b"a,b\n1,2\n3,4\n", "20"),
+    ],
+)
+def test_broken_input_exits_2_with_one_sentence_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, expected: str
+) -> None:
+    source = tmp_path / "audience.csv"
+    source.write_bytes(content)
+    labels_path = tmp_path / "labels.csv"
+
+    exit_code = main(["segment", str(source), "--labels-out", str(labels_path)])
+
+    captured = capsys.readouterr()
+    assert exit_code == 2
+    assert captured.out == ""
+    error_lines = captured.err.strip().splitlines()
+    assert len(error_lines) == 1
+    assert error_lines[0].startswith("segbot: ")
+    assert expected.lower() in error_lines[0].lower()
+    assert not labels_path.exists()
+    assert list(tmp_path.iterdir()) == [source]
+
+
+def test_missing_path_and_unknown_column(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["segment", str(tmp_path / "nope.csv")]) == 2
+    assert "no file at" in capsys.readouterr().err
+    assert main(["segment", str(SAMPLE), "--columns", "agee"]) == 2
+    err = capsys.readouterr().err
+    assert "agee" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_console_script_runs_without_traceback(tmp_path: Path) -> None:
+    segbot = Path(sys.executable).with_name("segbot")
+    completed = subprocess.run(
+        [str(segbot), "segment", str(tmp_path / "missing.csv")], capture_output=True, text=True, check=False
+    )
+    assert completed.returncode == 2
+    assert completed.stderr.startswith("segbot: There is no file at")
+    assert "Traceback" not in completed.stderr
