@@ -23,6 +23,10 @@ from segmentation.reading import read_table
 
 CANONICAL_HEADERS = "platform, handle, followers, engagement_rate, topics, audience_country"
 _FIRST_DATA_ROW = 2
+# The widths of the catalog's columns (bot/storage/tables_influencers.py).
+MAX_HANDLE = 255
+MAX_PLATFORM = 32
+MAX_NAME = 255
 
 
 @dataclass(frozen=True)
@@ -113,7 +117,7 @@ def _rows(frame: pd.DataFrame, columns: CatalogColumns, default_platform: str | 
             CatalogEntry(
                 platform=key[0],
                 handle=key[1],
-                name=names[position],
+                name=_clipped(names[position], MAX_NAME),
                 followers=int(followers[position]),
                 engagement_rate=_optional_float(engagement[position]),
                 topics=topics[position],
@@ -133,8 +137,12 @@ def _reason(
 ) -> str | None:
     if not handle:
         return "no handle"
+    if len(handle) > MAX_HANDLE:
+        return f"handle is longer than {MAX_HANDLE} characters"
     if not platform:
         return "no platform (fill the platform cell or pass --platform)"
+    if len(platform) > MAX_PLATFORM:
+        return f"platform {platform!r} is longer than {MAX_PLATFORM} characters"
     for column_problems in problems:
         if column_problems[position]:
             return column_problems[position]
@@ -196,6 +204,10 @@ def _texts(series: pd.Series | None, n_rows: int) -> list[str | None]:
 
 def _quiet(series: pd.Series | None, n_rows: int) -> np.ndarray:
     return np.full(n_rows, np.nan) if series is None else cells.quiet_numbers(series)
+
+
+def _clipped(text: str | None, width: int) -> str | None:
+    return text[:width] if text else None
 
 
 def _optional_float(value: float) -> float | None:

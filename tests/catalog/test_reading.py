@@ -58,6 +58,7 @@ instagram,badfemale,10k,2%,Music,US,,140%
 instagram,badrate,10k,high,Music,US,,
 ,noplatform,10k,2%,Music,US,,
 instagram,GOOD,20k,2%,Music,US,,
+instagram,""" + b"x" * 256 + b""",10k,2%,Music,US,,
 """
     reading = read_catalog(data)
 
@@ -72,8 +73,9 @@ instagram,GOOD,20k,2%,Music,US,,
         (9, "engagement rate 'high' is not a number"),
         (10, "no platform (fill the platform cell or pass --platform)"),
         (11, "repeats @good on instagram from row 2; the first one was kept"),
+        (12, "handle is longer than 255 characters"),
     ]
-    assert reading.rows == 10
+    assert reading.rows == 11
 
 
 def test_platform_comes_from_the_option_the_headers_or_the_file_name() -> None:
