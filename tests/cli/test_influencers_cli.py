@@ -1,0 +1,143 @@
+"""`segbot influencers ...` through the real CLI entry point, on a fresh SQLite database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.catalog.sample_catalog import SAMPLE_PATH, SAMPLE_SIZE
+from bot.cli import main
+
+
+@pytest.fixture(autouse=True)
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "segbot.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
+    return path
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["influencers", *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_import_prints_counts_and_every_rejected_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = _write(
+        tmp_path / "creators.csv",
+        "platform,handle,followers,engagement_rate,topics,audience_country\n"
+        "instagram,ana,3.3k,1.39%,Fitness,Brazil\n"
+        "instagram,bo,many,2%,Music,US\n"
+        "tiktok,cy,10k,2%,Gaming,Narnia\n",
+    )
+
+    code, out, _ = _run(capsys, "import", str(source))
+
+    assert code == 0
+    assert "creators.csv into workspace local: 1 added, 0 updated, 2 rejected (3 rows)." in out
+    assert "  row 3: followers 'many' is not a number" in out
+    assert "  row 4: audience country 'Narnia' is not a country" in out
+
+    code, out, _ = _run(capsys, "import", str(source))
+    assert "0 added, 1 updated, 2 rejected" in out
+
+
+def test_a_file_that_cannot_be_a_catalog_exits_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    no_followers = _write(tmp_path / "people.csv", "handle,topics\nana,fitness\n")
+    all_bad = _write(tmp_path / "bad.csv", "platform,handle,followers\ninstagram,ana,lots\n")
+
+    code, out, err = _run(capsys, "import", str(no_followers))
+    assert code == 2
+    assert out == ""
+    assert err.startswith("segbot: The file has no followers column") and err.count("\n") == 1
+
+    code, out, err = _run(capsys, "import", str(all_bad))
+    assert code == 2
+    assert "row 2: followers 'lots' is not a number" in out
+    assert err == "segbot: No row of bad.csv could be imported (1 rejected); fix the rows listed above.\n"
+
+    code, _, err = _run(capsys, "import", str(tmp_path / "missing.csv"))
+    assert code == 2
+    assert "There is no file at" in err
+
+
+def test_list_filters_and_formats(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(capsys, "import", str(SAMPLE_PATH))[0] == 0
+
+    code, out, _ = _run(capsys, "list", "--topic", "gym", "--country", "Brazil", "--format", "json")
+    rows = json.loads(out)
+    assert code == 0
+    assert rows
+    assert all(row["audience_country"] == "BR" for row in rows)
+    fitness = {"Fitness & Gym", "Health & Fitness", "Fitness", "Yoga"}
+    assert all(fitness & set(row["topics"]) for row in rows)
+    assert [row["followers"] for row in rows] == sorted((row["followers"] for row in rows), reverse=True)
+
+    code, out, _ = _run(capsys, "list", "--platform", "tiktok", "--limit", "5")
+    assert code == 0
+    assert "5 of " in out
+    assert out.count("│ tiktok") == 5
+
+    everything = json.loads(_run(capsys, "list", "--format", "json")[1])
+    assert len(everything) == SAMPLE_SIZE
+    assert any(row["flags"] for row in everything)
+
+
+def test_list_on_an_empty_catalog_says_how_to_import(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "list", "--workspace", "T9")
+    assert code == 0
+    assert "catalog of workspace T9 is empty; import one with `segbot influencers import PATH`" in out
+
+
+def test_export_writes_a_catalog_that_imports_back(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _run(capsys, "import", str(SAMPLE_PATH))
+    exported = tmp_path / "out.csv"
+
+    code, out, _ = _run(capsys, "export", str(exported))
+    assert code == 0
+    assert out == f"Exported {SAMPLE_SIZE} creators of workspace local to {exported}.\n"
+
+    code, out, _ = _run(capsys, "import", str(exported), "--workspace", "copy")
+    assert f"{SAMPLE_SIZE} added, 0 updated, 0 rejected" in out
+    original = json.loads(_run(capsys, "list", "--format", "json")[1])
+    copied = json.loads(_run(capsys, "list", "--format", "json", "--workspace", "copy")[1])
+    assert copied == original
+
+
+def test_pin_block_and_their_undo_with_platform_for_ambiguous_handles(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = _write(
+        tmp_path / "two.csv",
+        "platform,handle,followers,topics,audience_country\ninstagram,ana,10k,Fitness,BR\ntiktok,ana,10k,Fitness,BR\n",
+    )
+    _run(capsys, "import", str(source))
+
+    code, _, err = _run(capsys, "block", "@ana")
+    assert code == 2
+    assert err == "segbot: @ana is in the catalog on instagram, tiktok; add --platform to say which one.\n"
+
+    code, out, _ = _run(capsys, "block", "@ANA", "--platform", "tiktok")
+    assert (code, out) == (0, "Blocked @ana on tiktok in workspace local: it will never be suggested.\n")
+    code, out, _ = _run(capsys, "pin", "ana", "--platform", "instagram")
+    assert out.startswith("Pinned @ana on instagram")
+    listed = {row["platform"]: row["choice"] for row in json.loads(_run(capsys, "list", "--format", "json")[1])}
+    assert listed == {"instagram": "pinned", "tiktok": "blocked"}
+
+    assert _run(capsys, "unblock", "ana", "--platform", "tiktok")[1] == "Unblocked @ana on tiktok in workspace local.\n"
+    assert "was not blocked" in _run(capsys, "unblock", "ana", "--platform", "tiktok")[1]
+    assert _run(capsys, "unpin", "ana", "--platform", "instagram")[1].startswith("Unpinned @ana on instagram")
+
+    code, _, err = _run(capsys, "pin", "nobody")
+    assert code == 2
+    assert "No creator @nobody" in err
