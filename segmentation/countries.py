@@ -26,6 +26,9 @@ _ALIASES: dict[str, str] = {
 }
 
 _KOSOVO_NAME = "Kosovo"
+# Placeholders for a missing value. "NA" is read as missing, not as Namibia: exports write NA for blanks far
+# more often than anyone writes Namibia's two-letter code (`Namibia` and `NAM` still work).
+_MISSING = {"na", "n a", "nan", "none", "null", "unknown", "not specified", "other", "tbd"}
 
 
 def _fold(text: str) -> str:
@@ -51,7 +54,7 @@ def _repair_mojibake(text: str) -> str:
 def country_code(value: str) -> str | None:
     """ISO alpha-2 code for a country name, alias or ISO code (any case); None when it is not a country."""
     folded = _fold(value)
-    if not folded:
+    if not folded or folded in _MISSING:
         return None
     if folded in _ALIASES:
         return _ALIASES[folded]

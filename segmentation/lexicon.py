@@ -15,6 +15,7 @@ from typing import Literal
 Slot = Literal["age", "modifier", "place", "noun"]
 
 DEFAULT_HEAD = "customers"
+BUYERS = "buyers"
 FALLBACK_NAMES: tuple[str, ...] = (
     "Typical customers",
     "Mainstream customers",
@@ -56,6 +57,10 @@ class Phrase:
     order: int = 2
     # A generic phrase (a bare category value, "Instagram-acquired") only names a segment when nothing else does.
     weak: bool = False
+    # Nouns of one family ("product": "wine buyers", "fish buyers"; "channel") are merged or kept once.
+    family: str | None = None
+    # The head noun this modifier calls for when no feature gives one ("lapsed buyers", not "lapsed customers").
+    head: str | None = None
 
 
 def tokens_of(name: str) -> tuple[str, ...]:
@@ -70,6 +75,7 @@ _SPEND = {"spend", "spent", "spending", "spender", "spenders", "revenue", "sales
           "amount", "basket", "turnover", "value"}
 _FREQUENCY = {"orders", "order", "purchases", "purchase", "transactions", "transaction", "frequency", "bookings",
               "trips", "visits", "sessions", "logins", "num", "count"}
+_PURCHASE = {"orders", "order", "purchases", "purchase", "purchased", "transactions", "transaction", "buy", "bought"}
 _RECENCY = {"last", "latest", "recent", "recency", "previous", "lastseen", "lastorder"}
 _TENURE = {"first", "signup", "signed", "sign", "joined", "join", "registered", "registration", "created", "since",
            "customer", "member", "subscribed", "dt", "start", "enrolled", "tenure", "account", "onboarded"}
@@ -93,14 +99,16 @@ _PRODUCTS: dict[str, str] = {
     "shoes": "shoe", "toys": "toy", "jewelry": "jewelry", "jewellery": "jewelry", "beer": "beer", "coffee": "coffee",
 }
 _CHANNELS: tuple[tuple[frozenset[str], Phrase], ...] = (
-    (frozenset(_DEALS), Phrase("deal seekers", "noun", modifier="deal-seeking")),
-    (frozenset({"catalog", "catalogue", "mail"}), Phrase("catalog shoppers", "noun", modifier="catalog-buying")),
+    (frozenset(_DEALS), Phrase("deal seekers", "noun", modifier="deal-seeking", family="channel")),
+    (frozenset({"catalog", "catalogue", "mail"}), Phrase("catalog shoppers", "noun", modifier="catalog-buying",
+                                                         family="channel")),
     (frozenset({"store", "instore", "shop", "offline", "retail"}), Phrase("in-store shoppers", "noun",
-                                                                         modifier="in-store")),
+                                                                         modifier="in-store", family="channel")),
     (frozenset({"visits", "sessions", "logins", "pageviews"}), Phrase("frequent site visitors", "noun",
                                                                       modifier="frequently visiting")),
     (frozenset({"web", "online", "website", "app", "ecommerce"}), Phrase("online shoppers", "noun",
-                                                                         modifier="online-shopping")),
+                                                                         modifier="online-shopping",
+                                                                         family="channel")),
 )
 
 
@@ -113,11 +121,15 @@ def numeric_phrase(tokens: tuple[str, ...], high: bool, semantic: str | None, is
         return Phrase("young" if high else "older", "age", order=0)
     if is_date or words & {"recency", "tenure"}:
         return _date_phrase(words, high)
+    if words & {"last"} and words & _FREQUENCY:
+        return _date_phrase(words, high)
     if words & _INCOME:
         return Phrase("high-income" if high else "low-income", "modifier", order=1)
     product = next((_PRODUCTS[token] for token in tokens if token in _PRODUCTS), None)
     if product is not None:
-        return Phrase(f"{product} buyers", "noun", modifier=f"{product.replace(' ', '-')}-buying") if high else None
+        if not high:
+            return None
+        return Phrase(f"{product} buyers", "noun", modifier=f"{product.replace(' ', '-')}-buying", family="product")
     return _behaviour_phrase(tokens, words, high)
 
 
@@ -141,7 +153,7 @@ def _behaviour_phrase(tokens: tuple[str, ...], words: set[str], high: bool) -> P
         channel = next((phrase for keys, phrase in _CHANNELS if words & keys), None)
         if channel is not None:
             return channel if high else None
-        return Phrase("frequent" if high else "occasional", "modifier")
+        return Phrase("frequent" if high else "occasional", "modifier", head=BUYERS if words & _PURCHASE else None)
     content = [token for token in tokens if token not in _FILLER and not token.isdigit()][-2:]
     if not content:
         return None
@@ -150,7 +162,8 @@ def _behaviour_phrase(tokens: tuple[str, ...], words: set[str], high: bool) -> P
 
 def _date_phrase(words: set[str], high: bool) -> Phrase | None:
     if words & _RECENCY:
-        return Phrase("lapsed" if high else "recently active", "modifier")
+        buyers = BUYERS if words & (_PURCHASE | {"recency"}) else None
+        return Phrase("lapsed" if high else "recently active", "modifier", head=buyers)
     if words & _TENURE:
         return Phrase("long-time" if high else "new", "modifier")
     return None
@@ -236,9 +249,10 @@ _INTEREST_GROUPS: tuple[tuple[tuple[str, ...], Phrase], ...] = (
     (("cars", "auto", "automotive"), Phrase("car fans", "noun")),
     (("home decor", "decor", "interior design", "home"), Phrase("home decor fans", "noun")),
     (("news", "politics"), Phrase("news readers", "noun")),
-    (("god", "church", "jesus", "bible", "religion", "faith"), Phrase("churchgoers", "noun", alone="faith-minded")),
-    (("sex", "sexy", "hot", "kissed", "cute", "dating"), Phrase("romance-minded", "noun", alone="romance-minded")),
-    (("drunk", "drugs", "party", "partying"), Phrase("party-goers", "noun", alone="party-goers")),
+    (("god", "church", "jesus", "bible", "religion", "faith"), Phrase("churchgoers", "noun",
+                                                                      alone="regular churchgoers")),
+    (("sex", "sexy", "hot", "kissed", "cute", "dating"), Phrase("romance talkers", "noun")),
+    (("drunk", "drugs", "party", "partying"), Phrase("party-goers", "noun", alone="keen party-goers")),
     (("die", "death"), Phrase("dark-topic posters", "noun")),
     (("shopping", "mall", "clothes", "dress", "hair", "blonde", "fashion", "style"),
      Phrase("fashion fans", "noun")),

@@ -139,11 +139,17 @@ def _candidates(ranked: list[tuple[Phrase, float]]) -> list[str]:
 def _words(phrases: list[Phrase]) -> list[str]:
     """A head noun with up to two qualifiers (modifiers, age first, or a place), at most five words."""
     head = next((phrase for phrase in phrases if phrase.slot == "noun"), None)
+    kin = [p for p in phrases if head and p is not head and p.slot == "noun" and p.family and p.family == head.family]
     qualifiers = [
         phrase
         for phrase in phrases
-        if phrase is not head and (phrase.slot != "noun" or phrase.modifier)
+        if phrase is not head and phrase not in kin and (phrase.slot != "noun" or phrase.modifier)
     ]
+    # One modifier made from a noun is enough ("deal-seeking online shoppers", not three of them).
+    from_nouns = [phrase for phrase in qualifiers if phrase.slot == "noun"]
+    qualifiers = [phrase for phrase in qualifiers if phrase.slot != "noun" or phrase is from_nouns[0]]
+    if head is not None and head.family == "product" and kin:
+        head = _product_pair(head, kin[0])
     strong = [phrase for phrase in qualifiers if not phrase.weak]
     qualifiers = (strong if strong or head is not None else qualifiers)[:MAX_QUALIFIERS]
     if head is None and not qualifiers:
@@ -152,12 +158,21 @@ def _words(phrases: list[Phrase]) -> list[str]:
     parts = [_modifier_text(phrase) for phrase in modifiers]
     parts.extend(phrase.text for phrase in qualifiers if phrase.slot == "place")
     if head is None:
-        parts.append(DEFAULT_HEAD)
+        parts.append(next((phrase.head for phrase in qualifiers if phrase.head), DEFAULT_HEAD))
     else:
         parts.append(head.alone if head.alone and not parts else head.text)
     while len(" ".join(parts).split()) > MAX_WORDS and len(parts) > 1:
         parts.pop(len(parts) - 2)
     return " ".join(parts).split()
+
+
+def _product_pair(first: Phrase, second: Phrase) -> Phrase:
+    """ "fish buyers" + "meat buyers" -> "fish and meat buyers"; "fresh food" + "frozen food" share their noun."""
+    # Alphabetical, so that two segments buying the same pair get the same words and are told apart.
+    a, b = sorted((first.text.removesuffix(" buyers").split(), second.text.removesuffix(" buyers").split()))
+    if len(a) > 1 and len(b) > 1 and a[-1] == b[-1]:
+        a = a[:-1]
+    return Phrase(f"{' '.join(a)} and {' '.join(b)} buyers", "noun", family="product")
 
 
 def _modifier_text(phrase: Phrase) -> str:
