@@ -358,8 +358,9 @@ class _FakeRequestHandler(BaseHTTPRequestHandler):
         split = urlsplit(self.path)
         headers = {name.lower(): value for name, value in self.headers.items()}
         params: dict[str, Any] = {key: values[-1] for key, values in parse_qs(split.query).items()}
-        params.update(_parse_body(headers.get("content-type", ""), body))
         method = _method_name(split.path)
+        if method != "file_upload":
+            params.update(_parse_body(headers.get("content-type", ""), body))
         call = Call(method, http_method, split.path, headers, params, body)
         self.owner._record(call)
         status, extra_headers, payload = self.owner._answer(call)

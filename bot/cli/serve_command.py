@@ -1,0 +1,56 @@
+"""`segbot serve`: the Slack app over HTTP (or Socket Mode when SLACK_APP_TOKEN is set), with its workers."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from typing import Any
+
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+from bot.settings import load_settings
+from bot.slack.app import build_slack_runtime, create_app
+from bot.slack.background import start_background
+from bot.slack.server import make_http_server
+from bot.storage.database import open_database
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PORT = 3000
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "serve", help="run the Slack app (HTTP on /slack/events, or Socket Mode with SLACK_APP_TOKEN)"
+    )
+    parser.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0)")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="job threads in this process (default SEGBOT_WORKERS; 0 for none)"
+    )
+    parser.add_argument("--no-scheduler", action="store_true", help="do not run the weekly digest scheduler here")
+    parser.set_defaults(handler=run_serve)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    engine = open_database(settings.database_url)
+    runtime = build_slack_runtime(settings, engine)
+    app = create_app(settings, engine, runtime=runtime)
+    workers = settings.workers if args.workers is None else args.workers
+    background = start_background(settings, engine, runtime, workers=workers, scheduler=not args.no_scheduler)
+    try:
+        if settings.slack_app_token:
+            print(f"Segbot is connecting to Slack in Socket Mode ({workers} worker threads).", flush=True)
+            SocketModeHandler(app, settings.slack_app_token).start()
+        else:
+            server = make_http_server(app, engine, args.host, args.port)
+            print(
+                f"Segbot is listening on http://{args.host}:{server.server_port}/slack/events "
+                f"({workers} worker threads); health check at /healthz.",
+                flush=True,
+            )
+            server.serve_forever()
+    finally:
+        background.stop()
+    return 0

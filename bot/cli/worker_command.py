@@ -1,0 +1,35 @@
+"""`segbot worker`: run queued Slack jobs (uploads to segment, labels to export) beside `segbot serve`."""
+
+from __future__ import annotations
+
+import argparse
+import threading
+from typing import Any
+
+from bot.settings import load_settings
+from bot.slack.app import build_slack_runtime
+from bot.slack.background import start_background
+from bot.storage.database import open_database
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "worker", help="run queued Slack jobs (several worker processes may share the queue)"
+    )
+    parser.add_argument("--workers", type=int, default=None, help="job threads (default SEGBOT_WORKERS)")
+    parser.add_argument("--no-scheduler", action="store_true", help="do not run the weekly digest scheduler here")
+    parser.set_defaults(handler=run_worker)
+
+
+def run_worker(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    engine = open_database(settings.database_url)
+    runtime = build_slack_runtime(settings, engine)
+    workers = max(1, settings.workers if args.workers is None else args.workers)
+    background = start_background(settings, engine, runtime, workers=workers, scheduler=not args.no_scheduler)
+    print(f"Segbot worker running {workers} job threads; stop with Ctrl+C.", flush=True)
+    try:
+        threading.Event().wait()
+    finally:
+        background.stop()
+    return 0

@@ -1,0 +1,45 @@
+"""`labels.csv` for a run: the stored source file segmented again the same way, one line per input row."""
+
+from __future__ import annotations
+
+from slack_sdk import WebClient
+
+import segmentation
+from bot.errors import NotFoundError
+from bot.services.source_files import describe_file, fetch_bytes
+from bot.slack.progress import Progress
+from bot.slack.runtime import SlackRuntime
+from bot.slack.thread import ThreadReplies
+from bot.storage.runs import RunRepository, StoredRun
+
+LABELS_FILE_NAME = "labels.csv"
+
+
+def find_run(runtime: SlackRuntime, workspace_id: str, run_id: int) -> StoredRun:
+    run = RunRepository(runtime.engine).get(workspace_id, run_id)
+    if run is None:
+        raise NotFoundError(f"Run {run_id} does not exist in this workspace; `/segment runs` lists the recent ones.")
+    if run.source_file_id is None:
+        raise NotFoundError(
+            f"Run {run_id} was not made from a file shared in Slack, so it can't be repeated here; upload the file."
+        )
+    return run
+
+
+def labels_csv(labels: list[int]) -> bytes:
+    """`row,segment` with the 0-based input row (as `segbot segment --labels-out` writes it)."""
+    lines = ["row,segment", *(f"{row},{label}" for row, label in enumerate(labels))]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def export_labels(runtime: SlackRuntime, client: WebClient, run: StoredRun, progress: Progress) -> None:
+    """Segment the run's source file again with its k and seed, then upload `labels.csv` in its thread."""
+    assert run.source_file_id is not None and run.channel_id is not None
+    progress.stage("downloading")
+    data = fetch_bytes(runtime, client, describe_file(client, run.source_file_id))
+    progress.stage("segmenting")
+    result = segmentation.segment(data, k=run.k, seed=run.seed)
+    ThreadReplies(client, run.channel_id, run.thread_ts).upload(
+        labels_csv(result.labels.tolist()), filename=LABELS_FILE_NAME, title=f"Segment of each row in {run.file_name}"
+    )
+    progress.finish()

@@ -1,0 +1,77 @@
+"""Segmenting a file shared in Slack: download, segment, store the run, post the report and chart in the thread."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from slack_sdk import WebClient
+
+import segmentation
+from bot.report.chart import render_chart
+from bot.report.render import render_report
+from bot.services.dataset_names import dataset_name_for_upload
+from bot.services.report_summary import report_summary
+from bot.services.source_files import fetch_bytes
+from bot.slack.files import SharedFile
+from bot.slack.progress import Progress
+from bot.slack.runtime import SlackRuntime
+from bot.slack.thread import ThreadReplies
+from bot.storage.runs import NewRun, RunRepository, StoredRun
+
+CHART_FILE_NAME = "segments.png"
+
+
+@dataclass(frozen=True)
+class UploadRequest:
+    """One file to segment, as a job carries it (`to_payload` / `from_payload`)."""
+
+    workspace_id: str
+    channel_id: str
+    thread_ts: str | None
+    file: SharedFile
+    user_id: str | None = None
+    progress_ts: str | None = None
+    forced_k: int | None = None
+
+    def to_payload(self) -> dict[str, Any]:
+        payload = asdict(self)
+        payload["file"] = asdict(self.file)
+        return payload
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> UploadRequest:
+        return cls(**{**payload, "file": SharedFile(**payload["file"])})
+
+
+def process_upload(runtime: SlackRuntime, client: WebClient, request: UploadRequest, progress: Progress) -> StoredRun:
+    """Everything after the "working on it" note; errors propagate to the job runner, which tells the user."""
+    progress.stage("downloading")
+    data = fetch_bytes(runtime, client, request.file)
+    progress.stage("segmenting")
+    result = segmentation.segment(data, k=request.forced_k)
+    run = RunRepository(runtime.engine).add(
+        NewRun(
+            workspace_id=request.workspace_id,
+            dataset_name=dataset_name_for_upload(
+                runtime.engine, request.workspace_id, request.channel_id, request.file.name
+            ),
+            file_name=request.file.name,
+            file_hash=hashlib.sha256(data).hexdigest(),
+            created_by=request.user_id,
+            channel_id=request.channel_id,
+            thread_ts=request.thread_ts,
+            source_file_id=request.file.id,
+            forced_k=request.forced_k,
+        ),
+        result,
+    )
+    progress.stage("influencers")
+    summary = report_summary(runtime.engine, request.workspace_id, result, run.id)
+    progress.stage("rendering")
+    replies = ThreadReplies(client, request.channel_id, request.thread_ts)
+    replies.post(render_report(summary, file_name=request.file.name, run_id=run.id))
+    replies.upload(render_chart(summary), filename=CHART_FILE_NAME, title=f"Segments in {request.file.name}")
+    progress.finish()
+    return run

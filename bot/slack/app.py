@@ -1,0 +1,75 @@
+"""`create_app`: the one place the Bolt app is wired (client, OAuth or token, deduplication, errors, listeners)."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from sqlalchemy import Engine
+
+from bot.errors import ConfigurationError
+from bot.settings import Settings
+from bot.slack.client import build_web_client
+from bot.slack.error_handler import handle_error
+from bot.slack.listeners import register_all
+from bot.slack.oauth import build_oauth_settings, installation_store, oauth_enabled
+from bot.slack.receipts import event_key
+from bot.slack.runtime import SlackRuntime, build_runtime
+from bot.slack.tokens import BotTokens
+
+LISTENER_THREADS = 32
+
+
+def create_app(
+    settings: Settings,
+    engine: Engine,
+    *,
+    runtime: SlackRuntime | None = None,
+    token_verification_enabled: bool = True,
+) -> App:
+    """The Bolt app for `settings`; pass the `runtime` the workers share (built here when omitted)."""
+    runtime = runtime or build_slack_runtime(settings, engine)
+    options: dict[str, Any] = {
+        "signing_secret": settings.slack_signing_secret or "",
+        "listener_executor": ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="segbot-listener"),
+        "token_verification_enabled": token_verification_enabled,
+    }
+    if oauth_enabled(settings):
+        options["oauth_settings"] = build_oauth_settings(settings, engine)
+        options["client"] = build_web_client(settings)
+    elif settings.slack_bot_token:
+        # Bolt takes the token from the client it is given.
+        options["client"] = build_web_client(settings, settings.slack_bot_token)
+    else:
+        raise ConfigurationError(
+            "Segbot has no Slack credentials; set SLACK_BOT_TOKEN (one workspace) or "
+            "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (installs through OAuth)."
+        )
+    if not settings.slack_signing_secret and not settings.slack_app_token:
+        raise ConfigurationError(
+            "SLACK_SIGNING_SECRET is not set; copy it from your Slack app's Basic Information page."
+        )
+    app = App(**options)
+    app.error(handle_error)
+    app.middleware(_skip_duplicate_events(runtime))
+    register_all(app, runtime)
+    return app
+
+
+def build_slack_runtime(settings: Settings, engine: Engine) -> SlackRuntime:
+    """The runtime with bot tokens from the OAuth installation store when OAuth is on."""
+    store = installation_store(settings, engine) if oauth_enabled(settings) else None
+    return build_runtime(settings, engine, BotTokens(settings, store))
+
+
+def _skip_duplicate_events(runtime: SlackRuntime) -> Any:
+    """Middleware: an Events API delivery whose event_id was handled before (a retry, a replay) is acked only."""
+
+    def skip_duplicate_events(body: dict[str, Any], next: Any) -> BoltResponse | None:
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id and not runtime.receipts.first_time(event_key(str(event_id)), str(body.get("team_id") or "")):
+            return BoltResponse(status=200, body="")
+        return next()
+
+    return skip_duplicate_events

@@ -1,0 +1,48 @@
+"""What runs beside the web server or in `segbot worker`: the worker pool and, when present, the digest scheduler."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import threading
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+
+from bot.queue.workers import WorkerPool
+from bot.settings import Settings
+from bot.slack.jobs import job_handlers
+from bot.slack.runtime import SlackRuntime
+
+log = logging.getLogger(__name__)
+
+SCHEDULER_MODULE = "bot.digests.loop"
+
+
+@dataclass
+class Background:
+    pool: WorkerPool
+    stop_event: threading.Event = field(default_factory=threading.Event)
+    threads: list[threading.Thread] = field(default_factory=list)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self.stop_event.set()
+        self.pool.stop(timeout)
+        for thread in self.threads:
+            thread.join(timeout)
+
+
+def start_background(
+    settings: Settings, engine: Engine, runtime: SlackRuntime, *, workers: int, scheduler: bool
+) -> Background:
+    """Start `workers` job threads and, unless disabled, the digest scheduler in a daemon thread."""
+    pool = WorkerPool(runtime.jobs, job_handlers(runtime), size=workers, wake=runtime.work_available).start()
+    background = Background(pool)
+    if scheduler and importlib.util.find_spec(SCHEDULER_MODULE) is not None:
+        run_scheduler = importlib.import_module(SCHEDULER_MODULE).run_scheduler
+        thread = threading.Thread(
+            target=run_scheduler, args=(settings, engine, background.stop_event), name="segbot-scheduler", daemon=True
+        )
+        thread.start()
+        background.threads.append(thread)
+    return background

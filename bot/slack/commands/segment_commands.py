@@ -1,0 +1,70 @@
+"""`/segment help`, `/segment last`, `/segment runs` and `/segment k=N`."""
+
+from __future__ import annotations
+
+from bot.errors import NotFoundError, SegbotError
+from bot.report.actions import MAX_K, MIN_K
+from bot.report.render import render_help, render_report, render_runs
+from bot.services.report_summary import stored_summary
+from bot.slack.commands import CommandRegistry, CommandRequest
+from bot.slack.rerun import queue_rerun
+from bot.storage.runs import RunRepository, StoredRun
+
+SEGMENT = "/segment"
+RECENT_RUNS = 10
+
+
+def register(registry: CommandRegistry) -> None:
+    registry.add(SEGMENT, "help", show_help, usage="/segment help", summary="what Segbot can do")
+    registry.add(SEGMENT, "last", show_last, usage="/segment last", summary="this channel's latest report again")
+    registry.add(SEGMENT, "runs", show_runs, usage="/segment runs", summary="this channel's recent runs")
+    registry.add(
+        SEGMENT,
+        "k=N",
+        rerun_latest,
+        usage="/segment k=N",
+        summary=f"re-run this channel's latest upload with exactly N segments ({MIN_K}-{MAX_K})",
+        pattern=r"k\s*=\s*(\S+)",
+    )
+
+
+def show_help(request: CommandRequest) -> None:
+    request.reply(render_help())
+
+
+def show_last(request: CommandRequest) -> None:
+    run = latest_run(request)
+    summary = stored_summary(request.runtime.engine, run)
+    request.reply(render_report(summary, file_name=run.file_name, run_id=run.id))
+
+
+def show_runs(request: CommandRequest) -> None:
+    runs = RunRepository(request.runtime.engine).recent(
+        request.workspace_id, channel_id=request.channel_id, limit=RECENT_RUNS
+    )
+    request.reply(render_runs(runs))
+
+
+def rerun_latest(request: CommandRequest) -> None:
+    assert request.match is not None
+    k = parse_k(request.match.group(1))
+    run = latest_run(request)
+    queue_rerun(request.runtime, request.client, run, k, user_id=request.user_id)
+    request.respond(
+        text=f"Re-running {run.file_name} with k={k}; the report will appear in its thread.",
+        response_type="ephemeral",
+        replace_original=False,
+    )
+
+
+def parse_k(raw: str) -> int:
+    if not raw.isdigit() or not MIN_K <= int(raw) <= MAX_K:
+        raise SegbotError(f"k must be a whole number from {MIN_K} to {MAX_K}, for example `/segment k=4`.")
+    return int(raw)
+
+
+def latest_run(request: CommandRequest) -> StoredRun:
+    run = RunRepository(request.runtime.engine).latest(request.workspace_id, channel_id=request.channel_id)
+    if run is None:
+        raise NotFoundError("There is no report in this channel yet; share a CSV file here and Segbot will segment it.")
+    return run

@@ -1,0 +1,41 @@
+"""The one error hook of the Bolt app: people get a sentence (with a reference id when it is our fault)."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from slack_bolt import BoltContext
+from slack_sdk.errors import SlackApiError
+
+from bot.errors import SegbotError
+from bot.report.render import RenderedMessage, render_error
+from bot.slack.failures import explain, is_permanent
+from segmentation.errors import SegmentationError
+
+log = logging.getLogger(__name__)
+
+UNEXPECTED = "Something went wrong on our side."
+
+
+def handle_error(error: Exception, body: dict[str, Any], context: BoltContext) -> None:
+    if isinstance(error, SegbotError | SegmentationError):
+        _tell(context, render_error(str(error)))
+        return
+    if isinstance(error, SlackApiError) and is_permanent(error):
+        log.warning("Slack refused a call for team %s: %s", context.team_id, explain(error))
+        return
+    reference = uuid.uuid4().hex[:8]
+    log.error("unexpected error handling a %s request (reference %s)", body.get("type"), reference, exc_info=error)
+    _tell(context, render_error(UNEXPECTED, reference))
+
+
+def _tell(context: BoltContext, message: RenderedMessage) -> None:
+    """Answer the person through the request's response_url, when it has one (commands, buttons)."""
+    if context.respond is None:
+        return
+    try:
+        context.respond(text=message.text, blocks=message.blocks, response_type="ephemeral", replace_original=False)
+    except Exception:
+        log.warning("could not send an error message through response_url", exc_info=True)

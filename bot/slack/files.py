@@ -1,0 +1,143 @@
+"""Files shared in Slack: which ones Segbot reads, and downloading them with the bot token, safely.
+
+The token goes only to Slack's hosts (`https://*.slack.com`) or the host of SLACK_API_URL (a local fake in
+tests); a redirect to any other host is followed without it. What comes back is checked: Slack answers a
+request it does not accept with an HTML sign-in page, which must not be mistaken for the file.
+"""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from bot.errors import SegbotError
+
+TABULAR_FILETYPES = frozenset({"csv", "tsv", "gzip", "xlsx"})
+TABULAR_EXTENSIONS = (".csv", ".tsv", ".csv.gz", ".tsv.gz", ".gz", ".xlsx")
+CHUNK_BYTES = 1 << 20
+DOWNLOAD_TIMEOUT_SECONDS = 60
+
+
+class FileDownloadError(SegbotError):
+    """The file could not be fetched from Slack."""
+
+
+class FileTooLargeError(SegbotError):
+    """The file is larger than SEGBOT_MAX_UPLOAD_MB."""
+
+
+@dataclass(frozen=True)
+class SharedFile:
+    """What Segbot needs to know about a Slack file (from an event or `files.info`)."""
+
+    id: str
+    name: str
+    size: int | None
+    filetype: str
+    download_url: str | None
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> SharedFile:
+        return cls(
+            id=str(data["id"]),
+            name=str(data.get("name") or data.get("title") or data["id"]),
+            size=int(data["size"]) if data.get("size") is not None else None,
+            filetype=str(data.get("filetype") or ""),
+            download_url=data.get("url_private_download") or data.get("url_private"),
+        )
+
+    @property
+    def complete(self) -> bool:
+        """False for the stubs Slack Connect channels and `file_shared` events carry: ask `files.info`."""
+        return self.download_url is not None and self.size is not None and bool(self.name)
+
+
+def is_tabular(shared: SharedFile) -> bool:
+    """A CSV, TSV, gzip or XLSX file, by Slack's file type or by the name's extension."""
+    return shared.filetype.lower() in TABULAR_FILETYPES or shared.name.lower().endswith(TABULAR_EXTENSIONS)
+
+
+def check_size(shared: SharedFile, max_mb: float) -> None:
+    """Raise `FileTooLargeError` when Slack says the file is over the cap (checked before downloading)."""
+    if shared.size is not None and shared.size > max_mb * 1_000_000:
+        raise FileTooLargeError(
+            f"{shared.name} is {shared.size / 1_000_000:,.0f} MB, more than the {max_mb:g} MB Segbot accepts; "
+            "upload a smaller extract (fewer rows or columns), or gzip it."
+        )
+
+
+def is_trusted_host(url: str, api_url: str) -> bool:
+    """True for `https://*.slack.com` and for the scheme and host of SLACK_API_URL."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme == "https" and (host == "slack.com" or host.endswith(".slack.com")):
+        return True
+    api = urlsplit(api_url)
+    return parts.scheme == api.scheme and parts.netloc.lower() == api.netloc.lower()
+
+
+def download(url: str, *, token: str, api_url: str, max_mb: float) -> bytes:
+    """The bytes at `url`, fetched with the bot token; `FileDownloadError` for anything but the file itself."""
+    if not is_trusted_host(url, api_url):
+        raise FileDownloadError(
+            "That file is not hosted by Slack, so Segbot did not download it; upload the file to Slack directly."
+        )
+    opener = urllib.request.build_opener(_TokenOnlyForSlack(token, api_url))
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    try:
+        with opener.open(request, timeout=DOWNLOAD_TIMEOUT_SECONDS) as response:
+            content_type = response.headers.get("Content-Type", "")
+            data = _read_capped(response, max_mb)
+    except urllib.error.HTTPError as error:
+        raise FileDownloadError(
+            f"Slack refused to hand over the file (HTTP {error.code}); try uploading it again."
+        ) from error
+    except (urllib.error.URLError, TimeoutError, OSError) as error:
+        raise FileDownloadError("Segbot could not reach Slack to download the file; try again in a minute.") from error
+    if content_type.startswith("text/html") or _looks_like_html(data):
+        raise FileDownloadError(
+            "Slack answered with a sign-in page instead of the file, so Segbot may not read files here; "
+            "ask an admin to reinstall the app with the files:read scope."
+        )
+    return data
+
+
+def _read_capped(response: Any, max_mb: float) -> bytes:
+    limit = int(max_mb * 1_000_000)
+    chunks: list[bytes] = []
+    total = 0
+    while chunk := response.read(CHUNK_BYTES):
+        total += len(chunk)
+        if total > limit:
+            raise FileTooLargeError(
+                f"The file is more than the {max_mb:g} MB Segbot accepts; upload a smaller extract, or gzip it."
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _looks_like_html(data: bytes) -> bool:
+    head = data[:512].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html"))
+
+
+class _TokenOnlyForSlack(urllib.request.HTTPRedirectHandler):
+    """Follows redirects, re-sending the token only when the new location is a trusted host."""
+
+    def __init__(self, token: str, api_url: str) -> None:
+        self.token = token
+        self.api_url = api_url
+
+    def redirect_request(  # noqa: PLR0917  (the standard library's signature)
+        self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any, newurl: str
+    ) -> urllib.request.Request | None:
+        new_request = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if new_request is None:
+            return None
+        new_request.remove_header("Authorization")
+        if is_trusted_host(newurl, self.api_url):
+            new_request.add_header("Authorization", f"Bearer {self.token}")
+        return new_request

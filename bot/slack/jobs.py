@@ -1,0 +1,112 @@
+"""Background jobs of the Slack app and the one place their failures become log lines and thread replies.
+
+Kinds: `segment_upload` (a shared file, or a re-run of one with a forced k) and `labels_csv` (export a run's
+labels). Every payload names the `channel_id` and `thread_ts` to answer in, and `progress_ts`, the
+"working on it" note posted when the job was queued (or None).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.errors import SegbotError
+from bot.queue.jobs import Job
+from bot.queue.workers import JobFailed, JobHandler
+from bot.report.render import RenderedMessage, render_error
+from bot.services.labels_export import export_labels, find_run
+from bot.services.process_upload import UploadRequest, process_upload
+from bot.slack.failures import explain, is_permanent
+from bot.slack.files import SharedFile
+from bot.slack.progress import Progress
+from bot.slack.runtime import SlackRuntime
+from bot.slack.thread import ThreadReplies
+from segmentation.errors import SegmentationError
+
+log = logging.getLogger(__name__)
+
+SEGMENT_UPLOAD = "segment_upload"
+LABELS_CSV = "labels_csv"
+
+Work = Callable[[SlackRuntime, WebClient, dict[str, Any], Progress], None]
+
+
+def job_handlers(runtime: SlackRuntime) -> dict[str, JobHandler]:
+    def handler(work: Work) -> JobHandler:
+        return lambda job: run_slack_job(runtime, job, work)
+
+    return {SEGMENT_UPLOAD: handler(_segment_upload), LABELS_CSV: handler(_labels_csv)}
+
+
+def rerun_payload(
+    run_id: int, k: int, *, channel_id: str, thread_ts: str | None, user_id: str | None
+) -> dict[str, Any]:
+    return {"run_id": run_id, "k": k, "channel_id": channel_id, "thread_ts": thread_ts, "user_id": user_id}
+
+
+def _segment_upload(runtime: SlackRuntime, client: WebClient, payload: dict[str, Any], progress: Progress) -> None:
+    if "run_id" in payload:
+        run = find_run(runtime, payload["workspace_id"], int(payload["run_id"]))
+        request = UploadRequest(
+            workspace_id=run.workspace_id,
+            channel_id=payload["channel_id"],
+            thread_ts=payload["thread_ts"],
+            file=SharedFile(id=str(run.source_file_id), name=run.file_name, size=None, filetype="", download_url=None),
+            user_id=payload.get("user_id"),
+            forced_k=int(payload["k"]),
+        )
+    else:
+        request = UploadRequest.from_payload(payload)
+    process_upload(runtime, client, request, progress)
+
+
+def _labels_csv(runtime: SlackRuntime, client: WebClient, payload: dict[str, Any], progress: Progress) -> None:
+    export_labels(runtime, client, find_run(runtime, payload["workspace_id"], int(payload["run_id"])), progress)
+
+
+def run_slack_job(runtime: SlackRuntime, job: Job, work: Work) -> None:
+    """Run `work`; a user's problem gets one plain reply, Slack refusing gets a log line, anything else both."""
+    payload = {**job.payload, "workspace_id": job.workspace_id}
+    channel_id, thread_ts = payload["channel_id"], payload.get("thread_ts")
+    try:
+        client = runtime.client_for(job.workspace_id)
+    except SegbotError as error:
+        log.error("job %s for workspace %s: %s", job.id, job.workspace_id, error)
+        raise JobFailed(str(error)) from error
+    progress = Progress(ThreadReplies(client, channel_id, thread_ts), _file_name(payload), payload.get("progress_ts"))
+    try:
+        work(runtime, client, payload, progress)
+    except (SegbotError, SegmentationError) as error:
+        _tell(progress, render_error(str(error)))
+        raise JobFailed(str(error)) from error
+    except SlackApiError as error:
+        if not is_permanent(error):
+            raise
+        log.warning("job %s (%s) in %s/%s stopped: %s", job.id, job.kind, job.workspace_id, channel_id, explain(error))
+        raise JobFailed(explain(error)) from error
+    except Exception as error:
+        reference = uuid.uuid4().hex[:8]
+        log.exception("job %s (%s) failed unexpectedly (reference %s)", job.id, job.kind, reference)
+        _tell(progress, render_error("Something went wrong on our side while working on this.", reference))
+        raise JobFailed(f"{type(error).__name__}: {error} (reference {reference})") from error
+
+
+def _file_name(payload: dict[str, Any]) -> str:
+    file = payload.get("file")
+    return str(file["name"]) if isinstance(file, dict) else str(payload.get("file_name") or "your file")
+
+
+def _tell(progress: Progress, message: RenderedMessage) -> None:
+    """Replace the progress note with `message` (or post it); Slack refusing is only logged."""
+    try:
+        if progress.ts is not None:
+            progress.replies.update(progress.ts, message)
+        else:
+            progress.replies.post(message)
+    except SlackApiError as error:
+        log.warning("could not tell the user about a failed job: %s", explain(error))

@@ -1,0 +1,61 @@
+"""Events: files shared in channels (as `file_share` messages or `file_shared` events), mentions, other messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+
+from bot.report.render import render_help
+from bot.services.accept_upload import accept_shared_file
+from bot.slack.runtime import SlackRuntime
+
+
+def register(app: App, runtime: SlackRuntime) -> None:
+    @app.event({"type": "message", "subtype": "file_share"})
+    def on_file_share(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        if event.get("bot_id") or event.get("user") == context.bot_user_id:
+            return
+        for file in event.get("files", []):
+            accept_shared_file(
+                runtime,
+                client,
+                workspace_id=_workspace(context),
+                channel_id=event["channel"],
+                user_id=event.get("user"),
+                file=file,
+                thread_ts=event.get("thread_ts") or event.get("ts"),
+            )
+
+    @app.event("file_shared")
+    def on_file_shared(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        if event.get("user_id") == context.bot_user_id:
+            return
+        accept_shared_file(
+            runtime,
+            client,
+            workspace_id=_workspace(context),
+            channel_id=event["channel_id"],
+            user_id=event.get("user_id"),
+            file={"id": event["file_id"]},
+            thread_ts=None,
+        )
+
+    @app.event("app_mention")
+    def on_mention(event: dict[str, Any], client: WebClient) -> None:
+        message = render_help()
+        client.chat_postMessage(
+            channel=event["channel"],
+            thread_ts=event.get("thread_ts") or event["ts"],
+            text=message.text,
+            blocks=message.blocks,
+        )
+
+    @app.event("message")
+    def on_other_message() -> None:
+        """Acknowledge every other message, so Slack does not retry deliveries nobody handled."""
+
+
+def _workspace(context: BoltContext) -> str:
+    return str(context.team_id or context.enterprise_id or "")

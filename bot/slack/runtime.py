@@ -1,0 +1,50 @@
+"""What listeners and jobs share: settings, the database, the queue, deduplication and bot tokens."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from slack_sdk import WebClient
+from sqlalchemy import Engine
+
+from bot.queue.jobs import JobQueue
+from bot.settings import Settings
+from bot.slack.client import api_base_url, build_web_client
+from bot.slack.receipts import EventReceipts
+from bot.slack.tokens import BotTokens
+
+
+@dataclass(frozen=True)
+class SlackRuntime:
+    """Built once by `create_app` (or the worker command) and handed to every listener and job."""
+
+    settings: Settings
+    engine: Engine
+    jobs: JobQueue
+    receipts: EventReceipts
+    tokens: BotTokens
+    # Set whenever a job is enqueued, so workers in this process start at once instead of at their next poll.
+    work_available: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def api_url(self) -> str:
+        return api_base_url(self.settings)
+
+    def client_for(self, workspace_id: str) -> WebClient:
+        return build_web_client(self.settings, self.tokens.for_workspace(workspace_id))
+
+    def enqueue(self, workspace_id: str, kind: str, payload: dict[str, object]) -> int:
+        job_id = self.jobs.enqueue(workspace_id, kind, payload)
+        self.work_available.set()
+        return job_id
+
+
+def build_runtime(settings: Settings, engine: Engine, tokens: BotTokens | None = None) -> SlackRuntime:
+    return SlackRuntime(
+        settings=settings,
+        engine=engine,
+        jobs=JobQueue(engine),
+        receipts=EventReceipts(engine),
+        tokens=tokens or BotTokens(settings),
+    )

@@ -1,0 +1,51 @@
+"""Replies in one Slack thread: post, update and delete messages, upload files (with `files_upload_v2`)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.report.render import RenderedMessage
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ThreadReplies:
+    client: WebClient
+    channel_id: str
+    thread_ts: str | None
+
+    def post(self, message: RenderedMessage) -> str:
+        """Post in the thread (or the channel when there is no thread yet); the new message's ts."""
+        response = self.client.chat_postMessage(
+            channel=self.channel_id,
+            thread_ts=self.thread_ts,
+            text=message.text,
+            blocks=message.blocks or None,
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+        return str(response["ts"])
+
+    def update(self, ts: str, message: RenderedMessage) -> None:
+        self.client.chat_update(channel=self.channel_id, ts=ts, text=message.text, blocks=message.blocks or [])
+
+    def delete_quietly(self, ts: str) -> None:
+        """Remove a message of ours (the progress note); a failure here is not worth failing a job for."""
+        try:
+            self.client.chat_delete(channel=self.channel_id, ts=ts)
+        except SlackApiError as error:
+            log.info("could not delete progress message %s in %s: %s", ts, self.channel_id, error.response.get("error"))
+
+    def upload(self, content: bytes, *, filename: str, title: str) -> None:
+        self.client.files_upload_v2(
+            channel=self.channel_id,
+            thread_ts=self.thread_ts,
+            content=content,
+            filename=filename,
+            title=title,
+        )

@@ -1,0 +1,268 @@
+"""End-to-end: Segbot's real HTTP server and workers against the local fake of Slack, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+
+from sqlalchemy import select
+
+from bot.report import actions as ids
+from bot.storage.runs import RunRepository
+from bot.storage.tables_slack import slack_event_receipts
+from tests.slack.conftest import RunningBot, wait_until
+from tests.slack.fake_slack import FAKE_TEAM, FAKE_TOKEN, FakeSlack
+from tests.slack.sender import CHANNEL, file_share_event, file_shared_event
+from tests.slack.signing import slack_signature
+
+SHARE_TS = "1700000000.000100"
+
+
+def share_file(bot: RunningBot, name: str, content: bytes, **options: object) -> dict:
+    file = bot.fake.add_file(name, content, ts=SHARE_TS, **options)  # type: ignore[arg-type]
+    reply = bot.sender.event(file_share_event(file, ts=SHARE_TS))
+    assert reply.status == 200
+    return file
+
+
+def test_healthz_answers_200_when_the_database_is_usable(bot: RunningBot) -> None:
+    with urllib.request.urlopen(f"{bot.base_url}/healthz", timeout=5) as response:
+        assert response.status == 200
+        assert json.loads(response.read()) == {"status": "ok"}
+
+
+def test_bad_and_stale_signatures_are_rejected_with_401(bot: RunningBot) -> None:
+    body = "command=%2Fsegment&text=help"
+    assert bot.sender.post(body, "application/x-www-form-urlencoded", signature="v0=" + "0" * 64).status == 401
+    stale = int(time.time()) - 6 * 60
+    assert bot.sender.post(body, "application/x-www-form-urlencoded", timestamp=stale).status == 401
+    assert bot.fake.calls_to("response_url") == []
+
+
+def test_segment_help_is_answered_through_the_response_url(bot: RunningBot) -> None:
+    started = time.monotonic()
+    reply = bot.sender.command("/segment", "help")
+    assert reply.status == 200
+    assert time.monotonic() - started < 3
+    [answer] = bot.fake.wait_for("response_url")
+    assert answer.params["response_type"] == "ephemeral"
+    assert "/segment last" in answer.params["text"]
+    assert answer.params["blocks"]
+
+
+def test_unknown_subcommand_gets_the_help_text(bot: RunningBot) -> None:
+    assert bot.sender.command("/segment", "frobnicate please").status == 200
+    [answer] = bot.fake.wait_for("response_url")
+    assert "/segment runs" in answer.params["text"]
+
+
+def test_upload_gets_a_threaded_report_a_chart_and_a_stored_run(bot: RunningBot, sample_csv: bytes) -> None:
+    file = share_file(bot, "audience.csv", sample_csv)
+    bot.fake.wait_for("files.completeUploadExternal")
+    assert bot.wait_for_jobs() == {"done": 1}
+
+    progress, report = bot.fake.messages()
+    assert progress["thread_ts"] == SHARE_TS and "audience.csv" in progress["text"]
+    assert report["thread_ts"] == SHARE_TS and report["channel"] == CHANNEL
+    assert " segments in audience.csv" in report["text"]
+    assert len(report["blocks"]) <= 50
+    assert bot.fake.calls_to("chat.update"), "the progress note is updated while the file is worked on"
+
+    [chart] = [upload for upload in bot.fake.uploads.values() if upload.channel_id]
+    assert chart.thread_ts == SHARE_TS
+    assert chart.content.startswith(b"\x89PNG")
+
+    [download] = bot.fake.calls_to("file_download")
+    assert download.token == FAKE_TOKEN
+    [run] = RunRepository(bot.engine).recent(FAKE_TEAM)
+    assert (run.file_name, run.dataset_name, run.source_file_id) == ("audience.csv", "audience", file["id"])
+    assert (run.channel_id, run.thread_ts) == (CHANNEL, SHARE_TS)
+    assert f"{run.k} segments in audience.csv" in report["text"]
+
+
+def test_retries_duplicates_and_file_shared_twins_are_processed_once(bot: RunningBot, sample_csv: bytes) -> None:
+    file = bot.fake.add_file("audience.csv", sample_csv, ts=SHARE_TS)
+    event = file_share_event(file, ts=SHARE_TS)
+    assert bot.sender.event(event, event_id="EvSAME").status == 200
+    assert bot.sender.event(event, event_id="EvSAME", retry_num=1).status == 200
+    assert bot.sender.event(event, event_id="EvSAME", retry_num=2).status == 200
+    assert bot.sender.event(file_shared_event(file["id"]), event_id="EvTWIN").status == 200
+    bot.fake.wait_for("files.completeUploadExternal")
+    bot.wait_for_jobs()
+    time.sleep(0.3)
+    assert bot.runtime.jobs.counts() == {"done": 1}
+    assert len(bot.fake.calls_to("file_download")) == 1
+    assert len(RunRepository(bot.engine).recent(FAKE_TEAM)) == 1
+    with bot.engine.connect() as connection:
+        keys = set(connection.execute(select(slack_event_receipts.c.key)).scalars())
+    assert {"event:EvSAME", "event:EvTWIN", f"file:{FAKE_TEAM}:{CHANNEL}:{file['id']}"} <= keys
+
+
+def test_file_shared_event_alone_is_resolved_with_files_info(bot: RunningBot, sample_csv: bytes) -> None:
+    file = bot.fake.add_file("audience.csv", sample_csv, ts=SHARE_TS)
+    assert bot.sender.event(file_shared_event(file["id"])).status == 200
+    bot.fake.wait_for("files.completeUploadExternal")
+    assert bot.fake.calls_to("files.info")[0].params["file"] == file["id"]
+    assert all(message["thread_ts"] == SHARE_TS for message in bot.fake.messages())
+
+
+def test_unreadable_upload_gets_one_plain_reply(bot: RunningBot) -> None:
+    share_file(bot, "broken.csv", b"\x00\x01\x02\x03 not a table \xff\xfe" * 10)
+    assert bot.wait_for_jobs() == {"failed": 1}
+    [note] = bot.fake.messages()
+    [replaced] = bot.fake.calls_to("chat.update")[-1:]
+    assert replaced.params["ts"] is not None
+    assert "Traceback" not in replaced.params["text"] and "reference" not in replaced.params["text"].lower()
+    assert "broken.csv" in note["text"]
+    assert RunRepository(bot.engine).recent(FAKE_TEAM) == []
+
+
+def test_images_and_other_files_are_ignored(bot: RunningBot) -> None:
+    share_file(bot, "team-photo.png", b"\x89PNG\r\n\x1a\n")
+    time.sleep(0.3)
+    assert bot.runtime.jobs.counts() == {}
+    assert bot.fake.messages() == []
+
+
+def test_files_over_the_size_cap_are_refused_before_downloading(bot: RunningBot) -> None:
+    share_file(bot, "huge.csv", b"a,b\n1,2\n", size=500_000_000)
+    bot.fake.wait_for("chat.postMessage")
+    [refusal] = bot.fake.messages()
+    assert "200 MB" in refusal["text"] and refusal["thread_ts"] == SHARE_TS
+    assert bot.fake.calls_to("file_download") == []
+
+
+def test_the_token_is_never_sent_to_a_foreign_host(bot: RunningBot, sample_csv: bytes) -> None:
+    foreign = FakeSlack(host="127.0.0.1").start()
+    try:
+        hosted = foreign.add_file("audience.csv", sample_csv)
+        # Same machine, another host name: not Slack, not SLACK_API_URL's host.
+        url = hosted["url_private_download"].replace("127.0.0.1", "localhost")
+        share_file(bot, "audience.csv", sample_csv, download_url=url)
+        bot.wait_for_jobs()
+        assert all(call.token is None for call in foreign.calls)
+        assert foreign.calls == []
+        note = bot.fake.calls_to("chat.update")[-1].params["text"]
+        assert "not hosted by Slack" in note
+    finally:
+        foreign.stop()
+
+
+def test_not_in_channel_fails_the_job_with_a_log_line_and_no_crash(bot: RunningBot, sample_csv: bytes, caplog) -> None:
+    bot.fake.fail("chat.postMessage", "not_in_channel", times=10)
+    share_file(bot, "audience.csv", sample_csv)
+    time.sleep(0.5)
+    assert bot.runtime.jobs.counts() == {}
+    assert bot.sender.command("/segment", "help").status == 200
+    bot.fake.wait_for("response_url")
+    assert any("not_in_channel" in record.getMessage() for record in caplog.records)
+
+
+def test_not_in_channel_during_a_job_marks_it_failed(bot: RunningBot, sample_csv: bytes, caplog) -> None:
+    posted = []
+
+    def refuse_after_progress(call):
+        posted.append(call)
+        if len(posted) == 1:
+            return {"ok": True, "channel": CHANNEL, "ts": "1700000001.000001"}
+        return {"ok": False, "error": "not_in_channel"}
+
+    bot.fake.respond("chat.postMessage", refuse_after_progress)
+    share_file(bot, "audience.csv", sample_csv)
+    assert bot.wait_for_jobs() == {"failed": 1}
+    assert any("not_in_channel" in record.getMessage() for record in caplog.records)
+
+
+def test_segment_last_runs_and_rerun_with_k(bot: RunningBot, sample_csv: bytes) -> None:
+    share_file(bot, "audience.csv", sample_csv)
+    bot.fake.wait_for("files.completeUploadExternal")
+    bot.wait_for_jobs()
+    [run] = RunRepository(bot.engine).recent(FAKE_TEAM)
+
+    bot.sender.command("/segment", "last")
+    bot.sender.command("/segment", "runs")
+    last, runs = sorted(bot.fake.wait_for("response_url", 2), key=lambda call: "segments in" not in call.params["text"])
+    assert "segments in audience.csv" in last.params["text"]
+    assert "audience.csv" in runs.params["text"]
+
+    new_k = 2 if run.k != 2 else 3
+    bot.sender.command("/segment", f"k={new_k}")
+    bot.fake.wait_for("files.completeUploadExternal", 2)
+    bot.wait_for_jobs(2)
+    rerun = RunRepository(bot.engine).latest(FAKE_TEAM)
+    assert rerun is not None and rerun.forced_k == new_k and rerun.k == new_k
+    assert rerun.thread_ts == SHARE_TS
+
+
+def test_bad_k_gets_a_plain_sentence(bot: RunningBot) -> None:
+    bot.sender.command("/segment", "k=99")
+    [answer] = bot.fake.wait_for("response_url")
+    assert "from 2 to 12" in answer.params["text"]
+
+
+def test_buttons_details_labels_and_the_rerun_modal(bot: RunningBot, sample_csv: bytes) -> None:
+    share_file(bot, "audience.csv", sample_csv)
+    bot.fake.wait_for("files.completeUploadExternal")
+    bot.wait_for_jobs()
+    [run] = RunRepository(bot.engine).recent(FAKE_TEAM)
+
+    assert bot.sender.click(ids.SHOW_DETAILS, str(run.id)).status == 200
+    [details] = bot.fake.wait_for("response_url")
+    assert details.params["replace_original"] is False
+
+    assert bot.sender.click(ids.DOWNLOAD_LABELS, str(run.id)).status == 200
+    wait_until(lambda: any(u.filename == "labels.csv" and u.channel_id for u in bot.fake.uploads.values()))
+    [labels] = [u for u in bot.fake.uploads.values() if u.filename == "labels.csv"]
+    lines = labels.content.decode().splitlines()
+    assert lines[0] == "row,segment" and len(lines) == run.n_rows + 1
+    assert labels.thread_ts == SHARE_TS
+
+    assert bot.sender.click(ids.OPEN_RERUN, str(run.id)).status == 200
+    [opened] = bot.fake.wait_for("views.open")
+    view = opened.params["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    assert view["callback_id"] == ids.RERUN_CALLBACK
+
+    bad = bot.sender.submit_view(
+        ids.RERUN_CALLBACK, view["private_metadata"], {ids.RERUN_K_BLOCK: {ids.RERUN_K_INPUT: {"value": "1"}}}
+    )
+    assert bad.status == 200 and json.loads(bad.body)["response_action"] == "errors"
+
+    good = bot.sender.submit_view(
+        ids.RERUN_CALLBACK, view["private_metadata"], {ids.RERUN_K_BLOCK: {ids.RERUN_K_INPUT: {"value": "3"}}}
+    )
+    assert good.status == 200
+    wait_until(lambda: RunRepository(bot.engine).count(FAKE_TEAM) == 2, what="the re-run")
+    bot.wait_for_jobs(3)
+    latest = RunRepository(bot.engine).latest(FAKE_TEAM)
+    assert latest is not None and latest.k == 3 and latest.forced_k == 3
+
+
+def test_app_home_shows_recent_runs(bot: RunningBot, sample_csv: bytes) -> None:
+    share_file(bot, "audience.csv", sample_csv)
+    bot.fake.wait_for("files.completeUploadExternal")
+    bot.wait_for_jobs()
+    bot.sender.event({"type": "app_home_opened", "user": "U0USER", "channel": "D0DM", "tab": "home"})
+    [published] = bot.fake.wait_for("views.publish")
+    assert published.params["user_id"] == "U0USER"
+    assert "audience.csv" in json.dumps(published.params["view"])
+
+
+def test_other_messages_are_acknowledged(bot: RunningBot) -> None:
+    reply = bot.sender.event({"type": "message", "channel": CHANNEL, "user": "U0USER", "text": "hi", "ts": "1.2"})
+    assert reply.status == 200
+
+
+def test_rate_limited_calls_are_retried_after_retry_after(bot: RunningBot) -> None:
+    bot.fake.rate_limit("chat.postMessage", retry_after=1)
+    bot.sender.event({"type": "app_mention", "channel": CHANNEL, "user": "U0USER", "text": "<@U0BOT>", "ts": "5.0"})
+    posts = bot.fake.wait_for("chat.postMessage", 2, timeout=10)
+    assert posts[1].params["thread_ts"] == "5.0"
+
+
+def test_signature_helper_agrees_with_the_server(bot: RunningBot) -> None:
+    body = "command=%2Fsegment&text=help&team_id=T0FAKE&channel_id=C0CHAN&user_id=U0USER"
+    stamp = str(int(time.time()))
+    signature = slack_signature("wrong-secret", stamp, body)
+    assert bot.sender.post(body, "application/x-www-form-urlencoded", signature=signature).status == 401
