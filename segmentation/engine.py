@@ -1,11 +1,95 @@
-"""Placeholder until the engine helper commits the real `segment()` (it replaces this whole file)."""
+"""`segment(data, ...)`: an audience table in, a `SegmentationResult` out.
+
+The pipeline: `reading.read_table` (bytes, file object or DataFrame) -> `columns.prepare_table` (a role and a
+reason for every column, typed columns) -> `features.FeatureSpace` (balanced blocks) -> `clustering.cluster`
+(k, a segment for every row, stability, column weights) -> `profiles.profile_segments` and
+`audience.audience_mix` (what each segment is, named). Checks that need the data (too few rows, nothing to
+cluster on, k out of range) raise `UnusableDataError` / `InvalidOptionError` with one plain sentence.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import BinaryIO
 
-from segmentation.result import SegmentationResult
+import numpy as np
+import pandas as pd
+
+from segmentation.audience import audience_mix
+from segmentation.clustering import cluster
+from segmentation.columns import prepare_table
+from segmentation.errors import InvalidOptionError, UnusableDataError
+from segmentation.features import FeatureSpace
+from segmentation.prepared import PreparedTable
+from segmentation.profiles import profile_segments
+from segmentation.reading import read_table
+from segmentation.result import ColumnRole, SegmentationResult
+
+MIN_ROWS = 20
+MAX_K = 12
+ROWS_PER_SEGMENT = 5
 
 
-def segment(data: Any, *, k: int | None = None, seed: int = 0, columns: Any = None, exclude: Any = None) -> SegmentationResult:
-    raise RuntimeError("the segmentation engine is being written")
+def segment(
+    data: bytes | BinaryIO | pd.DataFrame,
+    *,
+    k: int | None = None,
+    seed: int = 0,
+    columns: Sequence[str] | None = None,
+    exclude: Sequence[str] | None = None,
+) -> SegmentationResult:
+    """Split the audience in `data` into segments; `k` forces their number, `seed` makes runs repeatable."""
+    table = read_table(data)
+    if len(table) < MIN_ROWS:
+        raise UnusableDataError(
+            f"The table has only {len(table)} rows; segmenting needs at least {MIN_ROWS}, so upload a larger export."
+        )
+    largest_k = min(MAX_K, len(table) // ROWS_PER_SEGMENT)
+    if k is not None and not 2 <= k <= largest_k:
+        raise InvalidOptionError(
+            f"k must be between 2 and {largest_k} for {len(table):,} rows (at least {ROWS_PER_SEGMENT} rows per "
+            f"segment); {k} is outside that range."
+        )
+    decimal_comma = table.attrs.get("decimal_comma")
+    prepared = prepare_table(table, columns=columns, exclude=exclude, decimal_comma=decimal_comma or None)
+    _check_usable(prepared)
+    space = FeatureSpace(prepared)
+    found = cluster(space, k=k, k_range=range(2, largest_k + 1), seed=seed)
+    roles = _with_weights(prepared, space, found.weights)
+    profiles = profile_segments(prepared, found.labels, found.stability_by_segment)
+    return SegmentationResult(
+        labels=found.labels,
+        segments=profiles,
+        k=found.k,
+        k_scores=found.k_scores,
+        k_reason=found.k_reason,
+        stability=found.stability,
+        columns=roles,
+        n_rows=prepared.n_rows,
+        audience=audience_mix(prepared),
+        seed=seed,
+    )
+
+
+def _check_usable(prepared: PreparedTable) -> None:
+    if prepared.used_columns():
+        return
+    roles = prepared.roles
+    described = [role for role in roles if role.role not in ("identifier", "excluded")]
+    if described and all(role.role == "constant" for role in described):
+        raise UnusableDataError("Every column holds the same value in every row, so there is nothing to segment on.")
+    excluded = "; ".join(f"{role.name}: {role.reason}" for role in roles[:6])
+    raise UnusableDataError(
+        f"No column can be used for segmenting (only ids, emails, free text, constant or empty columns: "
+        f"{excluded}); add descriptive columns such as age, spend, country or interests."
+    )
+
+
+def _with_weights(prepared: PreparedTable, space: FeatureSpace, weights: np.ndarray) -> tuple[ColumnRole, ...]:
+    """Each role with the weight its column ended up with (a date column's weight is its day count's)."""
+    by_column: dict[str, float] = {}
+    for block, weight in zip(space.blocks, weights, strict=True):
+        source = next((c.source or c.name for c in prepared.used_columns() if c.name == block.name), block.name)
+        by_column[source] = max(by_column.get(source, 0.0), float(weight))
+    return tuple(replace(role, weight=by_column.get(role.name, 0.0)) for role in prepared.roles)

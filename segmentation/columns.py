@@ -1,0 +1,379 @@
+"""Column roles: what every input column is, whether it feeds the clustering, and why.
+
+Decisions, in order, for each column (the first that applies wins):
+- near-empty (at least 90% missing) and constant columns are excluded;
+- identifiers are excluded: email or UUID values, unique values under an id-like name, integers counting up
+  like a row number, or short text that is (nearly) unique per row;
+- free text (mostly distinct values, long or many-worded) is excluded;
+- booleans, numbers (plain, currency, percent, suffixed such as `1.2k`), dates, multi-label cells and
+  categories are used.
+Text columns are parsed once per distinct value (`pd.factorize`), so a million-row column of 20 countries
+costs 20 parses. A date column becomes "days since <column>" counted back from the LATEST date in the file,
+never the clock: for a signup date that is tenure, for a last order it is recency; a birth date becomes an
+age in years. Semantics ("age", "birth_year", "gender", "country", "interests") come from names and values,
+and semantic columns are prepared even when they do not feed the clustering, because the audience mix
+needs them. `columns` / `exclude` override the automatic choice.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from segmentation import values
+from segmentation.countries import country_code
+from segmentation.errors import InvalidOptionError
+from segmentation.prepared import PreparedColumn, PreparedTable
+from segmentation.result import ColumnRole, Role
+
+EMPTY_SHARE = 0.9
+PARSED_SHARE = 0.9
+MULTI_SHARE = 0.05
+DAYS_PER_YEAR = 365.25
+
+_ID_TOKENS = frozenset({"id", "ids", "uuid", "guid", "key", "email", "mail", "phone", "ssn", "token", "hash"})
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_UUID = re.compile(r"^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$", re.IGNORECASE)
+_GENDER_VALUES = frozenset({"m", "f", "male", "female", "man", "woman", "men", "women", "non-binary", "nonbinary",
+                            "other", "x", "boy", "girl"})
+_INTEREST_TOKENS = frozenset({"interest", "interests", "hobby", "hobbies", "tags", "topics", "likes", "passions"})
+
+
+@dataclass(frozen=True)
+class _Decision:
+    role: ColumnRole
+    prepared: tuple[PreparedColumn, ...] = ()
+    # A date column's parsed dates, turned into day counts once the file's latest date is known.
+    dates: np.ndarray | None = None
+
+
+def prepare_table(
+    table: pd.DataFrame,
+    *,
+    columns: Sequence[str] | None = None,
+    exclude: Sequence[str] | None = None,
+    decimal_comma: bool | None = None,
+) -> PreparedTable:
+    """Decide a role for every column of `table` and parse the ones that are used or carry a semantic.
+
+    `decimal_comma` is how the file writes decimals when the reader knows it (None: decide per column).
+    """
+    names = [str(name) for name in table.columns]
+    _check_names(names, columns, "columns")
+    _check_names(names, exclude, "exclude")
+    decisions = [
+        _decide(name, table.iloc[:, position], forced=columns is not None and name in columns,
+                decimal_comma=decimal_comma)
+        for position, name in enumerate(names)
+    ]
+    latest = _latest_date(decisions)
+    decisions = [_apply_overrides(_with_days(decision, latest), columns, exclude) for decision in decisions]
+    prepared = tuple(column for d in decisions for column in d.prepared if column.used or column.semantic)
+    reference_year = int(str(latest)[:4]) if latest is not None else None
+    return PreparedTable(
+        n_rows=len(table), columns=prepared, roles=tuple(d.role for d in decisions), reference_year=reference_year
+    )
+
+
+def _check_names(names: list[str], wanted: Sequence[str] | None, option: str) -> None:
+    for name in wanted or ():
+        if name not in names:
+            close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
+            hint = f"did you mean '{close[0]}'?" if close else f"the columns are: {', '.join(names[:12])}."
+            raise InvalidOptionError(f"There is no column '{name}' in {option}; {hint}")
+
+
+def _apply_overrides(decision: _Decision, columns: Sequence[str] | None, exclude: Sequence[str] | None) -> _Decision:
+    role = decision.role
+    if exclude is not None and role.name in exclude:
+        reason = f"excluded on request (would have been {role.role})" if role.used else role.reason
+        return _with_use(decision, used=False, role="excluded" if role.used else role.role, reason=reason)
+    if columns is not None and role.used and role.name not in columns:
+        return _with_use(decision, used=False, role="excluded", reason=f"not among the chosen columns ({role.role})")
+    return decision
+
+
+def _with_use(decision: _Decision, *, used: bool, role: Role, reason: str) -> _Decision:
+    old = decision.role
+    new_role = ColumnRole(old.name, role, used, reason, missing_share=old.missing_share, semantic=old.semantic)
+    prepared = tuple(_replace_used(column, used) for column in decision.prepared)
+    return _Decision(new_role, prepared)
+
+
+def _replace_used(column: PreparedColumn, used: bool) -> PreparedColumn:
+    return PreparedColumn(
+        name=column.name, role=column.role, semantic=column.semantic, source=column.source, unit=column.unit,
+        numbers=column.numbers, categories=column.categories, labels=column.labels,
+        vocabulary=column.vocabulary, labels_known=column.labels_known, used=used,
+    )
+
+
+def _decide(name: str, series: pd.Series, *, forced: bool, decimal_comma: bool | None) -> _Decision:
+    missing = _missing_mask(series)
+    n_rows = len(series)
+    missing_share = float(missing.mean()) if n_rows else 1.0
+    present = series[~missing]
+    if missing_share >= EMPTY_SHARE:
+        return _excluded(name, "empty", f"{missing_share:.0%} missing", missing_share)
+    distinct = present.nunique()
+    if distinct <= 1:
+        return _excluded(name, "constant", f"constant: every row is '{_show(present.iloc[0])}'", missing_share)
+    if pd.api.types.is_bool_dtype(series):
+        return _boolean(name, series.astype("float64").to_numpy(), missing_share, "true/false values")
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return _date(name, series.to_numpy(dtype="datetime64[ns]"), missing_share)
+    if pd.api.types.is_numeric_dtype(series):
+        return _numeric_column(name, series.astype("float64").to_numpy(), distinct, missing_share, forced)
+    return _text_column(name, series, missing, missing_share, forced=forced, decimal_comma=decimal_comma)
+
+
+def _numeric_column(name: str, numbers: np.ndarray, distinct: int, missing_share: float, forced: bool) -> _Decision:
+    n_present = int(np.isfinite(numbers).sum())
+    if not forced and distinct == n_present == len(numbers):
+        if _id_like_name(name):
+            return _excluded(name, "identifier", "unique per row and named like an id", missing_share)
+        if _counts_up(numbers):
+            return _excluded(name, "identifier", "unique per row and counts up like a row number", missing_share)
+    if distinct == 2:
+        low, high = np.unique(numbers[np.isfinite(numbers)])
+        flags = np.where(np.isfinite(numbers), (numbers == high).astype("float64"), np.nan)
+        return _boolean(name, flags, missing_share, f"two values ({_show(low)} / {_show(high)})")
+    semantic = _numeric_semantic(name, numbers)
+    if semantic == "birth_year":
+        return _used(name, "numeric", "year of birth", missing_share, semantic=semantic,
+                     prepared=(PreparedColumn(name, "numeric", semantic=semantic, unit="years", numbers=numbers),))
+    reason = f"numbers ({distinct:,} distinct values)"
+    column = PreparedColumn(name, "numeric", semantic=semantic, unit="years" if semantic == "age" else None,
+                            numbers=numbers)
+    return _used(name, "numeric", reason, missing_share, semantic=semantic, prepared=(column,))
+
+
+def _text_column(
+    name: str, series: pd.Series, missing: np.ndarray, missing_share: float, *, forced: bool,
+    decimal_comma: bool | None,
+) -> _Decision:
+    text = series.astype("string").str.strip().mask(missing)
+    codes, uniques = pd.factorize(text)
+    levels = pd.Series(np.asarray(uniques, dtype=object), dtype="string")
+    present = codes >= 0
+    n_present = int(present.sum())
+    counts = np.bincount(codes[present], minlength=len(levels))
+    if not forced:
+        identifier = _identifier_reason(name, levels, counts, n_present)
+        if identifier:
+            return _excluded(name, "identifier", identifier, missing_share)
+        free_text = _free_text_reason(levels, counts, n_present)
+        if free_text:
+            return _excluded(name, "free_text", free_text, missing_share)
+    flags = values.parse_booleans(levels)
+    if flags is not None:
+        return _boolean(name, _spread_codes(np.asarray(flags, dtype="float64"), codes), missing_share,
+                        "yes/no values")
+    numbers = values.parse_numbers(levels, decimal_comma=decimal_comma)
+    if numbers.parsed_share >= PARSED_SHARE:
+        return _numeric_text(name, _spread_codes(numbers.values, codes), numbers.unit, len(levels), missing_share,
+                             forced=forced)
+    dates = values.parse_dates(levels)
+    if dates.parsed_share >= PARSED_SHARE:
+        spread = np.where(present, dates.values[np.maximum(codes, 0)], np.datetime64("NaT"))
+        return _date(name, spread.astype("datetime64[ns]"), missing_share)
+    labels = values.parse_labels(levels)
+    if labels.separator is not None:
+        multi = _multi_share(labels.matrix, codes, present)
+        if multi >= MULTI_SHARE:
+            return _multilabel(name, labels, codes, present, multi=multi, missing_share=missing_share)
+    return _categorical(name, text, levels, counts, missing_share)
+
+
+def _spread_codes(per_level: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Per-distinct-value results back to one value per row (NaN where the cell was missing)."""
+    out = np.asarray(per_level, dtype="float64")[np.maximum(codes, 0)]
+    out[codes < 0] = np.nan
+    return out
+
+
+def _numeric_text(name: str, numbers: np.ndarray, unit: str, distinct: int, missing_share: float, *,
+                  forced: bool) -> _Decision:
+    if unit == "plain":
+        return _numeric_column(name, numbers, distinct, missing_share, forced)
+    shown = {"currency": "currency amounts", "percent": "percentages", "suffixed": "numbers with k/M suffixes"}
+    column = PreparedColumn(name, "numeric", unit=unit if unit in ("currency", "percent") else None, numbers=numbers)
+    return _used(name, "numeric", f"{shown.get(unit, 'numbers')} ({distinct:,} distinct values)", missing_share,
+                 prepared=(column,))
+
+
+def _multi_share(matrix: sparse.csr_matrix, codes: np.ndarray, present: np.ndarray) -> float:
+    per_level = np.asarray(matrix.sum(axis=1)).ravel() >= 2
+    return float(per_level[codes[present]].mean()) if present.any() else 0.0
+
+
+def _multilabel(
+    name: str, labels: values.ParsedLabels, codes: np.ndarray, present: np.ndarray, *, multi: float,
+    missing_share: float,
+) -> _Decision:
+    rows = labels.matrix.tocsr()[np.maximum(codes, 0)]
+    known = present & np.asarray(labels.known, dtype=bool)[np.maximum(codes, 0)]
+    rows = sparse.diags(known.astype("float64")) @ rows
+    matrix = sparse.csr_matrix(rows, dtype=np.float32)
+    matrix.eliminate_zeros()
+    semantic = "interests" if _tokens(name) & _INTEREST_TOKENS else None
+    column = PreparedColumn(name, "multilabel", semantic=semantic, labels=matrix, vocabulary=tuple(labels.vocabulary),
+                            labels_known=known)
+    reason = (f"multi-label: {multi:.0%} of cells hold 2+ labels separated by '{labels.separator}' "
+              f"({len(labels.vocabulary):,} labels)")
+    return _used(name, "multilabel", reason, missing_share, semantic=semantic, prepared=(column,))
+
+
+def _categorical(name: str, text: pd.Series, levels: pd.Series, counts: np.ndarray, missing_share: float) -> _Decision:
+    semantic = _text_semantic(name, levels, counts)
+    categories = pd.Categorical(text.astype(object))
+    column = PreparedColumn(name, "categorical", semantic=semantic, categories=categories)
+    reason = f"categories ({len(levels):,} distinct values)"
+    return _used(name, "categorical", reason, missing_share, semantic=semantic, prepared=(column,))
+
+
+def _date(name: str, dates: np.ndarray, missing_share: float) -> _Decision:
+    if _tokens(name) & {"birth", "birthday", "dob", "born", "birthdate"}:
+        role = ColumnRole(name, "date", True, "birth dates, used as age in years", semantic="age")
+    else:
+        role = ColumnRole(name, "date", True,
+                          f"dates, used as days since {name}, counted back to the latest date in the file")
+    decision = _used(name, "date", role.reason, missing_share, semantic=role.semantic, prepared=())
+    return _Decision(decision.role, (), dates)
+
+
+def _with_days(decision: _Decision, latest: np.datetime64 | None) -> _Decision:
+    """Turn a date column into day counts before the latest date in the file (ages in years for birth dates)."""
+    if decision.dates is None or latest is None:
+        return decision
+    dates = decision.dates
+    days = (latest - dates).astype("timedelta64[s]").astype("float64") / 86_400.0
+    days[np.isnat(dates)] = np.nan
+    name = decision.role.name
+    if decision.role.semantic == "age":
+        column = PreparedColumn(f"age from {name}", "date", semantic="age", source=name, unit="years",
+                                numbers=days / DAYS_PER_YEAR)
+    else:
+        column = PreparedColumn(f"days since {name}", "date", source=name, unit="days", numbers=days)
+    return _Decision(decision.role, (column,))
+
+
+def _boolean(name: str, flags: np.ndarray, missing_share: float, what: str) -> _Decision:
+    column = PreparedColumn(name, "boolean", numbers=flags)
+    return _used(name, "boolean", what, missing_share, prepared=(column,))
+
+
+def _used(
+    name: str, role: Role, reason: str, missing_share: float, *, prepared: tuple[PreparedColumn, ...],
+    semantic: str | None = None,
+) -> _Decision:
+    if missing_share >= 0.005:
+        reason = f"{reason}, {missing_share:.0%} missing"
+    return _Decision(ColumnRole(name, role, True, reason, missing_share=missing_share, semantic=semantic), prepared)
+
+
+def _excluded(name: str, role: Role, reason: str, missing_share: float) -> _Decision:
+    return _Decision(ColumnRole(name, role, False, reason, missing_share=missing_share))
+
+
+def _identifier_reason(name: str, levels: pd.Series, counts: np.ndarray, n_present: int) -> str | None:
+    sample = levels.iloc[:2000]
+    if sample.str.fullmatch(_EMAIL.pattern).mean() >= 0.8:
+        return "email addresses identify people, not groups"
+    if sample.str.fullmatch(_UUID.pattern, case=False).mean() >= 0.8:
+        return "UUID-like values, one per record"
+    unique_share = len(levels) / max(n_present, 1)
+    if unique_share == 1.0 and _id_like_name(name):
+        return "unique per row and named like an id"
+    lengths = levels.str.len()
+    average_length = float(np.average(lengths, weights=counts)) if len(levels) else 0.0
+    if unique_share >= 0.95 and average_length < 20:
+        return f"unique per row ({len(levels):,} distinct values), so it cannot group rows"
+    return None
+
+
+def _free_text_reason(levels: pd.Series, counts: np.ndarray, n_present: int) -> str | None:
+    lengths = levels.str.len()
+    words = levels.str.count(r"\s+") + 1
+    average_length = float(np.average(lengths, weights=counts))
+    average_words = float(np.average(words, weights=counts))
+    if len(levels) / max(n_present, 1) >= 0.5 and (average_length >= 20 or average_words >= 3):
+        return f"free text: {len(levels):,} distinct values averaging {average_length:.0f} characters"
+    return None
+
+
+def _numeric_semantic(name: str, numbers: np.ndarray) -> str | None:
+    tokens = _tokens(name)
+    finite = numbers[np.isfinite(numbers)]
+    if not len(finite):
+        return None
+    low, high = np.percentile(finite, [1, 99])
+    if tokens & {"birth", "yob", "birthyear"} or {"year", "birth"} <= tokens:
+        return "birth_year" if low >= 1900 and high <= 2030 else None
+    if "age" in tokens and low >= 5 and high <= 110:
+        return "age"
+    return None
+
+
+def _text_semantic(name: str, levels: pd.Series, counts: np.ndarray) -> str | None:
+    tokens = _tokens(name)
+    folded = levels.str.lower()
+    gender_share = float(counts[folded.isin(_GENDER_VALUES).to_numpy()].sum() / max(counts.sum(), 1))
+    if tokens & {"gender", "sex"} or gender_share >= 0.9:
+        return "gender"
+    top = np.argsort(-counts)[:200]
+    known = np.array([country_code(str(levels.iloc[i])) is not None for i in top])
+    country_share = float(counts[top][known].sum() / max(counts[top].sum(), 1))
+    if (tokens & {"country", "nation", "nationality"} and country_share >= 0.5) or country_share >= 0.9:
+        return "country"
+    if tokens & _INTEREST_TOKENS:
+        return "interests"
+    return None
+
+
+def _missing_mask(series: pd.Series) -> np.ndarray:
+    missing = np.array(series.isna(), dtype=bool)
+    if pd.api.types.is_string_dtype(series) or pd.api.types.is_object_dtype(series):
+        codes, uniques = pd.factorize(series)
+        token = pd.Series(uniques, dtype="str").str.strip().str.lower().isin(values.MISSING_TOKENS).to_numpy()
+        if len(token):
+            missing |= (codes >= 0) & token[np.maximum(codes, 0)]
+    return missing
+
+
+def _latest_date(decisions: list[_Decision]) -> np.datetime64 | None:
+    """The latest date in any date column of the file: the "now" of the data, never the clock."""
+    latest: np.datetime64 | None = None
+    for decision in decisions:
+        if decision.dates is not None and (~np.isnat(decision.dates)).any():
+            value = decision.dates[~np.isnat(decision.dates)].max()
+            latest = value if latest is None else max(latest, value)
+    return latest
+
+
+def _counts_up(numbers: np.ndarray) -> bool:
+    if not np.all(np.isfinite(numbers)) or not np.all(numbers == np.round(numbers)):
+        return False
+    ordered = np.sort(numbers)
+    return bool(np.all(np.diff(ordered) == 1))
+
+
+def _id_like_name(name: str) -> bool:
+    return bool(_tokens(name) & _ID_TOKENS)
+
+
+def _tokens(name: str) -> set[str]:
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
+    return {token for token in re.split(r"[^a-z0-9]+", spaced.lower()) if token}
+
+
+def _show(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

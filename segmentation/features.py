@@ -1,0 +1,160 @@
+"""The clustering space: every used column becomes a block of float32 columns with the same total variance.
+
+Balance: each input column contributes total variance 1 before weighting, whatever its type or cardinality,
+so a 40-level category does not outweigh a number and a number does not drown a category.
+- numbers (incl. day counts from dates): log1p when right-skewed and non-negative (spend, counts), clipped
+  to the 0.5..99.5 percentiles, standardized; missing cells sit at the mean (0).
+- categories and booleans (two levels): one-hot over the most frequent levels (at most 24; the rest share
+  "other"), centered, divided by sqrt(sum p(1-p)) so the block's total variance is 1; a missing cell is the
+  all-zero (average) row.
+- multi-label: multi-hot over the most frequent labels (at most 32), centered and scaled the same way; rows
+  whose cell was missing sit at the average.
+The same blocks feed the latent class model of `mixture.py` (numbers as Gaussians, levels and labels as
+counts), which does the segmenting. The balanced rows, multiplied per column by weights (`rows(..., weights)`),
+give it k-means starting partitions with noise columns faded, and `block_r2` measures how much of each
+column's variance a partition explains (the column weights shown to users).
+
+Rows are built on demand (`FeatureSpace.rows(indices)`): categories are a table lookup by level code and
+multi-label blocks densify only the requested rows, so the full million-row matrix is never held at once.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from segmentation.prepared import PreparedColumn, PreparedTable
+
+MAX_LEVELS = 24
+MAX_LABELS = 32
+SKEW_FOR_LOG = 1.0
+CLIP_PERCENTILES = (0.5, 99.5)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One input column's slice of the clustering space."""
+
+    name: str
+    width: int
+    # numeric: the transformed, standardized column (float32, one per row; 0 where missing) and presence
+    values: np.ndarray | None = None
+    present: np.ndarray | None = None
+    # categorical: level code per row (-1 missing) and the row of the block for each code (last row: missing)
+    codes: np.ndarray | None = None
+    lookup: np.ndarray | None = None
+    # multilabel: kept labels per row, their means, the scale, and which rows are known
+    labels: sparse.csr_matrix | None = None
+    means: np.ndarray | None = None
+    scale: float = 1.0
+    known: np.ndarray | None = None
+
+    def rows(self, indices: np.ndarray) -> np.ndarray:
+        if self.values is not None:
+            return self.values[indices, None]
+        if self.codes is not None and self.lookup is not None:
+            return self.lookup[self.codes[indices]]
+        assert self.labels is not None and self.means is not None and self.known is not None
+        dense = (self.labels[indices].toarray().astype(np.float32) - self.means) / self.scale
+        dense[~self.known[indices]] = 0.0
+        return dense
+
+
+class FeatureSpace:
+    """The balanced blocks of a prepared table, and the weight of each block (one per used column)."""
+
+    def __init__(self, prepared: PreparedTable) -> None:
+        self.blocks = tuple(_block(column) for column in prepared.used_columns())
+        self.n_rows = prepared.n_rows
+        self.weights = np.ones(len(self.blocks), dtype=np.float32)
+        edges = np.cumsum([0] + [block.width for block in self.blocks])
+        self.slices = tuple(slice(int(a), int(b)) for a, b in itertools.pairwise(edges))
+        self.width = int(edges[-1])
+
+    def rows(self, indices: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        """The weighted feature rows for `indices` (float32, len(indices) x width)."""
+        weights = self.weights if weights is None else weights
+        out = np.empty((len(indices), self.width), dtype=np.float32)
+        for block, part, weight in zip(self.blocks, self.slices, weights, strict=True):
+            out[:, part] = block.rows(indices) * np.float32(weight)
+        return out
+
+    def block_r2(self, matrix: np.ndarray, labels: np.ndarray) -> np.ndarray:
+        """Share of each block's variance explained by `labels` (0 = unrelated, 1 = fully explained)."""
+        k = int(labels.max()) + 1
+        counts = np.bincount(labels, minlength=k).astype(np.float64)
+        sums = np.zeros((k, matrix.shape[1]), dtype=np.float64)
+        np.add.at(sums, labels, matrix)
+        centers = sums / np.maximum(counts, 1.0)[:, None]
+        overall = matrix.mean(axis=0, dtype=np.float64)
+        between = (counts[:, None] * (centers - overall) ** 2).sum(axis=0)
+        total = ((matrix.astype(np.float64) - overall) ** 2).sum(axis=0)
+        return np.array([between[part].sum() / max(total[part].sum(), 1e-12) for part in self.slices])
+
+
+def _block(column: PreparedColumn) -> Block:
+    if column.role == "categorical":
+        assert column.categories is not None
+        return _levels_block(column.name, np.asarray(column.categories.codes))
+    if column.role == "boolean":
+        assert column.numbers is not None
+        flags = np.asarray(column.numbers, dtype=np.float64)
+        return _levels_block(column.name, np.where(np.isfinite(flags), flags, -1).astype(np.int32))
+    if column.role == "multilabel":
+        return _multilabel_block(column)
+    return _numeric_block(column)
+
+
+def _numeric_block(column: PreparedColumn) -> Block:
+    assert column.numbers is not None
+    values = np.asarray(column.numbers, dtype=np.float64)
+    present = np.isfinite(values)
+    finite = values[present]
+    out = np.zeros(len(values), dtype=np.float32)
+    if len(finite) == 0:
+        return Block(column.name, 1, values=out, present=present)
+    if finite.min() >= 0 and _skewness(finite) > SKEW_FOR_LOG:
+        finite = np.log1p(finite)
+    low, high = np.percentile(finite, CLIP_PERCENTILES)
+    finite = np.clip(finite, low, high)
+    spread = finite.std()
+    out[present] = (finite - finite.mean()) / (spread if spread > 0 else 1.0)
+    return Block(column.name, 1, values=out, present=present)
+
+
+def _levels_block(name: str, raw: np.ndarray) -> Block:
+    """Categories (and booleans as two levels) from level codes, -1 where missing."""
+    counts = np.bincount(raw[raw >= 0])
+    order = np.argsort(-counts, kind="stable")
+    kept = order[:MAX_LEVELS]
+    width = len(kept) + (1 if len(order) > MAX_LEVELS else 0)
+    remap = np.full(len(counts), width - 1, dtype=np.int32)
+    remap[kept] = np.arange(len(kept), dtype=np.int32)
+    codes = np.where(raw >= 0, remap[np.maximum(raw, 0)], width).astype(np.int32)
+    level_counts = np.bincount(codes, minlength=width + 1)[:width].astype(np.float64)
+    shares = level_counts / max(level_counts.sum(), 1.0)
+    scale = np.sqrt(max(float((shares * (1 - shares)).sum()), 1e-12))
+    lookup = np.zeros((width + 1, width), dtype=np.float32)
+    lookup[:width] = (np.eye(width) - shares) / scale
+    return Block(name, width, codes=codes, lookup=lookup)
+
+
+def _multilabel_block(column: PreparedColumn) -> Block:
+    assert column.labels is not None and column.labels_known is not None
+    labels = sparse.csr_matrix(column.labels)
+    known = np.asarray(column.labels_known, dtype=bool)
+    frequency = np.asarray(labels[known].sum(axis=0)).ravel()
+    kept = np.sort(np.argsort(-frequency, kind="stable")[:MAX_LABELS])
+    kept_labels = sparse.csr_matrix(labels[:, kept], dtype=np.float32)
+    means = (frequency[kept] / max(int(known.sum()), 1)).astype(np.float32)
+    scale = float(np.sqrt(max(float((means * (1 - means)).sum()), 1e-12)))
+    return Block(column.name, len(kept), labels=kept_labels, means=means, scale=scale, known=known)
+
+
+def _skewness(values: np.ndarray) -> float:
+    centered = values - values.mean()
+    spread = centered.std()
+    return float((centered**3).mean() / spread**3) if spread > 0 else 0.0
