@@ -75,7 +75,8 @@ def category_groups(column: PreparedColumn) -> tuple[np.ndarray, tuple[str, ...]
         keys = list(values)
         display = {value: value for value in values}
     names = tuple(sorted(display))
-    lookup = np.array([names.index(key) if key else -1 for key in keys] + [-1], dtype=np.int64)
+    position = {name: index for index, name in enumerate(names)}
+    lookup = np.array([position[key] if key else -1 for key in keys] + [-1], dtype=np.int64)
     codes = lookup[np.asarray(column.categories.codes, dtype=np.int64)]
     return codes, tuple(display[name] for name in names)
 

@@ -128,8 +128,8 @@ def _candidates(ranked: list[tuple[Phrase, float]]) -> list[str]:
         variants.append(_words(phrases))
         variants.extend(_words(phrases[:skipped] + phrases[skipped + 1 :]) for skipped in range(len(phrases)))
         variants.extend(_words(phrases[skipped:]) for skipped in range(1, len(phrases)))
-        if variants[0]:
-            variants.append(["other", *variants[0]][:MAX_WORDS])
+        if 0 < len(variants[0]) < MAX_WORDS:
+            variants.append(["other", *variants[0]])
     names = [_sentence_case(" ".join(words)) for words in variants if words]
     names.extend(FALLBACK_NAMES)
     names.extend(f"Other {fallback[:1].lower()}{fallback[1:]}" for fallback in FALLBACK_NAMES)
