@@ -30,6 +30,8 @@ _BAND_EDGES = np.array([13, 18, 25, 35, 45, 55, 65, OLDEST_AGE + 1], dtype=np.fl
 # columns (number of kids, of complaints) are never taken for interests.
 MIN_INTEREST_COUNT_COLUMNS = 5
 _NON_INTEREST_SEMANTICS = {"age", "birth_year", "gender", "country", "interests"}
+# "interest_rate", "interest_paid" are about money, not hobbies.
+_MONEY_WORDS = {"rate", "rates", "paid", "earned", "amount", "income", "expense", "charged", "accrued"}
 _INTEREST_PREFIXES = {"interest", "interests", "interested", "likes", "like", "hobby", "topic"}
 
 
@@ -183,7 +185,7 @@ def _named_interest(column: PreparedColumn) -> str | None:
     if column.numbers is None or column.role not in ("numeric", "boolean") or column.source is not None:
         return None
     words = re.findall(r"[a-z0-9]+", column.name.lower())
-    if not words or words[0] not in _INTEREST_PREFIXES or len(words) == 1:
+    if not words or words[0] not in _INTEREST_PREFIXES or len(words) == 1 or set(words) & _MONEY_WORDS:
         return None
     return " ".join(words[1:])
 

@@ -41,10 +41,23 @@ def test_birth_years_without_any_date_in_the_data_give_no_ages() -> None:
 @pytest.mark.parametrize(
     ("value", "group"),
     [
-        ("F", "female"), ("female", "female"), ("Woman", "female"), ("w", "female"), (" FEMALE ", "female"),
-        ("M", "male"), ("Male", "male"), ("man", "male"), ("männlich", "male"),
-        ("non-binary", "other"), ("Nonbinary", "other"), ("other", "other"), ("X", "other"),
-        ("prefer not to say", None), ("unknown", None), ("", None), ("NA", None),
+        ("F", "female"),
+        ("female", "female"),
+        ("Woman", "female"),
+        ("w", "female"),
+        (" FEMALE ", "female"),
+        ("M", "male"),
+        ("Male", "male"),
+        ("man", "male"),
+        ("männlich", "male"),
+        ("non-binary", "other"),
+        ("Nonbinary", "other"),
+        ("other", "other"),
+        ("X", "other"),
+        ("prefer not to say", None),
+        ("unknown", None),
+        ("", None),
+        ("NA", None),
     ],
 )
 def test_gender_spellings(value: str, group: str | None) -> None:
@@ -105,7 +118,11 @@ def test_a_block_of_keyword_count_columns_gives_the_interests() -> None:
     columns = _keyword_counts(5)
     prepared = table(*columns, numeric("friends", np.arange(200)))
     assert [interest for _, interest in interest_columns(prepared)] == [
-        "basketball", "music", "dance", "church", "shopping",
+        "basketball",
+        "music",
+        "dance",
+        "church",
+        "shopping",
     ]
     mix = audience_mix(prepared)
     assert mix.interests_known == 1.0
@@ -120,8 +137,11 @@ def test_two_count_columns_are_not_taken_for_interests() -> None:
 
 
 def test_columns_named_as_interests_count_even_as_yes_no_flags() -> None:
-    prepared = table(boolean("interest_fitness", [1, 0, 1, 1]), boolean("interest_travel", [0, 0, 1, 0]),
-                     boolean("newsletter", [1, 1, 1, 1]))
+    prepared = table(
+        boolean("interest_fitness", [1, 0, 1, 1]),
+        boolean("interest_travel", [0, 0, 1, 0]),
+        boolean("newsletter", [1, 1, 1, 1]),
+    )
     assert dict(audience_mix(prepared).interests) == {"fitness": 0.75, "travel": 0.25}
 
 
@@ -129,3 +149,8 @@ def test_an_audience_without_any_recognised_column_has_an_empty_mix() -> None:
     mix = audience_mix(table(numeric("spend", [1, 2, 3])))
     assert (mix.age_bands, mix.gender, mix.countries, mix.interests) == ({}, {}, (), ())
     assert mix.age_known == mix.gender_known == mix.countries_known == mix.interests_known == 0.0
+
+
+def test_interest_rates_are_not_hobbies() -> None:
+    prepared = table(numeric("interest_rate", [1.5, 2.0, 3.1]), numeric("interest_paid", [10, 20, 30]))
+    assert interest_columns(prepared) == ()
