@@ -19,7 +19,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from bot.report.filters import lift, pct, signed
+from bot.report.filters import pct, signed
 from bot.report.limits import shorten
 
 TOP_FEATURES = 8
@@ -54,7 +54,13 @@ def render_chart(summary: Mapping[str, Any]) -> bytes:
 
 
 def _segment_label(segment: Mapping[str, Any]) -> str:
-    return textwrap.fill(shorten(f"{segment['id']}. {segment['name']}", 2 * LABEL_WIDTH), LABEL_WIDTH)
+    return _wrap(f"{segment['id']}. {segment['name']}", LABEL_WIDTH)
+
+
+def _wrap(label: str, width: int) -> str:
+    """At most two lines of whole words (underscores count as spaces, so column names wrap too)."""
+    words = shorten(label.replace("_", " "), 2 * width)
+    return textwrap.fill(words, width, break_long_words=False, max_lines=2, placeholder="…")
 
 
 def _draw_sizes(axes: Any, segments: Sequence[Mapping[str, Any]]) -> None:
@@ -88,17 +94,21 @@ def _draw_effects(figure: Figure, axes: Any, segments: Sequence[Mapping[str, Any
                 column = columns.index(key)
                 scores[row, column] = _signed_effect(feature)
                 notes[row][column] = _effect_note(feature)
+    # A feature that is not among a segment's notable differences stays grey rather than claiming "same".
+    colors = matplotlib.colormaps["RdBu_r"].with_extremes(bad="#eeeeee")
     image = axes.imshow(
-        np.clip(np.nan_to_num(scores), -EFFECT_CAP, EFFECT_CAP),
-        cmap="RdBu_r",
+        np.ma.masked_invalid(np.clip(scores, -EFFECT_CAP, EFFECT_CAP)),
+        cmap=colors,
         vmin=-EFFECT_CAP,
         vmax=EFFECT_CAP,
         aspect="auto",
     )
-    axes.set_xticks(range(len(columns)), [textwrap.fill(c, 14) for c in columns], fontsize=8)
+    axes.set_xticks(range(len(columns)), [_wrap(c, 14) for c in columns], fontsize=8)
     axes.xaxis.tick_top()
     axes.set_yticks([])
-    axes.set_title("How each segment differs (red: more than overall, blue: less)", fontsize=10, loc="left")
+    axes.set_title(
+        "Differences from the whole audience (red: more, blue: less, grey: not notable)", fontsize=10, loc="left"
+    )
     for row, line in enumerate(notes):
         for column, note in enumerate(line):
             strong = abs(scores[row, column]) > EFFECT_CAP * 0.6 if note else False
@@ -132,4 +142,4 @@ def _signed_effect(feature: Mapping[str, Any]) -> float:
 def _effect_note(feature: Mapping[str, Any]) -> str:
     if feature["kind"] == "numeric":
         return f"{signed(feature['effect'])} SD"
-    return lift(feature["effect"])
+    return f"{float(feature['effect']):.1f}x".replace(".0x", "x")

@@ -88,13 +88,13 @@ def score(value: float) -> str:
 
 
 def lift(ratio: float) -> str:
-    """How much more (or less) common something is: `6.5` -> `6.5x`, `0.25` -> `4x less`."""
+    """How much more (or less) common something is: `6.5` -> `6.5x as common`, `0.25` -> `4x less common`."""
     ratio = float(ratio)
     if ratio >= 1:
-        return f"{ratio:.1f}x".replace(".0x", "x")
+        return f"{ratio:.1f}x as common".replace(".0x", "x")
     if ratio <= 0:
         return "none here"
-    return f"{1 / ratio:.1f}x less".replace(".0x", "x")
+    return f"{1 / ratio:.1f}x less common".replace(".0x", "x")
 
 
 def platform(name: str) -> str:

@@ -80,6 +80,7 @@ class InfluencerView:
     score: float
     reasons: tuple[str, ...]
     flags: tuple[str, ...]
+    pinned: bool
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ class SegmentView:
     more_differences: int  # not shown at all
     mix: tuple[MixLine, ...]
     influencers: tuple[InfluencerView, ...]
-    has_influencer_field: bool
+    suggestions_made: bool  # some segment of this report has suggestions, so an empty list means no match
     confidence_note: str | None
 
 
@@ -145,7 +146,7 @@ def stability_word(value: float) -> str:
 def report_view(
     summary: Mapping[str, Any], *, file_name: str, run_id: int | None, details: bool, layout: Layout
 ) -> ReportView:
-    segments = [segment_view(s, layout) for s in summary["segments"]]
+    segments = [segment_view(s, layout, suggestions_made=_any_suggestions(summary)) for s in summary["segments"]]
     by_size = sorted(segments, key=lambda s: -s.size)
     keep = len(segments) if layout.detailed_segments is None else layout.detailed_segments
     detailed_ids = {s.id for s in by_size[:keep]}
@@ -163,7 +164,7 @@ def report_view(
         ignored_columns=tuple(c for c in columns if not c.used),
         column_chunks=chunks(columns[:COLUMNS_DETAILED], LINES_PER_SECTION),
         more_columns=max(0, len(columns) - COLUMNS_DETAILED),
-        any_influencers=any("influencers" in s for s in summary["segments"]),
+        any_influencers=_any_suggestions(summary),
         segments=tuple(s for s in segments if s.id in detailed_ids),
         summarised_segments=tuple(s for s in by_size if s.id not in detailed_ids),
         k_scores=tuple(
@@ -177,7 +178,7 @@ def report_view(
     )
 
 
-def segment_view(segment: Mapping[str, Any], layout: Layout) -> SegmentView:
+def segment_view(segment: Mapping[str, Any], layout: Layout, *, suggestions_made: bool) -> SegmentView:
     features = [_difference(f) for f in segment.get("features", [])]
     shown = features if layout.feature_lines is None else features[: layout.feature_lines]
     influencers = [_influencer(i, layout.influencer_reasons) for i in segment.get("influencers", [])]
@@ -193,9 +194,14 @@ def segment_view(segment: Mapping[str, Any], layout: Layout) -> SegmentView:
         more_differences=len(features) - len(shown),
         mix=mix_lines(segment.get("audience", {}), layout.mix_items),
         influencers=tuple(influencers[: layout.influencers]),
-        has_influencer_field="influencers" in segment,
+        suggestions_made=suggestions_made,
         confidence_note=shorten(segment["confidence_note"], 300) if segment.get("confidence_note") else None,
     )
+
+
+def _any_suggestions(summary: Mapping[str, Any]) -> bool:
+    """Without a catalog every segment's list is empty (or missing): then the report offers the import instead."""
+    return any(segment.get("influencers") for segment in summary["segments"])
 
 
 def mix_lines(audience: Mapping[str, Any], items: int) -> tuple[MixLine, ...]:
@@ -259,6 +265,7 @@ def _influencer(influencer: Mapping[str, Any], with_reasons: bool) -> Influencer
         if with_reasons
         else (),
         flags=tuple(shorten(str(f), REASON_LENGTH) for f in influencer.get("flags", [])[:3]),
+        pinned=bool(influencer.get("pinned")),
     )
 
 

@@ -59,14 +59,21 @@ def test_report_reads_like_a_marketer_summary() -> None:
     assert "*Ignored:* email (an ID, unique per person)." in text
     assert "*1. Young Brazilian gamers 1*\n750 people · 25% of the audience · very stable (0.90)" in text
     assert "• Median age: *24* vs 38 overall" in text
-    assert "• country Brazil: *78%* vs 12% overall (6.5x)" in text
-    assert "interests topic 0: *5%* vs 40% overall (8x less)" in text
+    assert "• country Brazil: *78%* vs 12% overall (6.5x as common)" in text
+    assert "interests topic 0: *5%* vs 40% overall (8x less common)" in text
     assert "*Age*\n18-24 52% · 25-34 30% · 35-44 12%" in text
-    assert "*Gender*\nfemale 61% · male 37% · non-binary 2%\n_known for 80%_" in text
+    assert "*Gender*\nfemale 61% · male 37% · non-binary 2%\n_known for 80% of them_" in text
     assert "*Top countries*\nBrazil 78% · United States 10%" in text
     assert "*Top interests*\ngaming 70% · fitness 41%" in text
     assert "Import an influencer catalog with `/influencers import`" in text
     assert "Suggested influencers" not in text
+
+
+def test_without_a_catalog_the_report_offers_the_import() -> None:
+    data = with_influencers(summary(3), per_segment=0)
+    text = all_text(render_report(data, file_name="a.csv", run_id=1).blocks)
+    assert "Import an influencer catalog with `/influencers import`" in text
+    assert "No influencer in the catalog matches" not in text
 
 
 def test_influencers_show_reasons_and_flags() -> None:
@@ -81,8 +88,10 @@ def test_influencers_show_reasons_and_flags() -> None:
 def test_a_segment_without_a_good_match_says_so() -> None:
     data = with_influencers(summary(2), per_segment=1)
     data["segments"][1]["influencers"] = []
+    data["segments"][0]["influencers"][0]["pinned"] = True
     text = all_text(render_report(data, file_name="a.csv", run_id=1).blocks)
     assert text.count("*Suggested influencers*") == 1
+    assert "· match 0.82 · :pushpin: pinned\n" in text
     assert "No influencer in the catalog matches this segment well." in text
 
 
