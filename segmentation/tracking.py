@@ -31,12 +31,12 @@ Status = Literal["continuing", "new", "merged", "split"]
 
 # A share difference of a third counts like one standard deviation of a numeric feature.
 SHARE_SCALE = 3.0
-EFFECT_CLIP = 3.0
 # Distance allowed for a match when a run has a single segment (no separation to compare with).
 LONE_SEGMENT_DISTANCE = 1.5
 _BLOCKED = 1e9
 
 Key = tuple[str, str, str | None]
+MIX_SEMANTICS = frozenset({"age", "gender", "country", "interests", "birth_year"})
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class TrackingOptions:
 
     # A pair matches when its distance is at most this fraction of the distance from either segment to
     # the nearest other segment of its own run.
-    match_ratio: float = 0.45
+    match_ratio: float = 0.5
     # A merge / split must explain the segment at least this much better than its best single parent.
     mix_gain: float = 0.6
     # Each part of a merge or split holds at least this fraction of the combined share.
@@ -227,15 +227,18 @@ class _ProfileSpace:
     """The union of features two runs' profiles mention, with each run's audience-wide level for each."""
 
     def __init__(self, previous: SegmentationResult, current: SegmentationResult) -> None:
-        self.levels = {id(previous): _levels(previous), id(current): _levels(current)}
+        # Category features of columns the audience mix already describes would count the same shares twice.
+        self.skip = frozenset(c.name for r in (previous, current) for c in r.columns if c.semantic in MIX_SEMANTICS)
+        self.levels = {id(previous): _levels(previous, self.skip), id(current): _levels(current, self.skip)}
         keys: dict[Key, None] = {}
         for result in (previous, current):
             for segment in result.segments:
-                keys.update(dict.fromkeys(_raw_values(segment)))
-            keys.update(dict.fromkeys(_levels(result)))
-        self.keys: tuple[Key, ...] = tuple(keys)
-        self.labels = {**_labels(previous), **_labels(current)}
+                keys.update(dict.fromkeys(self.raw(segment)))
+            keys.update(dict.fromkeys(self.levels[id(result)]))
         self.spreads = _spreads((previous, current))
+        # A numeric column whose spread is unknown cannot be put on the common scale; it is left out.
+        self.keys: tuple[Key, ...] = tuple(k for k in keys if k[0] != "numeric" or k[1] in self.spreads)
+        self.labels = {**_labels(previous), **_labels(current)}
 
     def level(self, result: SegmentationResult, key: Key) -> float:
         own = self.levels[id(result)]
@@ -247,30 +250,35 @@ class _ProfileSpace:
         return 0.0
 
     def value(self, result: SegmentationResult, segment: SegmentProfile, key: Key) -> float:
-        """A segment's raw value on `key`: a share, or an effect for numeric keys; the audience level if unknown."""
-        return _raw_values(segment).get(key, self.level(result, key))
+        """A segment's raw value on `key` (a share, or a median); the audience level if its profile omits it."""
+        return self.raw(segment).get(key, self.level(result, key))
+
+    def known(self, segment: SegmentProfile, key: Key) -> bool:
+        return key in self.raw(segment)
+
+    def raw(self, segment: SegmentProfile) -> dict[Key, float]:
+        return _raw_values(segment, self.skip)
 
     def vectors(self, result: SegmentationResult) -> np.ndarray:
+        """One row per segment: medians in audience standard deviations, shares scaled by SHARE_SCALE."""
         rows = []
         for segment in result.segments:
-            raw = _raw_values(segment)
+            raw = self.raw(segment)
             row = []
             for key in self.keys:
-                level = self.level(result, key)
-                offset = raw.get(key, level) - level
-                if key[0] == "numeric":
-                    row.append(float(np.clip(offset, -EFFECT_CLIP, EFFECT_CLIP)))
-                else:
-                    row.append(offset * SHARE_SCALE)
+                value = raw.get(key, self.level(result, key))
+                row.append(value / self.spreads[key[1]] if key[0] == "numeric" else value * SHARE_SCALE)
             rows.append(row)
         return np.asarray(rows, dtype=float).reshape(len(result.segments), len(self.keys))
 
 
-def _raw_values(segment: SegmentProfile) -> dict[Key, float]:
+def _raw_values(segment: SegmentProfile, skip: frozenset[str]) -> dict[Key, float]:
     values: dict[Key, float] = {}
     for feature in segment.features:
+        if feature.kind != "numeric" and feature.column in skip:
+            continue
         if feature.kind == "numeric":
-            values[("numeric", feature.column, None)] = feature.effect
+            values[("numeric", feature.column, None)] = feature.segment_value
         else:
             values[(feature.kind, feature.column, feature.value)] = feature.segment_value
     values.update(_mix_values(segment.audience))
@@ -290,30 +298,28 @@ def _mix_values(mix: AudienceMix) -> dict[Key, float]:
     return values
 
 
-def _levels(result: SegmentationResult) -> dict[Key, float]:
-    """The whole audience's level of every key: 0 effect for numerics, overall shares for the rest."""
+def _levels(result: SegmentationResult, skip: frozenset[str]) -> dict[Key, float]:
+    """The whole audience's level of every key: its median for numerics, its share for the rest."""
     levels: dict[Key, float] = {}
     for segment in result.segments:
         for feature in segment.features:
+            if feature.kind != "numeric" and feature.column in skip:
+                continue
             if feature.kind == "numeric":
-                levels[("numeric", feature.column, None)] = 0.0
+                levels[("numeric", feature.column, None)] = feature.overall_value
             else:
                 levels[(feature.kind, feature.column, feature.value)] = feature.overall_value
     levels.update(_mix_values(result.audience))
     return levels
 
 
-def _labels(result: SegmentationResult) -> dict[Key, tuple[str, float]]:
-    """For each key, the label people read and, for numerics, the audience median."""
-    labels: dict[Key, tuple[str, float]] = {}
+def _labels(result: SegmentationResult) -> dict[Key, str]:
+    """For each feature key, the label people read."""
+    labels: dict[Key, str] = {}
     for segment in result.segments:
         for feature in segment.features:
-            key: Key = (
-                ("numeric", feature.column, None)
-                if feature.kind == "numeric"
-                else (feature.kind, feature.column, feature.value)
-            )
-            labels[key] = (feature.label, feature.overall_value)
+            kind, value = feature.kind, (None if feature.kind == "numeric" else feature.value)
+            labels[(kind, feature.column, value)] = feature.label
     return labels
 
 
@@ -568,33 +574,27 @@ def _fresh(
 
 
 def _shifts(comparison: _Comparison, before: SegmentProfile, after: SegmentProfile) -> tuple[ProfileShift, ...]:
-    """The largest moves of a continuing segment's profile, each big enough to mention."""
+    """The largest moves of a continuing segment's profile, each big enough to mention.
+
+    A feature neither profile mentions is not compared: both values would only be the audience's level.
+    """
     space, options = comparison.space, comparison.options
     previous, current = comparison.previous, comparison.current
     found: list[tuple[float, ProfileShift]] = []
-    before_medians, after_medians = _medians(before), _medians(after)
     for key in space.keys:
+        if not (space.known(before, key) or space.known(after, key)):
+            continue
         kind, column, value = key
         old, new = space.value(previous, before, key), space.value(current, after, key)
-        label, audience_median = space.labels.get(key, (value or column, 0.0))
+        label = space.labels.get(key, value or column)
         if kind == "numeric":
-            shift = ProfileShift(
-                kind="numeric",
-                column=column,
-                label=label,
-                value=None,
-                before=before_medians.get(column, audience_median),
-                after=after_medians.get(column, audience_median),
-            )
-            spread = space.spreads.get(column)
-            median_move = abs(shift.change) / spread if spread else 0.0
-            size = max(abs(new - old), median_move) / options.min_effect_shift
+            size = abs(new - old) / space.spreads[column] / options.min_effect_shift
         else:
             size = abs(new - old) / options.min_share_shift
+        if size >= 1.0:
             shift = ProfileShift(
                 kind=cast(ShiftKind, kind), column=column, label=label, value=value, before=old, after=new
             )
-        if size >= 1.0:
             found.append((size, shift))
     found.sort(key=lambda item: -item[0])
     return tuple(_without_duplicates([shift for _, shift in found])[: options.max_shifts])
@@ -611,10 +611,6 @@ def _without_duplicates(shifts: list[ProfileShift]) -> list[ProfileShift]:
         seen.add(marker)
         kept.append(shift)
     return kept
-
-
-def _medians(segment: SegmentProfile) -> dict[str, float]:
-    return {f.column: f.segment_value for f in segment.features if f.kind == "numeric"}
 
 
 def _relabel(current: SegmentationResult, tracked: tuple[TrackedSegment, ...]) -> SegmentationResult:

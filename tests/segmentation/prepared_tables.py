@@ -13,8 +13,13 @@ from segmentation.result import Role
 
 
 def numeric(
-    name: str, values: Sequence[float], *, semantic: str | None = None, source: str | None = None,
-    unit: str | None = None, used: bool = True,
+    name: str,
+    values: Sequence[float],
+    *,
+    semantic: str | None = None,
+    source: str | None = None,
+    unit: str | None = None,
+    used: bool = True,
 ) -> PreparedColumn:
     role: Role = "date" if source else "numeric"
     numbers = np.asarray(values, dtype=np.float64)

@@ -90,11 +90,18 @@ def _columns() -> PreparedTable:
     ("features", "name"),
     [
         (GAMERS, "Young mobile gamers"),
-        ([_numeric("days since last_purchase_date", 1.6), _numeric("AnnualIncome (k$)", 1.5)],
-         "High-income lapsed buyers"),
-        ([_share("country", "Brazil", 0.86, 0.15), _share("interests", "fitness", 0.93, 0.2, "label"),
-          _share("acquisition_channel", "Instagram", 0.7, 0.2)],
-         "Brazil-based fitness fans"),
+        (
+            [_numeric("days since last_purchase_date", 1.6), _numeric("AnnualIncome (k$)", 1.5)],
+            "High-income lapsed buyers",
+        ),
+        (
+            [
+                _share("country", "Brazil", 0.86, 0.15),
+                _share("interests", "fitness", 0.93, 0.2, "label"),
+                _share("acquisition_channel", "Instagram", 0.7, 0.2),
+            ],
+            "Brazil-based fitness fans",
+        ),
         ([_numeric("age", 1.6), _share("newsletter_opt_in", "yes", 0.93, 0.33)], "Older newsletter readers"),
         ([_numeric("SpendingScore (1-100)", -1.3), _numeric("AnnualIncome (k$)", 1.1)], "High-income low spenders"),
         ([_share("gender", "female", 0.9, 0.5), _numeric("age", -0.8)], "Young female customers"),
@@ -166,9 +173,7 @@ def test_customer_personality_names_speak_of_income_household_and_campaigns(shar
     frame = raw.drop(columns=["ID", "Z_CostContact", "Z_Revenue", "Dt_Customer"])
     flags = (*(name for name in frame.columns if name.startswith("Accepted")), "Response", "Complain")
     numbers = frame.select_dtypes("number").fillna(frame["Income"].median())
-    profiles = profile_segments(
-        _prepared(frame, {"Year_Birth": "birth_year"}, flags), _kmeans_labels(numbers, 4), {}
-    )
+    profiles = profile_segments(_prepared(frame, {"Year_Birth": "birth_year"}, flags), _kmeans_labels(numbers, 4), {})
     names = [profile.name for profile in profiles]
     assert any("Low-income" in name for name in names), names
     assert any("campaign responders" in name.lower() for name in names), names

@@ -106,8 +106,9 @@ def test_features_are_ranked_by_strength_capped_and_one_per_column() -> None:
     profiles = profile_segments(prepared, labels, {0: 0.9, 1: 0.9, 2: 0.9})
     for profile in profiles:
         # An under-represented value ranks a little lower than an over-represented one of the same strength.
-        ranks = [strength(f) * (ABSENCE_DISCOUNT if f.kind != "numeric" and f.effect < 1 else 1)
-                 for f in profile.features]
+        ranks = [
+            strength(f) * (ABSENCE_DISCOUNT if f.kind != "numeric" and f.effect < 1 else 1) for f in profile.features
+        ]
         assert ranks == sorted(ranks, reverse=True)
         assert 1 <= len(profile.features) <= 6
         single = [f.column for f in profile.features if f.kind != "label"]
@@ -138,8 +139,13 @@ def test_profiles_carry_size_share_stability_and_their_audience() -> None:
         (18, 1000, 0.9, "Small segment (18 people): treat its profile as a hint."),
         (1, 1000, 0.9, "Small segment (1 person): treat its profile as a hint."),
         (150, 10_000, 0.9, "Small segment (150 people, 1.5% of the audience): treat its profile as a hint."),
-        (500, 1000, 0.45, "Unstable segment (stability 0.45): it changes when the data is resampled, "
-                          "so check it before acting on it."),
+        (
+            500,
+            1000,
+            0.45,
+            "Unstable segment (stability 0.45): it changes when the data is resampled, "
+            "so check it before acting on it.",
+        ),
         (500, 1000, 0.6, None),
         (30, 1000, 0.9, None),
     ],
@@ -170,13 +176,26 @@ def test_a_million_rows_are_profiled_within_the_time_budget() -> None:
     codes = rng.integers(0, 6, n)
     countries = pd.Categorical.from_codes(codes, ["US", "USA", "Brazil", "DE", "France", "Japan"])
     columns.append(PreparedColumn("country", "categorical", semantic="country", categories=countries))
-    columns.append(PreparedColumn("city", "categorical", categories=pd.Categorical.from_codes(
-        rng.integers(0, 400, n), [f"city {i}" for i in range(400)])))
+    columns.append(
+        PreparedColumn(
+            "city",
+            "categorical",
+            categories=pd.Categorical.from_codes(rng.integers(0, 400, n), [f"city {i}" for i in range(400)]),
+        )
+    )
     columns.append(boolean("newsletter", rng.random(n) < 0.3))
     topics = rng.integers(0, 25, n)
     interests = sparse.csr_matrix((np.ones(n), (np.arange(n), topics)), shape=(n, 25))
-    columns.append(PreparedColumn("interests", "multilabel", semantic="interests", labels=interests,
-                                  vocabulary=tuple(f"topic {i}" for i in range(25)), labels_known=np.ones(n, bool)))
+    columns.append(
+        PreparedColumn(
+            "interests",
+            "multilabel",
+            semantic="interests",
+            labels=interests,
+            vocabulary=tuple(f"topic {i}" for i in range(25)),
+            labels_known=np.ones(n, bool),
+        )
+    )
     prepared = table(*columns)
     started = time.perf_counter()
     profiles = profile_segments(prepared, labels, {})

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from segmentation.result import AudienceMix, FeatureEffect, SegmentationResult, SegmentProfile
+from segmentation.result import AudienceMix, ColumnRole, FeatureEffect, SegmentationResult, SegmentProfile
 
 NUMERIC = ("age", "orders", "spend")
 COUNTRIES = ("DE", "FR", "US")
@@ -92,7 +92,10 @@ def audience(groups: list[Group], *, seed: int = 0, order: list[int] | None = No
         k_scores={},
         k_reason="planted",
         stability=0.9,
-        columns=(),
+        columns=(
+            *(ColumnRole(c, "numeric", True, "planted") for c in NUMERIC),
+            ColumnRole("country", "categorical", True, "planted", semantic="country"),
+        ),
         n_rows=int(sizes.sum()),
         audience=_mix(overall_gender, overall_country),
     )

@@ -1,0 +1,141 @@
+"""`run_due` against the local fake of Slack and real databases, with the clock driven by hand."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from slack_sdk.models.blocks import Block
+from sqlalchemy import Engine
+
+from bot.digests.runner import run_due
+from bot.settings import Settings
+from bot.storage.subscriptions import DeliveryRepository, Schedule, SubscriptionRepository
+from tests.digests.conftest import store_version, subscribe
+from tests.segmentation.tracking_fixtures import BASE, LOYAL, QUIET, SPENDERS, YOUNG, Group, audience
+from tests.slack.fake_slack import FakeSlack
+
+BERLIN_MONDAY_9 = Schedule(weekday=0, hour=9, minute=0, timezone="Europe/Berlin")
+
+
+def utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def test_a_weekly_digest_posts_once_at_nine_berlin_time_across_the_spring_change(
+    settings: Settings, engine: Engine, fake_slack: FakeSlack
+) -> None:
+    store_version(engine, "newsletter", audience(BASE), utc("2026-03-16 10:00"))
+    subscribe(engine, "newsletter", BERLIN_MONDAY_9, utc("2026-03-16 12:00"))
+    store_version(
+        engine,
+        "newsletter",
+        audience([replace(YOUNG, size=800), SPENDERS, LOYAL, QUIET], seed=3),
+        utc("2026-03-20 10:00"),
+    )
+    assert run_due(settings, engine, utc("2026-03-23 07:59")).outcomes == ()
+    report = run_due(settings, engine, utc("2026-03-23 08:00"))  # 09:00 CET
+    assert [(o.status, o.slot_at) for o in report.outcomes] == [("posted", utc("2026-03-23 08:00"))]
+    assert run_due(settings, engine, utc("2026-03-23 08:01")).outcomes == ()
+    (message,) = fake_slack.messages()
+    assert message["channel"] == "C0DIGEST"
+    assert "4 segments" in message["text"]
+    assert "*Young Germans* grew from 33% to 50%" in message["text"]
+    for block in message["blocks"]:
+        Block.parse(block).validate_json()  # type: ignore[union-attr]
+    # After the clocks go forward, nine in Berlin is 07:00 UTC.
+    assert run_due(settings, engine, utc("2026-03-30 06:59")).outcomes == ()
+    (stale,) = run_due(settings, engine, utc("2026-03-30 07:00")).outcomes
+    assert stale.status == "posted" and stale.slot_at == utc("2026-03-30 07:00")
+    assert "No new data for *newsletter* since version 2" in fake_slack.messages()[1]["text"]
+
+
+def test_downtime_over_several_weeks_posts_one_catch_up_digest(
+    settings: Settings, engine: Engine, fake_slack: FakeSlack
+) -> None:
+    store_version(engine, "newsletter", audience(BASE), utc("2026-10-01 10:00"))
+    subscribe(engine, "newsletter", BERLIN_MONDAY_9, utc("2026-10-01 12:00"))
+    # Down from before the 5 October slot until Wednesday 28 October, over the autumn clock change.
+    report = run_due(settings, engine, utc("2026-10-28 15:00"))
+    assert [o.slot_at for o in report.outcomes] == [utc("2026-10-26 08:00")]
+    assert len(fake_slack.messages()) == 1
+    assert run_due(settings, engine, utc("2026-10-28 15:01")).outcomes == ()
+    assert "First digest of *newsletter*" in fake_slack.messages()[0]["text"]
+
+
+def test_a_channel_slack_refuses_pauses_its_subscription(
+    settings: Settings, engine: Engine, fake_slack: FakeSlack
+) -> None:
+    store_version(engine, "newsletter", audience(BASE), utc("2026-03-01 10:00"))
+    subscription = subscribe(engine, "newsletter", BERLIN_MONDAY_9, utc("2026-03-01 12:00"))
+    fake_slack.fail("chat.postMessage", "not_in_channel")
+    (outcome,) = run_due(settings, engine, utc("2026-03-02 08:00")).outcomes
+    assert outcome.status == "paused" and "not_in_channel" in outcome.detail
+    paused = SubscriptionRepository(engine).get(subscription.id)
+    assert paused is not None and paused.paused and "/invite @Segbot" in (paused.paused_reason or "")
+    assert run_due(settings, engine, utc("2026-03-09 08:00")).outcomes == ()
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1
+
+
+def test_a_passing_slack_failure_is_retried_then_given_up(
+    settings: Settings, engine: Engine, fake_slack: FakeSlack
+) -> None:
+    store_version(engine, "newsletter", audience(BASE), utc("2026-03-01 10:00"))
+    subscription = subscribe(engine, "newsletter", BERLIN_MONDAY_9, utc("2026-03-01 12:00"))
+    fake_slack.fail("chat.postMessage", "invalid_auth", times=3)
+    slot = utc("2026-03-02 08:00")
+    statuses = [
+        [o.status for o in run_due(settings, engine, slot + timedelta(minutes=m)).outcomes] for m in (0, 5, 10, 20, 30)
+    ]
+    assert statuses == [["retry"], [], ["retry"], ["failed"], []]
+    delivery = DeliveryRepository(engine).find(subscription.id, slot)
+    assert delivery is not None and delivery.status == "failed" and "invalid_auth" in (delivery.error or "")
+    assert not SubscriptionRepository(engine).list()[0].paused
+
+
+def test_small_segments_are_only_reported_as_other(settings: Settings, engine: Engine, fake_slack: FakeSlack) -> None:
+    tiny = Group("Nine friends", 9, (3.0, 3.0, 3.0), (0.0, 0.0, 1.0))
+    store_version(engine, "newsletter", audience(BASE), utc("2026-03-01 10:00"))
+    store_version(engine, "newsletter", audience([*BASE, tiny], seed=2), utc("2026-03-05 10:00"))
+    subscribe(engine, "newsletter", BERLIN_MONDAY_9, utc("2026-03-01 12:00"))
+    run_due(settings, engine, utc("2026-03-09 08:00"))
+    (message,) = fake_slack.messages()
+    assert "Nine friends" not in message["text"] and "Nine friends" not in str(message["blocks"])
+    assert "Other: 9 people (0.7%) in 1 segment under 10 people" in message["text"]
+    assert "5 segments" in message["text"]
+
+
+def test_no_meaningful_change_says_so(settings: Settings, engine: Engine, fake_slack: FakeSlack) -> None:
+    store_version(engine, "newsletter", audience(BASE), utc("2026-03-01 10:00"))
+    store_version(engine, "newsletter", audience(BASE, seed=5, order=[3, 1, 2, 0]), utc("2026-03-05 10:00"))
+    subscribe(engine, "newsletter", BERLIN_MONDAY_9, utc("2026-03-01 12:00"))
+    run_due(settings, engine, utc("2026-03-09 08:00"))
+    text = fake_slack.messages()[0]["text"]
+    assert text.startswith("No meaningful change in *newsletter*: 1,200 people (0) in 4 segments")
+    assert "\n• *Young Germans*: 400 people, 33% · steady\n" in text
+
+
+def test_two_schedulers_at_once_post_each_digest_once(
+    settings: Settings, engine: Engine, fake_slack: FakeSlack
+) -> None:
+    for index in range(4):
+        name = f"list-{index}"
+        store_version(engine, name, audience(BASE), utc("2026-03-01 10:00"))
+        subscribe(engine, name, BERLIN_MONDAY_9, utc("2026-03-01 12:00"))
+    fake_slack.latency = 0.05
+    barrier = threading.Barrier(2)
+    posted: list[str] = []
+
+    def scheduler() -> None:
+        barrier.wait(timeout=20)
+        report = run_due(settings, engine, utc("2026-03-02 08:00"))
+        posted.extend(o.dataset for o in report.outcomes if o.status == "posted")
+
+    threads = [threading.Thread(target=scheduler) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(posted) == ["list-0", "list-1", "list-2", "list-3"]
+    assert sorted(m["text"].split("*")[1] for m in fake_slack.messages()) == sorted(posted)
