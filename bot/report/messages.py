@@ -20,6 +20,20 @@ STABILITY_WORDS: tuple[tuple[float, str], ...] = (
     (0.0, "unstable"),
 )
 
+# What each column role means, in words (the details view lists every column with it).
+ROLE_WORDS: dict[str, str] = {
+    "numeric": "numbers",
+    "categorical": "categories",
+    "multilabel": "lists of labels",
+    "date": "dates",
+    "boolean": "yes/no",
+    "identifier": "IDs",
+    "free_text": "free text",
+    "constant": "one value",
+    "empty": "empty",
+    "excluded": "excluded",
+}
+
 # Why a column was left out, when its role says it all.
 IGNORED_ROLE_WORDS: dict[str, str] = {
     "identifier": "an ID, unique per person",

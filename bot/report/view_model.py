@@ -275,7 +275,7 @@ def _column_view(column: Mapping[str, Any]) -> ColumnView:
     reason = messages.IGNORED_ROLE_WORDS.get(role) if not used else None
     return ColumnView(
         name=shorten(str(column["name"]), LABEL_LENGTH),
-        role=role.replace("_", " "),
+        role=messages.ROLE_WORDS.get(role, role),
         used=used,
         reason=reason or shorten(str(column.get("reason", "")), ROLE_REASON_LENGTH),
         detail=shorten(str(column.get("reason", "")), REASON_LENGTH),
