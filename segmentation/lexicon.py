@@ -89,6 +89,9 @@ _SATISFACTION = {"satisfaction", "nps", "rating", "csat", "happiness"}
 _DEALS = {"deals", "deal", "discount", "discounts", "coupon", "coupons", "promo", "promotions"}
 _FILLER = {"num", "mnt", "total", "count", "number", "of", "the", "n", "no", "avg", "average", "per", "in", "k",
            "amt", "qty", "is", "has", "flag", "days", "since", "date", "pct", "percent", "score", "month", "year"}
+# Columns holding codes (Region 1/2/3, Channel 1/2): "high" or "yes" on them means nothing to a person.
+_CODES = {"region", "channel", "type", "category", "class", "group", "segment", "code", "zone", "area", "cluster",
+          "branch", "district", "state", "city", "location", "store", "cohort", "variant", "id"}
 _PRODUCTS: dict[str, str] = {
     "wine": "wine", "wines": "wine", "fruit": "fruit", "fruits": "fruit", "meat": "meat", "fish": "fish",
     "seafood": "seafood", "sweet": "sweets", "sweets": "sweets", "candy": "sweets", "gold": "gold",
@@ -128,7 +131,7 @@ def numeric_phrase(tokens: tuple[str, ...], high: bool, semantic: str | None, is
     product = next((_PRODUCTS[token] for token in tokens if token in _PRODUCTS), None)
     if product is not None:
         if not high:
-            return None
+            return Phrase("light buyers", "noun", weak=True)
         return Phrase(f"{product} buyers", "noun", modifier=f"{product.replace(' ', '-')}-buying", family="product")
     return _behaviour_phrase(tokens, words, high)
 
@@ -155,7 +158,7 @@ def _behaviour_phrase(tokens: tuple[str, ...], words: set[str], high: bool) -> P
             return channel if high else None
         return Phrase("frequent" if high else "occasional", "modifier", head=BUYERS if words & _PURCHASE else None)
     content = [token for token in tokens if token not in _FILLER and not token.isdigit()][-2:]
-    if not content:
+    if not content or words & _CODES:
         return None
     return Phrase(f"{'high' if high else 'low'}-{'-'.join(content)}", "modifier", weak=True)
 
@@ -192,7 +195,9 @@ def boolean_phrase(tokens: tuple[str, ...], yes: bool) -> Phrase | None:
     if found is not None:
         return found
     content = [token for token in tokens if token not in _FILLER and not token.isdigit()]
-    return Phrase(_cased("-".join(content[-2:])), "modifier", weak=True) if content else None
+    if not content or words & _CODES:
+        return None
+    return Phrase(_cased("-".join(content[-2:])), "modifier", weak=True)
 
 
 # Categorical columns whose values make good name words on their own ("mobile", "premium").

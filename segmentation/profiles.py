@@ -39,7 +39,7 @@ def profile_segments(
     labels = np.asarray(labels, dtype=np.int64)
     k = int(labels.max()) + 1 if labels.size else 0
     sizes = np.bincount(labels, minlength=k)
-    features = _with_medians(prepared, labels, sizes, _distinguishing(prepared, labels, k))
+    features = _distinguishing(prepared, labels, sizes)
     names = segment_names(features, prepared)
     mix = audience_columns(prepared)
     return tuple(
@@ -73,12 +73,16 @@ def confidence_note(size: int, n_rows: int, stability: float) -> str | None:
     return " ".join(notes) or None
 
 
-def _distinguishing(prepared: PreparedTable, labels: np.ndarray, k: int) -> list[list[FeatureEffect]]:
+def _distinguishing(
+    prepared: PreparedTable, labels: np.ndarray, sizes: np.ndarray
+) -> tuple[tuple[FeatureEffect, ...], ...]:
+    k = sizes.size
     per_segment: list[list[tuple[float, Candidate, str]]] = [[] for _ in range(k)]
     for column in prepared.used_columns():
         for candidate in candidates_for(column, labels, k):
             per_segment[candidate.segment].append((_rank(candidate), candidate, column.role))
-    return [_select(ranked) for ranked in per_segment]
+    rows = _SegmentRows(prepared, labels, sizes)
+    return tuple(_select(ranked, segment, rows) for segment, ranked in enumerate(per_segment))
 
 
 def _rank(candidate: Candidate) -> float:
@@ -87,32 +91,34 @@ def _rank(candidate: Candidate) -> float:
     return candidate.strength * (ABSENCE_DISCOUNT if absent else 1.0)
 
 
-def _select(ranked: list[tuple[float, Candidate, str]]) -> list[FeatureEffect]:
+def _select(ranked: list[tuple[float, Candidate, str]], segment: int, rows: _SegmentRows) -> tuple[FeatureEffect, ...]:
     chosen: list[FeatureEffect] = []
     per_column: dict[str, int] = defaultdict(int)
     for _, candidate, role in sorted(ranked, key=lambda item: -item[0]):
         if len(chosen) >= MAX_FEATURES or (candidate.strength < STRONG and len(chosen) >= MIN_FEATURES):
             break
-        column = candidate.effect.column
-        if per_column[column] >= PER_COLUMN.get(role, 1):
+        effect = candidate.effect
+        if per_column[effect.column] >= PER_COLUMN.get(role, 1):
             continue
-        per_column[column] += 1
-        chosen.append(candidate.effect)
-    return chosen
+        if effect.kind == "numeric":
+            effect = replace(effect, segment_value=rows.median(segment, effect.column))
+            # A mean pulled up by a few extreme rows while the typical member sits lower (or the reverse)
+            # describes outliers, not the segment.
+            if (effect.segment_value - effect.overall_value) * effect.effect < 0:
+                continue
+        per_column[effect.column] += 1
+        chosen.append(effect)
+    return tuple(chosen)
 
 
-def _with_medians(
-    prepared: PreparedTable, labels: np.ndarray, sizes: np.ndarray, features: list[list[FeatureEffect]]
-) -> tuple[tuple[FeatureEffect, ...], ...]:
-    """Fill the segment medians of the chosen numeric features, reading each segment's rows once per column."""
-    order = np.argsort(labels, kind="stable")
-    bounds = np.concatenate(([0], np.cumsum(sizes)))
-    numbers = {column.name: column.numbers for column in prepared.used_columns() if column.numbers is not None}
+class _SegmentRows:
+    """Each segment's values of a numeric column, read through one sort of the labels."""
 
-    def filled(segment: int, effect: FeatureEffect) -> FeatureEffect:
-        if effect.kind != "numeric":
-            return effect
-        values = np.asarray(numbers[effect.column])[order[bounds[segment] : bounds[segment + 1]]]
-        return replace(effect, segment_value=float(np.nanmedian(values)))
+    def __init__(self, prepared: PreparedTable, labels: np.ndarray, sizes: np.ndarray) -> None:
+        self.order = np.argsort(labels, kind="stable")
+        self.bounds = np.concatenate(([0], np.cumsum(sizes)))
+        self.numbers = {c.name: c.numbers for c in prepared.used_columns() if c.numbers is not None}
 
-    return tuple(tuple(filled(segment, effect) for effect in chosen) for segment, chosen in enumerate(features))
+    def median(self, segment: int, column: str) -> float:
+        rows = self.order[self.bounds[segment] : self.bounds[segment + 1]]
+        return float(np.nanmedian(np.asarray(self.numbers[column])[rows]))

@@ -12,7 +12,8 @@ from prepared_tables import boolean, categorical, multilabel, numeric, table
 from sklearn.cluster import KMeans
 from sklearn.preprocessing import StandardScaler
 
-from segmentation.lexicon import _INTEREST_GROUPS, interest_noun, numeric_phrase, tokens_of
+from segmentation import segment
+from segmentation.lexicon import _INTEREST_GROUPS, boolean_phrase, interest_noun, numeric_phrase, tokens_of
 from segmentation.naming import segment_names
 from segmentation.prepared import PreparedColumn, PreparedTable
 from segmentation.profiles import profile_segments
@@ -47,8 +48,15 @@ def test_column_names_give_marketing_words(column: str, high: bool, is_date: boo
     assert phrase is not None and phrase.text == words
 
 
-def test_a_low_value_on_a_product_column_says_nothing() -> None:
-    assert numeric_phrase(tokens_of("MntWines"), False, None, False) is None
+def test_a_low_value_on_a_product_column_only_says_light_buyers() -> None:
+    phrase = numeric_phrase(tokens_of("MntWines"), False, None, False)
+    assert phrase is not None and (phrase.text, phrase.weak) == ("light buyers", True)
+
+
+@pytest.mark.parametrize("column", ["Region", "Channel", "store_id", "customer_type"])
+def test_code_columns_give_no_words(column: str) -> None:
+    assert numeric_phrase(tokens_of(column), True, None, False) is None
+    assert boolean_phrase(tokens_of(column), True) is None
 
 
 def test_every_interest_noun_reads_as_at_least_two_words_on_its_own() -> None:
@@ -193,3 +201,10 @@ def test_teen_keyword_counts_name_segments_by_interest(shared_datasets: Path) ->
 def test_unused_semantic_columns_do_not_break_naming() -> None:
     column = PreparedColumn("Gender", "categorical", semantic="gender", categories=pd.Categorical(["F"]), used=False)
     assert segment_names([[_share("Gender", "female", 0.9, 0.5)]], table(column)) == ("Female customers",)
+
+
+def test_segmenting_mall_customers_gives_the_classic_names(shared_datasets: Path) -> None:
+    result = segment((shared_datasets / "mall_customers" / "Mall_Customers.csv").read_bytes(), seed=0)
+    names = {profile.name for profile in result.segments}
+    assert "High-income low spenders" in names, names
+    assert "High-income high spenders" in names, names

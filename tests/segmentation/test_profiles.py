@@ -202,3 +202,13 @@ def test_a_million_rows_are_profiled_within_the_time_budget() -> None:
     elapsed = time.perf_counter() - started
     assert len(profiles) == k
     assert elapsed < 3.0, f"profiling 1M rows took {elapsed:.2f} s"
+
+
+def test_a_mean_pulled_by_outliers_against_the_median_is_not_a_trait() -> None:
+    # Segment 1's typical member spends less than the audience, but one huge order lifts its mean.
+    spend = np.array([50, 60, 55, 52, 58, 61, 10, 12, 11, 5000], dtype=float)
+    profiles = profile_segments(table(numeric("MntDeli", spend)), LABELS, {})
+    assert np.median(spend[6:]) < np.median(spend)
+    assert (spend[6:].mean() - spend.mean()) > 0
+    assert profiles[0].features == profiles[1].features == ()
+    assert [p.name for p in profiles] == ["Typical customers", "Mainstream customers"]

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from sklearn.metrics import adjusted_rand_score
 
+from segmentation import segment
 from segmentation.countries import country_code
 from segmentation.genders import gender_group
 from segmentation.sample_audience import COLUMNS, PLANTED, planted_segments, sample_audience, sample_audience_csv
@@ -63,3 +65,38 @@ def test_purchases_never_come_before_signup() -> None:
     purchased = pd.to_datetime(audience["last_purchase_date"], format="%d/%m/%Y", errors="coerce")
     signed_up = pd.to_datetime(audience["signup_date"], format="%Y-%m-%d")
     assert (purchased.dropna() >= signed_up[purchased.notna()]).all()
+
+
+def _segment_of(result_labels: np.ndarray, planted: np.ndarray, name: str) -> int:
+    """The found segment holding most of the rows of one planted segment."""
+    members = planted == [p.name for p in PLANTED].index(name)
+    return int(np.bincount(result_labels[members]).argmax())
+
+
+def test_segmenting_the_sample_finds_the_planted_segments_with_recognisable_profiles() -> None:
+    result = segment(SHIPPED.read_bytes(), seed=0)
+    planted = planted_segments()
+    assert adjusted_rand_score(planted, result.labels) > 0.9
+    profiles = {p.name: result.segments[_segment_of(result.labels, planted, p.name)] for p in PLANTED}
+    assert len({profile.id for profile in profiles.values()}) == len(PLANTED)
+
+    brazil = profiles["Brazil-based fitness fans"]
+    assert brazil.audience.countries[0][0] == "BR"
+    assert brazil.audience.interests[0][0] == "fitness"
+    assert brazil.name == "Brazil-based fitness fans"
+
+    gamers = profiles["Young mobile gamers"]
+    assert gamers.audience.interests[0][0] == "gaming"
+    assert max(gamers.audience.age_bands, key=gamers.audience.age_bands.__getitem__) == "18-24"
+    assert gamers.audience.gender["male"] > 0.6
+    assert gamers.name == "Young mobile gamers"
+
+    older = profiles["Older newsletter readers"]
+    assert older.audience.age_bands["55-64"] + older.audience.age_bands["65+"] > 0.95
+    assert older.name == "Older newsletter readers"
+
+    assert profiles["High-income lapsed buyers"].name == "High-income lapsed buyers"
+    assert "Frequent" in profiles["Loyal big spenders"].name
+    assert all(profile.confidence_note is None for profile in profiles.values())
+    # Ages 3, 0, 106 and 117 were planted: they count as unknown, like the blanks.
+    assert 0.95 < result.audience.age_known < 0.99
