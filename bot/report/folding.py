@@ -16,13 +16,13 @@ _SUMMARY_LAYOUTS = (
     Layout(),
     Layout(dividers=False),
     _COMPACT,
-    replace(_COMPACT, feature_lines=3, mix_items=2, influencers=2),
-    replace(_COMPACT, feature_lines=3, mix_items=2, influencers=2, influencer_reasons=False),
-    replace(_COMPACT, feature_lines=2, mix_items=2, influencers=1, influencer_reasons=False),
+    replace(_COMPACT, feature_lines=3, mix_items=2, influencers=2, influencer_reasons=1),
+    replace(_COMPACT, feature_lines=3, mix_items=2, influencers=2, influencer_reasons=0),
+    replace(_COMPACT, feature_lines=2, mix_items=2, influencers=1, influencer_reasons=0),
 )
 _DETAILS_LAYOUTS = (
-    Layout(feature_lines=None, mix_items=5, influencers=5),
-    Layout(feature_lines=None, mix_items=5, influencers=5, dividers=False),
+    Layout(feature_lines=None, mix_items=5, influencers=5, influencer_reasons=4),
+    Layout(feature_lines=None, mix_items=5, influencers=5, influencer_reasons=4, dividers=False),
     Layout(feature_lines=36, mix_items=5, influencers=3, dividers=False),
     Layout(feature_lines=24, mix_items=3, influencers=3, dividers=False),
     Layout(feature_lines=12, mix_items=3, influencers=3, dividers=False),

@@ -21,7 +21,7 @@ NAME_LENGTH = 90
 LABEL_LENGTH = 80
 FILE_NAME_LENGTH = 100
 REASON_LENGTH = 140
-ROLE_REASON_LENGTH = 60
+ROLE_REASON_LENGTH = 70
 USED_SHOWN = 12
 COLUMNS_DETAILED = 48  # in the details view; segments matter more than a very wide file's column list
 RUNS_SHOWN = 20
@@ -36,7 +36,7 @@ class Layout:
     feature_lines: int | None = 4  # None: every feature
     mix_items: int = 3  # age bands, countries, interests shown per segment
     influencers: int = 3
-    influencer_reasons: bool = True
+    influencer_reasons: int = 2  # reasons shown per suggested influencer
     separate_blocks: bool = True  # influencers and notes in blocks of their own
     dividers: bool = True
     detailed_segments: int | None = None  # None: all; else the biggest N, the rest on summary lines
@@ -117,11 +117,24 @@ class KScore:
 
 
 @dataclass(frozen=True)
+class KChoice:
+    """Why this many segments, for a plain sentence: asked for, the best fit, or the best fit that held up."""
+
+    k: int
+    forced: bool  # only one k was tried: someone asked for it
+    lowest: int
+    highest: int
+    best_fit: bool
+    best_k: int
+
+
+@dataclass(frozen=True)
 class ReportView:
     file_name: str
     rows: int
     k: int
-    k_reason: str
+    k_reason: str  # the engine's technical note, for the details view
+    k_choice: KChoice
     stability: float
     stability_word: str
     used_columns: tuple[ColumnView, ...]  # the first USED_SHOWN
@@ -156,7 +169,8 @@ def report_view(
         file_name=shorten(file_name, FILE_NAME_LENGTH),
         rows=int(summary["rows"]),
         k=int(summary["k"]),
-        k_reason=shorten(str(summary.get("k_reason", "")), 400 if details else 240),
+        k_reason=shorten(str(summary.get("k_reason", "")), 600),
+        k_choice=k_choice(int(summary["k"]), summary.get("k_scores", {})),
         stability=float(summary.get("stability", 0.0)),
         stability_word=stability_word(float(summary.get("stability", 0.0))),
         used_columns=tuple(used[:USED_SHOWN]),
@@ -175,6 +189,19 @@ def report_view(
         details=details,
         layout=layout,
         overall_mix=mix_lines(summary.get("audience", {}), layout.mix_items),
+    )
+
+
+def k_choice(k: int, k_scores: Mapping[str, float]) -> KChoice:
+    scores = {int(candidate): float(score) for candidate, score in k_scores.items()}
+    best_k = max(scores, key=lambda candidate: scores[candidate]) if scores else k
+    return KChoice(
+        k=k,
+        forced=len(scores) <= 1,
+        lowest=min(scores, default=k),
+        highest=max(scores, default=k),
+        best_fit=best_k == k,
+        best_k=best_k,
     )
 
 
@@ -239,9 +266,10 @@ def _largest(pairs: Any, items: int) -> list[MixItem]:
 
 def _difference(feature: Mapping[str, Any]) -> Difference:
     value = feature.get("value")
-    # "country Brazil" reads as one phrase whatever the engine's label looks like; numbers keep the label,
-    # which names derived features ("days since signup_date").
-    label = str(feature["label"]) if value is None else f"{feature['column']} {value}"
+    label = str(feature["label"])
+    # The engine's labels name the value ("country: Brazil"); a bare column name would hide which value it is.
+    if value is not None and str(value).lower() not in label.lower():
+        label = f"{label}: {value}"
     return Difference(
         numeric=feature["kind"] == "numeric",
         label=shorten(label, LABEL_LENGTH),
@@ -253,7 +281,7 @@ def _difference(feature: Mapping[str, Any]) -> Difference:
     )
 
 
-def _influencer(influencer: Mapping[str, Any], with_reasons: bool) -> InfluencerView:
+def _influencer(influencer: Mapping[str, Any], reasons: int) -> InfluencerView:
     name = influencer.get("name")
     return InfluencerView(
         name=shorten(str(name), NAME_LENGTH) if name else None,
@@ -261,9 +289,7 @@ def _influencer(influencer: Mapping[str, Any], with_reasons: bool) -> Influencer
         platform=shorten(str(influencer.get("platform", "")), 30),
         followers=float(influencer["followers"]) if influencer.get("followers") is not None else None,
         score=float(influencer.get("score", 0.0)),
-        reasons=tuple(shorten(str(r), REASON_LENGTH) for r in influencer.get("reasons", [])[:3])
-        if with_reasons
-        else (),
+        reasons=tuple(shorten(str(r), REASON_LENGTH) for r in influencer.get("reasons", [])[:reasons]),
         flags=tuple(shorten(str(f), REASON_LENGTH) for f in influencer.get("flags", [])[:3]),
         pinned=bool(influencer.get("pinned")),
     )
@@ -272,12 +298,12 @@ def _influencer(influencer: Mapping[str, Any], with_reasons: bool) -> Influencer
 def _column_view(column: Mapping[str, Any]) -> ColumnView:
     role = str(column.get("role", ""))
     used = bool(column.get("used"))
-    reason = messages.IGNORED_ROLE_WORDS.get(role) if not used else None
+    reason = str(column.get("reason") or messages.IGNORED_ROLE_WORDS.get(role, role))
     return ColumnView(
         name=shorten(str(column["name"]), LABEL_LENGTH),
         role=messages.ROLE_WORDS.get(role, role),
         used=used,
-        reason=reason or shorten(str(column.get("reason", "")), ROLE_REASON_LENGTH),
+        reason=shorten(reason, ROLE_REASON_LENGTH),
         detail=shorten(str(column.get("reason", "")), REASON_LENGTH),
     )
 
@@ -287,7 +313,7 @@ def chunks(items: Sequence[T], size: int) -> tuple[tuple[T, ...], ...]:
 
 
 def influencer_views(influencers: Sequence[Mapping[str, Any]]) -> tuple[InfluencerView, ...]:
-    return tuple(_influencer(i, with_reasons=True) for i in influencers)
+    return tuple(_influencer(i, reasons=0) for i in influencers)
 
 
 @dataclass(frozen=True)

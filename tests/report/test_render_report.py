@@ -5,6 +5,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import pytest
+
 from bot.report import actions
 from bot.report.folding import layouts
 from bot.report.limits import block_problems
@@ -53,14 +55,14 @@ def test_report_reads_like_a_marketer_summary() -> None:
         "text": {"type": "plain_text", "text": "Segment report: audience.csv"},
     }
     text = all_text(message.blocks)
-    assert "*3,000 rows* split into *4 segments*. 4 segments separate the audience best" in text
+    assert "*3,000 rows* split into *4 segments*.\nSegbot tried 2 to 12 segments: 4 is the best fit" in text
     assert "The segments are *stable* (stability 0.82 of 1" in text
     assert "*Used:* age, country, interests." in text
-    assert "*Ignored:* email (an ID, unique per person)." in text
+    assert "*Ignored:* email (every value is unique, so it cannot describe a group)." in text
     assert "*1. Young Brazilian gamers 1*\n750 people · 25% of the audience · very stable (0.90)" in text
     assert "• Median age: *24* vs 38 overall" in text
-    assert "• country Brazil: *78%* vs 12% overall (6.5x as common)" in text
-    assert "interests topic 0: *5%* vs 40% overall (8x less common)" in text
+    assert "• country: Brazil — *78%* vs 12% overall (6.5x as common)" in text
+    assert "interests: topic 0 — *5%* vs 40% overall (8x less common)" in text
     assert "*Age*\n18-24 52% · 25-34 30% · 35-44 12%" in text
     assert "*Gender*\nfemale 61% · male 37% · non-binary 2%\n_known for 80% of them_" in text
     assert "*Top countries*\nBrazil 78% · United States 10%" in text
@@ -74,6 +76,34 @@ def test_without_a_catalog_the_report_offers_the_import() -> None:
     text = all_text(render_report(data, file_name="a.csv", run_id=1).blocks)
     assert "Import an influencer catalog with `/influencers import`" in text
     assert "No influencer in the catalog matches" not in text
+
+
+@pytest.mark.parametrize(
+    ("k_scores", "sentence"),
+    [
+        ({"3": -2.0}, "You asked for 3 segments."),
+        (
+            {"2": -2.5, "3": -2.0, "4": -2.2},
+            "Segbot tried 2 to 4 segments: 3 fit the data best and hold up when re-run on subsamples.",
+        ),
+        (
+            {"2": -2.5, "3": -2.0, "4": -1.9},
+            "Segbot tried 2 to 4 segments: 3 is the best fit that holds up when re-run on subsamples "
+            "(4 fit slightly better but was not reliable).",
+        ),
+    ],
+)
+def test_the_choice_of_k_in_plain_words(k_scores: dict[str, float], sentence: str) -> None:
+    data = summary(3)
+    data["k_scores"] = k_scores
+    data["k_reason"] = "k=3: best fit score (-2.00) among the candidates (stability 0.91, bar 0.80)."
+    overview = render_report(data, file_name="a.csv", run_id=1).blocks[1]["text"]["text"]
+    assert overview.splitlines()[1] == sentence
+    assert "bar 0.80" not in overview
+    details = render_report(data, file_name="a.csv", run_id=1, details=True).blocks[1]["text"]["text"]
+    assert details.endswith(
+        "_Engine note: k=3: best fit score (-2.00) among the candidates (stability 0.91, bar 0.80)._"
+    )
 
 
 def test_influencers_show_reasons_and_flags() -> None:
