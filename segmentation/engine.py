@@ -69,6 +69,7 @@ def segment(
         n_rows=prepared.n_rows,
         audience=audience_mix(prepared),
         seed=seed,
+        k_stability=found.k_stability,
     )
 
 

@@ -81,6 +81,8 @@ class FeatureEffect:
     segment_value: float
     overall_value: float
     effect: float
+    # How to show a numeric feature's values: "currency", "percent", "days", "years" or None.
+    unit: str | None = None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FeatureEffect:
@@ -92,6 +94,7 @@ class FeatureEffect:
             segment_value=data["segment_value"],
             overall_value=data["overall_value"],
             effect=data["effect"],
+            unit=data.get("unit"),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -103,6 +106,7 @@ class FeatureEffect:
             "segment_value": _round(self.segment_value),
             "overall_value": _round(self.overall_value),
             "effect": _round(self.effect),
+            "unit": self.unit,
         }
 
 
@@ -208,6 +212,8 @@ class SegmentationResult:
     n_rows: int
     audience: AudienceMix
     seed: int = 0
+    # Per candidate k: how well refits on subsamples reproduce the fit (adjusted Rand, 1 = always).
+    k_stability: dict[int, float] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SegmentationResult:
@@ -223,6 +229,7 @@ class SegmentationResult:
             n_rows=data["rows"],
             audience=AudienceMix.from_dict(data.get("audience", {})),
             seed=data.get("seed", 0),
+            k_stability={int(k): v for k, v in data.get("k_stability", {}).items()},
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -230,6 +237,7 @@ class SegmentationResult:
             "rows": self.n_rows,
             "k": self.k,
             "k_scores": {str(k): _round(score) for k, score in sorted(self.k_scores.items())},
+            "k_stability": {str(k): _round(value) for k, value in sorted(self.k_stability.items())},
             "k_reason": self.k_reason,
             "stability": _round(self.stability),
             "seed": self.seed,
