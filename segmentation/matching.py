@@ -136,15 +136,16 @@ def _pool(
 ) -> _Pool:
     fit = fit_scores(target, index)
     reach = np.clip(np.log10(np.maximum(index.followers, 1.0)) / 9, 0.0, 1.0)
-    keys = fit + REACH_BONUS * reach
-    keys = np.where(index.flags > 0, keys + _FLAGGED_TIER, keys)
-    keys = np.where(pinned, keys + _PINNED_TIER, keys)
+    tiers = np.where(pinned, _PINNED_TIER, np.where(index.flags > 0, _FLAGGED_TIER, 0.0))
+    keys = tiers + fit + REACH_BONUS * reach
     keys = np.where(allowed & (fit >= MIN_FIT), keys, -np.inf)
     # Enough candidates that spreading creators over the segments never runs a segment dry.
     size = min(len(index), per_segment * 4 + 20)
     candidates = np.argpartition(-keys, size - 1)[:size] if size < len(index) else np.arange(len(index))
     candidates = candidates[np.isfinite(keys[candidates])]
-    return _Pool(target=target, fit=fit, candidates=candidates, keys=keys[candidates], rank_keys=keys[candidates])
+    # Shown order: tier, then the fit as shown (3 decimals), reach only between equal shown fits.
+    rank_keys = tiers[candidates] + np.round(fit[candidates], 3) + 1e-6 * reach[candidates]
+    return _Pool(target=target, fit=fit, candidates=candidates, keys=keys[candidates], rank_keys=rank_keys)
 
 
 def _choose(pools: dict[int, _Pool], n_creators: int, per_segment: int) -> None:
@@ -181,7 +182,7 @@ def _suggestion(index: CatalogIndex, pool: _Pool, position: int, pinned: bool) -
     return Suggestion(
         platform=entry.platform,
         handle=entry.handle,
-        score=float(pool.fit[position]),
+        score=round(float(pool.fit[position]), 3),
         reasons=reasons,
         flags=match_text.flag_texts(
             int(index.flags[position]), float(index.followers[position]), float(index.engagement[position])

@@ -127,3 +127,30 @@ def test_a_segment_without_audience_data_gets_no_suggestions() -> None:
     found = match_influencers(result_of(blank, blank, GAMERS_US), CATALOG, per_segment=3)
 
     assert found[0] == ()
+
+
+def test_suggestions_for_the_real_engine_on_the_demo_audience_and_the_sample_catalog() -> None:
+    from bot.catalog.sample_catalog import sample_catalog
+    from segmentation import segment
+    from segmentation.sample_audience import sample_audience
+    from segmentation.topics import interest_keys
+
+    result = segment(sample_audience(n_rows=1000), seed=0)
+    catalog = sample_catalog()
+    by_key = {entry.key: entry for entry in catalog}
+
+    found = match_influencers(result, catalog, per_segment=3)
+
+    assert set(found) == {segment.id for segment in result.segments}
+    for segment_profile in result.segments:
+        suggestions = found[segment_profile.id]
+        assert len(suggestions) == 3
+        assert all(s.reasons and not s.flags for s in suggestions)
+        assert [s.score for s in suggestions] == sorted((s.score for s in suggestions), reverse=True)
+        top_interest = max(segment_profile.audience.interests, key=lambda pair: pair[1])[0]
+        best_topics = {key for topic in by_key[(suggestions[0].platform, suggestions[0].handle)].topics
+                       for key in interest_keys(topic)}
+        if "gamers" in segment_profile.name or "fitness" in segment_profile.name:
+            assert interest_keys(top_interest) & best_topics
+    brazil = next(s for s in result.segments if "Brazil" in s.name)
+    assert any(by_key[(s.platform, s.handle)].audience_country == "BR" for s in found[brazil.id])
