@@ -16,7 +16,7 @@ _SUMMARY_LAYOUTS = (
     Layout(),
     Layout(dividers=False),
     _COMPACT,
-    replace(_COMPACT, feature_lines=3, mix_items=2, influencers=2, influencer_reasons=1),
+    replace(_COMPACT, feature_lines=3, mix_items=2, influencers=2),
     replace(_COMPACT, feature_lines=3, mix_items=2, influencers=2, influencer_reasons=0),
     replace(_COMPACT, feature_lines=2, mix_items=2, influencers=1, influencer_reasons=0),
 )

@@ -36,7 +36,7 @@ class Layout:
     feature_lines: int | None = 4  # None: every feature
     mix_items: int = 3  # age bands, countries, interests shown per segment
     influencers: int = 3
-    influencer_reasons: int = 2  # reasons shown per suggested influencer
+    influencer_reasons: int = 1  # reasons shown per suggested influencer (the strongest first)
     separate_blocks: bool = True  # influencers and notes in blocks of their own
     dividers: bool = True
     detailed_segments: int | None = None  # None: all; else the biggest N, the rest on summary lines

@@ -110,7 +110,12 @@ def test_influencers_show_reasons_and_flags() -> None:
     message = render_report(with_influencers(summary(3), per_segment=2), file_name="a.csv", run_id=1)
     text = all_text(message.blocks)
     assert "*Suggested influencers*\n• *Ana Souza* @creator1_0 · Instagram · 125k followers · match 0.82" in text
-    assert "_78% of her audience is in Brazil; posts about gaming_" in text
+    assert "match 0.82\n      _78% of her audience is in Brazil_\n      :warning: engagement looks bought" in text
+    assert "posts about gaming" not in text
+    details = all_text(
+        render_report(with_influencers(summary(3), per_segment=2), file_name="a.csv", run_id=1, details=True).blocks
+    )
+    assert "_78% of her audience is in Brazil_\n      _posts about gaming_" in details
     assert ":warning: engagement looks bought" in text
     assert "Import an influencer catalog" not in text
 
