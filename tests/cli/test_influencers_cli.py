@@ -141,3 +141,22 @@ def test_pin_block_and_their_undo_with_platform_for_ambiguous_handles(
     code, _, err = _run(capsys, "pin", "nobody")
     assert code == 2
     assert "No creator @nobody" in err
+
+
+def test_segment_with_influencers_puts_suggestions_under_each_segment(capsys: pytest.CaptureFixture[str]) -> None:
+    audience = SAMPLE_PATH.with_name("sample_audience.csv")
+    assert main(["segment", str(audience), "--influencers", "2", "--format", "json"]) == 0
+    without_catalog = json.loads(capsys.readouterr().out)
+    assert all(segment["influencers"] == [] for segment in without_catalog["segments"])
+
+    _run(capsys, "import", str(SAMPLE_PATH))
+    _run(capsys, "block", "mr_pixel")
+    assert main(["segment", str(audience), "--influencers", "2", "--format", "json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+
+    for segment in summary["segments"]:
+        assert len(segment["influencers"]) == 2
+        for suggestion in segment["influencers"]:
+            assert {"platform", "handle", "score", "reasons", "flags"} <= suggestion.keys()
+            assert suggestion["reasons"]
+            assert suggestion["handle"] != "mr_pixel"
