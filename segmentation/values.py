@@ -33,27 +33,27 @@ MISSING_TOKENS: frozenset[str] = frozenset(
 
 NumberUnit = Literal["plain", "currency", "percent", "suffixed"]
 
-_CURRENCY = r"[$€£¥₹₩₽¢]|\b(?:USD|EUR|GBP|CHF|JPY|INR|CAD|AUD|NZD|SEK|NOK|DKK|PLN|BRL|MXN|CNY|ZAR)\b|\bUS\$|\bR\$"
-_SUFFIX_MULTIPLIERS = {
-    "k": 1e3,
-    "thousand": 1e3,
-    "m": 1e6,
-    "mm": 1e6,
-    "mn": 1e6,
-    "mio": 1e6,
-    "million": 1e6,
-    "b": 1e9,
-    "bn": 1e9,
-    "billion": 1e9,
-    "t": 1e12,
-    "tn": 1e12,
-    "trillion": 1e12,
+# Patterns are written for pyarrow's RE2 kernels ([0-9] and [ ] rather than \d and \s, no backreferences,
+# named groups only): pandas then runs them in C instead of calling Python's `re` once per cell.
+_CURRENCY_CODES = "USD|EUR|GBP|CHF|JPY|INR|CAD|AUD|NZD|SEK|NOK|DKK|PLN|BRL|MXN|CNY|ZAR"
+_CURRENCY = rf"^(?:US\$|R\$|{_CURRENCY_CODES})[ ]*|[ ]*(?:{_CURRENCY_CODES})$|[$€£¥₹₩₽¢]"
+_SUFFIXES = {
+    1e3: "k|thousand",
+    1e6: "mm|mn|mio|million|m",
+    1e9: "bn|billion|b",
+    1e12: "tn|trillion|t",
 }
-_SUFFIX = r"(?i)\s*(k|thousand|mm|mn|mio|million|m|bn|billion|b|tn|trillion|t)$"
-_GROUPING = r"[\s'\u00a0\u202f\u2009]"  # spaces (incl. narrow no-break) and Swiss apostrophes group thousands
-_CORE = r"^(?:\d[\d.,]*|[.,]\d+)(?:[eE][+-]?\d+)?$"
-_COMMA_THOUSANDS = r"^\d{1,3}(?:,\d{3})+$"
-_DOT_THOUSANDS = r"^\d{1,3}(?:\.\d{3})+$"
+_SUFFIX = rf"(?i)[ ]*(?:{'|'.join(_SUFFIXES.values())})$"
+_GROUP_MARKS = " '\u00a0\u202f\u2009\u2019"  # spaces (incl. narrow no-break) and Swiss apostrophes
+_GROUPING = f"[{_GROUP_MARKS}]"
+_GROUPED = rf"^[0-9]{{1,3}}(?:[{_GROUP_MARKS}][0-9]{{3}})+(?:[.,][0-9]+)?$"
+_CORE = r"^(?:[0-9][0-9.,]*|[.,][0-9]+)(?:[eE][-+]?[0-9]+)?$"
+# A loose first look (symbols or a currency code, digits and separators, a short unit) that spares the full
+# parse for cells that cannot be numbers, such as names or e-mail addresses.
+_NUMBERISH = f"^[-+(−$€£¥₹₩₽¢A-Z ]{{0,6}}[0-9.,][0-9.,eE+{_GROUP_MARKS}-]*[%)A-Za-z$€£¥₹₩₽¢ ]{{0,10}}$"
+_COMMA_THOUSANDS = r"^[0-9]{1,3}(?:,[0-9]{3})+$"
+_DOT_THOUSANDS = r"^[0-9]{1,3}(?:\.[0-9]{3})+$"
+_DOTS_ONLY_GROUP = r"^[0-9]{1,3}(?:\.[0-9]{3}){2,}$"  # 1.234.567: thousands, whatever the decimal mark
 
 
 @dataclass(frozen=True)
@@ -152,18 +152,17 @@ def parse_labels(series: pd.Series) -> ParsedLabels:
     present = ~text.str.lower().isin(MISSING_TOKENS).to_numpy()
     counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
     separator = _choose_separator(text[present], counts[present])
-    pieces = (text.str.split(separator, regex=False) if separator else text.map(lambda value: [value])).explode()
+    pieces = text.str.split(separator, regex=False).explode() if separator else text
     pieces = pieces.str.strip().str.lower()
     keep = pieces.notna() & ~pieces.isin(MISSING_TOKENS) & present[pieces.index.to_numpy()]
     pieces = pieces[keep]
-    pairs = pd.DataFrame({"unique": pieces.index.to_numpy(), "label": pieces.to_numpy()}).drop_duplicates()
-    frequency = pd.Series(counts[pairs["unique"].to_numpy()]).groupby(pairs["label"].to_numpy()).sum()
-    frequency = frequency.sort_index().sort_values(ascending=False, kind="stable")
-    vocabulary = tuple(str(label) for label in frequency.index)
-    label_codes = pd.Index(vocabulary).get_indexer(pd.Index(pairs["label"]))
-    per_unique = sparse.csr_matrix(
-        (np.ones(len(pairs)), (pairs["unique"].to_numpy(), label_codes)), shape=(len(uniques), len(vocabulary))
-    )
+    owners = pieces.index.to_numpy()
+    label_codes, labels = pd.factorize(pieces)
+    if separator:  # "a|a" holds the label once
+        pairs = np.unique(owners.astype(np.int64) * max(len(labels), 1) + label_codes)
+        owners, label_codes = np.divmod(pairs, max(len(labels), 1))
+    vocabulary, label_codes = _by_frequency(np.asarray(labels, dtype=object), label_codes, counts[owners])
+    per_unique = sparse.csr_matrix((np.ones(len(owners)), (owners, label_codes)), shape=(len(uniques), len(vocabulary)))
     known = (codes >= 0) & present[np.maximum(codes, 0)] if len(uniques) else np.zeros(len(series), dtype=bool)
     rows = np.where(known, codes, -1)
     matrix = _take_rows(per_unique, rows)
@@ -175,6 +174,16 @@ def parse_labels(series: pd.Series) -> ParsedLabels:
         known=known,
         multi_share=_share((label_counts[known] >= 2).sum(), known.sum()),
     )
+
+
+def _by_frequency(labels: np.ndarray, codes: np.ndarray, weights: np.ndarray) -> tuple[tuple[str, ...], np.ndarray]:
+    """Labels ordered most frequent first (ties alphabetical), and `codes` renumbered to that order."""
+    frequency = np.bincount(codes, weights=weights, minlength=len(labels))
+    alphabetical = np.argsort(np.argsort(labels, kind="stable"), kind="stable")
+    order = np.lexsort((alphabetical, -frequency))
+    position = np.empty(len(labels), dtype=np.int64)
+    position[order] = np.arange(len(labels))
+    return tuple(str(label) for label in labels[order]), position[codes]
 
 
 _TRUE = frozenset({"yes", "true", "y", "t", "1", "1.0"})
@@ -234,6 +243,15 @@ def _take_rows(matrix: sparse.csr_matrix, rows: np.ndarray) -> sparse.csr_matrix
 
 def _parse_number_texts(text: pd.Series, decimal_comma: bool | None) -> tuple[np.ndarray, pd.DataFrame]:
     """Numbers for distinct cell texts, and which unit markers each one carried."""
+    candidate = text.str.match(_NUMBERISH).to_numpy(dtype=bool, na_value=False)
+    numbers = np.full(len(text), np.nan)
+    tags = pd.DataFrame(False, index=text.index, columns=["percent", "currency", "suffixed"])
+    if candidate.any():
+        numbers[candidate], tags.loc[candidate] = _parse_candidates(text[candidate], decimal_comma)
+    return numbers, tags
+
+
+def _parse_candidates(text: pd.Series, decimal_comma: bool | None) -> tuple[np.ndarray, pd.DataFrame]:
     work = text.str.replace("\u2212", "-", regex=False)
     parenthesised = work.str.match(r"^\(.*\)$").to_numpy(dtype=bool, na_value=False)
     work = work.str.replace(r"^\((.*)\)$", r"\1", regex=True).str.strip()
@@ -242,28 +260,33 @@ def _parse_number_texts(text: pd.Series, decimal_comma: bool | None) -> tuple[np
     currency = work.str.contains(_CURRENCY, regex=True).to_numpy(dtype=bool, na_value=False)
     work = work.str.replace(_CURRENCY, "", regex=True).str.strip()
     negative = work.str.match(r"^-").to_numpy(dtype=bool, na_value=False) | parenthesised
-    work = work.str.replace(r"^[-+]\s*", "", regex=True)
+    work = work.str.replace(r"^[-+][ ]*", "", regex=True)
     work = work.str.replace(_CURRENCY, "", regex=True).str.strip()  # "-$5" has the symbol after the sign
-    suffix = work.str.extract(_SUFFIX, expand=False).str.lower()
-    multiplier = suffix.map(_SUFFIX_MULTIPLIERS).astype("float64").fillna(1.0).to_numpy()
-    work = work.str.replace(_SUFFIX, "", regex=True).str.replace(_GROUPING, "", regex=True)
-    shaped = work.str.match(_CORE).to_numpy(dtype=bool, na_value=False)
+    multiplier = np.ones(len(work))
+    for factor, words in _SUFFIXES.items():
+        multiplier[work.str.contains(rf"(?i)[0-9.][ ]*(?:{words})$", regex=True).to_numpy(bool, na_value=False)] = (
+            factor
+        )
+    work = work.str.replace(_SUFFIX, "", regex=True)
+    badly_grouped = work.str.contains(_GROUPING, regex=True) & ~work.str.match(_GROUPED)
+    work = work.str.replace(_GROUPING, "", regex=True)
+    shaped = (work.str.match(_CORE) & ~badly_grouped).to_numpy(dtype=bool, na_value=False)
     if decimal_comma is None:
         decimal_comma = _decimal_comma_from(work[shaped])
     canonical = _canonical_decimal(work, decimal_comma=decimal_comma)
     numbers = pd.to_numeric(canonical.where(shaped), errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
     numbers = np.where(negative, -numbers, numbers) * multiplier
-    tags = pd.DataFrame({"percent": percent, "currency": currency, "suffixed": suffix.notna().to_numpy()})
+    tags = pd.DataFrame({"percent": percent, "currency": currency, "suffixed": multiplier != 1.0}, index=text.index)
     return numbers, tags
 
 
 def _decimal_comma_from(cores: pd.Series) -> bool:
     """True when the cells show `,` as the decimal mark more often than `.`."""
-    comma_decimal = cores.str.match(r"^\d*\.\d{3}(?:\.\d{3})*,\d+$") | (
-        cores.str.match(r"^\d*,\d+$") & ~cores.str.match(_COMMA_THOUSANDS)
+    comma_decimal = cores.str.match(r"^[0-9]*\.[0-9]{3}(?:\.[0-9]{3})*,[0-9]+$") | (
+        cores.str.match(r"^[0-9]*,[0-9]+$") & ~cores.str.match(_COMMA_THOUSANDS)
     )
-    dot_decimal = cores.str.match(r"^\d*,\d{3}(?:,\d{3})*\.\d+$") | (
-        cores.str.match(r"^\d*\.\d+$") & ~cores.str.match(_DOT_THOUSANDS)
+    dot_decimal = cores.str.match(r"^[0-9]*,[0-9]{3}(?:,[0-9]{3})*\.[0-9]+$") | (
+        cores.str.match(r"^[0-9]*\.[0-9]+$") & ~cores.str.match(_DOT_THOUSANDS)
     )
     return bool(comma_decimal.sum() > dot_decimal.sum())
 
@@ -272,7 +295,7 @@ def _canonical_decimal(cores: pd.Series, *, decimal_comma: bool) -> pd.Series:
     """Cell cores rewritten with `.` as the only decimal mark and no thousands separators."""
     has_comma = cores.str.contains(",", regex=False)
     has_dot = cores.str.contains(".", regex=False)
-    last_is_comma = cores.str.rfind(",") > cores.str.rfind(".")
+    last_is_comma = cores.str.contains(r",[0-9]*$", regex=True)
     comma_as_decimal = cores.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     dot_as_decimal = cores.str.replace(",", "", regex=False)
     if decimal_comma:
@@ -280,7 +303,7 @@ def _canonical_decimal(cores: pd.Series, *, decimal_comma: bool) -> pd.Series:
         use_comma = (has_comma & (last_is_comma | ~has_dot)) | dots_group
     else:
         lone_comma_decimal = has_comma & ~has_dot & ~cores.str.match(_COMMA_THOUSANDS)
-        use_comma = (has_comma & has_dot & last_is_comma) | lone_comma_decimal
+        use_comma = (has_comma & has_dot & last_is_comma) | lone_comma_decimal | cores.str.match(_DOTS_ONLY_GROUP)
     return comma_as_decimal.where(use_comma, dot_as_decimal)
 
 
@@ -295,20 +318,25 @@ def _majority_unit(tags: pd.DataFrame, weights: np.ndarray) -> NumberUnit:
 
 # --- dates ---------------------------------------------------------------------------------------------------
 
-_TIME = r"(?:[T ]+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,]\d+)?)?\s*(?P<ampm>[AaPp][Mm])?)?"
-_ZONE = r"\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})?"
-_ISO = rf"^(?P<year>\d{{4}})[-/.](?P<month>\d{{1,2}})[-/.](?P<day>\d{{1,2}}){_TIME}{_ZONE}$"
-_NUMERIC = (
-    rf"^(?P<first>\d{{1,2}})(?P<sep>[-/.])(?P<second_field>\d{{1,2}})(?P=sep)(?P<year>\d{{4}}|\d{{2}}){_TIME}{_ZONE}$"
+_TIME = (
+    r"(?:(?:T|[ ]+)(?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2})(?:[.,][0-9]+)?)?"
+    r"[ ]*(?P<ampm>[AaPp][Mm])?)?"
 )
+_ZONE = r"[ ]*(?:Z|UTC|GMT|[-+][0-9]{2}:?[0-9]{2})?"
+_ISO = rf"^(?P<year>[0-9]{{4}})[-/.](?P<month>[0-9]{{1,2}})[-/.](?P<day>[0-9]{{1,2}}){_TIME}{_ZONE}$"
 _DAY_MONTH_NAME = (
-    rf"^(?:[A-Za-z]{{3,9}},?\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?[-\s]+(?P<month_name>[A-Za-z]{{3,9}})\.?,?[-\s]+"
-    rf"(?P<year>\d{{4}}|\d{{2}}){_TIME}{_ZONE}$"
+    rf"^(?:[A-Za-z]{{3,9}},?[ ]+)?(?P<day>[0-9]{{1,2}})(?:st|nd|rd|th)?[- ]+(?P<month_name>[A-Za-z]{{3,9}})\.?,?"
+    rf"[- ]+(?P<year>[0-9]{{4}}|[0-9]{{2}}){_TIME}{_ZONE}$"
 )
 _MONTH_NAME_DAY = (
-    rf"^(?:[A-Za-z]{{3,9}},?\s+)?(?P<month_name>[A-Za-z]{{3,9}})\.?[-\s]+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?[-\s]+"
-    rf"(?P<year>\d{{4}}){_TIME}{_ZONE}$"
+    rf"^(?:[A-Za-z]{{3,9}},?[ ]+)?(?P<month_name>[A-Za-z]{{3,9}})\.?[- ]+(?P<day>[0-9]{{1,2}})(?:st|nd|rd|th)?,?"
+    rf"[- ]+(?P<year>[0-9]{{4}}){_TIME}{_ZONE}$"
 )
+# Cheap first looks that route each cell to the one family of patterns that can read it.
+_ISO_START = r"^[0-9]{4}[-/.][0-9]"
+_NUMERIC_START = r"^[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]"
+_NAMED_SHAPE = r"^[A-Za-z0-9 ,.:+-]{6,40}$"
+_HAS_MONTH = r"(?i)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -334,18 +362,35 @@ _MONTHS = {
 
 def _parse_date_texts(text: pd.Series) -> tuple[np.ndarray, bool | None]:
     """Dates for distinct cell texts, and the day/month order decided for the numeric forms."""
-    parts = [_iso_parts(text), _month_name_parts(text, _DAY_MONTH_NAME), _month_name_parts(text, _MONTH_NAME_DAY)]
-    numeric, dayfirst = _numeric_date_parts(text)
-    parts.append(numeric)
-    combined = parts[0]
-    for more in parts[1:]:
-        combined = combined.fillna(more)
-    return _assemble(combined), dayfirst
+    iso = text.str.match(_ISO_START).fillna(False).to_numpy(dtype=bool)
+    numeric = text.str.match(_NUMERIC_START).fillna(False).to_numpy(dtype=bool)
+    named = (
+        text.str.match(_NAMED_SHAPE).fillna(False).to_numpy(dtype=bool)
+        & text.str.contains(_HAS_MONTH, regex=True).fillna(False).to_numpy(dtype=bool)
+        & text.str.contains("[0-9]", regex=True).fillna(False).to_numpy(dtype=bool)
+        & ~iso
+        & ~numeric
+    )
+    out = np.full(len(text), np.datetime64("NaT", "ns"))
+    out[iso] = _iso_dates(text[iso])
+    out[numeric], dayfirst = _numeric_dates(text[numeric])
+    named_text = text[named]
+    out[named] = _assemble(
+        _month_name_parts(named_text, _DAY_MONTH_NAME).fillna(_month_name_parts(named_text, _MONTH_NAME_DAY))
+    )
+    return out, dayfirst
 
 
-def _iso_parts(text: pd.Series) -> pd.DataFrame:
-    found = text.str.extract(_ISO)
-    return _with_time(found, year=_to_int(found["year"]), month=_to_int(found["month"]), day=_to_int(found["day"]))
+def _iso_dates(text: pd.Series) -> np.ndarray:
+    """ISO dates through pandas' C parser (offsets converted to UTC); the rare rest (`2024.03.05`) by pattern."""
+    out = _as_ns(pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True).dt.tz_localize(None))
+    left = np.isnat(out)
+    if left.any():
+        found = text[left].str.extract(_ISO)
+        out[left] = _assemble(
+            _with_time(found, year=_to_int(found["year"]), month=_to_int(found["month"]), day=_to_int(found["day"]))
+        )
+    return out
 
 
 def _month_name_parts(text: pd.Series, pattern: str) -> pd.DataFrame:
@@ -354,20 +399,39 @@ def _month_name_parts(text: pd.Series, pattern: str) -> pd.DataFrame:
     return _with_time(found, year=_full_year(_to_int(found["year"])), month=month, day=_to_int(found["day"]))
 
 
-def _numeric_date_parts(text: pd.Series) -> tuple[pd.DataFrame, bool | None]:
-    found = text.str.extract(_NUMERIC)
-    first, second = _to_int(found["first"]), _to_int(found["second_field"])
-    first_over, second_over = (first > 12).sum(), (second > 12).sum()
-    dayfirst: bool | None
-    if first_over or second_over:
-        dayfirst = bool(first_over >= second_over)
-        day_first_rows = pd.Series(dayfirst, index=text.index)
-    else:
-        dayfirst = None
-        day_first_rows = found["sep"] != "/"  # undecidable: US style for "/", European for "-" and "."
-    day = first.where(day_first_rows, second)
-    month = second.where(day_first_rows, first)
-    return _with_time(found, year=_full_year(_to_int(found["year"])), month=month, day=day), dayfirst
+_NUMERIC_TIMES = ("", " %H:%M", " %H:%M:%S", " %I:%M %p", " %I:%M:%S %p", "T%H:%M:%S", " %H:%M:%S.%f")
+
+
+def _numeric_dates(text: pd.Series) -> tuple[np.ndarray, bool | None]:
+    """`05/03/2024`-style dates, with one day/month order for the whole column when the data shows it."""
+    first_over = int(text.str.match(r"^(?:1[3-9]|2[0-9]|3[01])[-/.]").sum())
+    second_over = int(text.str.match(r"^[0-9]{1,2}[-/.](?:1[3-9]|2[0-9]|3[01])[-/.]").sum())
+    dayfirst = bool(first_over >= second_over) if first_over or second_over else None
+    out = np.full(len(text), np.datetime64("NaT", "ns"))
+    long_year = text.str.match(r"^[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{4}").to_numpy(dtype=bool, na_value=False)
+    for separator in "/-.":
+        with_separator = text.str.match(f"^[0-9]{{1,2}}[{separator}]").to_numpy(dtype=bool, na_value=False)
+        day_first = dayfirst if dayfirst is not None else separator != "/"  # undecidable: US "/", else European
+        order = f"%d{separator}%m" if day_first else f"%m{separator}%d"
+        for year, rows in (("%Y", long_year), ("%y", ~long_year)):
+            _parse_formats(text, out, with_separator & rows, [f"{order}{separator}{year}{t}" for t in _NUMERIC_TIMES])
+    return out, dayfirst
+
+
+def _parse_formats(text: pd.Series, out: np.ndarray, rows: np.ndarray, formats: list[str]) -> None:
+    """Fill `out` where `rows` is set, trying each explicit format on the cells still unparsed."""
+    for date_format in formats:
+        left = rows & np.isnat(out)
+        if not left.any():
+            return
+        out[left] = _as_ns(pd.to_datetime(text[left], format=date_format, errors="coerce"))
+
+
+def _as_ns(values: pd.Series) -> np.ndarray:
+    """datetime64[ns] values; dates outside what nanoseconds can hold (years 1678-2261) become NaT."""
+    raw = values.to_numpy(dtype="datetime64[us]")
+    inside = (raw >= np.datetime64("1678-01-01")) & (raw < np.datetime64("2262-01-01"))
+    return np.where(inside, raw, np.datetime64("NaT")).astype("datetime64[ns]")
 
 
 def _with_time(found: pd.DataFrame, *, year: pd.Series, month: pd.Series, day: pd.Series) -> pd.DataFrame:
@@ -392,8 +456,7 @@ def _assemble(parts: pd.DataFrame) -> np.ndarray:
     complete = parts.notna().all(axis=1)
     out = np.full(len(parts), np.datetime64("NaT", "ns"))
     if complete.any():
-        dates = pd.to_datetime(parts[complete].astype("int64"), errors="coerce")
-        out[complete.to_numpy()] = dates.to_numpy(dtype="datetime64[ns]")
+        out[complete.to_numpy()] = _as_ns(pd.to_datetime(parts[complete].astype("int64"), errors="coerce"))
     return out
 
 
@@ -430,8 +493,8 @@ def _pieces_look_like_labels(cells: pd.Series, separator: str) -> bool:
     pieces = pieces[pieces.str.len() > 0]
     if pieces.empty:
         return False
-    words = pieces.str.count(r"\s+") + 1
-    numeric = pieces.str.match(r"^[\d.\s]+$")
+    words = pieces.str.count("[ ]+") + 1
+    numeric = pieces.str.match(r"^[0-9. ]+$")
     if separator == "," and (numeric.mean() > 0.2 or words.mean() > 3 or (words > 5).mean() > 0.1):
         return False
     return bool(words.mean() <= 6 and pieces.str.len().mean() <= 60)

@@ -55,6 +55,17 @@ def test_parse_numbers_reads_units_and_separators(cells: tuple[str, ...], expect
     assert parsed.unit == unit
 
 
+def test_parse_numbers_more_currencies_and_groupings() -> None:
+    parsed = parse_numbers(text("US$5", "R$ 10,50", "1.234.567", "12 USD"))
+    np.testing.assert_allclose(parsed.values, [5.0, 10.5, 1234567.0, 12.0])
+    assert parsed.unit == "currency"
+
+
+@pytest.mark.parametrize("cell", ["+1 555 123 4567", "user1@example.com", "Agent 47", "12 34", "1,2,3", "1.2.2024"])
+def test_parse_numbers_does_not_read_phone_numbers_emails_or_names(cell: str) -> None:
+    assert parse_numbers(text(cell, "5")).parsed_share == 0.5
+
+
 def test_parse_numbers_missing_and_unparsable_cells() -> None:
     parsed = parse_numbers(text("10", None, "NA", " n/a ", "abc", "12 apples", "2024-03-05", "20"))
     np.testing.assert_array_equal(parsed.values, [10.0, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan, 20.0])
@@ -99,6 +110,13 @@ def test_parse_dates_iso_with_and_without_time() -> None:
     np.testing.assert_array_equal(parsed.values, expected)
     assert parsed.values.dtype == np.dtype("datetime64[ns]")
     assert (parsed.parsed_share, parsed.dayfirst) == (1.0, None)
+
+
+def test_parse_dates_iso_offsets_dotted_and_out_of_range() -> None:
+    parsed = parse_dates(text("2024-03-05T10:30:00+02:00", "2024.03.06", "2600-01-01", "2024-03-05 10:30:00 PM"))
+    expected = dates("2024-03-05T08:30:00", "2024-03-06", None, "2024-03-05T22:30:00")
+    np.testing.assert_array_equal(parsed.values, expected)
+    assert parsed.parsed_share == 0.75
 
 
 def test_parse_dates_day_first_decided_by_a_day_over_twelve() -> None:
