@@ -55,6 +55,16 @@ INTERESTS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], fl
 }
 COUNTRIES = ("US", "BR", "GB", "DE", "FR", "IN", "MX", "ES", "CA", "IT", "AU", "PT")
 COUNTRY_WEIGHTS = (0.24, 0.13, 0.1, 0.08, 0.07, 0.08, 0.08, 0.06, 0.06, 0.03, 0.04, 0.03)
+# Where each interest's creators mostly have their audience (as in the demo audience); the rest anywhere.
+HOME_COUNTRIES: dict[str, tuple[str, ...]] = {
+    "fitness": ("BR", "BR", "PT", "US"), "gaming": ("US", "GB", "CA", "DE", "FR"), "music": ("US", "GB", "BR"),
+    "tech": ("US", "IN", "DE", "MX"), "travel": ("US", "GB", "CA", "BR"), "finance": ("US", "GB", "CA", "DE"),
+    "wine": ("US", "GB", "CA", "FR"), "news": ("US", "GB", "CA", "AU"), "home": ("US", "GB", "CA", "AU"),
+    "books": ("US", "GB", "CA", "AU"), "cooking": ("US", "MX", "CA", "FR"), "fashion": ("BR", "MX", "US", "FR"),
+    "beauty": ("US", "BR", "MX", "FR"), "parenting": ("US", "GB", "ES", "IN"), "sports": ("ES", "GB", "BR", "US"),
+    "movies": ("US", "IN", "GB", "MX"),
+}
+HOME_SHARE = 0.6
 PLATFORMS = ("instagram", "tiktok", "youtube")
 PLATFORM_WEIGHTS = (0.45, 0.3, 0.25)
 _HANDLE_STARTS = ("the", "daily", "real", "its", "just", "hey", "mr", "miss", "urban", "sunny", "little", "big")
@@ -83,7 +93,7 @@ def sample_catalog(seed: int = 0, size: int = SAMPLE_SIZE) -> list[CatalogEntry]
             followers=followers,
             engagement_rate=_healthy_engagement(rng, followers),
             topics=tuple(topics),
-            audience_country=str(rng.choice(COUNTRIES, p=COUNTRY_WEIGHTS)),
+            audience_country=_country(rng, interest),
             audience_age=str(rng.choice(bands)),
             audience_female_pct=float(np.clip(round(female + rng.normal(0, 8)), 3, 97)),
             avg_likes=None,
@@ -92,6 +102,12 @@ def sample_catalog(seed: int = 0, size: int = SAMPLE_SIZE) -> list[CatalogEntry]
         )
         entries.append(_with_extras(_suspicious(rng, entry, number), rng))
     return entries
+
+
+def _country(rng: np.random.Generator, interest: str) -> str:
+    if rng.random() < HOME_SHARE:
+        return str(rng.choice(HOME_COUNTRIES[interest]))
+    return str(rng.choice(COUNTRIES, p=COUNTRY_WEIGHTS))
 
 
 def _handle(rng: np.random.Generator, words: tuple[str, ...], taken: set[str]) -> str:

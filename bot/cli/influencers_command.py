@@ -85,7 +85,8 @@ def run_import(args: argparse.Namespace) -> int:
         f"Imported {path.name} into workspace {args.workspace}: {counts.added} added, {counts.updated} updated, "
         f"{len(reading.rejected)} rejected ({reading.rows} rows)."
     )
-    print("Columns: " + ", ".join(f"{field} <- {', '.join(cols)}" for field, cols in reading.columns.found.items()))
+    found = reading.columns.found.items()
+    print("Columns read: " + "; ".join(f"{field} = {' + '.join(names)}" for field, names in found))
     _print_rejections(reading)
     return 0
 
