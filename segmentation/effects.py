@@ -9,7 +9,7 @@ in income with an over-represented country fairly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import sparse
@@ -61,6 +61,15 @@ def candidates_for(column: PreparedColumn, labels: np.ndarray, k: int) -> list[C
     return []
 
 
+def interest_candidates(column: PreparedColumn, interest: str, labels: np.ndarray, k: int) -> list[Candidate]:
+    """A keyword-count or 0/1 interest column described as a label: the share of rows mentioning it."""
+    assert column.numbers is not None
+    known = ~np.isnan(column.numbers)
+    mentions = sparse.csr_matrix((np.nan_to_num(column.numbers) > 0).reshape(-1, 1).astype(np.float64))
+    flag = replace(column, numbers=None, labels=mentions, vocabulary=(interest,), labels_known=known)
+    return _label_candidates(flag, labels, k, label_prefix="interest")
+
+
 def category_groups(column: PreparedColumn) -> tuple[np.ndarray, tuple[str, ...]]:
     """Group code per row (-1 missing) and group names; countries and genders merged across spellings."""
     assert column.categories is not None
@@ -100,7 +109,8 @@ def _numeric_candidates(column: PreparedColumn, labels: np.ndarray, k: int) -> l
         difference = (sums[segment] / counts[segment] - overall_mean) / spread
         if abs(difference) < MIN_STRENGTH:
             continue
-        effect = FeatureEffect(column.name, "numeric", column.name, None, np.nan, overall_median, float(difference))
+        effect = FeatureEffect(column.name, "numeric", column.name, None, np.nan, overall_median, float(difference),
+                               unit=column.unit)
         candidates.append(Candidate(int(segment), abs(float(difference)), effect))
     return candidates
 
@@ -116,17 +126,21 @@ def _category_candidates(
     return _share_candidates(name, "category", values, counts, counts.sum(axis=1))
 
 
-def _label_candidates(column: PreparedColumn, labels: np.ndarray, k: int) -> list[Candidate]:
+def _label_candidates(
+    column: PreparedColumn, labels: np.ndarray, k: int, *, label_prefix: str = ""
+) -> list[Candidate]:
     assert column.labels is not None
     n_rows = labels.size
     known = np.ones(n_rows, dtype=bool) if column.labels_known is None else np.asarray(column.labels_known, bool)
     membership = sparse.csr_matrix((known.astype(np.float64), (labels, np.arange(n_rows))), shape=(k, n_rows))
     counts = np.asarray((membership @ sparse.csr_matrix(column.labels, dtype=np.float64)).todense())
-    return _share_candidates(column.name, "label", column.vocabulary, counts, np.bincount(labels[known], minlength=k))
+    known_counts = np.bincount(labels[known], minlength=k)
+    return _share_candidates(column.name, "label", column.vocabulary, counts, known_counts, label_prefix=label_prefix)
 
 
 def _share_candidates(
-    name: str, kind: str, values: tuple[str, ...], counts: np.ndarray, known_per_segment: np.ndarray
+    name: str, kind: str, values: tuple[str, ...], counts: np.ndarray, known_per_segment: np.ndarray, *,
+    label_prefix: str = "",
 ) -> list[Candidate]:
     """Candidates from a segments x values table of counts (rows with the value among known rows)."""
     total_known = float(known_per_segment.sum())
@@ -147,7 +161,7 @@ def _share_candidates(
         effect = FeatureEffect(
             column=name,
             kind="label" if kind == "label" else "category",
-            label=f"{name}: {values[value]}",
+            label=f"{label_prefix or name}: {values[value]}",
             value=values[value],
             segment_value=float(shares[segment, value]),
             overall_value=float(overall[value]),

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import count
 
-from segmentation.audience import interest_columns
 from segmentation.countries import country_code
 from segmentation.effects import strength
 from segmentation.lexicon import (
@@ -41,27 +40,40 @@ RELATIVE_STRENGTH = 0.5
 MIN_CATEGORY_SHARE = 0.4
 MIN_GENDER_SHARE = 0.65
 MIN_LABEL_SHARE = 0.25
+# At least this many interests raised this much make a "broad-interest" segment.
+BROAD_COUNT = 3
+BROAD_LIFT = 1.5
 _SHORT_PLACES = {"US": "US", "GB": "UK", "AE": "UAE"}
 
 
 def segment_names(features: Sequence[Sequence[FeatureEffect]], prepared: PreparedTable) -> tuple[str, ...]:
     """A unique name per segment, from its distinguishing features (strongest first)."""
     columns = {column.name: column for column in prepared.columns}
-    interests = {column.name: interest for column, interest in interest_columns(prepared)}
     taken: set[str] = set()
     names = []
     for segment_features in features:
         ranked = [
             (phrase, strength(effect))
             for effect in segment_features
-            if (phrase := phrase_for(effect, columns.get(effect.column), interests)) is not None
+            if (phrase := phrase_for(effect, columns.get(effect.column))) is not None
         ]
+        ranked.extend(_broad_interest(segment_features, ranked))
         name = next((name for name in _candidates(_distinct(ranked)) if name.lower() not in taken), "")
         # More segments than distinct names (only with a forced, very large k): number the typical groups.
         name = name or next(f"Typical group {n}" for n in count(1) if f"typical group {n}" not in taken)
         taken.add(name.lower())
         names.append(name)
     return tuple(names)
+
+
+def _broad_interest(
+    features: Sequence[FeatureEffect], ranked: list[tuple[Phrase, float]]
+) -> list[tuple[Phrase, float]]:
+    """Many interests raised at once, none held by enough of the segment to name it: a broad-interest group."""
+    raised = [f for f in features if f.kind == "label" and f.effect >= BROAD_LIFT]
+    if len(raised) < BROAD_COUNT or any(phrase.slot == "noun" for phrase, _ in ranked):
+        return []
+    return [(Phrase("broad-interest", "modifier"), max(strength(f) for f in raised))]
 
 
 def _distinct(ranked: list[tuple[Phrase, float]]) -> list[tuple[Phrase, float]]:
@@ -75,15 +87,11 @@ def _distinct(ranked: list[tuple[Phrase, float]]) -> list[tuple[Phrase, float]]:
     return kept
 
 
-def phrase_for(
-    effect: FeatureEffect, column: PreparedColumn | None, interests: dict[str, str] | None = None
-) -> Phrase | None:
+def phrase_for(effect: FeatureEffect, column: PreparedColumn | None) -> Phrase | None:
     """The phrase one feature contributes to a name, or None when it says nothing nameable."""
     if strength(effect) < NAMING_STRENGTH:
         return None
     if effect.kind == "numeric":
-        if interests and effect.column in interests:
-            return interest_noun(interests[effect.column]) if effect.effect > 0 else None
         return numeric_phrase(tokens_of(effect.column), effect.effect > 0, _semantic(column), _is_date(column))
     if effect.effect <= 1 or effect.value is None:
         return None
@@ -138,7 +146,8 @@ def _candidates(ranked: list[tuple[Phrase, float]]) -> list[str]:
 
 def _words(phrases: list[Phrase]) -> list[str]:
     """A head noun with up to two qualifiers (modifiers, age first, or a place), at most five words."""
-    head = next((phrase for phrase in phrases if phrase.slot == "noun"), None)
+    nouns = sorted((phrase for phrase in phrases if phrase.slot == "noun"), key=lambda phrase: phrase.weak)
+    head = nouns[0] if nouns else None
     kin = [p for p in phrases if head and p is not head and p.slot == "noun" and p.family and p.family == head.family]
     qualifiers = [
         phrase

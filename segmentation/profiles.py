@@ -15,8 +15,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from segmentation.audience import audience_columns, mix_of
-from segmentation.effects import Candidate, candidates_for
+from segmentation.audience import audience_columns, interest_columns, mix_of
+from segmentation.effects import Candidate, candidates_for, interest_candidates
 from segmentation.naming import segment_names
 from segmentation.prepared import PreparedTable
 from segmentation.result import FeatureEffect, SegmentProfile
@@ -78,8 +78,13 @@ def _distinguishing(
 ) -> tuple[tuple[FeatureEffect, ...], ...]:
     k = sizes.size
     per_segment: list[list[tuple[float, Candidate, str]]] = [[] for _ in range(k)]
+    interests = {column.name: interest for column, interest in interest_columns(prepared)}
     for column in prepared.used_columns():
-        for candidate in candidates_for(column, labels, k):
+        if column.name in interests:
+            candidates = interest_candidates(column, interests[column.name], labels, k)
+        else:
+            candidates = candidates_for(column, labels, k)
+        for candidate in candidates:
             per_segment[candidate.segment].append((_rank(candidate), candidate, column.role))
     rows = _SegmentRows(prepared, labels, sizes)
     return tuple(_select(ranked, segment, rows) for segment, ranked in enumerate(per_segment))

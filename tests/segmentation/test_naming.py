@@ -208,3 +208,13 @@ def test_segmenting_mall_customers_gives_the_classic_names(shared_datasets: Path
     names = {profile.name for profile in result.segments}
     assert "High-income low spenders" in names, names
     assert "High-income high spenders" in names, names
+
+
+def test_many_raised_interests_none_common_enough_make_a_broad_interest_segment() -> None:
+    features = [_share("interests", topic, 0.2, 0.06, "label") for topic in ("music", "travel", "fitness")]
+    assert segment_names([features], _columns()) == ("Broad-interest customers",)
+
+
+def test_a_weak_noun_never_heads_a_name_when_a_real_one_is_there() -> None:
+    features = [_numeric("MntWines", -1.5), _numeric("NumWebVisitsMonth", 0.9), _numeric("age", -0.8)]
+    assert segment_names([features], _columns()) == ("Young frequent site visitors",)

@@ -212,3 +212,22 @@ def test_a_mean_pulled_by_outliers_against_the_median_is_not_a_trait() -> None:
     assert (spend[6:].mean() - spend.mean()) > 0
     assert profiles[0].features == profiles[1].features == ()
     assert [p.name for p in profiles] == ["Typical customers", "Mainstream customers"]
+
+
+def test_numeric_features_carry_the_unit_to_show_them_in() -> None:
+    spend = [10, 12, 11, 13, 9, 10, 100, 120, 80, 300]
+    profiles = profile_segments(table(numeric("total_spend", spend, unit="currency")), LABELS, {})
+    assert _feature(profiles[1].features, "total_spend").unit == "currency"
+    assert _feature(profiles[1].features, "total_spend").to_dict()["unit"] == "currency"
+
+
+def test_keyword_count_columns_are_described_as_shares_mentioning_them() -> None:
+    rng = np.random.default_rng(5)
+    labels = np.repeat([0, 1], [150, 50])
+    counts = {name: rng.poisson(0.3, 200) for name in ("music", "dance", "church", "shopping")}
+    counts["band"] = np.where(labels == 1, rng.poisson(3, 200) + 1, 0)
+    profiles = profile_segments(table(*(numeric(name, values) for name, values in counts.items())), labels, {})
+    band = _feature(profiles[1].features, "band")
+    assert (band.kind, band.value, band.label) == ("label", "band", "interest: band")
+    assert (band.segment_value, band.overall_value, band.effect) == (1.0, 0.25, 4.0)
+    assert profiles[1].name == "Band members"
