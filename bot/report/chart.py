@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from bot.report.filters import pct, signed
 from bot.report.limits import shorten
 
-TOP_FEATURES = 8
+TOP_FEATURES = 10
 LABEL_WIDTH = 28
 EFFECT_CAP = 3.0
 
@@ -31,7 +31,7 @@ def render_chart(summary: Mapping[str, Any]) -> bytes:
     """A PNG: bars of segment sizes (left) and a heat map of the top features' effects (right)."""
     segments = summary["segments"]
     columns = _top_features(segments)
-    figure = plt.figure(figsize=(12.5, 1.6 + 0.55 * len(segments)), dpi=110, layout="constrained")
+    figure = plt.figure(figsize=(13, 1.8 + 0.55 * len(segments)), dpi=110, layout="constrained")
     try:
         size_axes, heat_axes = figure.subplots(1, 2, width_ratios=(1, 2.2) if columns else (1, 0.01))
         _draw_sizes(size_axes, segments)
@@ -57,10 +57,10 @@ def _segment_label(segment: Mapping[str, Any]) -> str:
     return _wrap(f"{segment['id']}. {segment['name']}", LABEL_WIDTH)
 
 
-def _wrap(label: str, width: int) -> str:
-    """At most two lines of whole words (underscores count as spaces, so column names wrap too)."""
-    words = shorten(label.replace("_", " "), 2 * width)
-    return textwrap.fill(words, width, break_long_words=False, max_lines=2, placeholder="…")
+def _wrap(label: str, width: int, *, lines: int = 2) -> str:
+    """At most `lines` lines of whole words (underscores count as spaces, so column names wrap too)."""
+    words = shorten(label.replace("_", " "), lines * width)
+    return textwrap.fill(words, width, break_long_words=False, max_lines=lines, placeholder="…")
 
 
 def _draw_sizes(axes: Any, segments: Sequence[Mapping[str, Any]]) -> None:
@@ -103,7 +103,7 @@ def _draw_effects(figure: Figure, axes: Any, segments: Sequence[Mapping[str, Any
         vmax=EFFECT_CAP,
         aspect="auto",
     )
-    axes.set_xticks(range(len(columns)), [_wrap(c, 14) for c in columns], fontsize=8)
+    axes.set_xticks(range(len(columns)), [_wrap(c, 13, lines=3) for c in columns], fontsize=8)
     axes.xaxis.tick_top()
     axes.set_yticks([])
     axes.set_title(
@@ -118,13 +118,16 @@ def _draw_effects(figure: Figure, axes: Any, segments: Sequence[Mapping[str, Any
 
 
 def _top_features(segments: Sequence[Mapping[str, Any]]) -> list[str]:
-    """The features with the largest effect anywhere, one column each, strongest first."""
-    strength: dict[str, float] = {}
-    for segment in segments:
-        for feature in segment["features"]:
-            key = _feature_key(feature)
-            strength[key] = max(strength.get(key, 0.0), abs(_signed_effect(feature)))
-    return sorted(strength, key=lambda key: -strength[key])[:TOP_FEATURES]
+    """Up to TOP_FEATURES columns: each segment's strongest differences in turn, so every row shows something."""
+    ranked = [sorted(segment["features"], key=lambda feature: -abs(_signed_effect(feature))) for segment in segments]
+    chosen: list[str] = []
+    for position in range(max((len(features) for features in ranked), default=0)):
+        for features in ranked:
+            if position < len(features) and len(chosen) < TOP_FEATURES:
+                key = _feature_key(features[position])
+                if key not in chosen:
+                    chosen.append(key)
+    return chosen
 
 
 def _feature_key(feature: Mapping[str, Any]) -> str:

@@ -1,7 +1,7 @@
 """A local look at a rendered report: Block Kit -> a Slack-like HTML page -> a headless Chromium screenshot.
 
-Not a test and not shipped; run `python -m tests.report.preview [OUT_DIR]` to write report.html,
-report.png and chart.png (default: docs/). It segments the built-in sample audience with the real engine
+Not a test and not shipped; run `python -m tests.report.preview [OUT_DIR]` to write report.png and
+chart.png (default: docs/). It segments the built-in sample audience with the real engine
 and suggests creators from the sample catalog, exactly as the bot does.
 """
 
@@ -15,9 +15,13 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+from PIL import Image
 
 from bot.catalog.reading import read_catalog
 from bot.report.chart import render_chart
@@ -127,7 +131,7 @@ def screenshot(html_path: Path, png_path: Path, height: int) -> None:
             "--hide-scrollbars",
             f"--window-size=940,{height}",
             f"--screenshot={png_path}",
-            html_path.as_uri(),
+            html_path.resolve().as_uri(),
         ],
         check=True,
         capture_output=True,
@@ -136,22 +140,33 @@ def screenshot(html_path: Path, png_path: Path, height: int) -> None:
 
 
 def write_preview(summary: Mapping[str, Any], out: Path, *, details: bool, height: int) -> str:
-    """report.html, report.png and chart.png in `out`; returns the message's fallback text."""
+    """report.png and chart.png in `out`; returns the message's fallback text."""
     out.mkdir(parents=True, exist_ok=True)
     message = render_report(summary, file_name="sample_audience.csv", run_id=1, details=details)
     chart = render_chart(summary)
     (out / "chart.png").write_bytes(chart)
-    html_path = out / "report.html"
-    html_path.write_text(page(message.blocks, chart), encoding="utf-8")
-    screenshot(html_path, out / "report.png", height)
+    with tempfile.TemporaryDirectory() as scratch:
+        html_path = Path(scratch) / "report.html"
+        html_path.write_text(page(message.blocks, chart), encoding="utf-8")
+        screenshot(html_path, out / "report.png", height)
+    crop_blank_bottom(out / "report.png")
     return message.text
+
+
+def crop_blank_bottom(png_path: Path, margin: int = 16) -> None:
+    """Drop the white space below the message (the window is taller than the page)."""
+    image = Image.open(png_path).convert("RGB")
+    pixels = np.asarray(image)
+    content_rows = np.flatnonzero((pixels < 250).any(axis=(1, 2)))
+    if content_rows.size:
+        image.crop((0, 0, image.width, min(image.height, int(content_rows[-1]) + margin))).save(png_path)
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("out", nargs="?", type=Path, default=ROOT / "docs")
     parser.add_argument("--details", action="store_true", help="the Show details version")
-    parser.add_argument("--height", type=int, default=3200, help="screenshot height in pixels")
+    parser.add_argument("--height", type=int, default=4000, help="screenshot height in pixels")
     args = parser.parse_args(argv)
     print(write_preview(demo_summary(), args.out, details=args.details, height=args.height))
     return 0
