@@ -165,12 +165,9 @@ def _text_column(
     n_present = int(present.sum())
     counts = np.bincount(codes[present], minlength=len(levels))
     if not forced:
-        identifier = _identifier_reason(name, levels, counts, n_present)
+        identifier = _identifier_by_values(name, levels, n_present)
         if identifier:
             return _excluded(name, "identifier", identifier, missing_share)
-        free_text = _free_text_reason(levels, counts, n_present)
-        if free_text:
-            return _excluded(name, "free_text", free_text, missing_share)
     flags = values.parse_booleans(levels)
     if flags is not None:
         return _boolean(name, _spread_codes(np.asarray(flags, dtype="float64"), codes), missing_share,
@@ -188,6 +185,11 @@ def _text_column(
         multi = _multi_share(labels.matrix, codes, present)
         if multi >= MULTI_SHARE:
             return _multilabel(name, labels, codes, present, multi=multi, missing_share=missing_share)
+    if not forced:
+        unique = _unique_text_reason(levels, counts, n_present) or _free_text_reason(levels, counts, n_present)
+        if unique:
+            return _excluded(name, "free_text" if unique.startswith("free text") else "identifier", unique,
+                             missing_share)
     return _categorical(name, text, levels, counts, missing_share)
 
 
@@ -282,18 +284,22 @@ def _excluded(name: str, role: Role, reason: str, missing_share: float) -> _Deci
     return _Decision(ColumnRole(name, role, False, reason, missing_share=missing_share))
 
 
-def _identifier_reason(name: str, levels: pd.Series, counts: np.ndarray, n_present: int) -> str | None:
+def _identifier_by_values(name: str, levels: pd.Series, n_present: int) -> str | None:
+    """Emails, UUIDs, or unique values under an id-like name: checked before any parsing."""
     sample = levels.iloc[:2000]
     if sample.str.fullmatch(_EMAIL.pattern).mean() >= 0.8:
         return "email addresses identify people, not groups"
     if sample.str.fullmatch(_UUID.pattern, case=False).mean() >= 0.8:
         return "UUID-like values, one per record"
-    unique_share = len(levels) / max(n_present, 1)
-    if unique_share == 1.0 and _id_like_name(name):
+    if len(levels) == n_present and _id_like_name(name):
         return "unique per row and named like an id"
-    lengths = levels.str.len()
-    average_length = float(np.average(lengths, weights=counts)) if len(levels) else 0.0
-    if unique_share >= 0.95 and average_length < 20:
+    return None
+
+
+def _unique_text_reason(levels: pd.Series, counts: np.ndarray, n_present: int) -> str | None:
+    """Short text that (nearly) never repeats: names, codes; it cannot group rows."""
+    average_length = float(np.average(levels.str.len(), weights=counts))
+    if len(levels) / max(n_present, 1) >= 0.95 and average_length < 20:
         return f"unique per row ({len(levels):,} distinct values), so it cannot group rows"
     return None
 
