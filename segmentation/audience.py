@@ -54,10 +54,16 @@ def audience_mix(prepared: PreparedTable, mask: np.ndarray | None = None) -> Aud
     return mix_of(audience_columns(prepared), mask)
 
 
-def audience_columns(prepared: PreparedTable) -> AudienceColumns:
-    """Find and encode the age, gender, country and interest columns once, for many `mix_of` calls."""
+def audience_columns(
+    prepared: PreparedTable, interest_found: tuple[tuple[PreparedColumn, str], ...] | None = None
+) -> AudienceColumns:
+    """Find and encode the age, gender, country and interest columns once, for many `mix_of` calls.
+
+    `interest_found` is `interest_columns(prepared)` when the caller already has it.
+    """
     countries, country_codes = _country_codes(prepared.by_semantic("country"))
-    interests, interest_names, interests_known = _interests(prepared)
+    found = interest_columns(prepared) if interest_found is None else interest_found
+    interests, interest_names, interests_known = _interests(prepared, found)
     return AudienceColumns(
         n_rows=prepared.n_rows,
         ages=_age_bands(prepared),
@@ -151,7 +157,9 @@ def _country_codes(column: PreparedColumn | None) -> tuple[np.ndarray | None, tu
     return lookup[np.asarray(column.categories.codes, dtype=np.int64)], distinct
 
 
-def _interests(prepared: PreparedTable) -> tuple[sparse.csr_matrix | None, tuple[str, ...], np.ndarray | None]:
+def _interests(
+    prepared: PreparedTable, found: tuple[tuple[PreparedColumn, str], ...]
+) -> tuple[sparse.csr_matrix | None, tuple[str, ...], np.ndarray | None]:
     labelled = prepared.by_semantic("interests")
     if labelled is not None and labelled.labels is not None:
         known = (
@@ -160,7 +168,6 @@ def _interests(prepared: PreparedTable) -> tuple[sparse.csr_matrix | None, tuple
             else np.asarray(labelled.labels_known, dtype=bool)
         )
         return sparse.csr_matrix(labelled.labels), labelled.vocabulary, known
-    found = interest_columns(prepared)
     if not found:
         return None, (), None
     values = np.column_stack([np.asarray(column.numbers, dtype=np.float64) for column, _ in found])

@@ -39,9 +39,10 @@ def profile_segments(
     labels = np.asarray(labels, dtype=np.int64)
     k = int(labels.max()) + 1 if labels.size else 0
     sizes = np.bincount(labels, minlength=k)
-    features = _distinguishing(prepared, labels, sizes)
+    interests = interest_columns(prepared)
+    features = _distinguishing(prepared, labels, sizes, {column.name: interest for column, interest in interests})
     names = segment_names(features, prepared)
-    mix = audience_columns(prepared)
+    mix = audience_columns(prepared, interests)
     return tuple(
         SegmentProfile(
             id=segment,
@@ -74,11 +75,10 @@ def confidence_note(size: int, n_rows: int, stability: float) -> str | None:
 
 
 def _distinguishing(
-    prepared: PreparedTable, labels: np.ndarray, sizes: np.ndarray
+    prepared: PreparedTable, labels: np.ndarray, sizes: np.ndarray, interests: dict[str, str]
 ) -> tuple[tuple[FeatureEffect, ...], ...]:
     k = sizes.size
     per_segment: list[list[tuple[float, Candidate, str]]] = [[] for _ in range(k)]
-    interests = {column.name: interest for column, interest in interest_columns(prepared)}
     for column in prepared.used_columns():
         if column.name in interests:
             candidates = interest_candidates(column, interests[column.name], labels, k)
