@@ -35,6 +35,8 @@ HEAD_BYTES = 512 * 1024
 """How much of a file is looked at to decide its format; the rest is streamed."""
 
 SNIFF_RECORDS = 200
+PREAMBLE_RECORDS = 10
+"""A title block above the header may be this many records long at most."""
 DELIMITERS = (",", ";", "\t", "|")
 
 EMPTY = "The file is empty; upload the CSV or Excel export that holds your audience table."
@@ -280,47 +282,75 @@ def sniff(text: str, *, truncated: bool) -> Dialect:
         text = text[: text.rfind("\n") + 1]
     hint = _SEPARATOR_HINT.match(text)
     if hint:  # Excel's "sep=;" first line names the delimiter
-        records = _records(text[hint.end() :], hint.group(1), drop_last=truncated)
+        records, _ = _records(text[hint.end() :], hint.group(1), drop_last=truncated)
         if not records:
             raise UnreadableFileError(EMPTY)
         return Dialect(hint.group(1), tuple(records[0]), *_number_format(records[1:], hint.group(1)), skip_lines=1)
-    best: tuple[tuple[bool, int, float], str, list[list[str]]] | None = None
+    best: tuple[tuple[bool, int, float, int], Dialect] | None = None
     for delimiter in DELIMITERS:
-        records = _records(text, delimiter, drop_last=truncated)
+        records, lines_before = _records(text, delimiter, drop_last=truncated)
         if not records:
             raise UnreadableFileError(EMPTY)
-        width, body = len(records[0]), records[1:]
-        exact = sum(len(record) == width for record in body) / len(body) if body else 1.0
-        score = (exact >= 0.9, width, exact)  # consistent first, then the most columns
-        if width >= 2 and exact >= 0.5 and (best is None or score > best[0]):
-            best = (score, delimiter, records)
-    if best is None:
-        records = _records(text, ",", drop_last=truncated)
-        if any(len(record) > 1 for record in records):
-            raise UnreadableFileError(RAGGED)
-        best = ((True, 1, 1.0), ",", records)
-    _, delimiter, records = best
-    decimal_comma, thousands_dot = _number_format(records[1:], delimiter)
-    return Dialect(delimiter, tuple(records[0]), decimal_comma, thousands_dot)
+        widths = [len(record) for record in records]
+        start = header_start(widths)
+        if start is None:
+            continue
+        width, body = widths[start], widths[start + 1 :]
+        exact = sum(found == width for found in body) / len(body) if body else 1.0
+        score = (exact >= 0.9, width, exact, -start)  # consistent first, then the most columns
+        if best is None or score > best[0]:
+            number_format = _number_format(records[start + 1 :], delimiter)
+            best = (score, Dialect(delimiter, tuple(records[start]), *number_format, skip_lines=lines_before[start]))
+    if best is not None:
+        return best[1]
+    records, _ = _records(text, ",", drop_last=truncated)
+    if any(len(record) > 1 for record in records):
+        raise UnreadableFileError(RAGGED)
+    return Dialect(",", tuple(records[0]), decimal_comma=False, thousands_dot=False)
+
+
+def header_start(widths: list[int]) -> int | None:
+    """Which of the first records is the header, given how many fields each record has.
+
+    Usually the first. Exports with a title block ("Customer export", "Generated 2024-03-05") have a few
+    narrow lines first; the header is the first record with two or more fields, clearly wider than everything
+    before it (twice as wide, or two fields against more), that at least half of the records after it match.
+    """
+    for start, width in enumerate(widths[:PREAMBLE_RECORDS]):
+        body = widths[start + 1 :]
+        matching = sum(found == width for found in body) / len(body) if body else 1.0
+        if (
+            width >= 2
+            and matching >= 0.5
+            and all(before < width and before <= max(2, width // 2) for before in widths[:start])
+        ):
+            return start
+    return None
 
 
 _SEPARATOR_HINT = re.compile(r"^\ufeff?sep=(.)[ \t]*\r?\n", re.IGNORECASE)
 
 
-def _records(text: str, delimiter: str, *, drop_last: bool) -> list[list[str]]:
+def _records(text: str, delimiter: str, *, drop_last: bool) -> tuple[list[list[str]], list[int]]:
+    """The first non-blank records, and how many lines of the text come before each one."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=False)
     records: list[list[str]] = []
+    lines_before: list[int] = []
+    consumed = 0
     try:
         for record in reader:
             if record and any(field.strip() for field in record):
                 records.append(record)
+                lines_before.append(consumed)
+            consumed = reader.line_num
             if len(records) > SNIFF_RECORDS:
                 break
     except csv.Error:
-        return records
+        return records, lines_before
     if drop_last and len(records) <= SNIFF_RECORDS and len(records) > 2:
         records.pop()
-    return records
+        lines_before.pop()
+    return records, lines_before
 
 
 _COMMA_DECIMAL = re.compile(r"^[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+$")
@@ -427,6 +457,10 @@ def _read_zip(head: bytes, stream: BinaryIO) -> pd.DataFrame:
     sheet = sheet.dropna(how="all").dropna(axis=1, how="all")
     if sheet.empty:
         raise UnreadableFileError(EMPTY)
+    filled = sheet.notna().to_numpy()
+    extents = np.where(filled.any(axis=1), filled.shape[1] - np.argmax(filled[:, ::-1], axis=1), 0)
+    start = header_start(extents.tolist()) or 0
+    sheet = sheet.iloc[start:].dropna(axis=1, how="all")
     if len(sheet) == 1:
         raise UnreadableFileError(HEADER_ONLY)
     body = sheet.iloc[1:].infer_objects()

@@ -120,6 +120,22 @@ def test_crlf_and_quoted_fields_with_commas_and_newlines() -> None:
     assert frame["amount"].tolist() == [10, 20, 30]
 
 
+def test_title_lines_above_the_header_are_skipped() -> None:
+    data = (
+        b"Customer export\r\nGenerated 2024-03-05, by Ann\r\n\r\nid,name,spend\r\n1,Ann,10\r\n2,Bob,20\r\n3,Cy,30\r\n"
+    )
+    frame = read_table(data)
+    assert list(frame.columns) == ["id", "name", "spend"]
+    assert frame["spend"].tolist() == [10, 20, 30]
+    sheet = read_table(xlsx([["Quarterly audience"], [], ["id", "name", None, "spend"], [1, "Ann", None, 10]]))
+    assert list(sheet.columns) == ["id", "name", "spend"] and sheet["spend"].tolist() == [10]
+
+
+def test_a_header_narrower_than_its_rows_is_not_skipped() -> None:
+    with pytest.raises(UnreadableFileError, match="lines have different numbers of fields"):
+        read_table(b"a,b,c\n1,2,3,4\n5,6,7,8\n9,10,11,12\n")
+
+
 def test_excel_separator_hint_line() -> None:
     frame = read_table(b"sep=;\r\nname;score\r\nAnn;1,5\r\nBob;2\r\n")
     assert list(frame.columns) == ["name", "score"]
