@@ -32,7 +32,8 @@ MIN_INTEREST_COUNT_COLUMNS = 5
 _NON_INTEREST_SEMANTICS = {"age", "birth_year", "gender", "country", "interests"}
 # "interest_rate", "interest_paid" are about money, not hobbies.
 _MONEY_WORDS = {"rate", "rates", "paid", "earned", "amount", "income", "expense", "charged", "accrued"}
-_INTEREST_PREFIXES = {"interest", "interests", "interested", "likes", "like", "hobby", "topic"}
+# "likes_count" is engagement, not a hobby: only these prefixes name an interest column.
+_INTEREST_PREFIXES = {"interest", "interests", "interested", "hobby", "topic"}
 
 
 @dataclass(frozen=True)

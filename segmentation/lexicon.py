@@ -74,7 +74,7 @@ _INCOME = {"income", "salary", "salaries", "earnings", "wage", "wages", "paychec
 _SPEND = {"spend", "spent", "spending", "spender", "spenders", "revenue", "sales", "ltv", "clv", "monetary", "aov",
           "amount", "basket", "turnover", "value"}
 _FREQUENCY = {"orders", "order", "purchases", "purchase", "transactions", "transaction", "frequency", "bookings",
-              "trips", "visits", "sessions", "logins", "num", "count"}
+              "trips", "visits", "sessions", "logins"}
 _PURCHASE = {"orders", "order", "purchases", "purchase", "purchased", "transactions", "transaction", "buy", "bought"}
 _RECENCY = {"last", "latest", "recent", "recency", "previous", "lastseen", "lastorder"}
 _TENURE = {"first", "signup", "signed", "sign", "joined", "join", "registered", "registration", "created", "since",
@@ -88,7 +88,8 @@ _COMPLAINT = {"complain", "complaints", "complaint", "complained", "tickets"}
 _SATISFACTION = {"satisfaction", "nps", "rating", "csat", "happiness"}
 _DEALS = {"deals", "deal", "discount", "discounts", "coupon", "coupons", "promo", "promotions"}
 _FILLER = {"num", "mnt", "total", "count", "number", "of", "the", "n", "no", "avg", "average", "per", "in", "k",
-           "amt", "qty", "is", "has", "flag", "days", "since", "date", "pct", "percent", "score", "month", "year"}
+           "amt", "qty", "is", "has", "flag", "days", "since", "date", "pct", "percent", "score", "month", "year",
+           "for", "last", "to", "and", "a", "by", "on", "at", "rate", "x"}
 # Columns holding codes (Region 1/2/3, Channel 1/2): "high" or "yes" on them means nothing to a person.
 _CODES = {"region", "channel", "type", "category", "class", "group", "segment", "code", "zone", "area", "cluster",
           "branch", "district", "state", "city", "location", "store", "cohort", "variant", "id"}

@@ -154,3 +154,8 @@ def test_an_audience_without_any_recognised_column_has_an_empty_mix() -> None:
 def test_interest_rates_are_not_hobbies() -> None:
     prepared = table(numeric("interest_rate", [1.5, 2.0, 3.1]), numeric("interest_paid", [10, 20, 30]))
     assert interest_columns(prepared) == ()
+
+
+def test_engagement_columns_are_not_interests() -> None:
+    prepared = table(numeric("Likes avg", [1, 2, 3]), numeric("likes_count", [1, 2, 3]))
+    assert interest_columns(prepared) == ()

@@ -218,3 +218,12 @@ def test_many_raised_interests_none_common_enough_make_a_broad_interest_segment(
 def test_a_weak_noun_never_heads_a_name_when_a_real_one_is_there() -> None:
     features = [_numeric("MntWines", -1.5), _numeric("NumWebVisitsMonth", 0.9), _numeric("age", -0.8)]
     assert segment_names([features], _columns()) == ("Young frequent site visitors",)
+
+
+@pytest.mark.parametrize(
+    ("column", "words"),
+    [("Subscribers count", "high-subscribers"), ("video_views_for_the_last_30_days", "high-video-views")],
+)
+def test_unknown_numeric_columns_give_plain_high_words(column: str, words: str) -> None:
+    phrase = numeric_phrase(tokens_of(column), True, None, False)
+    assert phrase is not None and (phrase.text, phrase.weak) == (words, True)
