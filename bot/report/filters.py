@@ -64,14 +64,15 @@ def compact(value: float | int) -> str:
     return f"{number:,.0f}"
 
 
-def pct(share: float) -> str:
-    """`0.4567` -> `46%`; tiny non-zero shares keep a decimal (`0.4%`), and never round to a misleading 0% or 100%."""
+def pct(share: float, digits: int = 0) -> str:
+    """`0.4567` -> `46%` (`pct(1)`: `45.7%`); tiny non-zero shares keep a decimal (`0.4%`), and nothing rounds
+    to a misleading 0% or 100%."""
     percent = float(share) * 100
     if 0 < percent < 1:
-        return f"{percent:.1f}%"
+        return f"{percent:.{max(digits, 1)}f}%"
     if 99 < percent < 100:
-        return f"{math.floor(percent * 10) / 10:.1f}%"
-    return f"{percent:.0f}%"
+        return f"{math.floor(percent * 10) / 10:.{max(digits, 1)}f}%"
+    return f"{percent:.{digits}f}%"
 
 
 def signed(value: float, digits: int = 1) -> str:

@@ -15,14 +15,13 @@ from bot.report.limits import check_blocks, check_view, first_valid, shorten
 from bot.report.templating import render_blocks, render_json, render_text
 from bot.report.view_model import (
     FILE_NAME_LENGTH,
-    influencer_views,
+    catalog_list_view,
     report_view,
     run_views,
 )
 from bot.storage.runs import StoredRun
 
 FALLBACK_LENGTH = 3000
-INFLUENCERS_SHOWN = 40
 
 
 @dataclass(frozen=True)
@@ -84,17 +83,11 @@ def render_rerun_modal(run_id: int, current_k: int) -> dict[str, Any]:
 
 
 def render_influencer_list(influencers: Sequence[Mapping[str, Any]], topic: str | None) -> RenderedMessage:
-    """`/influencers list [topic]`: the catalog's influencers (name, handle, platform, followers, topics)."""
-    shown = influencer_views(influencers[:INFLUENCERS_SHOWN])
-    context = {
-        "influencers": shown,
-        "topics": [_topics(i) for i in influencers[:INFLUENCERS_SHOWN]],
-        "total": len(influencers),
-        "topic": topic,
-    }
-    blocks = render_blocks("influencers.blocks.json.j2", **context)
+    """`/influencers list [topic]`: catalog entries (`CatalogEntry` fields as a mapping), best first."""
+    view = catalog_list_view(influencers, topic)
+    blocks = render_blocks("influencers.blocks.json.j2", view=view)
     check_blocks(blocks)
-    return RenderedMessage(text=render_text("influencers.txt.j2", **context), blocks=blocks)
+    return RenderedMessage(text=render_text("influencers.txt.j2", view=view), blocks=blocks)
 
 
 def render_error(message: str, reference: str | None = None) -> RenderedMessage:
@@ -120,10 +113,3 @@ def _report_candidate(summary: Mapping[str, Any], **options: Any) -> Any:
         return render_blocks("report/blocks.json.j2", view=report_view(summary, **options))
 
     return render
-
-
-def _topics(influencer: Mapping[str, Any]) -> str:
-    topics = influencer.get("topics") or influencer.get("interests") or ()
-    if isinstance(topics, str):
-        return shorten(topics, 120)
-    return shorten(", ".join(str(t) for t in topics), 120)

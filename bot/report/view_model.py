@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from bot.report import messages
 from bot.report.limits import shorten
 from bot.storage.runs import StoredRun
+from segmentation.countries import country_name
 
 T = TypeVar("T")
 
@@ -25,6 +26,8 @@ ROLE_REASON_LENGTH = 70
 USED_SHOWN = 12
 COLUMNS_DETAILED = 48  # in the details view; segments matter more than a very wide file's column list
 RUNS_SHOWN = 20
+CATALOG_SHOWN = 40
+CATALOG_LINES_PER_SECTION = 20
 # Lines per section in the details view: lines are at most ~200 characters, sections at most 3,000.
 LINES_PER_SECTION = 12
 
@@ -287,7 +290,7 @@ def _influencer(influencer: Mapping[str, Any], reasons: int) -> InfluencerView:
         name=shorten(str(name), NAME_LENGTH) if name else None,
         handle=shorten(str(influencer["handle"]).lstrip("@"), NAME_LENGTH),
         platform=shorten(str(influencer.get("platform", "")), 30),
-        followers=float(influencer["followers"]) if influencer.get("followers") is not None else None,
+        followers=float(influencer["followers"]) if influencer.get("followers") else None,  # 0: not known
         score=float(influencer.get("score", 0.0)),
         reasons=tuple(shorten(str(r), REASON_LENGTH) for r in influencer.get("reasons", [])[:reasons]),
         flags=tuple(shorten(str(f), REASON_LENGTH) for f in influencer.get("flags", [])[:3]),
@@ -312,8 +315,52 @@ def chunks(items: Sequence[T], size: int) -> tuple[tuple[T, ...], ...]:
     return tuple(tuple(items[start : start + size]) for start in range(0, len(items), size))
 
 
-def influencer_views(influencers: Sequence[Mapping[str, Any]]) -> tuple[InfluencerView, ...]:
-    return tuple(_influencer(i, reasons=0) for i in influencers)
+@dataclass(frozen=True)
+class CatalogLine:
+    """One creator in `/influencers list`: who, what they post about, and their audience when known."""
+
+    influencer: InfluencerView
+    topics: str
+    engagement_rate: float | None
+    audience: tuple[str, ...]  # e.g. ("United States", "18-24")
+    audience_female: float | None  # a fraction
+
+
+@dataclass(frozen=True)
+class CatalogListView:
+    topic: str | None
+    total: int
+    chunks: tuple[tuple[CatalogLine, ...], ...]
+    shown: int
+    hidden: int
+    first_names: tuple[str, ...]  # for the text fallback
+
+
+def catalog_list_view(influencers: Sequence[Mapping[str, Any]], topic: str | None) -> CatalogListView:
+    lines = [_catalog_line(i) for i in influencers[:CATALOG_SHOWN]]
+    return CatalogListView(
+        topic=shorten(topic, 60) if topic else None,
+        total=len(influencers),
+        chunks=chunks(lines, CATALOG_LINES_PER_SECTION),
+        shown=len(lines),
+        hidden=len(influencers) - len(lines),
+        first_names=tuple(line.influencer.name or "@" + line.influencer.handle for line in lines[:10]),
+    )
+
+
+def _catalog_line(entry: Mapping[str, Any]) -> CatalogLine:
+    topics = entry.get("topics") or ()
+    female = entry.get("audience_female_pct")
+    country = entry.get("audience_country")
+    return CatalogLine(
+        influencer=_influencer(entry, reasons=0),
+        topics=shorten(topics if isinstance(topics, str) else ", ".join(str(t) for t in topics), 100),
+        engagement_rate=entry.get("engagement_rate"),
+        audience=tuple(
+            part for part in (country_name(country) if country else None, entry.get("audience_age")) if part
+        ),
+        audience_female=float(female) / 100 if female is not None else None,
+    )
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,8 @@ def test_signed_lift_score_compact_platform() -> None:
     assert lift(0.125) == "8x less common"
     assert lift(0.0) == "none here"
     assert score(0.8) == "0.80"
+    assert pct(0.0139, 1) == "1.4%"
+    assert pct(0.004, 1) == "0.4%"
     assert compact(950) == "950"
     assert compact(12_500) == "12.5k"
     assert compact(1_200_000) == "1.2M"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 from datetime import UTC, datetime
 
 import pytest
@@ -17,6 +18,7 @@ from bot.report.render import (
     render_runs,
 )
 from bot.storage.runs import StoredRun
+from segmentation.catalog_index import CatalogEntry
 from tests.report.test_render_report import all_text, mrkdwn_parts
 
 HELP_COMMANDS = (
@@ -130,15 +132,30 @@ def test_rerun_request_rejects_k_out_of_range() -> None:
 
 def test_influencer_list() -> None:
     influencers = [
-        {"platform": "tiktok", "handle": "@ana", "name": "Ana", "followers": 12_500, "topics": ["gaming", "music"]},
-        {"platform": "youtube", "handle": "<!here>", "followers": None, "topics": "cooking"},
+        asdict(
+            CatalogEntry(
+                platform="tiktok",
+                handle="ana",
+                name="Ana",
+                followers=12_500,
+                engagement_rate=0.0139,
+                topics=("gaming", "music"),
+                audience_country="BR",
+                audience_age="18-24",
+                audience_female_pct=61.0,
+            )
+        ),
+        asdict(CatalogEntry(platform="youtube", handle="<!here>", topics=("cooking",))),
     ]
     message = render_influencer_list(influencers, "gaming")
     assert block_problems(message.blocks) == []
     assert message.blocks[0]["text"]["text"] == "Influencers about gaming"
     text = all_text(message.blocks)
-    assert "• *Ana* @ana · TikTok · 12.5k followers · gaming, music" in text
-    assert "• *@&lt;!here&gt;* · YouTube · cooking" in text
+    assert (
+        "• *Ana* @ana · TikTok · 12.5k followers · 1.4% engagement · gaming, music\n"
+        "      _audience: Brazil, 18-24, 61% female_\n"
+    ) in text
+    assert text.endswith("_audience: Brazil, 18-24, 61% female_\n• *@&lt;!here&gt;* · YouTube · cooking")
     assert message.text == "2 influencers about gaming in the catalog: Ana, @&lt;!here&gt;"
     assert not any(re.search(r"<!", t) for t in mrkdwn_parts(message.blocks))
 
