@@ -15,6 +15,7 @@ from bot.report.limits import check_blocks, check_view, first_valid, shorten
 from bot.report.templating import render_blocks, render_json, render_text
 from bot.report.view_model import (
     FILE_NAME_LENGTH,
+    Layout,
     catalog_list_view,
     report_view,
     run_views,
@@ -43,12 +44,8 @@ def render_report(
         for layout in layouts(len(summary["segments"]), details=details)
     ]
     blocks = first_valid(candidates)
-    text = render_text(
-        "report/fallback.txt.j2",
-        segments=summary["segments"],
-        file_name=shorten(file_name, FILE_NAME_LENGTH),
-        rows=summary["rows"],
-    )
+    overview = report_view(summary, file_name=file_name, run_id=run_id, details=details, layout=Layout())
+    text = render_text("report/fallback.txt.j2", view=overview)
     return RenderedMessage(text=shorten(text, FALLBACK_LENGTH), blocks=blocks)
 
 
