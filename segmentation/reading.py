@@ -52,6 +52,7 @@ OLD_OFFICE = (
     "The file is an old Excel 97-2003 (.xls) or other Office document; save it as .xlsx or CSV and upload that."
 )
 OPEN_DOCUMENT = "The file is an OpenDocument spreadsheet (.ods); save it as .xlsx or CSV and upload that."
+XLSB = "The file is an Excel binary workbook (.xlsb); save it as .xlsx or CSV and upload that."
 ZIP_NOT_XLSX = "The file is a zip archive, not an Excel workbook; unzip it and upload the CSV or .xlsx inside."
 BAD_ZIP = "The file is a damaged Excel workbook or zip archive; save the table again as .xlsx or CSV and upload that."
 BAD_XLSX = (
@@ -447,6 +448,8 @@ def _read_zip(head: bytes, stream: BinaryIO) -> pd.DataFrame:
         raise UnreadableFileError(BAD_ZIP) from error
     if b"opendocument" in mimetype:
         raise UnreadableFileError(OPEN_DOCUMENT)
+    if "xl/workbook.bin" in entries:
+        raise UnreadableFileError(XLSB)
     if "xl/workbook.xml" not in entries:
         raise UnreadableFileError(ZIP_NOT_XLSX)
     whole.seek(0)

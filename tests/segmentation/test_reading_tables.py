@@ -59,6 +59,14 @@ def assert_text(column: pd.Series) -> None:
 # --- formats -------------------------------------------------------------------------------------------------
 
 
+def test_bytes_bytearray_memoryview_and_file_objects_read_the_same() -> None:
+    data = b"a,b\n1,x\n2,y\n"
+    frames = [read_table(source) for source in (data, bytearray(data), memoryview(data), io.BytesIO(data))]
+    for frame in frames:
+        pd.testing.assert_frame_equal(frame, frames[0])
+    assert frames[0]["b"].tolist() == ["x", "y"]
+
+
 @pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
 def test_delimiters_are_sniffed(delimiter: str) -> None:
     lines = ["name,age,city", "Ann,34,Paris", "Bob,41,Lyon", "Cy,29,Nice"]
@@ -280,6 +288,7 @@ BROKEN = {
     "old xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64), reading.OLD_OFFICE),
     "nul bytes": (b"name,age\nAnn\x00\x00\x01\x02,3\n" + bytes(range(256)), reading.BINARY),
     "zip of a csv": (zip_of("export.csv", b"a,b\n1,2\n"), reading.ZIP_NOT_XLSX),
+    "xlsb": (zip_of("xl/workbook.bin", b"\x83\x01"), reading.XLSB),
     "ods": (zip_of("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"), reading.OPEN_DOCUMENT),
     "damaged zip": (b"PK\x03\x04" + b"garbage" * 20, reading.BAD_ZIP),
     "damaged xlsx": (zip_of("xl/workbook.xml", b"<not xml"), reading.BAD_XLSX),
