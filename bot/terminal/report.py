@@ -13,6 +13,7 @@ from rich.text import Text
 from bot.terminal.formatting import describe_feature, percent
 
 MAX_FEATURES_SHOWN = 5
+MAX_REASONS_SHOWN = 2
 
 
 def print_report(console: Console, summary: Mapping[str, Any], *, file_name: str) -> None:
@@ -24,21 +25,21 @@ def print_report(console: Console, summary: Mapping[str, Any], *, file_name: str
             f" in {file_name} ({summary['rows']:,} rows), overall stability {summary['stability']:.2f}",
         )
     )
-    console.print(Text(f"Why k={summary['k']}: {summary['k_reason']}", style="dim"))
-    console.print(_k_scores_table(summary["k_scores"], summary["k"]))
+    console.print(Text(f"Why {summary['k']} segments: {summary['k_reason']}"))
+    console.print(_k_scores_line(summary["k_scores"], summary["k"]))
     console.print(_columns_table(summary["columns"]))
     for segment in segments:
         console.print(_segment_panel(segment))
 
 
-def _k_scores_table(k_scores: Mapping[str, float], chosen: int) -> Table:
-    table = Table(title="Score per candidate k", title_justify="left", show_header=True)
-    table.add_column("k", justify="right")
-    table.add_column("score", justify="right")
-    for k, score in k_scores.items():
-        style = "bold green" if int(k) == chosen else ""
-        table.add_row(str(k), f"{score:.3f}", style=style)
-    return table
+def _k_scores_line(k_scores: Mapping[str, float], chosen: int) -> Text:
+    """`Score per k (higher is better): 2 -40.3 · 3 -38.2 · ...` with the chosen k in bold."""
+    line = Text("Score per k (higher is better): ")
+    for index, (k, score) in enumerate(k_scores.items()):
+        if index:
+            line.append(" · ")
+        line.append(f"{k}: {score:.2f}", style="bold green" if int(k) == chosen else "")
+    return line
 
 
 def _columns_table(columns: Sequence[Mapping[str, Any]]) -> Table:
@@ -96,7 +97,7 @@ def _influencer_lines(influencers: Sequence[Mapping[str, Any]]) -> list[Text]:
         line = Text(f"  {influencer['platform']} @{influencer['handle']}", style="cyan")
         line.append(f"  score {influencer['score']:.2f}", style="")
         if influencer.get("reasons"):
-            line.append(f" — {'; '.join(influencer['reasons'])}", style="")
+            line.append(f" — {'; '.join(influencer['reasons'][:MAX_REASONS_SHOWN])}", style="")
         if influencer.get("flags"):
             line.append(f"  ⚠ {'; '.join(influencer['flags'])}", style="yellow")
         lines.append(line)
