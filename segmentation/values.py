@@ -89,9 +89,7 @@ def missing_mask(series: pd.Series) -> np.ndarray:
     """True per row where the cell is missing: NaN/None or one of `MISSING_TOKENS`."""
     if not _is_text(series):
         return series.isna().to_numpy(dtype=bool, na_value=True)
-    codes, uniques = pd.factorize(series)
-    token = pd.Series(uniques, dtype="str").str.strip().str.lower().isin(MISSING_TOKENS).to_numpy()
-    return ~_expand(~token, codes, False)  # rows with code -1 are NaN: not present, so missing
+    return ~_distinct(series).present_rows()
 
 
 def parse_numbers(series: pd.Series, *, decimal_comma: bool | None = None) -> ParsedNumbers:
@@ -102,18 +100,16 @@ def parse_numbers(series: pd.Series, *, decimal_comma: bool | None = None) -> Pa
     """
     if not _is_text(series):
         values = _numeric_values(series)
-        present = ~np.isnan(values)
-        return ParsedNumbers(values=values, parsed_share=1.0 if present.any() else 0.0, unit="plain")
-    codes, uniques = pd.factorize(series)
-    text = pd.Series(uniques, dtype="str").str.strip()
-    present = ~text.str.lower().isin(MISSING_TOKENS).to_numpy()
-    unique_values, tags = _parse_number_texts(text, decimal_comma)
-    unique_values[~present] = np.nan
-    values = _expand(unique_values, codes, np.nan)
-    counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
-    parsed = ~np.isnan(unique_values)
-    share = _share(counts[parsed].sum(), counts[present].sum())
-    return ParsedNumbers(values=values, parsed_share=share, unit=_majority_unit(tags, counts * parsed))
+        return ParsedNumbers(values=values, parsed_share=1.0 if (~np.isnan(values)).any() else 0.0, unit="plain")
+    distinct = _distinct(series)
+    numbers, tags = _parse_number_texts(distinct.text, decimal_comma)
+    numbers[~distinct.present] = np.nan
+    parsed = ~np.isnan(numbers)
+    return ParsedNumbers(
+        values=distinct.per_row(numbers, np.nan),
+        parsed_share=distinct.share(parsed),
+        unit=_majority_unit(tags, distinct.counts * parsed),
+    )
 
 
 def parse_dates(series: pd.Series) -> ParsedDates:
@@ -122,22 +118,20 @@ def parse_dates(series: pd.Series) -> ParsedDates:
     Plain numbers (years like `2006`, ids) are never dates. `dayfirst` is True/False when the numeric
     day/month order was decided from the data (a first field above 12 means day-first), None for ISO dates
     or when every cell could be read either way (then `/` is read month-first, `-` and `.` day-first).
+    Times with a UTC offset are converted to UTC; values are naive datetime64[ns].
     """
     if pd.api.types.is_datetime64_any_dtype(series):
-        naive = series.dt.tz_localize(None) if _has_tz(series) else series
-        out = naive.to_numpy(dtype="datetime64[ns]")
+        out = _as_ns(series.dt.tz_localize(None) if isinstance(series.dtype, pd.DatetimeTZDtype) else series)
         return ParsedDates(values=out, parsed_share=_share((~np.isnat(out)).sum(), series.notna().sum()), dayfirst=None)
     if not _is_text(series):
         return ParsedDates(values=np.full(len(series), np.datetime64("NaT", "ns")), parsed_share=0.0, dayfirst=None)
-    codes, uniques = pd.factorize(series)
-    text = pd.Series(uniques, dtype="str").str.strip()
-    present = ~text.str.lower().isin(MISSING_TOKENS).to_numpy()
-    unique_dates, dayfirst = _parse_date_texts(text)
-    values = _expand(unique_dates, codes, np.datetime64("NaT", "ns"))
-    counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
-    parsed = ~np.isnat(unique_dates)
+    distinct = _distinct(series)
+    dates, dayfirst = _parse_date_texts(distinct.text)
+    dates[~distinct.present] = np.datetime64("NaT", "ns")
     return ParsedDates(
-        values=values, parsed_share=_share(counts[parsed].sum(), counts[present].sum()), dayfirst=dayfirst
+        values=distinct.per_row(dates, np.datetime64("NaT", "ns")),
+        parsed_share=distinct.share(~np.isnat(dates)),
+        dayfirst=dayfirst,
     )
 
 
@@ -147,10 +141,8 @@ def parse_labels(series: pd.Series) -> ParsedLabels:
     Labels are stripped and lower-cased; the separator is chosen from the data, and a comma only counts as
     one when the pieces look like short labels, not sentences or numbers.
     """
-    codes, uniques = pd.factorize(series.astype("str") if not _is_text(series) else series)
-    text = pd.Series(uniques, dtype="str").str.strip()
-    present = ~text.str.lower().isin(MISSING_TOKENS).to_numpy()
-    counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    distinct = _distinct(series)
+    text, present, counts = distinct.text, distinct.present, distinct.counts
     separator = _choose_separator(text[present], counts[present])
     pieces = text.str.split(separator, regex=False).explode() if separator else text
     pieces = pieces.str.strip().str.lower()
@@ -162,10 +154,9 @@ def parse_labels(series: pd.Series) -> ParsedLabels:
         pairs = np.unique(owners.astype(np.int64) * max(len(labels), 1) + label_codes)
         owners, label_codes = np.divmod(pairs, max(len(labels), 1))
     vocabulary, label_codes = _by_frequency(np.asarray(labels, dtype=object), label_codes, counts[owners])
-    per_unique = sparse.csr_matrix((np.ones(len(owners)), (owners, label_codes)), shape=(len(uniques), len(vocabulary)))
-    known = (codes >= 0) & present[np.maximum(codes, 0)] if len(uniques) else np.zeros(len(series), dtype=bool)
-    rows = np.where(known, codes, -1)
-    matrix = _take_rows(per_unique, rows)
+    per_distinct = sparse.csr_matrix((np.ones(len(owners)), (owners, label_codes)), shape=(len(text), len(vocabulary)))
+    known = distinct.present_rows()
+    matrix = _take_rows(per_distinct, np.where(known, distinct.codes, -1))
     label_counts = np.diff(matrix.indptr)
     return ParsedLabels(
         separator=separator,
@@ -196,23 +187,43 @@ def parse_booleans(series: pd.Series, *, min_share: float = 0.95) -> np.ndarray 
         return series.astype("float64").to_numpy()
     if not _is_text(series) and not pd.api.types.is_numeric_dtype(series):
         return None
-    codes, uniques = pd.factorize(series)
-    text = pd.Series(uniques).astype("str").str.strip().str.lower()
-    present = ~text.isin(MISSING_TOKENS).to_numpy()
-    flags = np.where(text.isin(_TRUE), 1.0, np.where(text.isin(_FALSE), 0.0, np.nan))
-    counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
-    total = counts[present].sum()
-    if total == 0 or counts[~np.isnan(flags)].sum() < min_share * total:
+    distinct = _distinct(series)
+    lowered = distinct.text.str.lower()
+    flags = np.where(lowered.isin(_TRUE), 1.0, np.where(lowered.isin(_FALSE), 0.0, np.nan))
+    if not distinct.present.any() or distinct.share(~np.isnan(flags)) < min_share:
         return None
-    return _expand(flags, codes, np.nan)
+    return distinct.per_row(flags, np.nan)
+
+
+@dataclass(frozen=True)
+class _Distinct:
+    """A column factorised once: its distinct cells as stripped text, which are real values, how often each is."""
+
+    codes: np.ndarray  # per row, index into `text`; -1 for NaN/None
+    text: pd.Series
+    present: np.ndarray  # per distinct cell: not a missing-value token
+    counts: np.ndarray  # per distinct cell: number of rows
+
+    def per_row(self, per_distinct: np.ndarray, fill: object) -> np.ndarray:
+        return _expand(per_distinct, self.codes, fill)
+
+    def present_rows(self) -> np.ndarray:
+        return self.per_row(self.present, False)
+
+    def share(self, parsed: np.ndarray) -> float:
+        """Share of the rows holding a value whose distinct cell is marked in `parsed`."""
+        return _share(self.counts[parsed & self.present].sum(), self.counts[self.present].sum())
+
+
+def _distinct(series: pd.Series) -> _Distinct:
+    codes, uniques = pd.factorize(series)
+    text = pd.Series(uniques).astype("str").str.strip()
+    present = ~text.str.lower().isin(MISSING_TOKENS).to_numpy(dtype=bool)
+    return _Distinct(codes, text, present, np.bincount(codes[codes >= 0], minlength=len(text)))
 
 
 def _is_text(series: pd.Series) -> bool:
     return pd.api.types.is_string_dtype(series) or pd.api.types.is_object_dtype(series)
-
-
-def _has_tz(series: pd.Series) -> bool:
-    return isinstance(series.dtype, pd.DatetimeTZDtype)
 
 
 def _numeric_values(series: pd.Series) -> np.ndarray:
