@@ -63,25 +63,33 @@ class InfluencerRepository:
     def upsert(
         self, workspace_id: str, entries: Sequence[CatalogEntry], *, source: str | None = None
     ) -> UpsertCounts:
-        """Add new creators and update known ones (same platform and handle), all in one transaction."""
+        """Add new creators and update known ones (same platform and handle), all in one transaction.
+
+        An update never blanks what the catalog knows: a field the import leaves empty (no such column, or a
+        blank cell) keeps its stored value, so a second export with other columns adds to the first.
+        """
         now = datetime.now(UTC)
         with self.engine.begin() as connection:
             ensure_workspace(connection, workspace_id)
             existing = _ids_by_key(connection, workspace_id)
-            new_rows, changed_rows = [], []
+            new_rows: list[dict[str, Any]] = []
+            # Updates grouped by which fields they set: one executemany per group.
+            changed: dict[tuple[str, ...], list[dict[str, Any]]] = {}
             for entry in entries:
                 values = {**_values(entry), "source": source, "updated_at": now}
                 known = existing.get(entry.key)
                 if known is None:
                     new_rows.append({**values, "workspace_id": workspace_id, "created_at": now})
                 else:
-                    changed_rows.append({**values, "row_id": known})
+                    known_values = _known(values)
+                    changed.setdefault(tuple(known_values), []).append({**known_values, "row_id": known})
             for batch in _batches(new_rows):
                 connection.execute(insert(influencers), batch)
             statement = update(influencers).where(influencers.c.id == bindparam("row_id"))
-            for batch in _batches(changed_rows):
-                connection.execute(statement, batch)
-        return UpsertCounts(added=len(new_rows), updated=len(changed_rows))
+            for rows in changed.values():
+                for batch in _batches(rows):
+                    connection.execute(statement, batch)
+        return UpsertCounts(added=len(new_rows), updated=sum(len(rows) for rows in changed.values()))
 
     def entries(self, workspace_id: str) -> list[CatalogEntry]:
         """The whole catalog, as matching reads it."""
@@ -194,6 +202,10 @@ def _values(entry: CatalogEntry) -> dict[str, Any]:
     values = {name: getattr(entry, name) for name in _ENTRY_FIELDS}
     values["topics"] = list(entry.topics)
     return values
+
+
+def _known(values: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in values.items() if value is not None and value != []}
 
 
 def _batches(rows: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:

@@ -39,6 +39,18 @@ def test_upsert_adds_then_updates_by_platform_and_handle(engine: Engine) -> None
     assert stored[("youtube", "gamer_us")].entry == CATALOG[2]
 
 
+def test_an_update_keeps_what_the_new_file_leaves_empty(engine: Engine) -> None:
+    repository = InfluencerRepository(engine)
+    repository.upsert("T1", CATALOG[:1])
+    second_source = replace(CATALOG[0], followers=310_000, topics=(), audience_age=None, name="Ana Fit")
+
+    counts = repository.upsert("T1", [second_source])
+
+    (stored,) = repository.list("T1")
+    assert (counts.added, counts.updated) == (0, 1)
+    assert stored.entry == replace(CATALOG[0], followers=310_000, name="Ana Fit")
+
+
 def test_one_workspace_never_sees_another_workspace_catalog_or_choices(engine: Engine) -> None:
     repository = InfluencerRepository(engine)
     repository.upsert("T1", CATALOG)
