@@ -62,7 +62,7 @@ STAGES: dict[str, str] = {
 
 # Errors
 ERROR_FALLBACK = "Something went wrong"
-ERROR_REFERENCE = "Reference: {reference} (quote it when you ask for help)"
+ERROR_REFERENCE = "Reference: {reference}. Quote it when you ask for help."
 
 # Runs, Home tab, influencers
 RUNS_HEADER = "Recent segmentation runs"

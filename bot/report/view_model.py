@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import PurePath
 from typing import Any, TypeVar
 
 from bot.report import messages
@@ -368,6 +369,7 @@ class RunView:
     id: int
     file_name: str
     dataset_name: str
+    named_dataset: bool  # the dataset has a name of its own, not just the file's
     created_at: datetime
     rows: int
     k: int
@@ -384,6 +386,7 @@ def run_views(runs: Sequence[StoredRun]) -> tuple[RunView, ...]:
             id=run.id,
             file_name=shorten(run.file_name, FILE_NAME_LENGTH),
             dataset_name=shorten(run.dataset_name, NAME_LENGTH),
+            named_dataset=run.dataset_name != PurePath(run.file_name).stem,
             created_at=run.created_at,
             rows=run.n_rows,
             k=run.k,

@@ -36,11 +36,13 @@ HELP_COMMANDS = (
 )
 
 
-def stored_run(run_id: int, *, file_name: str = "audience.csv", forced_k: int | None = None) -> StoredRun:
+def stored_run(
+    run_id: int, *, file_name: str = "audience.csv", dataset: str = "audience", forced_k: int | None = None
+) -> StoredRun:
     return StoredRun(
         id=run_id,
         workspace_id="T1",
-        dataset_name=file_name.removesuffix(".csv"),
+        dataset_name=dataset,
         file_name=file_name,
         file_hash="abc",
         created_at=datetime(2026, 11, 29, 9, 5, tzinfo=UTC),
@@ -69,7 +71,7 @@ def test_help_lists_every_command_and_the_upload() -> None:
 
 
 def test_runs_list_has_a_button_per_run() -> None:
-    message = render_runs([stored_run(3, forced_k=5), stored_run(2, file_name="shop <b>.csv")])
+    message = render_runs([stored_run(3, forced_k=5), stored_run(2, file_name="shop.csv", dataset="shop <b>")])
     assert block_problems(message.blocks) == []
     sections = message.blocks[1:]
     assert [(s["accessory"]["action_id"], s["accessory"]["value"]) for s in sections] == [
@@ -77,10 +79,11 @@ def test_runs_list_has_a_button_per_run() -> None:
         (actions.SHOW_RUN, "2"),
     ]
     first = sections[0]["text"]["text"]
-    assert first.startswith("*#3 audience.csv* (dataset audience)\n3,000 rows · 4 segments (k chosen by you)")
-    assert "stable (0.82) · 2026-11-29 09:05 UTC" in first
-    assert "_Young gamers · &lt;!channel&gt; fans_" in first
-    assert "*#2 shop &lt;b&gt;.csv*" in sections[1]["text"]["text"]
+    assert first == (
+        "*#3 audience.csv*\n3,000 rows · 4 segments (k chosen by you) · stable (0.82) · 2026-11-29 09:05 UTC\n"
+        "_Young gamers · &lt;!channel&gt; fans_"
+    )
+    assert sections[1]["text"]["text"].startswith("*#2 shop.csv* (dataset shop &lt;b&gt;)\n")
     assert message.text.startswith("Recent segmentation runs:\n#3 audience.csv: 3,000 rows, 4 segments")
 
 
@@ -179,8 +182,8 @@ def test_error_with_and_without_reference() -> None:
     message = render_error("That file has no rows. Upload a CSV with a header and at least 20 rows.", "a1b2c3d4")
     assert block_problems(message.blocks) == []
     assert message.blocks[0]["text"]["text"].startswith(":warning: That file has no rows.")
-    assert message.blocks[1]["elements"][0]["text"] == "Reference: a1b2c3d4 (quote it when you ask for help)"
-    assert "a1b2c3d4" in message.text
+    assert message.blocks[1]["elements"][0]["text"] == "Reference: a1b2c3d4. Quote it when you ask for help."
+    assert message.text.endswith("at least 20 rows. Reference: a1b2c3d4. Quote it when you ask for help.")
     plain = render_error("Column <!channel> & more is empty.")
     assert len(plain.blocks) == 1
     assert plain.text == "Column &lt;!channel&gt; &amp; more is empty."
