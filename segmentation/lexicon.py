@@ -78,7 +78,8 @@ _FREQUENCY = {"orders", "order", "purchases", "purchase", "transactions", "trans
 _PURCHASE = {"orders", "order", "purchases", "purchase", "purchased", "transactions", "transaction", "buy", "bought"}
 _RECENCY = {"last", "latest", "recent", "recency", "previous", "lastseen", "lastorder"}
 _TENURE = {"first", "signup", "signed", "sign", "joined", "join", "registered", "registration", "created", "since",
-           "customer", "member", "subscribed", "dt", "start", "enrolled", "tenure", "account", "onboarded"}
+           "customer", "member", "subscribed", "dt", "start", "enrolled", "tenure", "account", "onboarded", "create",
+           "creation", "optin", "confirmed"}
 _KIDS = {"kid", "kids", "kidhome", "children", "child", "childs", "baby", "babies", "toddlers"}
 _TEENS = {"teen", "teens", "teenhome", "teenagers"}
 _SOCIAL = {"friends", "followers", "connections", "following", "contacts"}
@@ -176,8 +177,9 @@ def _date_phrase(words: set[str], high: bool) -> Phrase | None:
 _BOOLEAN_NOUNS: tuple[tuple[frozenset[str], Phrase], ...] = (
     (frozenset({"newsletter", "newsletters"}), Phrase("newsletter readers", "noun", modifier="newsletter-reading")),
     (frozenset(_CAMPAIGN), Phrase("campaign responders", "noun", modifier="campaign-responsive")),
-    (frozenset({"opt", "optin", "opted", "subscribed", "subscriber", "subscription", "marketing", "email", "emails",
-                "sms"}), Phrase("email subscribers", "noun", modifier="subscribed")),
+    (frozenset({"sms", "text", "texts", "whatsapp"}), Phrase("SMS subscribers", "noun", modifier="SMS-subscribed")),
+    (frozenset({"opt", "optin", "opted", "subscribed", "subscriber", "subscription", "marketing", "email",
+                "emails"}), Phrase("email subscribers", "noun", modifier="subscribed")),
     (frozenset({"member", "membership", "loyalty"}), Phrase("loyalty members", "noun", modifier="loyalty-member")),
     (frozenset({"app"}), Phrase("app users", "noun", modifier="app-using")),
     (frozenset(_KIDS), Phrase("parents", "noun", alone="parents of young kids")),
@@ -201,6 +203,7 @@ def boolean_phrase(tokens: tuple[str, ...], yes: bool) -> Phrase | None:
     return Phrase(_cased("-".join(content[-2:])), "modifier", weak=True)
 
 
+_PLACES = {"city", "town", "province", "state", "county", "location", "metro", "municipality", "district"}
 # Categorical columns whose values make good name words on their own ("mobile", "premium").
 _NAMED_CATEGORIES = {"device", "devices", "platform", "os", "browser", "devicetype", "plan", "tier", "membership",
                      "subscription", "level"}
@@ -214,7 +217,7 @@ _EDUCATION = {"phd": "PhD-educated", "doctorate": "PhD-educated", "master": "mas
 def categorical_phrase(tokens: tuple[str, ...], value: str) -> Phrase | None:
     """The phrase an over-represented value of a categorical column gives, or None."""
     words = set(tokens)
-    plain = " ".join(value.split())
+    plain = " ".join(value.replace("_", " ").split())
     if not plain:
         return None
     if re.fullmatch(r"[\d.,\-]+", plain):
@@ -227,6 +230,8 @@ def categorical_phrase(tokens: tuple[str, ...], value: str) -> Phrase | None:
         return Phrase(_EDUCATION.get(plain.lower(), f"{_cased(plain)}-educated"), "modifier")
     if len(plain.split()) > 2:
         return None
+    if words & _PLACES:
+        return Phrase(f"{'-'.join(plain.split())}-based", "place")
     hyphenated = "-".join(_cased(word) for word in plain.split())
     if words & {"channel", "source", "acquisition", "acquired", "referrer", "utm", "medium"} and " " not in plain:
         return Phrase(f"{hyphenated}-acquired", "modifier", weak=True)
@@ -281,6 +286,6 @@ def _cased(word: str) -> str:
     """A value as it reads inside a sentence: proper names and acronyms kept, plain words lower-cased."""
     if word.lower() in PROPER_WORDS:
         return PROPER_WORDS[word.lower()]
-    if (word.isupper() and len(word) <= 4) or any(ch.isupper() for ch in word[1:]):
-        return word
-    return word.lower()
+    if word.isupper():
+        return word if len(word) <= 4 else word.lower()
+    return word if any(ch.isupper() for ch in word[1:]) else word.lower()

@@ -13,7 +13,14 @@ from sklearn.cluster import KMeans
 from sklearn.preprocessing import StandardScaler
 
 from segmentation import segment
-from segmentation.lexicon import _INTEREST_GROUPS, boolean_phrase, interest_noun, numeric_phrase, tokens_of
+from segmentation.lexicon import (
+    _INTEREST_GROUPS,
+    boolean_phrase,
+    categorical_phrase,
+    interest_noun,
+    numeric_phrase,
+    tokens_of,
+)
 from segmentation.naming import segment_names
 from segmentation.prepared import PreparedColumn, PreparedTable
 from segmentation.profiles import profile_segments
@@ -227,3 +234,36 @@ def test_a_weak_noun_never_heads_a_name_when_a_real_one_is_there() -> None:
 def test_unknown_numeric_columns_give_plain_high_words(column: str, words: str) -> None:
     phrase = numeric_phrase(tokens_of(column), True, None, False)
     assert phrase is not None and (phrase.text, phrase.weak) == (words, True)
+
+
+@pytest.mark.parametrize(
+    ("column", "yes", "words"),
+    [
+        ("Accepts Email Marketing", True, "email subscribers"),
+        ("Accepts SMS Marketing", True, "SMS subscribers"),
+        ("newsletter_opt_in", True, "newsletter readers"),
+        ("AcceptedCmp3", True, "campaign responders"),
+        ("Tax Exempt", True, "tax-exempt"),
+        ("newsletter_opt_in", False, None),
+    ],
+)
+def test_yes_no_columns_from_common_exports(column: str, yes: bool, words: str | None) -> None:
+    phrase = boolean_phrase(tokens_of(column), yes)
+    assert (phrase.text if phrase else None) == words
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "words", "slot"),
+    [
+        ("City", "Toronto", "Toronto-based", "place"),
+        ("Original Source", "ORGANIC_SEARCH", "organic-search", "modifier"),
+        ("acquisition_channel", "TikTok", "TikTok-acquired", "modifier"),
+        ("device", "Mobile", "mobile", "modifier"),
+        ("Marital_Status", "Together", "cohabiting", "modifier"),
+        ("Education", "PhD", "PhD-educated", "modifier"),
+        ("Region", "3", "region 3", "modifier"),
+    ],
+)
+def test_category_values_from_common_exports(column: str, value: str, words: str, slot: str) -> None:
+    phrase = categorical_phrase(tokens_of(column), value)
+    assert phrase is not None and (phrase.text, phrase.slot) == (words, slot)
