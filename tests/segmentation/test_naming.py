@@ -155,8 +155,8 @@ def test_a_second_segment_with_the_same_strongest_traits_is_told_apart_by_its_ot
     assert "Brazil" in names[1]
 
 
-def _kmeans_labels(values: pd.DataFrame, k: int) -> np.ndarray:
-    labels = KMeans(k, n_init=4, random_state=0).fit_predict(StandardScaler().fit_transform(values))
+def _kmeans_labels(values: pd.DataFrame, k: int, n_init: int = 4) -> np.ndarray:
+    labels = KMeans(k, n_init=n_init, random_state=0).fit_predict(StandardScaler().fit_transform(values))
     by_size = np.argsort(-np.bincount(labels))
     return np.argsort(by_size)[labels]
 
@@ -198,7 +198,7 @@ def test_customer_personality_names_speak_of_income_household_and_campaigns(shar
 def test_teen_keyword_counts_name_segments_by_interest(shared_datasets: Path) -> None:
     teens = pd.read_csv(shared_datasets / "teen_sns_interests" / "snsdata.csv")
     prepared = _prepared(teens, {"gender": "gender", "age": "age"})
-    profiles = profile_segments(prepared, _kmeans_labels(teens.iloc[:, 4:], 5), {})
+    profiles = profile_segments(prepared, _kmeans_labels(teens.iloc[:, 4:], 5, n_init=1), {})
     names = [profile.name for profile in profiles]
     assert any(name in {"Band members", "Fashion fans", "Romance talkers"} for name in names), names
     assert profiles[0].audience.interests_known == 1.0

@@ -201,7 +201,8 @@ def test_a_million_rows_are_profiled_within_the_time_budget() -> None:
     profiles = profile_segments(prepared, labels, {})
     elapsed = time.perf_counter() - started
     assert len(profiles) == k
-    assert elapsed < 3.0, f"profiling 1M rows took {elapsed:.2f} s"
+    # About half a second on an idle 2-core machine; the margin is for a busy one.
+    assert elapsed < 4.0, f"profiling 1M rows took {elapsed:.2f} s"
 
 
 def test_a_mean_pulled_by_outliers_against_the_median_is_not_a_trait() -> None:
