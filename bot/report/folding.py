@@ -23,9 +23,9 @@ _SUMMARY_LAYOUTS = (
 _DETAILS_LAYOUTS = (
     Layout(feature_lines=None, mix_items=5, influencers=5, influencer_reasons=4),
     Layout(feature_lines=None, mix_items=5, influencers=5, influencer_reasons=4, dividers=False),
-    Layout(feature_lines=36, mix_items=5, influencers=3, dividers=False),
-    Layout(feature_lines=24, mix_items=3, influencers=3, dividers=False),
-    Layout(feature_lines=12, mix_items=3, influencers=3, dividers=False),
+    Layout(feature_lines=36, mix_items=5, influencers=3, influencer_reasons=2, dividers=False),
+    Layout(feature_lines=24, mix_items=3, influencers=3, influencer_reasons=2, dividers=False),
+    Layout(feature_lines=12, mix_items=3, influencers=3, influencer_reasons=2, dividers=False),
 )
 
 

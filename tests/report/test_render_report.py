@@ -201,6 +201,11 @@ def test_twelve_segments_with_many_features_fit_in_one_message() -> None:
         assert len(segment_blocks) == 12  # every segment keeps its own section
         assert message.blocks[-1]["type"] == "actions"
         assert message.text.startswith("12 segments in audience export")
+        notes = [t for t in texts(message.blocks) if "more in Show details" in t or "not shown" in t]
+        assert len(notes) == 12
+        if details:
+            assert all(t.startswith("*") and ", continued\n" in t for t in notes)
+            assert all(t.endswith("_…and 16 smaller differences not shown_") for t in notes)
 
 
 def test_shortened_names_end_on_a_whole_word() -> None:
