@@ -500,12 +500,25 @@ def _choose_separator(text: pd.Series, counts: np.ndarray) -> str | None:
 
 
 def _pieces_look_like_labels(cells: pd.Series, separator: str) -> bool:
-    pieces = cells.str.split(separator, regex=False).explode().str.strip()
+    lists = cells.str.split(separator, regex=False)
+    pieces = lists.explode().str.strip()
     pieces = pieces[pieces.str.len() > 0]
     if pieces.empty:
         return False
     words = pieces.str.count("[ ]+") + 1
     numeric = pieces.str.match(r"^[0-9. ]+$")
-    if separator == "," and (numeric.mean() > 0.2 or words.mean() > 3 or (words > 5).mean() > 0.1):
+    if separator == "," and (
+        numeric.mean() > 0.2 or words.mean() > 3 or (words > 5).mean() > 0.1 or not _labels_move_around(lists)
+    ):
         return False
     return bool(words.mean() <= 6 and pieces.str.len().mean() <= 60)
+
+
+def _labels_move_around(lists: pd.Series) -> bool:
+    """In a real list a label shows up both first and later (`music, games` / `games, music`).
+
+    `Austin, TX` or `Smith, John` put different kinds of thing in each place, so they are not lists.
+    """
+    first = set(lists.str[0].str.strip().str.lower())
+    later = lists.str[1:].explode().dropna().str.strip().str.lower()
+    return bool(len(later) and later.isin(first).mean() >= 0.1)

@@ -199,6 +199,16 @@ def test_parse_labels_keeps_sentences_and_numbers_whole() -> None:
     assert parse_labels(text("1,234", "2,500", "3,000")).separator is None
 
 
+@pytest.mark.parametrize(
+    "cells",
+    [("Austin, TX", "Boston, MA", "Denver, CO", "Austin, TX"), ("Smith, John", "Doe, Jane", "Lee, Ann")],
+)
+def test_parse_labels_does_not_split_places_or_names(cells: tuple[str, ...]) -> None:
+    parsed = parse_labels(text(*cells))
+    assert parsed.separator is None
+    assert set(parsed.vocabulary) == {cell.lower() for cell in cells}
+
+
 def test_parse_labels_single_values() -> None:
     parsed = parse_labels(text("Red", "blue", "red ", None))
     assert (parsed.separator, parsed.vocabulary, parsed.multi_share) == (None, ("red", "blue"), 0.0)
