@@ -47,13 +47,14 @@ class TrackingOptions:
     # the nearest other segment of its own run.
     match_ratio: float = 0.5
     # A merge / split must explain the segment at least this much better than its best single parent.
-    mix_gain: float = 0.6
+    mix_gain: float = 0.8
     # Each part of a merge or split holds at least this fraction of the combined share.
     min_part: float = 0.15
     # The combined share of the parts is within this relative tolerance of the whole.
     share_tolerance: float = 0.4
-    # Shifts reported for a continuing segment: share change of at least `min_share_shift` (0.10 = 10
-    # percentage points) or a numeric effect change of at least `min_effect_shift` standard deviations.
+    # Shifts reported for a continuing segment: a share change of at least `min_share_shift` (0.10 = 10
+    # percentage points, and beyond sampling noise) or a median change of at least `min_effect_shift`
+    # audience standard deviations.
     min_share_shift: float = 0.10
     min_effect_shift: float = 0.5
     max_shifts: int = 3
@@ -576,13 +577,14 @@ def _fresh(
 def _shifts(comparison: _Comparison, before: SegmentProfile, after: SegmentProfile) -> tuple[ProfileShift, ...]:
     """The largest moves of a continuing segment's profile, each big enough to mention.
 
-    A feature neither profile mentions is not compared: both values would only be the audience's level.
+    Only features both profiles mention are compared: a profile lists its strongest differences only, so a
+    value it leaves out is not known well enough to say it moved.
     """
     space, options = comparison.space, comparison.options
     previous, current = comparison.previous, comparison.current
     found: list[tuple[float, ProfileShift]] = []
     for key in space.keys:
-        if not (space.known(before, key) or space.known(after, key)):
+        if not (space.known(before, key) and space.known(after, key)):
             continue
         kind, column, value = key
         old, new = space.value(previous, before, key), space.value(current, after, key)
@@ -590,7 +592,7 @@ def _shifts(comparison: _Comparison, before: SegmentProfile, after: SegmentProfi
         if kind == "numeric":
             size = abs(new - old) / space.spreads[column] / options.min_effect_shift
         else:
-            size = abs(new - old) / options.min_share_shift
+            size = abs(new - old) / max(options.min_share_shift, _noise(old, before.size, new, after.size))
         if size >= 1.0:
             shift = ProfileShift(
                 kind=cast(ShiftKind, kind), column=column, label=label, value=value, before=old, after=new
@@ -598,6 +600,12 @@ def _shifts(comparison: _Comparison, before: SegmentProfile, after: SegmentProfi
             found.append((size, shift))
     found.sort(key=lambda item: -item[0])
     return tuple(_without_duplicates([shift for _, shift in found])[: options.max_shifts])
+
+
+def _noise(share_before: float, size_before: int, share_after: float, size_after: int) -> float:
+    """Three standard errors of the difference of two sample shares: smaller moves may be chance."""
+    variance = sum(p * (1 - p) / max(n, 1) for p, n in ((share_before, size_before), (share_after, size_after)))
+    return 3 * math.sqrt(max(variance, 0.0))
 
 
 def _without_duplicates(shifts: list[ProfileShift]) -> list[ProfileShift]:
