@@ -6,6 +6,7 @@ same file share one receipt in the database, so whichever arrives first wins and
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from slack_sdk import WebClient
@@ -20,6 +21,8 @@ from bot.slack.receipts import file_key
 from bot.slack.runtime import SlackRuntime
 from bot.slack.thread import ThreadReplies
 
+CATALOG_IMPORT_MESSAGE = re.compile(r"\s*/?influencers?\s+import\b", re.IGNORECASE)
+
 
 def accept_shared_file(
     runtime: SlackRuntime,
@@ -30,8 +33,12 @@ def accept_shared_file(
     user_id: str | None,
     file: dict[str, Any],
     thread_ts: str | None,
+    kind: str = SEGMENT_UPLOAD,
 ) -> int | None:
-    """Queue the file for segmentation; the job id, or None when it is not for Segbot or was seen already."""
+    """Queue the file for segmentation (or, with `kind="catalog_import"`, for the influencer catalog).
+
+    The job id, or None when the file is not one Segbot reads or was seen already.
+    """
     shared = SharedFile.from_api(file) if "name" in file else None
     if shared is None or not shared.complete:
         info = files_info(client, str(file["id"]))
@@ -51,12 +58,17 @@ def accept_shared_file(
     request = UploadRequest(
         workspace_id=workspace_id,
         channel_id=channel_id,
-        thread_ts=thread_ts or progress.ts,
+        thread_ts=thread_ts,
         file=shared,
         user_id=user_id,
         progress_ts=progress.ts,
     )
-    return runtime.enqueue(workspace_id, SEGMENT_UPLOAD, request.to_payload())
+    return runtime.enqueue(workspace_id, kind, request.to_payload())
+
+
+def wants_catalog_import(text: str) -> bool:
+    """A file shared with the message `influencers import` goes to the catalog instead of being segmented."""
+    return CATALOG_IMPORT_MESSAGE.match(text or "") is not None
 
 
 def share_thread_ts(info: dict[str, Any], channel_id: str) -> str | None:

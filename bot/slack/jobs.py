@@ -1,8 +1,9 @@
 """Background jobs of the Slack app and the one place their failures become log lines and thread replies.
 
-Kinds: `segment_upload` (a shared file, or a re-run of one with a forced k) and `labels_csv` (export a run's
-labels). Every payload names the `channel_id` and `thread_ts` to answer in, and `progress_ts`, the
-"working on it" note posted when the job was queued (or None).
+Kinds: `segment_upload` (a shared file, or a re-run of one with a forced k), `labels_csv` (export a run's
+labels) and `catalog_import` (a creator catalog file into the workspace's influencer catalog). Every payload
+names the `channel_id` and `thread_ts` to answer in, and `progress_ts`, the "working on it" note posted when
+the job was queued (or None).
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from bot.errors import SegbotError
 from bot.queue.jobs import Job
 from bot.queue.workers import JobFailed, JobHandler
 from bot.report.render import RenderedMessage, render_error
+from bot.services.catalog_import import import_catalog
 from bot.services.labels_export import export_labels, find_run
 from bot.services.process_upload import UploadRequest, process_upload
+from bot.services.source_files import fetch_bytes
 from bot.slack.failures import explain, is_permanent
 from bot.slack.files import SharedFile
 from bot.slack.progress import Progress
@@ -32,6 +35,7 @@ log = logging.getLogger(__name__)
 
 SEGMENT_UPLOAD = "segment_upload"
 LABELS_CSV = "labels_csv"
+CATALOG_IMPORT = "catalog_import"
 
 Work = Callable[[SlackRuntime, WebClient, dict[str, Any], Progress], None]
 
@@ -40,7 +44,11 @@ def job_handlers(runtime: SlackRuntime) -> dict[str, JobHandler]:
     def handler(work: Work) -> JobHandler:
         return lambda job: run_slack_job(runtime, job, work)
 
-    return {SEGMENT_UPLOAD: handler(_segment_upload), LABELS_CSV: handler(_labels_csv)}
+    return {
+        SEGMENT_UPLOAD: handler(_segment_upload),
+        LABELS_CSV: handler(_labels_csv),
+        CATALOG_IMPORT: handler(_catalog_import),
+    }
 
 
 def rerun_payload(
@@ -67,6 +75,16 @@ def _segment_upload(runtime: SlackRuntime, client: WebClient, payload: dict[str,
 
 def _labels_csv(runtime: SlackRuntime, client: WebClient, payload: dict[str, Any], progress: Progress) -> None:
     export_labels(runtime, client, find_run(runtime, payload["workspace_id"], int(payload["run_id"])), progress)
+
+
+def _catalog_import(runtime: SlackRuntime, client: WebClient, payload: dict[str, Any], progress: Progress) -> None:
+    shared = SharedFile(**payload["file"])
+    progress.stage("downloading")
+    data = fetch_bytes(runtime, client, shared)
+    progress.stage("reading")
+    summary = import_catalog(runtime.engine, payload["workspace_id"], data, shared.name)
+    progress.replies.post(RenderedMessage(text=summary, blocks=[]))
+    progress.finish()
 
 
 def run_slack_job(runtime: SlackRuntime, job: Job, work: Work) -> None:

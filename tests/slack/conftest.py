@@ -18,6 +18,7 @@ from bot.slack.app import build_slack_runtime, create_app
 from bot.slack.background import Background, start_background
 from bot.slack.runtime import SlackRuntime
 from bot.slack.server import ThreadingWSGIServer, make_http_server, serve_in_thread
+from bot.storage.database import open_database
 from tests.slack.fake_slack import FAKE_TOKEN, FakeSlack
 from tests.slack.sender import SlackSender
 
@@ -108,13 +109,25 @@ def stop_bot(bot: RunningBot) -> None:
 
 @pytest.fixture
 def bot(fake_slack: FakeSlack, database_url: str, engine: Engine) -> Iterator[RunningBot]:
+    """Segbot on SQLite and on PostgreSQL: for what depends on the database (dedupe, queue, runs)."""
     running = start_bot(fake_slack, database_url, engine)
     yield running
     stop_bot(running)
 
 
+@pytest.fixture
+def sqlite_bot(fake_slack: FakeSlack, tmp_path: Path) -> Iterator[RunningBot]:
+    """Segbot on a fresh SQLite file: for behaviour that does not depend on the database."""
+    url = f"sqlite:///{tmp_path / 'segbot.db'}"
+    engine = open_database(url)
+    running = start_bot(fake_slack, url, engine)
+    yield running
+    stop_bot(running)
+    engine.dispose()
+
+
 SAMPLE_AUDIENCE = Path(__file__).resolve().parents[2] / "bot" / "samples" / "sample_audience.csv"
-SAMPLE_ROWS = 600
+SAMPLE_ROWS = 200
 
 
 @pytest.fixture(scope="session")
@@ -122,14 +135,3 @@ def sample_csv() -> bytes:
     """The first rows of the built-in sample audience (a real, messy export)."""
     lines = SAMPLE_AUDIENCE.read_bytes().splitlines(keepends=True)
     return b"".join(lines[: SAMPLE_ROWS + 1])
-
-
-@pytest.fixture(autouse=True)
-def _engine_stand_in(monkeypatch: pytest.MonkeyPatch) -> None:
-    import segmentation
-    import segmentation.engine
-
-    if (segmentation.engine.__doc__ or "").startswith("Placeholder"):
-        from tests.slack.stand_in_engine import stand_in_segment
-
-        monkeypatch.setattr(segmentation, "segment", stand_in_segment)

@@ -9,6 +9,9 @@ the app sent. Web API methods answer with sensible defaults; override any of the
 - `fake.rate_limit(method, retry_after=1)` answers the next call with HTTP 429 and `Retry-After`;
 - `fake.respond(method, handler)` installs a function `Call -> dict` for full control.
 
+Tokens: API calls need a token in `fake.tokens` (the bot token; `oauth.v2.access` adds `INSTALLED_TOKEN`
+for team `INSTALLED_TEAM`); anything else answers `invalid_auth` / `not_authed`, like Slack.
+
 Files: `fake.add_file(...)` hosts bytes at `url_private_download` (served only with the right bot token;
 without it, an HTML sign-in page like Slack's) and makes `files.info` describe them. Uploads through
 `files_upload_v2` (files.getUploadURLExternal, the POST of the bytes, files.completeUploadExternal) are kept in
@@ -31,6 +34,8 @@ FAKE_TEAM = "T0FAKE"
 FAKE_BOT_USER = "U0BOT"
 FAKE_BOT_ID = "B0BOT"
 FAKE_TOKEN = "xoxb-fake-token"
+INSTALLED_TEAM = "T0NEW"
+INSTALLED_TOKEN = "xoxb-installed"
 
 SIGN_IN_PAGE = b"<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in to Slack</body></html>"
 
@@ -85,6 +90,8 @@ class FakeSlack:
 
     def __init__(self, token: str = FAKE_TOKEN, host: str = "127.0.0.1") -> None:
         self.token = token
+        # Every token the fake accepts: the bot token, plus those handed out by oauth.v2.access.
+        self.tokens = {token}
         self.host = host
         self.calls: list[Call] = []
         self.uploads: dict[str, Upload] = {}
@@ -244,7 +251,7 @@ class FakeSlack:
 
     def _api(self, call: Call) -> dict[str, Any]:
         method = call.method
-        if method not in ("apps.connections.open", "oauth.v2.access") and call.token != self.token:
+        if method not in ("apps.connections.open", "oauth.v2.access") and call.token not in self.tokens:
             return {"ok": False, "error": "not_authed" if call.token is None else "invalid_auth"}
         answer = getattr(self, "_api_" + method.replace(".", "_"), None)
         if answer is None:
@@ -263,6 +270,25 @@ class FakeSlack:
             "team_id": FAKE_TEAM,
             "user_id": FAKE_BOT_USER,
             "bot_id": FAKE_BOT_ID,
+        }
+
+    def _api_oauth_v2_access(self, call: Call) -> dict[str, Any]:
+        """Exchanging an OAuth code installs the app in team T0NEW with the bot token `xoxb-installed`."""
+        if not call.params.get("code"):
+            return {"ok": False, "error": "invalid_code"}
+        with self._lock:
+            self.tokens.add(INSTALLED_TOKEN)
+        return {
+            "ok": True,
+            "app_id": "A0APP",
+            "authed_user": {"id": "U0USER"},
+            "scope": "commands,chat:write,files:read,files:write",
+            "token_type": "bot",
+            "access_token": INSTALLED_TOKEN,
+            "bot_user_id": FAKE_BOT_USER,
+            "team": {"id": INSTALLED_TEAM, "name": "New team"},
+            "enterprise": None,
+            "is_enterprise_install": False,
         }
 
     def _api_apps_connections_open(self, _call: Call) -> dict[str, Any]:
@@ -325,7 +351,7 @@ class FakeSlack:
             hosted = self.files.get(file_id)
         if hosted is None:
             return 404, {"Content-Type": "text/plain"}, b"not found"
-        if call.token != self.token:
+        if call.token not in self.tokens:
             return 200, {"Content-Type": "text/html; charset=utf-8"}, SIGN_IN_PAGE
         return 200, {"Content-Type": "application/octet-stream"}, hosted.content
 

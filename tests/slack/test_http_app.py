@@ -9,6 +9,8 @@ import urllib.request
 from sqlalchemy import select
 
 from bot.report import actions as ids
+from bot.slack.server import health
+from bot.storage.database import create_database_engine
 from bot.storage.runs import RunRepository
 from bot.storage.tables_slack import slack_event_receipts
 from tests.slack.conftest import RunningBot, wait_until
@@ -32,28 +34,28 @@ def test_healthz_answers_200_when_the_database_is_usable(bot: RunningBot) -> Non
         assert json.loads(response.read()) == {"status": "ok"}
 
 
-def test_bad_and_stale_signatures_are_rejected_with_401(bot: RunningBot) -> None:
+def test_bad_and_stale_signatures_are_rejected_with_401(sqlite_bot: RunningBot) -> None:
     body = "command=%2Fsegment&text=help"
-    assert bot.sender.post(body, "application/x-www-form-urlencoded", signature="v0=" + "0" * 64).status == 401
+    assert sqlite_bot.sender.post(body, "application/x-www-form-urlencoded", signature="v0=" + "0" * 64).status == 401
     stale = int(time.time()) - 6 * 60
-    assert bot.sender.post(body, "application/x-www-form-urlencoded", timestamp=stale).status == 401
-    assert bot.fake.calls_to("response_url") == []
+    assert sqlite_bot.sender.post(body, "application/x-www-form-urlencoded", timestamp=stale).status == 401
+    assert sqlite_bot.fake.calls_to("response_url") == []
 
 
-def test_segment_help_is_answered_through_the_response_url(bot: RunningBot) -> None:
+def test_segment_help_is_answered_through_the_response_url(sqlite_bot: RunningBot) -> None:
     started = time.monotonic()
-    reply = bot.sender.command("/segment", "help")
+    reply = sqlite_bot.sender.command("/segment", "help")
     assert reply.status == 200
     assert time.monotonic() - started < 3
-    [answer] = bot.fake.wait_for("response_url")
+    [answer] = sqlite_bot.fake.wait_for("response_url")
     assert answer.params["response_type"] == "ephemeral"
     assert "/segment last" in answer.params["text"]
     assert answer.params["blocks"]
 
 
-def test_unknown_subcommand_gets_the_help_text(bot: RunningBot) -> None:
-    assert bot.sender.command("/segment", "frobnicate please").status == 200
-    [answer] = bot.fake.wait_for("response_url")
+def test_unknown_subcommand_gets_the_help_text(sqlite_bot: RunningBot) -> None:
+    assert sqlite_bot.sender.command("/segment", "frobnicate please").status == 200
+    [answer] = sqlite_bot.fake.wait_for("response_url")
     assert "/segment runs" in answer.params["text"]
 
 
@@ -99,67 +101,69 @@ def test_retries_duplicates_and_file_shared_twins_are_processed_once(bot: Runnin
     assert {"event:EvSAME", "event:EvTWIN", f"file:{FAKE_TEAM}:{CHANNEL}:{file['id']}"} <= keys
 
 
-def test_file_shared_event_alone_is_resolved_with_files_info(bot: RunningBot, sample_csv: bytes) -> None:
-    file = bot.fake.add_file("audience.csv", sample_csv, ts=SHARE_TS)
-    assert bot.sender.event(file_shared_event(file["id"])).status == 200
-    bot.fake.wait_for("files.completeUploadExternal")
-    assert bot.fake.calls_to("files.info")[0].params["file"] == file["id"]
-    assert all(message["thread_ts"] == SHARE_TS for message in bot.fake.messages())
+def test_file_shared_event_alone_is_resolved_with_files_info(sqlite_bot: RunningBot, sample_csv: bytes) -> None:
+    file = sqlite_bot.fake.add_file("audience.csv", sample_csv, ts=SHARE_TS)
+    assert sqlite_bot.sender.event(file_shared_event(file["id"])).status == 200
+    sqlite_bot.fake.wait_for("files.completeUploadExternal")
+    assert sqlite_bot.fake.calls_to("files.info")[0].params["file"] == file["id"]
+    assert all(message["thread_ts"] == SHARE_TS for message in sqlite_bot.fake.messages())
 
 
-def test_unreadable_upload_gets_one_plain_reply(bot: RunningBot) -> None:
-    share_file(bot, "broken.csv", b"\x00\x01\x02\x03 not a table \xff\xfe" * 10)
-    assert bot.wait_for_jobs() == {"failed": 1}
-    [note] = bot.fake.messages()
-    [replaced] = bot.fake.calls_to("chat.update")[-1:]
+def test_unreadable_upload_gets_one_plain_reply(sqlite_bot: RunningBot) -> None:
+    share_file(sqlite_bot, "broken.csv", b"\x00\x01\x02\x03 not a table \xff\xfe" * 10)
+    assert sqlite_bot.wait_for_jobs() == {"failed": 1}
+    [note] = sqlite_bot.fake.messages()
+    [replaced] = sqlite_bot.fake.calls_to("chat.update")[-1:]
     assert replaced.params["ts"] is not None
     assert "Traceback" not in replaced.params["text"] and "reference" not in replaced.params["text"].lower()
     assert "broken.csv" in note["text"]
-    assert RunRepository(bot.engine).recent(FAKE_TEAM) == []
+    assert RunRepository(sqlite_bot.engine).recent(FAKE_TEAM) == []
 
 
-def test_images_and_other_files_are_ignored(bot: RunningBot) -> None:
-    share_file(bot, "team-photo.png", b"\x89PNG\r\n\x1a\n")
+def test_images_and_other_files_are_ignored(sqlite_bot: RunningBot) -> None:
+    share_file(sqlite_bot, "team-photo.png", b"\x89PNG\r\n\x1a\n")
     time.sleep(0.3)
-    assert bot.runtime.jobs.counts() == {}
-    assert bot.fake.messages() == []
+    assert sqlite_bot.runtime.jobs.counts() == {}
+    assert sqlite_bot.fake.messages() == []
 
 
-def test_files_over_the_size_cap_are_refused_before_downloading(bot: RunningBot) -> None:
-    share_file(bot, "huge.csv", b"a,b\n1,2\n", size=500_000_000)
-    bot.fake.wait_for("chat.postMessage")
-    [refusal] = bot.fake.messages()
+def test_files_over_the_size_cap_are_refused_before_downloading(sqlite_bot: RunningBot) -> None:
+    share_file(sqlite_bot, "huge.csv", b"a,b\n1,2\n", size=500_000_000)
+    sqlite_bot.fake.wait_for("chat.postMessage")
+    [refusal] = sqlite_bot.fake.messages()
     assert "200 MB" in refusal["text"] and refusal["thread_ts"] == SHARE_TS
-    assert bot.fake.calls_to("file_download") == []
+    assert sqlite_bot.fake.calls_to("file_download") == []
 
 
-def test_the_token_is_never_sent_to_a_foreign_host(bot: RunningBot, sample_csv: bytes) -> None:
+def test_the_token_is_never_sent_to_a_foreign_host(sqlite_bot: RunningBot, sample_csv: bytes) -> None:
     foreign = FakeSlack(host="127.0.0.1").start()
     try:
         hosted = foreign.add_file("audience.csv", sample_csv)
         # Same machine, another host name: not Slack, not SLACK_API_URL's host.
         url = hosted["url_private_download"].replace("127.0.0.1", "localhost")
-        share_file(bot, "audience.csv", sample_csv, download_url=url)
-        bot.wait_for_jobs()
+        share_file(sqlite_bot, "audience.csv", sample_csv, download_url=url)
+        sqlite_bot.wait_for_jobs()
         assert all(call.token is None for call in foreign.calls)
         assert foreign.calls == []
-        note = bot.fake.calls_to("chat.update")[-1].params["text"]
+        note = sqlite_bot.fake.calls_to("chat.update")[-1].params["text"]
         assert "not hosted by Slack" in note
     finally:
         foreign.stop()
 
 
-def test_not_in_channel_fails_the_job_with_a_log_line_and_no_crash(bot: RunningBot, sample_csv: bytes, caplog) -> None:
-    bot.fake.fail("chat.postMessage", "not_in_channel", times=10)
-    share_file(bot, "audience.csv", sample_csv)
+def test_not_in_channel_fails_the_job_with_a_log_line_and_no_crash(
+    sqlite_bot: RunningBot, sample_csv: bytes, caplog
+) -> None:
+    sqlite_bot.fake.fail("chat.postMessage", "not_in_channel", times=10)
+    share_file(sqlite_bot, "audience.csv", sample_csv)
     time.sleep(0.5)
-    assert bot.runtime.jobs.counts() == {}
-    assert bot.sender.command("/segment", "help").status == 200
-    bot.fake.wait_for("response_url")
+    assert sqlite_bot.runtime.jobs.counts() == {}
+    assert sqlite_bot.sender.command("/segment", "help").status == 200
+    sqlite_bot.fake.wait_for("response_url")
     assert any("not_in_channel" in record.getMessage() for record in caplog.records)
 
 
-def test_not_in_channel_during_a_job_marks_it_failed(bot: RunningBot, sample_csv: bytes, caplog) -> None:
+def test_not_in_channel_during_a_job_marks_it_failed(sqlite_bot: RunningBot, sample_csv: bytes, caplog) -> None:
     posted = []
 
     def refuse_after_progress(call):
@@ -168,36 +172,38 @@ def test_not_in_channel_during_a_job_marks_it_failed(bot: RunningBot, sample_csv
             return {"ok": True, "channel": CHANNEL, "ts": "1700000001.000001"}
         return {"ok": False, "error": "not_in_channel"}
 
-    bot.fake.respond("chat.postMessage", refuse_after_progress)
-    share_file(bot, "audience.csv", sample_csv)
-    assert bot.wait_for_jobs() == {"failed": 1}
+    sqlite_bot.fake.respond("chat.postMessage", refuse_after_progress)
+    share_file(sqlite_bot, "audience.csv", sample_csv)
+    assert sqlite_bot.wait_for_jobs() == {"failed": 1}
     assert any("not_in_channel" in record.getMessage() for record in caplog.records)
 
 
-def test_segment_last_runs_and_rerun_with_k(bot: RunningBot, sample_csv: bytes) -> None:
-    share_file(bot, "audience.csv", sample_csv)
-    bot.fake.wait_for("files.completeUploadExternal")
-    bot.wait_for_jobs()
-    [run] = RunRepository(bot.engine).recent(FAKE_TEAM)
+def test_segment_last_runs_and_rerun_with_k(sqlite_bot: RunningBot, sample_csv: bytes) -> None:
+    share_file(sqlite_bot, "audience.csv", sample_csv)
+    sqlite_bot.fake.wait_for("files.completeUploadExternal")
+    sqlite_bot.wait_for_jobs()
+    [run] = RunRepository(sqlite_bot.engine).recent(FAKE_TEAM)
 
-    bot.sender.command("/segment", "last")
-    bot.sender.command("/segment", "runs")
-    last, runs = sorted(bot.fake.wait_for("response_url", 2), key=lambda call: "segments in" not in call.params["text"])
+    sqlite_bot.sender.command("/segment", "last")
+    sqlite_bot.sender.command("/segment", "runs")
+    last, runs = sorted(
+        sqlite_bot.fake.wait_for("response_url", 2), key=lambda call: "segments in" not in call.params["text"]
+    )
     assert "segments in audience.csv" in last.params["text"]
     assert "audience.csv" in runs.params["text"]
 
     new_k = 2 if run.k != 2 else 3
-    bot.sender.command("/segment", f"k={new_k}")
-    bot.fake.wait_for("files.completeUploadExternal", 2)
-    bot.wait_for_jobs(2)
-    rerun = RunRepository(bot.engine).latest(FAKE_TEAM)
+    sqlite_bot.sender.command("/segment", f"k={new_k}")
+    sqlite_bot.fake.wait_for("files.completeUploadExternal", 2)
+    sqlite_bot.wait_for_jobs(2)
+    rerun = RunRepository(sqlite_bot.engine).latest(FAKE_TEAM)
     assert rerun is not None and rerun.forced_k == new_k and rerun.k == new_k
     assert rerun.thread_ts == SHARE_TS
 
 
-def test_bad_k_gets_a_plain_sentence(bot: RunningBot) -> None:
-    bot.sender.command("/segment", "k=99")
-    [answer] = bot.fake.wait_for("response_url")
+def test_bad_k_gets_a_plain_sentence(sqlite_bot: RunningBot) -> None:
+    sqlite_bot.sender.command("/segment", "k=99")
+    [answer] = sqlite_bot.fake.wait_for("response_url")
     assert "from 2 to 12" in answer.params["text"]
 
 
@@ -239,30 +245,40 @@ def test_buttons_details_labels_and_the_rerun_modal(bot: RunningBot, sample_csv:
     assert latest is not None and latest.k == 3 and latest.forced_k == 3
 
 
-def test_app_home_shows_recent_runs(bot: RunningBot, sample_csv: bytes) -> None:
-    share_file(bot, "audience.csv", sample_csv)
-    bot.fake.wait_for("files.completeUploadExternal")
-    bot.wait_for_jobs()
-    bot.sender.event({"type": "app_home_opened", "user": "U0USER", "channel": "D0DM", "tab": "home"})
-    [published] = bot.fake.wait_for("views.publish")
+def test_app_home_shows_recent_runs(sqlite_bot: RunningBot, sample_csv: bytes) -> None:
+    share_file(sqlite_bot, "audience.csv", sample_csv)
+    sqlite_bot.fake.wait_for("files.completeUploadExternal")
+    sqlite_bot.wait_for_jobs()
+    sqlite_bot.sender.event({"type": "app_home_opened", "user": "U0USER", "channel": "D0DM", "tab": "home"})
+    [published] = sqlite_bot.fake.wait_for("views.publish")
     assert published.params["user_id"] == "U0USER"
     assert "audience.csv" in json.dumps(published.params["view"])
 
 
-def test_other_messages_are_acknowledged(bot: RunningBot) -> None:
-    reply = bot.sender.event({"type": "message", "channel": CHANNEL, "user": "U0USER", "text": "hi", "ts": "1.2"})
+def test_other_messages_are_acknowledged(sqlite_bot: RunningBot) -> None:
+    reply = sqlite_bot.sender.event(
+        {"type": "message", "channel": CHANNEL, "user": "U0USER", "text": "hi", "ts": "1.2"}
+    )
     assert reply.status == 200
 
 
-def test_rate_limited_calls_are_retried_after_retry_after(bot: RunningBot) -> None:
-    bot.fake.rate_limit("chat.postMessage", retry_after=1)
-    bot.sender.event({"type": "app_mention", "channel": CHANNEL, "user": "U0USER", "text": "<@U0BOT>", "ts": "5.0"})
-    posts = bot.fake.wait_for("chat.postMessage", 2, timeout=10)
+def test_rate_limited_calls_are_retried_after_retry_after(sqlite_bot: RunningBot) -> None:
+    sqlite_bot.fake.rate_limit("chat.postMessage", retry_after=1)
+    sqlite_bot.sender.event(
+        {"type": "app_mention", "channel": CHANNEL, "user": "U0USER", "text": "<@U0BOT>", "ts": "5.0"}
+    )
+    posts = sqlite_bot.fake.wait_for("chat.postMessage", 2, timeout=10)
     assert posts[1].params["thread_ts"] == "5.0"
 
 
-def test_signature_helper_agrees_with_the_server(bot: RunningBot) -> None:
+def test_signature_helper_agrees_with_the_server(sqlite_bot: RunningBot) -> None:
     body = "command=%2Fsegment&text=help&team_id=T0FAKE&channel_id=C0CHAN&user_id=U0USER"
     stamp = str(int(time.time()))
     signature = slack_signature("wrong-secret", stamp, body)
-    assert bot.sender.post(body, "application/x-www-form-urlencoded", signature=signature).status == 401
+    assert sqlite_bot.sender.post(body, "application/x-www-form-urlencoded", signature=signature).status == 401
+
+
+def test_healthz_answers_503_when_the_database_is_not_usable(tmp_path) -> None:
+    broken = create_database_engine(f"sqlite:///{tmp_path / 'missing' / 'segbot.db'}")
+    status, body = health(broken)
+    assert status.startswith("503") and body["status"] == "unavailable"

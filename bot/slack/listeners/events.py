@@ -8,7 +8,8 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.report.render import render_help
-from bot.services.accept_upload import accept_shared_file
+from bot.services.accept_upload import accept_shared_file, wants_catalog_import
+from bot.slack.jobs import CATALOG_IMPORT, SEGMENT_UPLOAD
 from bot.slack.runtime import SlackRuntime
 
 
@@ -26,6 +27,7 @@ def register(app: App, runtime: SlackRuntime) -> None:
                 user_id=event.get("user"),
                 file=file,
                 thread_ts=event.get("thread_ts") or event.get("ts"),
+                kind=CATALOG_IMPORT if wants_catalog_import(event.get("text", "")) else SEGMENT_UPLOAD,
             )
 
     @app.event("file_shared")

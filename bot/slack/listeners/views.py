@@ -1,4 +1,4 @@
-"""Modal submissions: the re-run modal (k) queues a re-run in the run's thread."""
+"""Modal submissions: the re-run modal (k) queues a re-run in the run's thread; the import form, a catalog import."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.report import actions as ids
+from bot.services.accept_upload import accept_shared_file
 from bot.services.labels_export import find_run
+from bot.slack import catalog_modal
+from bot.slack.jobs import CATALOG_IMPORT
 from bot.slack.rerun import queue_rerun
 from bot.slack.runtime import SlackRuntime
 
@@ -29,3 +32,23 @@ def register(app: App, runtime: SlackRuntime) -> None:
         ack()
         run = find_run(runtime, str(context.team_id or body["team"]["id"]), request.run_id)
         queue_rerun(runtime, client, run, request.k, user_id=body["user"]["id"])
+
+    @app.view(catalog_modal.IMPORT_CALLBACK)
+    def submit_catalog(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
+    ) -> None:
+        channel_id, files = catalog_modal.submitted_files(view)
+        if not files:
+            ack(response_action="errors", errors={catalog_modal.IMPORT_FILE_BLOCK: "Choose a CSV or XLSX file."})
+            return
+        ack()
+        accept_shared_file(
+            runtime,
+            client,
+            workspace_id=str(context.team_id or body["team"]["id"]),
+            channel_id=channel_id,
+            user_id=body["user"]["id"],
+            file=files[0],
+            thread_ts=None,
+            kind=CATALOG_IMPORT,
+        )

@@ -1,0 +1,64 @@
+"""`/influencers import` (a shared file or the form) and `/influencers list`, end to end against the fake."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bot.catalog.reading import read_catalog
+from bot.slack import catalog_modal
+from bot.storage.influencers import InfluencerRepository
+from tests.slack.conftest import RunningBot, wait_until
+from tests.slack.fake_slack import FAKE_TEAM
+from tests.slack.sender import file_share_event
+
+CATALOG = (Path(__file__).resolve().parents[2] / "bot" / "samples" / "sample_influencers.csv").read_bytes()
+CREATORS = len(read_catalog(CATALOG).entries)
+
+
+def test_a_file_shared_with_influencers_import_fills_the_catalog(sqlite_bot: RunningBot) -> None:
+    file = sqlite_bot.fake.add_file("creators.csv", CATALOG)
+    event = {**file_share_event(file), "text": "influencers import"}
+    assert sqlite_bot.sender.event(event).status == 200
+    assert sqlite_bot.wait_for_jobs() == {"done": 1}
+    assert InfluencerRepository(sqlite_bot.engine).count(FAKE_TEAM) == CREATORS
+    summary = sqlite_bot.fake.messages()[-1]["text"]
+    assert summary.startswith(f"Imported creators.csv: {CREATORS:,} creators added")
+    assert sqlite_bot.fake.calls_to("files.completeUploadExternal") == [], "a catalog is not segmented"
+
+    sqlite_bot.sender.command("/influencers", "list fitness")
+    [listing] = sqlite_bot.fake.wait_for("response_url")
+    assert listing.params["response_type"] == "ephemeral"
+    assert "fitness" in listing.params["text"].lower()
+
+
+def test_influencers_import_opens_a_form_whose_file_is_imported(sqlite_bot: RunningBot) -> None:
+    sqlite_bot.sender.command("/influencers", "import", trigger_id="9.trigger")
+    [opened] = sqlite_bot.fake.wait_for("views.open")
+    view = opened.params["view"]
+    assert opened.params["trigger_id"] == "9.trigger" and view["callback_id"] == catalog_modal.IMPORT_CALLBACK
+
+    empty = sqlite_bot.sender.submit_view(
+        catalog_modal.IMPORT_CALLBACK,
+        view["private_metadata"],
+        {catalog_modal.IMPORT_FILE_BLOCK: {catalog_modal.IMPORT_FILE_INPUT: {"type": "file_input", "files": []}}},
+    )
+    assert json.loads(empty.body)["response_action"] == "errors"
+
+    file = sqlite_bot.fake.add_file("creators.csv", CATALOG)
+    chosen = {"type": "file_input", "files": [file]}
+    reply = sqlite_bot.sender.submit_view(
+        catalog_modal.IMPORT_CALLBACK,
+        view["private_metadata"],
+        {catalog_modal.IMPORT_FILE_BLOCK: {catalog_modal.IMPORT_FILE_INPUT: chosen}},
+    )
+    assert reply.status == 200
+    wait_until(lambda: InfluencerRepository(sqlite_bot.engine).count(FAKE_TEAM) == CREATORS, what="the catalog import")
+
+
+def test_an_unusable_catalog_gets_one_plain_reply(sqlite_bot: RunningBot) -> None:
+    file = sqlite_bot.fake.add_file("notes.csv", b"colour,shape\nred,round\nblue,square\n")
+    assert sqlite_bot.sender.event({**file_share_event(file), "text": "influencers import"}).status == 200
+    assert sqlite_bot.wait_for_jobs() == {"failed": 1}
+    note = sqlite_bot.fake.calls_to("chat.update")[-1].params["text"]
+    assert "handle" in note and "reference" not in note
