@@ -1,8 +1,9 @@
 """Seeded planted segments and a catalog with known right answers, for the influencer matching benchmark.
 
 Each planted segment has its own country, interest and age band. For each one the catalog holds right
-matches (its topic under a real-world category name, its country and age), near misses (right topic in the
-wrong country; right country with the wrong topic), all with more followers than the right matches, and
+matches (its topic under a real-world category name, its country and age), near misses with the right age
+and gender mix (right topic in the wrong country; right country with the wrong topic), all with more
+followers than the right matches, and
 suspicious accounts that fit perfectly but have bought followers or likes, no audience data or tiny reach.
 Plus background creators on random topics.
 """
@@ -125,10 +126,10 @@ def _creators_for(rng: np.random.Generator, segment: int, planted: Planted) -> d
         "right": [_creator(rng, f"s{segment}_right{n}", planted.category, planted.country, age=planted.age,
                            female=female, size=rng.uniform(4, 6.3)) for n in range(RIGHT)],
         "topic_only": [_creator(rng, f"s{segment}_topic{n}", planted.category, str(rng.choice(others)),
-                                age=str(rng.choice(AGE_BANDS)), female=50, size=rng.uniform(6.5, 7.7))
+                                age=planted.age, female=female, size=rng.uniform(6.5, 7.7))
                        for n in range(TOPIC_ONLY)],
         "country_only": [_creator(rng, f"s{segment}_country{n}", str(rng.choice(other_topics)), planted.country,
-                                  age=str(rng.choice(AGE_BANDS)), female=50, size=rng.uniform(6.5, 7.7))
+                                  age=planted.age, female=female, size=rng.uniform(6.5, 7.7))
                          for n in range(COUNTRY_ONLY)],
         "suspicious": _suspicious(rng, segment, planted, female),
     }

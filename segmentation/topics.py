@@ -93,6 +93,7 @@ def _parts(folded: str) -> list[str]:
     return pieces + words + singulars
 
 
+@lru_cache(maxsize=8192)
 def split_topics(text: str) -> tuple[str, ...]:
     """Topics as people type them in one cell: separated by `;`, `|` or `,` (order kept, duplicates dropped)."""
     seen: dict[str, None] = {}

@@ -22,13 +22,18 @@ _SPREADSHEET_ERROR = re.compile(r"^#[A-Za-z/0-9]+[!?]?$")
 
 
 def texts(series: pd.Series) -> list[str | None]:
-    """The cells as stripped text, None where blank or a spreadsheet error."""
-    found: list[str | None] = []
-    for value in series.astype("object").tolist():
-        text = None if value is None or (isinstance(value, float) and np.isnan(value)) else str(value).strip()
-        blank = not text or text.rstrip("%").strip().lower() in MISSING_TOKENS or _SPREADSHEET_ERROR.match(text)
-        found.append(None if blank else text)
-    return found
+    """The cells as stripped text, None where blank or a spreadsheet error (each distinct value read once)."""
+    codes, uniques = pd.factorize(series.astype("object"), use_na_sentinel=True)
+    lookup = [_text(value) for value in uniques] + [None]  # code -1 (missing) picks the last slot
+    return [lookup[code] for code in codes.tolist()]
+
+
+def _text(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    text = str(value).strip()
+    blank = not text or text.rstrip("%").strip().lower() in MISSING_TOKENS or _SPREADSHEET_ERROR.match(text)
+    return None if blank else text
 
 
 def numbers(series: pd.Series, label: str) -> tuple[np.ndarray, Problems]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _PLATFORM_ALIASES = {
     "ig": "instagram", "insta": "instagram", "instagram": "instagram",
@@ -14,11 +15,13 @@ _PLATFORM_ALIASES = {
 }
 
 
+@lru_cache(maxsize=65536)
 def normalize_handle(text: str) -> str:
     """`@Cristiano ` -> `cristiano` (handles are case-insensitive on every platform Segbot knows)."""
     return text.strip().lstrip("@").strip().lower()
 
 
+@lru_cache(maxsize=1024)
 def normalize_platform(text: str) -> str:
     """`IG`, `Insta`, `Instagram` -> `instagram`; an unknown platform is kept as one lower-case word."""
     folded = " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
