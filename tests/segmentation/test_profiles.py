@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -166,9 +164,10 @@ def test_columns_not_used_for_clustering_do_not_appear_as_features() -> None:
     assert {f.column for p in profiles for f in p.features} == {"total_spend"}
 
 
-def test_a_million_rows_are_profiled_within_the_time_budget() -> None:
+def test_a_large_table_with_many_categories_is_profiled() -> None:
+    # Speed is measured in `make bench` (bench_speed, end to end); this checks the results at scale.
     rng = np.random.default_rng(0)
-    n, k = 1_000_000, 8
+    n, k = 200_000, 8
     labels = rng.integers(0, k, n)
     noise = rng.random(n)
     columns = [numeric(f"metric {i}", labels * (i % 3) + np.roll(noise, i)) for i in range(6)]
@@ -197,12 +196,10 @@ def test_a_million_rows_are_profiled_within_the_time_budget() -> None:
         )
     )
     prepared = table(*columns)
-    started = time.perf_counter()
     profiles = profile_segments(prepared, labels, {})
-    elapsed = time.perf_counter() - started
     assert len(profiles) == k
-    # About half a second on an idle 2-core machine; the margin is for a busy one.
-    assert elapsed < 4.0, f"profiling 1M rows took {elapsed:.2f} s"
+    assert sum(profile.size for profile in profiles) == n
+    assert all(profile.name for profile in profiles)
 
 
 def test_a_mean_pulled_by_outliers_against_the_median_is_not_a_trait() -> None:
