@@ -70,7 +70,8 @@ def _cluster(space: FeatureSpace, *, k: int | None, k_range: range, seed: int) -
     order = sample_order(space, seed)
     select = order[:SELECT_ROWS]
     data = encode(space, select)
-    balanced = _start_space(space, select, data, seed)
+    first_k = min(FIRST_PASS_K, max(k or 2, k_range.stop - 1))
+    balanced = _start_space(space, select, data, first_k, seed)
     fits = {candidate: best_fit(data, balanced, candidate, seed) for candidate in ([k] if k else k_range)}
     refits = {candidate: refit_labels(data, balanced, fit, seed) for candidate, fit in fits.items()}
     k_stability = {
@@ -133,10 +134,10 @@ def best_fit(data: MixtureData, balanced: np.ndarray, k: int, seed: int, starts:
     return best
 
 
-def _start_space(space: FeatureSpace, rows: np.ndarray, data: MixtureData, seed: int) -> np.ndarray:
+def _start_space(space: FeatureSpace, rows: np.ndarray, data: MixtureData, first_k: int, seed: int) -> np.ndarray:
     """The balanced rows with noise columns faded by a first over-segmented fit: better k-means starts."""
     plain = space.rows(rows)
-    first = best_fit(data, plain, FIRST_PASS_K, seed, starts=1)
+    first = best_fit(data, plain, first_k, seed, starts=1)
     weights = column_weights(space, plain, first.predict(data))
     return space.rows(rows, np.sqrt(weights).astype(np.float32))
 
@@ -225,8 +226,8 @@ def k_reason(
     score = -fits[chosen].icl / n
     if forced:
         return f"k={chosen} was asked for (fit score {score:.2f}, stability {stability[chosen]:.2f})."
-    reason = (f"k={chosen}: best fit score ({score:.2f}) among the candidates that refits on subsamples reproduce "
-              f"(stability {stability[chosen]:.2f}, bar {bar:.2f})")
+    reason = (f"k={chosen}: best fit score ({score:.2f}) of the candidates that refits on subsamples reproduce "
+              f"(stability {stability[chosen]:.2f}, needed {bar:.2f})")
     better = [other for other in fits if fits[other].icl < fits[chosen].icl]
     if better:
         best = min(better, key=lambda other: fits[other].icl)
