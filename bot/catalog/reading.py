@@ -79,78 +79,111 @@ def _default_platform(
     return None
 
 
+@dataclass(frozen=True)
+class _Parsed:
+    """Every field of every row, already parsed; `problems` holds per-column reasons (None = fine)."""
+
+    handles: list[str | None]
+    platforms: list[str | None]
+    followers: np.ndarray
+    engagement: np.ndarray
+    countries: list[str | None]
+    ages: list[str | None]
+    female: np.ndarray
+    topics: list[tuple[str, ...]]
+    names: list[str | None]
+    likes: np.ndarray
+    views: np.ndarray
+    price: np.ndarray
+    problems: list[cells.Problems]
+
+    def key(self, position: int) -> tuple[str, str]:
+        return (self.platforms[position] or "", self.handles[position] or "")
+
+    def reason(self, position: int) -> str | None:
+        """Why the row cannot be imported, or None."""
+        handle, platform = self.handles[position], self.platforms[position]
+        followers = float(self.followers[position])
+        if not handle:
+            return "no handle"
+        if len(handle) > MAX_HANDLE:
+            return f"handle is longer than {MAX_HANDLE} characters"
+        if not platform:
+            return "no platform (fill the platform cell or pass --platform)"
+        if len(platform) > MAX_PLATFORM:
+            return f"platform {platform!r} is longer than {MAX_PLATFORM} characters"
+        found = next((problems[position] for problems in self.problems if problems[position]), None)
+        if found:
+            return found
+        if np.isnan(followers):
+            return "no follower count"
+        if followers < 0:
+            return f"followers {followers:.0f} is negative"
+        return None
+
+    def entry(self, position: int) -> CatalogEntry:
+        platform, handle = self.key(position)
+        return CatalogEntry(
+            platform=platform,
+            handle=handle,
+            name=_clipped(self.names[position], MAX_NAME),
+            followers=int(self.followers[position]),
+            engagement_rate=_optional_float(self.engagement[position]),
+            topics=self.topics[position],
+            audience_country=self.countries[position],
+            audience_age=self.ages[position],
+            audience_female_pct=_optional_float(self.female[position]),
+            avg_likes=_optional_float(self.likes[position]),
+            avg_views=_optional_float(self.views[position]),
+            price=_optional_float(self.price[position]),
+        )
+
+
 def _rows(frame: pd.DataFrame, columns: CatalogColumns, default_platform: str | None) -> CatalogReading:
-    n_rows = len(frame)
-    problems: list[list[str | None]] = []
-
-    def column(field: str) -> pd.Series | None:
-        name = columns.first(field)
-        return None if name is None else frame[name]
-
-    handles = [normalize_handle(text) if text else None for text in cells.texts(frame[columns.first("handle")])]
-    platforms = _platforms(column("platform"), default_platform, n_rows)
-    followers, follower_problems = cells.numbers(frame[columns.first("followers")], "followers")
-    problems.append(follower_problems)
-    engagement = _engagement(frame, columns, followers, problems)
-    countries, country_problems = _optional(column("audience_country"), cells.countries, n_rows)
-    ages, age_problems = _optional(column("audience_age"), cells.age_bands, n_rows)
-    female, female_problems = _optional_numbers(column("audience_female_pct"), cells.female_percents, n_rows)
-    problems += [country_problems, age_problems, female_problems]
-    topics = cells.topic_lists(frame, columns.found.get("topics", ()))
-    names = _texts(column("name"), n_rows)
-    likes, views, price = (_quiet(column(field), n_rows) for field in ("avg_likes", "avg_views", "price"))
-
+    parsed = _parse(frame, columns, default_platform)
     entries: list[CatalogEntry] = []
     rejected: list[RejectedRow] = []
     first_row: dict[tuple[str, str], int] = {}
-    for position in range(n_rows):
+    for position in range(len(frame)):
         row = position + _FIRST_DATA_ROW
-        reason = _reason(handles[position], platforms[position], followers[position], problems, position)
-        key = (platforms[position] or "", handles[position] or "")
+        reason, key = parsed.reason(position), parsed.key(position)
         if reason is None and key in first_row:
             reason = f"repeats @{key[1]} on {key[0]} from row {first_row[key]}; the first one was kept"
         if reason is not None:
             rejected.append(RejectedRow(row=row, reason=reason))
             continue
         first_row[key] = row
-        entries.append(
-            CatalogEntry(
-                platform=key[0],
-                handle=key[1],
-                name=_clipped(names[position], MAX_NAME),
-                followers=int(followers[position]),
-                engagement_rate=_optional_float(engagement[position]),
-                topics=topics[position],
-                audience_country=countries[position],
-                audience_age=ages[position],
-                audience_female_pct=_optional_float(female[position]),
-                avg_likes=_optional_float(likes[position]),
-                avg_views=_optional_float(views[position]),
-                price=_optional_float(price[position]),
-            )
-        )
-    return CatalogReading(entries=tuple(entries), rejected=tuple(rejected), columns=columns, rows=n_rows)
+        entries.append(parsed.entry(position))
+    return CatalogReading(entries=tuple(entries), rejected=tuple(rejected), columns=columns, rows=len(frame))
 
 
-def _reason(
-    handle: str | None, platform: str | None, followers: float, problems: list[list[str | None]], position: int
-) -> str | None:
-    if not handle:
-        return "no handle"
-    if len(handle) > MAX_HANDLE:
-        return f"handle is longer than {MAX_HANDLE} characters"
-    if not platform:
-        return "no platform (fill the platform cell or pass --platform)"
-    if len(platform) > MAX_PLATFORM:
-        return f"platform {platform!r} is longer than {MAX_PLATFORM} characters"
-    for column_problems in problems:
-        if column_problems[position]:
-            return column_problems[position]
-    if np.isnan(followers):
-        return "no follower count"
-    if followers < 0:
-        return f"followers {followers:.0f} is negative"
-    return None
+def _parse(frame: pd.DataFrame, columns: CatalogColumns, default_platform: str | None) -> _Parsed:
+    n_rows = len(frame)
+
+    def column(field: str) -> pd.Series | None:
+        name = columns.first(field)
+        return None if name is None else frame[name]
+
+    followers, follower_problems = cells.numbers(frame[columns.first("followers")], "followers")
+    engagement, engagement_problems = _engagement(frame, columns, followers)
+    countries, country_problems = _optional(column("audience_country"), cells.countries, n_rows)
+    ages, age_problems = _optional(column("audience_age"), cells.age_bands, n_rows)
+    female, female_problems = _optional_numbers(column("audience_female_pct"), cells.female_percents, n_rows)
+    return _Parsed(
+        handles=[normalize_handle(text) if text else None for text in cells.texts(frame[columns.first("handle")])],
+        platforms=_platforms(column("platform"), default_platform, n_rows),
+        followers=followers,
+        engagement=engagement,
+        countries=countries,
+        ages=ages,
+        female=female,
+        topics=cells.topic_lists(frame, columns.found.get("topics", ())),
+        names=_texts(column("name"), n_rows),
+        likes=_quiet(column("avg_likes"), n_rows),
+        views=_quiet(column("avg_views"), n_rows),
+        price=_quiet(column("price"), n_rows),
+        problems=[follower_problems, engagement_problems, country_problems, age_problems, female_problems],
+    )
 
 
 def _platforms(series: pd.Series | None, default: str | None, n_rows: int) -> list[str | None]:
@@ -160,14 +193,13 @@ def _platforms(series: pd.Series | None, default: str | None, n_rows: int) -> li
 
 
 def _engagement(
-    frame: pd.DataFrame, columns: CatalogColumns, followers: np.ndarray, problems: list[list[str | None]]
-) -> np.ndarray:
+    frame: pd.DataFrame, columns: CatalogColumns, followers: np.ndarray
+) -> tuple[np.ndarray, cells.Problems]:
     """The engagement rate column, or else engagements per post (or likes + comments + shares) / followers."""
     rate_column = columns.first("engagement_rate")
     if rate_column is not None:
-        rates, rate_problems = cells.rates(frame[rate_column], "engagement rate")
-        problems.append(rate_problems)
-        return rates
+        return cells.rates(frame[rate_column], "engagement rate")
+    fine: cells.Problems = [None] * len(frame)
     count_column = columns.first("engagements")
     if count_column is not None:
         per_post = cells.quiet_numbers(frame[count_column])
@@ -175,11 +207,11 @@ def _engagement(
         parts = [cells.quiet_numbers(frame[name]) for field in ("avg_likes", "avg_comments", "avg_shares")
                  if (name := columns.first(field)) is not None]
         if not parts:
-            return np.full(len(frame), np.nan)
+            return np.full(len(frame), np.nan), fine
         stacked = np.vstack(parts)
         per_post = np.where(np.isnan(stacked[0]), np.nan, np.nansum(stacked, axis=0))
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(followers > 0, per_post / followers, np.nan)
+        return np.where(followers > 0, per_post / followers, np.nan), fine
 
 
 def _optional(
