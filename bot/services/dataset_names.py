@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
+from bot.storage.datasets import UploadNames
+
 COMPOUND_EXTENSIONS = (".csv.gz", ".tsv.gz", ".txt.gz")
 
 
 def dataset_name_for_upload(engine: Engine, workspace_id: str, channel_id: str, file_name: str) -> str:
     """The file name without its extension: `audience.csv` and `audience.csv.gz` both give `audience`.
 
-    `engine`, `workspace_id` and `channel_id` let a channel's own naming rules (e.g. a dataset declared for
-    the channel) take precedence; without one, the name comes from the file.
+    A name set with `/segment dataset NAME` in the channel takes precedence, once: it names the channel's
+    next upload and is then used up.
     """
-    del engine, workspace_id, channel_id
+    declared = UploadNames(engine).take(workspace_id, channel_id)
+    if declared is not None:
+        return declared
     base = file_name.strip().rsplit("/", 1)[-1]
     lowered = base.lower()
     for extension in COMPOUND_EXTENSIONS:

@@ -12,19 +12,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 
 from bot.errors import NotFoundError, SegbotError
 from bot.storage.source_secrets import SourceCipher, masked_url
 from bot.storage.tables_core import runs
-from bot.storage.tables_digests import dataset_sources, dataset_versions, datasets
+from bot.storage.tables_digests import channel_dataset_names, dataset_sources, dataset_versions, datasets
 from bot.storage.workspaces import ensure_workspace
 
 SourceKind = Literal["path", "url", "sql"]
 MAX_NAME_LENGTH = 80
-_NAME = re.compile(r"^[\w][\w.\- ]*$")
+# Printable, and nothing Slack mrkdwn or a path would read specially.
+_NAME = re.compile(r"^[^\x00-\x1f<>&/\\`*|]+$")
 
 
 class InvalidDatasetNameError(SegbotError):
@@ -79,8 +80,8 @@ def check_dataset_name(name: str) -> str:
     cleaned = name.strip()
     if not cleaned or len(cleaned) > MAX_NAME_LENGTH or not _NAME.match(cleaned):
         raise InvalidDatasetNameError(
-            f"{name!r} can't be a dataset name; use up to {MAX_NAME_LENGTH} letters, digits, spaces, "
-            "dots, dashes or underscores, e.g. newsletter or shop-customers."
+            f"{name!r} can't be a dataset name; use up to {MAX_NAME_LENGTH} characters without < > & / \\ ` * |, "
+            "e.g. newsletter or shop-customers."
         )
     return cleaned
 
@@ -110,12 +111,24 @@ class DatasetRepository:
         return _to_dataset(row) if row else None
 
     def require(self, workspace_id: str, name: str) -> Dataset:
+        """The dataset, created on first use when uploads already carry its name; NotFoundError otherwise."""
         found = self.get(workspace_id, name)
+        if found is None and self._has_runs(workspace_id, name.strip()):
+            found = self.ensure(workspace_id, name)
         if found is None:
             raise NotFoundError(
                 f"There is no dataset called {name!r} here; upload {name}.csv or run `segbot datasets add {name} PATH`."
             )
         return found
+
+    def _has_runs(self, workspace_id: str, name: str) -> bool:
+        with self.engine.connect() as connection:
+            return (
+                connection.execute(
+                    select(runs.c.id).where(runs.c.workspace_id == workspace_id, runs.c.dataset_name == name).limit(1)
+                ).first()
+                is not None
+            )
 
     def versions(self, workspace_id: str, name: str) -> list[DatasetVersion]:
         """Every version of the dataset, oldest first (numbering runs made since the last read)."""
@@ -227,6 +240,39 @@ class DatasetRepository:
             except IntegrityError:
                 continue
         raise SegbotError(f"Dataset {dataset.name!r} is being changed by several processes at once; try again.")
+
+
+class UploadNames:
+    """`/segment dataset NAME`: the name the next upload in a channel gets, whatever its file is called."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def name_next(self, workspace_id: str, channel_id: str, name: str, *, set_by: str | None = None) -> str:
+        name = check_dataset_name(name)
+        key = (channel_dataset_names.c.workspace_id == workspace_id, channel_dataset_names.c.channel_id == channel_id)
+        with self.engine.begin() as connection:
+            ensure_workspace(connection, workspace_id)
+            connection.execute(delete(channel_dataset_names).where(*key))
+            connection.execute(
+                insert(channel_dataset_names).values(
+                    workspace_id=workspace_id,
+                    channel_id=channel_id,
+                    dataset_name=name,
+                    set_by=set_by,
+                    set_at=datetime.now(UTC),
+                )
+            )
+        return name
+
+    def take(self, workspace_id: str, channel_id: str) -> str | None:
+        """The name set for the channel's next upload, removed as it is used (None when none is set)."""
+        key = (channel_dataset_names.c.workspace_id == workspace_id, channel_dataset_names.c.channel_id == channel_id)
+        with self.engine.begin() as connection:
+            name = connection.execute(select(channel_dataset_names.c.dataset_name).where(*key)).scalar_one_or_none()
+            if name is not None and connection.execute(delete(channel_dataset_names).where(*key)).rowcount != 1:
+                return None  # another upload took it at the same moment
+        return name
 
 
 class CipherFactory:

@@ -97,3 +97,14 @@ digest_deliveries = Table(
     UniqueConstraint("subscription_id", "slot_at", name="uq_digest_deliveries_subscription_slot"),
 )
 Index("ix_digest_deliveries_status", digest_deliveries.c.status, digest_deliveries.c.lease_expires_at)
+
+# `/segment dataset NAME`: the dataset name of the next upload in a channel (used once, then removed).
+channel_dataset_names = Table(
+    "channel_dataset_names",
+    metadata,
+    Column("workspace_id", String(64), ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True),
+    Column("channel_id", String(64), primary_key=True),
+    Column("dataset_name", String(255), nullable=False),
+    Column("set_by", String(64), nullable=True),
+    Column("set_at", DateTime(timezone=True), nullable=False),
+)

@@ -14,9 +14,11 @@ from bot.storage.datasets import DatasetRepository
 from bot.storage.runs import NewRun, RunRepository
 from bot.storage.subscriptions import Schedule, Subscription, SubscriptionRepository
 from segmentation.result import SegmentationResult
+from tests.slack.conftest import sample_csv, sqlite_bot
 from tests.slack.fake_slack import FAKE_TOKEN, FakeSlack
 
 WORKSPACE = "T0FAKE"
+__all__ = ["sample_csv", "sqlite_bot"]  # fixtures shared with the Slack app's tests
 
 
 @pytest.fixture

@@ -109,9 +109,25 @@ def upgrade() -> None:
         sa.UniqueConstraint("subscription_id", "slot_at", name="uq_digest_deliveries_subscription_slot"),
     )
     op.create_index("ix_digest_deliveries_status", "digest_deliveries", ["status", "lease_expires_at"])
+    op.create_table(
+        "channel_dataset_names",
+        sa.Column("workspace_id", sa.String(64), nullable=False),
+        sa.Column("channel_id", sa.String(64), nullable=False),
+        sa.Column("dataset_name", sa.String(255), nullable=False),
+        sa.Column("set_by", sa.String(64), nullable=True),
+        sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["workspace_id"],
+            ["workspaces.id"],
+            name="fk_channel_dataset_names_workspace_id_workspaces",
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("workspace_id", "channel_id", name="pk_channel_dataset_names"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("channel_dataset_names")
     op.drop_index("ix_digest_deliveries_status", table_name="digest_deliveries")
     op.drop_table("digest_deliveries")
     op.drop_table("subscriptions")

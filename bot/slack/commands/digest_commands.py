@@ -1,0 +1,159 @@
+"""`/segment subscribe|unsubscribe|digest|subscriptions|dataset`: weekly digests and named datasets in Slack."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from slack_sdk.errors import SlackApiError
+
+from bot.digests.compose import make_digest
+from bot.digests.posting import ChannelUnavailableError, pause_reason, post_digest
+from bot.digests.schedule import known_timezone, next_slot, parse_schedule, zone_of
+from bot.errors import SegbotError
+from bot.report.filters import mrkdwn
+from bot.slack.commands import CommandRegistry, CommandRequest
+from bot.storage.datasets import DatasetRepository, UploadNames
+from bot.storage.subscriptions import SubscriptionRepository
+
+SEGMENT = "/segment"
+SUBSCRIBE_USAGE = "/segment subscribe NAME weekly [day] [HH:MM]"
+
+
+def register(registry: CommandRegistry) -> None:
+    registry.add(
+        SEGMENT,
+        "subscribe",
+        subscribe,
+        usage=SUBSCRIBE_USAGE,
+        summary="a weekly digest of what changed in dataset NAME here (default Monday 09:00, your time zone)",
+    )
+    registry.add(
+        SEGMENT, "unsubscribe", unsubscribe, usage="/segment unsubscribe NAME", summary="stop this channel's digest"
+    )
+    registry.add(
+        SEGMENT,
+        "digest",
+        digest_now,
+        usage="/segment digest NAME now",
+        summary="post dataset NAME's digest in this channel right away",
+    )
+    registry.add(
+        SEGMENT,
+        "subscriptions",
+        list_subscriptions,
+        usage="/segment subscriptions",
+        summary="every digest subscription in this workspace, with its next date",
+    )
+    registry.add(
+        SEGMENT,
+        "dataset",
+        name_next_upload,
+        usage="/segment dataset NAME",
+        summary="file the next upload in this channel as a new version of dataset NAME",
+    )
+
+
+@dataclass(frozen=True)
+class SubscribeWords:
+    name: str
+    weekday: str | None
+    clock: str | None
+    timezone: str | None
+
+
+def parse_subscribe(args: str) -> SubscribeWords:
+    """`NAME weekly [day] [HH:MM] [Area/City]`; NAME may contain spaces."""
+    words = args.split()
+    lowered = [w.lower() for w in words]
+    if "weekly" not in lowered or lowered.index("weekly") == 0:
+        raise SegbotError(f"Say which dataset and how often, e.g. `{SUBSCRIBE_USAGE}`.")
+    at = len(lowered) - 1 - lowered[::-1].index("weekly")
+    name, rest = " ".join(words[:at]), words[at + 1 :]
+    timezone = rest.pop() if rest and ("/" in rest[-1] or rest[-1].upper() == "UTC") else None
+    clock = rest.pop() if rest and ":" in rest[-1] else None
+    if len(rest) > 1:
+        raise SegbotError(f"Segbot did not understand {' '.join(rest)!r}; use `{SUBSCRIBE_USAGE}`.")
+    return SubscribeWords(name, rest[0] if rest else None, clock, timezone)
+
+
+def subscribe(request: CommandRequest) -> None:
+    words = parse_subscribe(request.args)
+    schedule = parse_schedule(words.weekday, words.clock, words.timezone or user_timezone(request))
+    engine = request.runtime.engine
+    dataset = DatasetRepository(engine).ensure(request.workspace_id, words.name)
+    SubscriptionRepository(engine).subscribe(
+        request.workspace_id, dataset.id, request.channel_id, schedule, created_by=request.user_id
+    )
+    upcoming = next_slot(schedule, datetime.now(UTC)).astimezone(zone_of(schedule.timezone))
+    has_data = bool(DatasetRepository(engine).versions(request.workspace_id, dataset.name))
+    note = "" if has_data else f" There is no data for it yet: upload `{mrkdwn(dataset.name)}.csv` here first."
+    request.respond(
+        text=f"<@{request.user_id}> subscribed this channel to a weekly digest of *{mrkdwn(dataset.name)}*: "
+        f"{schedule.describe()}, next on {upcoming:%A %d %B %H:%M %Z}.{note}",
+        response_type="in_channel",
+        replace_original=False,
+    )
+
+
+def user_timezone(request: CommandRequest) -> str:
+    """The time zone in the person's Slack profile (users.info), or UTC when Slack does not say."""
+    try:
+        user = request.client.users_info(user=request.user_id).get("user") or {}
+    except SlackApiError:
+        return "UTC"
+    return known_timezone(user.get("tz"))
+
+
+def unsubscribe(request: CommandRequest) -> None:
+    name = request.args.strip()
+    if not name:
+        raise SegbotError("Say which dataset, e.g. `/segment unsubscribe newsletter`.")
+    SubscriptionRepository(request.runtime.engine).unsubscribe(request.workspace_id, name, request.channel_id)
+    request.respond(
+        text=f"This channel no longer gets the weekly digest of *{mrkdwn(name)}*.",
+        response_type="in_channel",
+        replace_original=False,
+    )
+
+
+def digest_now(request: CommandRequest) -> None:
+    words = request.args.split()
+    if len(words) < 2 or words[-1].lower() != "now":
+        raise SegbotError("Say which dataset, e.g. `/segment digest newsletter now`.")
+    name = " ".join(words[:-1])
+    runtime = request.runtime
+    digest = make_digest(runtime.settings, runtime.engine, request.workspace_id, name, now=datetime.now(UTC))
+    try:
+        post_digest(request.client, request.channel_id, digest.message)
+    except ChannelUnavailableError as error:
+        raise SegbotError(f"Segbot cannot post in this channel: {pause_reason(error.code)}") from error
+
+
+def list_subscriptions(request: CommandRequest) -> None:
+    found = SubscriptionRepository(request.runtime.engine).list(request.workspace_id)
+    if not found:
+        text = f"No digest subscriptions yet; start one with `{SUBSCRIBE_USAGE}`."
+    else:
+        now = datetime.now(UTC)
+        lines = []
+        for s in found:
+            upcoming = next_slot(s.schedule, now).astimezone(zone_of(s.schedule.timezone))
+            state = f"paused: {mrkdwn(s.paused_reason or '')}" if s.paused else f"next {upcoming:%a %d %b %H:%M %Z}"
+            lines.append(f"• *{mrkdwn(s.dataset_name)}* in <#{s.channel_id}>: {s.schedule.describe()} ({state})")
+        text = "Digest subscriptions:\n" + "\n".join(lines)
+    request.respond(text=text, response_type="ephemeral", replace_original=False)
+
+
+def name_next_upload(request: CommandRequest) -> None:
+    name = request.args.strip()
+    if not name:
+        raise SegbotError("Say the dataset's name, e.g. `/segment dataset newsletter`.")
+    name = UploadNames(request.runtime.engine).name_next(
+        request.workspace_id, request.channel_id, name, set_by=request.user_id
+    )
+    request.respond(
+        text=f"The next file uploaded in this channel becomes a new version of *{mrkdwn(name)}*.",
+        response_type="ephemeral",
+        replace_original=False,
+    )
