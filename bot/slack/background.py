@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import threading
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
+from bot.digests.loop import run_scheduler
 from bot.queue.workers import WorkerPool
 from bot.settings import Settings
 from bot.slack.jobs import job_handlers
 from bot.slack.runtime import SlackRuntime
 
 log = logging.getLogger(__name__)
-
-SCHEDULER_MODULE = "bot.digests.loop"
 
 
 @dataclass
@@ -35,11 +33,10 @@ class Background:
 def start_background(
     settings: Settings, engine: Engine, runtime: SlackRuntime, *, workers: int, scheduler: bool
 ) -> Background:
-    """Start `workers` job threads and, unless disabled, the digest scheduler in a daemon thread."""
+    """Start `workers` job threads and, unless disabled, the weekly digest scheduler in a daemon thread."""
     pool = WorkerPool(runtime.jobs, job_handlers(runtime), size=workers, wake=runtime.work_available).start()
     background = Background(pool)
-    if scheduler and importlib.util.find_spec(SCHEDULER_MODULE) is not None:
-        run_scheduler = importlib.import_module(SCHEDULER_MODULE).run_scheduler
+    if scheduler:
         thread = threading.Thread(
             target=run_scheduler, args=(settings, engine, background.stop_event), name="segbot-scheduler", daemon=True
         )

@@ -2,9 +2,14 @@
 
 Those stores own their tables (`slack_installations`, `slack_bots`, `slack_oauth_states`) and create them
 with `create_tables()` when the app starts in OAuth mode; Segbot's migrations do not manage them.
+With SLACK_STATE_SECRET set, every OAuth `state` also carries an HMAC, so a forged state is refused before
+the database is asked.
 """
 
 from __future__ import annotations
+
+import hashlib
+import hmac
 
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
@@ -36,9 +41,32 @@ def installation_store(settings: Settings, engine: Engine) -> SQLAlchemyInstalla
     return store
 
 
+class SignedOAuthStateStore(SQLAlchemyOAuthStateStore):
+    """States kept in the database, each with an HMAC of SLACK_STATE_SECRET appended."""
+
+    def __init__(self, secret: str, engine: Engine) -> None:
+        super().__init__(expiration_seconds=STATE_EXPIRATION_SECONDS, engine=engine)
+        self.secret = secret.encode()
+
+    def issue(self, *args: object, **kwargs: object) -> str:
+        state = super().issue(*args, **kwargs)
+        return f"{state}.{self._mac(state)}"
+
+    def consume(self, state: str) -> bool:
+        raw, _, mac = state.rpartition(".")
+        return bool(raw) and hmac.compare_digest(mac, self._mac(raw)) and super().consume(raw)
+
+    def _mac(self, state: str) -> str:
+        return hmac.new(self.secret, state.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def build_oauth_settings(settings: Settings, engine: Engine) -> OAuthSettings:
     """Install at /slack/install, redirect to /slack/oauth_redirect (Bolt's defaults)."""
-    state_store = SQLAlchemyOAuthStateStore(expiration_seconds=STATE_EXPIRATION_SECONDS, engine=engine)
+    state_store = (
+        SignedOAuthStateStore(settings.slack_state_secret, engine)
+        if settings.slack_state_secret
+        else SQLAlchemyOAuthStateStore(expiration_seconds=STATE_EXPIRATION_SECONDS, engine=engine)
+    )
     state_store.create_tables()
     return OAuthSettings(
         client_id=settings.slack_client_id,

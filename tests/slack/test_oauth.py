@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import inspect
 
 from bot.slack.app import build_slack_runtime, create_app
+from bot.slack.oauth import SignedOAuthStateStore
 from bot.slack.server import make_http_server, serve_in_thread
 from bot.storage.database import open_database
 from tests.slack.conftest import make_settings
@@ -64,3 +65,15 @@ def test_install_and_redirect_store_the_workspace_bot_token(oauth_server: tuple[
     with urllib.request.build_opener(NoRedirects()).open(request, timeout=5) as finished:
         assert finished.status == 200
     assert runtime.tokens.for_workspace(INSTALLED_TEAM) == INSTALLED_TOKEN
+
+
+def test_signed_states_refuse_forgeries(tmp_path: Path) -> None:
+    engine = open_database(f"sqlite:///{tmp_path / 'states.db'}")
+    store = SignedOAuthStateStore("state-secret", engine)
+    store.create_tables()
+    state = store.issue()
+    raw = state.rpartition(".")[0]
+    assert not store.consume(raw + ".forged")
+    assert not store.consume(raw)
+    assert store.consume(state)
+    assert not store.consume(state), "a state is good once"
