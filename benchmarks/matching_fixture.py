@@ -139,8 +139,8 @@ def _suspicious(rng: np.random.Generator, segment: int, planted: Planted, female
     base = [_creator(rng, f"s{segment}_sus{n}", planted.category, planted.country, age=planted.age,
                      female=female, size=6.5) for n in range(SUSPICIOUS)]
     return [
-        replace(base[0], engagement_rate=0.0003),  # bought followers
-        replace(base[1], engagement_rate=0.45),  # bought likes
+        replace(base[0], platform="instagram", engagement_rate=0.0003),  # bought followers
+        replace(base[1], platform="instagram", engagement_rate=0.45),  # bought likes
         replace(base[2], audience_country=None, audience_age=None, audience_female_pct=None),
         replace(base[3], followers=300),
     ]

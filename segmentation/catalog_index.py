@@ -85,7 +85,7 @@ def build_catalog_index(catalog: Sequence[CatalogEntry]) -> CatalogIndex:
         interests=interests,
         interest_names=interest_names,
         has_topics=np.asarray(interests.getnnz(axis=1) > 0, dtype=bool),
-        flags=credibility_flags(followers, engagement, countries >= 0),
+        flags=credibility_flags(followers, engagement, countries >= 0, [entry.platform for entry in entries]),
         positions={entry.key: position for position, entry in enumerate(entries)},
     )
 

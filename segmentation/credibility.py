@@ -2,17 +2,22 @@
 
 Engagement that is implausible for the follower count (bought followers or bought engagement), missing
 engagement or audience data, and tiny accounts are flagged; matching ranks flagged creators below healthy ones.
+Engagement is per post as a fraction of followers. What is plausible depends on the platform: YouTube
+channels keep subscribers who no longer watch (likes per subscriber are ten times lower than on Instagram),
+while TikTok shows videos far beyond the followers (likes often reach half the follower count).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
-# Engagement per post as a fraction of followers: outside this range a large account is suspicious.
-LOW_ENGAGEMENT = 0.001
-HIGH_ENGAGEMENT = 0.25
+# (too low, too high) for accounts of LARGE_ACCOUNT followers or more, by platform.
+DEFAULT_BOUNDS = (0.001, 0.25)
+PLATFORM_BOUNDS = {"youtube": (0.0001, 0.25), "tiktok": (0.001, 1.0)}
 LARGE_ACCOUNT = 100_000
-# More engagements per post than followers is implausible at any size.
+# More engagements per post than followers is implausible at any size (TikTok: its own upper bound).
 ABSURD_ENGAGEMENT = 1.0
 TINY_ACCOUNT = 1_000
 
@@ -23,14 +28,25 @@ NO_AUDIENCE = 8
 TINY = 16
 
 
-def credibility_flags(followers: np.ndarray, engagement: np.ndarray, audience_known: np.ndarray) -> np.ndarray:
-    """A bit mask per creator (0 = healthy) from follower counts, engagement fractions (NaN = unknown)."""
+def engagement_bounds(platforms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The (too low, too high) engagement per creator, from its platform."""
+    bounds = {platform: PLATFORM_BOUNDS.get(platform, DEFAULT_BOUNDS) for platform in set(platforms)}
+    low = np.array([bounds[platform][0] for platform in platforms], dtype=np.float64)
+    high = np.array([bounds[platform][1] for platform in platforms], dtype=np.float64)
+    return low, high
+
+
+def credibility_flags(
+    followers: np.ndarray, engagement: np.ndarray, audience_known: np.ndarray, platforms: Sequence[str]
+) -> np.ndarray:
+    """A bit mask per creator (0 = healthy) from follower counts and engagement fractions (NaN = unknown)."""
+    low, high = engagement_bounds(platforms)
     large = followers >= LARGE_ACCOUNT
     known = ~np.isnan(engagement)
     rate = np.where(known, engagement, 0.0)
     flags = np.zeros(followers.shape, dtype=np.uint8)
-    flags |= np.where(large & known & (rate < LOW_ENGAGEMENT), LOW, 0).astype(np.uint8)
-    too_high = known & ((large & (rate > HIGH_ENGAGEMENT)) | (rate > ABSURD_ENGAGEMENT))
+    flags |= np.where(large & known & (rate < low), LOW, 0).astype(np.uint8)
+    too_high = known & ((large & (rate > high)) | (rate > np.maximum(high, ABSURD_ENGAGEMENT)))
     flags |= np.where(too_high, HIGH, 0).astype(np.uint8)
     flags |= np.where(known, 0, NO_ENGAGEMENT).astype(np.uint8)
     flags |= np.where(audience_known, 0, NO_AUDIENCE).astype(np.uint8)

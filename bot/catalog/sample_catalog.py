@@ -16,6 +16,7 @@ import numpy as np
 
 from bot.catalog.writing import catalog_csv
 from segmentation.catalog_index import CatalogEntry
+from segmentation.credibility import DEFAULT_BOUNDS, PLATFORM_BOUNDS
 
 SAMPLE_PATH = Path(__file__).resolve().parents[1] / "samples" / "sample_influencers.csv"
 SAMPLE_SIZE = 400
@@ -130,12 +131,13 @@ def _suspicious(rng: np.random.Generator, entry: CatalogEntry, number: int) -> C
     if number % 8 != 7:
         return entry
     problem = (number // 8) % 4
-    if problem == 0:
+    low, high = PLATFORM_BOUNDS.get(entry.platform, DEFAULT_BOUNDS)
+    if problem == 0:  # bought followers: engagement far below what the platform's creators get
         followers = max(entry.followers, 500_000)
-        return replace(entry, followers=followers, engagement_rate=round(float(rng.uniform(0.0002, 0.0008)), 5))
-    if problem == 1:
+        return replace(entry, followers=followers, engagement_rate=round(low * float(rng.uniform(0.2, 0.8)), 7))
+    if problem == 1:  # bought likes
         followers = max(entry.followers, 150_000)
-        return replace(entry, followers=followers, engagement_rate=round(float(rng.uniform(0.3, 0.6)), 4))
+        return replace(entry, followers=followers, engagement_rate=round(high * float(rng.uniform(1.2, 2.4)), 4))
     if problem == 2:
         return replace(entry, audience_country=None, audience_age=None, audience_female_pct=None)
     return replace(entry, followers=int(rng.integers(150, 900)))

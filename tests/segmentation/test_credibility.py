@@ -13,7 +13,7 @@ def test_each_problem_sets_its_flag_and_healthy_accounts_none() -> None:
     engagement = np.array([0.02, 0.0005, 0.3, 0.0005, 1.5, 0.05, np.nan, 0.3])
     audience = np.array([True, True, True, True, True, True, True, False])
 
-    flags = credibility.credibility_flags(followers, engagement, audience)
+    flags = credibility.credibility_flags(followers, engagement, audience, ["instagram"] * 8)
 
     assert flags.tolist() == [
         0,
@@ -25,6 +25,17 @@ def test_each_problem_sets_its_flag_and_healthy_accounts_none() -> None:
         credibility.NO_ENGAGEMENT,
         credibility.NO_AUDIENCE,  # 30% on a small account is plausible
     ]
+
+
+def test_what_is_plausible_depends_on_the_platform() -> None:
+    followers = np.full(4, 2_000_000.0)
+    engagement = np.array([0.0005, 0.0005, 0.6, 0.6])
+    platforms = ["instagram", "youtube", "instagram", "tiktok"]
+
+    flags = credibility.credibility_flags(followers, engagement, np.ones(4, dtype=bool), platforms)
+
+    # Likes per subscriber are low on YouTube; TikTok shows videos far beyond the followers.
+    assert flags.tolist() == [credibility.LOW, 0, credibility.HIGH, 0]
 
 
 def test_flag_sentences_name_the_numbers() -> None:
