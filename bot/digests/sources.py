@@ -144,8 +144,9 @@ def _pull_sql(database_url: str, query: str, timeout: float) -> PulledData:
         with engine.connect() as connection, connection.begin() as transaction:
             frame = pd.read_sql_query(sa.text(query), connection)
             transaction.rollback()  # a digest only reads
-    except SQLAlchemyError as error:
-        detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+    except (SQLAlchemyError, pd.errors.DatabaseError) as error:
+        cause = error.__cause__ if isinstance(error, pd.errors.DatabaseError) else error
+        detail = str(getattr(cause, "orig", None) or cause).strip().splitlines()[0]
         raise SourceError(f"The query on {shown} failed ({detail}); check the query and the database.") from error
     finally:
         engine.dispose()
@@ -163,4 +164,4 @@ def _timeout_args(backend: str, timeout: float) -> dict[str, object]:
 
 
 def _megabytes(limit: int) -> str:
-    return f"{limit / (1024 * 1024):g} MB"
+    return f"{round(limit / (1024 * 1024), 3):g} MB"
