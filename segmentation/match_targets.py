@@ -46,6 +46,9 @@ class SegmentTarget:
 
     weights: dict[str, float]
     interest_weights: np.ndarray  # per index.interest_names
+    # Over all of the segment's interests, also those no creator covers (so nobody is scored on a partial list).
+    interest_top: float
+    interest_total: float
     interests: dict[str, Shares]
     country_scores: np.ndarray  # per index.country_codes + unknown
     countries: dict[str, Shares]
@@ -60,9 +63,10 @@ def segment_target(result: SegmentationResult, segment: SegmentProfile, index: C
     countries = _listed_shares(dict(segment.audience.countries), dict(result.audience.countries))
     ages = _listed_shares(segment.audience.age_bands, result.audience.age_bands)
     female = _female(segment.audience, result.audience)
-    interest_weights, interest_distinct = _interest_weights(interests, index.interest_names)
+    by_interest = _interest_weight_by_key(interests)
+    interest_distinct = max((s.segment - s.overall for s in interests.values()), default=0.0)
     weights = {
-        "interests": _weight("interests", interest_distinct) if interest_weights.any() else 0.0,
+        "interests": _weight("interests", max(0.0, interest_distinct)) if by_interest else 0.0,
         "country": _weight("country", _distance(countries)) if countries else 0.0,
         "age": _weight("age", _distance(ages)) if ages else 0.0,
         "gender": _weight("gender", abs(female.segment - female.overall)) if female else 0.0,
@@ -70,7 +74,9 @@ def segment_target(result: SegmentationResult, segment: SegmentProfile, index: C
     age_scores = _value_scores(ages, AGE_BANDS, UNKNOWN_SCORES["age"])
     return SegmentTarget(
         weights=weights,
-        interest_weights=interest_weights,
+        interest_weights=np.array([by_interest.get(name, 0.0) for name in index.interest_names], dtype=np.float64),
+        interest_top=max(by_interest.values(), default=0.0),
+        interest_total=sum(by_interest.values()),
         interests=interests,
         country_scores=_value_scores(countries, index.country_codes, UNKNOWN_SCORES["country"]),
         countries=countries,
@@ -111,13 +117,10 @@ def _listed_shares(segment: dict[str, float], overall: dict[str, float]) -> dict
     }
 
 
-def _interest_weights(interests: dict[str, Shares], names: tuple[str, ...]) -> tuple[np.ndarray, float]:
-    """Weight per catalog interest: share x log2(lift) for over-represented ones (else plain share)."""
+def _interest_weight_by_key(interests: dict[str, Shares]) -> dict[str, float]:
+    """Weight per interest word: share x log2(lift) for over-represented ones (else half the plain share)."""
     raised = {key: s.segment * math.log2(s.lift) for key, s in interests.items() if s.lift >= MIN_LIFT}
-    chosen = raised or {key: 0.5 * s.segment for key, s in interests.items()}
-    weights = np.array([chosen.get(name, 0.0) for name in names], dtype=np.float64)
-    distinct = max((s.segment - s.overall for s in interests.values()), default=0.0)
-    return weights, max(0.0, distinct)
+    return raised or {key: 0.5 * s.segment for key, s in interests.items()}
 
 
 def _distance(shares: dict[str, Shares]) -> float:

@@ -119,8 +119,7 @@ def fit_scores(target: SegmentTarget, index: CatalogIndex) -> np.ndarray:
 def _dimension_scores(dimension: str, target: SegmentTarget, index: CatalogIndex) -> np.ndarray:
     if dimension == "interests":
         matched = np.asarray(index.interests @ target.interest_weights).ravel()
-        top, total = float(target.interest_weights.max()), float(target.interest_weights.sum())
-        scores = 0.75 * np.minimum(1.0, matched / top) + 0.25 * matched / total
+        scores = 0.75 * np.minimum(1.0, matched / target.interest_top) + 0.25 * matched / target.interest_total
         return np.where(index.has_topics, scores, UNKNOWN_SCORES["interests"])
     if dimension == "country":
         return target.country_scores[index.countries]

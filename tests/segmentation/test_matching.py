@@ -148,9 +148,23 @@ def test_suggestions_for_the_real_engine_on_the_demo_audience_and_the_sample_cat
         assert all(s.reasons and not s.flags for s in suggestions)
         assert [s.score for s in suggestions] == sorted((s.score for s in suggestions), reverse=True)
         top_interest = max(segment_profile.audience.interests, key=lambda pair: pair[1])[0]
-        best_topics = {key for topic in by_key[(suggestions[0].platform, suggestions[0].handle)].topics
-                       for key in interest_keys(topic)}
+        best_topics = {
+            key
+            for topic in by_key[(suggestions[0].platform, suggestions[0].handle)].topics
+            for key in interest_keys(topic)
+        }
         if "gamers" in segment_profile.name or "fitness" in segment_profile.name:
             assert interest_keys(top_interest) & best_topics
     brazil = next(s for s in result.segments if "Brazil" in s.name)
     assert any(by_key[(s.platform, s.handle)].audience_country == "BR" for s in found[brazil.id])
+
+
+def test_an_interest_no_creator_covers_still_counts_so_partial_matches_are_not_inflated() -> None:
+    overall = mix({"US": 1.0}, {"gardening": 0.1, "cooking": 0.2})
+    segment = mix({"US": 1.0}, {"gardening": 0.8, "cooking": 0.4})
+    catalog = [creator("cook", ("Food & Cooking",), "US")]
+
+    (cook,) = match_influencers(result_of(overall, segment), catalog, per_segment=1)[0]
+
+    # Gardening carries most of the segment's interest weight and nobody posts about it.
+    assert cook.score < 0.6
