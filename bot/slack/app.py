@@ -1,11 +1,11 @@
-"""`create_app`: the one place the Bolt app is wired (client, OAuth or token, deduplication, errors, listeners)."""
+"""`create_app`: the one place the Bolt app is wired (client, OAuth or token, errors, listeners)."""
 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App
 from sqlalchemy import Engine
 
 from bot.errors import ConfigurationError
@@ -14,7 +14,6 @@ from bot.slack.client import build_web_client
 from bot.slack.error_handler import handle_error
 from bot.slack.listeners import register_all
 from bot.slack.oauth import build_oauth_settings, installation_store, oauth_enabled
-from bot.slack.receipts import event_key
 from bot.slack.runtime import SlackRuntime, build_runtime
 from bot.slack.tokens import BotTokens
 
@@ -52,7 +51,6 @@ def create_app(
         )
     app = App(**options)
     app.error(handle_error)
-    app.middleware(_skip_duplicate_events(runtime))
     register_all(app, runtime)
     return app
 
@@ -61,15 +59,3 @@ def build_slack_runtime(settings: Settings, engine: Engine) -> SlackRuntime:
     """The runtime with bot tokens from the OAuth installation store when OAuth is on."""
     store = installation_store(settings, engine) if oauth_enabled(settings) else None
     return build_runtime(settings, engine, BotTokens(settings, store))
-
-
-def _skip_duplicate_events(runtime: SlackRuntime) -> Any:
-    """Middleware: an Events API delivery whose event_id was handled before (a retry, a replay) is acked only."""
-
-    def skip_duplicate_events(body: dict[str, Any], next: Any) -> BoltResponse | None:
-        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id and not runtime.receipts.first_time(event_key(str(event_id)), str(body.get("team_id") or "")):
-            return BoltResponse(status=200, body="")
-        return next()
-
-    return skip_duplicate_events

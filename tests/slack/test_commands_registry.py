@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import Engine
+
 from bot.services.dataset_names import dataset_name_for_upload
 from bot.slack.commands import CommandRegistry, CommandRequest, build_registry
 
@@ -34,9 +36,9 @@ def test_words_and_patterns_pick_the_subcommand() -> None:
     assert registry.find("/segment", "") is None
 
 
-def test_dataset_name_is_the_file_name_without_extension() -> None:
+def test_dataset_name_is_the_file_name_without_extension(engine: Engine) -> None:
     def name(file_name: str) -> str:
-        return dataset_name_for_upload(None, "T1", "C1", file_name)  # type: ignore[arg-type]
+        return dataset_name_for_upload(engine, "T1", "C1", file_name)
 
     assert name("audience.csv") == "audience"
     assert name("Audience Q3.csv.gz") == "Audience Q3"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import queue
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -93,7 +94,7 @@ def test_socket_mode_acks_commands_and_events(
         [answer] = fake_slack.wait_for("response_url")
         assert "/segment last" in answer.params["text"]
 
-        event = event_envelope({"type": "message", "channel": "C0CHAN", "user": "U0USER", "text": "hi"}, "EvSock")
+        mention = {"type": "app_mention", "channel": "C0CHAN", "user": "U0USER", "text": "<@U0BOT>", "ts": "7.0"}
         for envelope_id, attempt in (("env-2", 0), ("env-3", 1)):
             socket_server.outgoing.put(
                 {
@@ -102,11 +103,14 @@ def test_socket_mode_acks_commands_and_events(
                     "accepts_response_payload": False,
                     "retry_attempt": attempt,
                     "retry_reason": "timeout" if attempt else "",
-                    "payload": event,
+                    "payload": event_envelope(mention, "EvSock"),
                 }
             )
             assert socket_server.ack_for(envelope_id)["envelope_id"] == envelope_id
-        assert not runtime.receipts.first_time("event:EvSock", "T0FAKE"), "the event id was remembered"
+        [reply] = fake_slack.wait_for("chat.postMessage")
+        assert reply.params["thread_ts"] == "7.0"
+        time.sleep(0.3)
+        assert len(fake_slack.calls_to("chat.postMessage")) == 1, "the retried envelope was handled once"
     finally:
         handler.close()
     assert fake_slack.calls_to("apps.connections.open")

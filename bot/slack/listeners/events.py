@@ -1,4 +1,8 @@
-"""Events: files shared in channels (as `file_share` messages or `file_shared` events), mentions, other messages."""
+"""Events: files shared in channels (as `file_share` messages or `file_shared` events), mentions, other messages.
+
+Every listener that does work first checks the delivery's event_id against the database (after Slack was
+acknowledged), so Slack's retries and replays are handled once.
+"""
 
 from __future__ import annotations
 
@@ -15,8 +19,8 @@ from bot.slack.runtime import SlackRuntime
 
 def register(app: App, runtime: SlackRuntime) -> None:
     @app.event({"type": "message", "subtype": "file_share"})
-    def on_file_share(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        if event.get("bot_id") or event.get("user") == context.bot_user_id:
+    def on_file_share(event: dict[str, Any], body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        if event.get("bot_id") or event.get("user") == context.bot_user_id or not runtime.receipts.first_delivery(body):
             return
         for file in event.get("files", []):
             accept_shared_file(
@@ -31,8 +35,8 @@ def register(app: App, runtime: SlackRuntime) -> None:
             )
 
     @app.event("file_shared")
-    def on_file_shared(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        if event.get("user_id") == context.bot_user_id:
+    def on_file_shared(event: dict[str, Any], body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        if event.get("user_id") == context.bot_user_id or not runtime.receipts.first_delivery(body):
             return
         accept_shared_file(
             runtime,
@@ -45,7 +49,9 @@ def register(app: App, runtime: SlackRuntime) -> None:
         )
 
     @app.event("app_mention")
-    def on_mention(event: dict[str, Any], client: WebClient) -> None:
+    def on_mention(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
+        if not runtime.receipts.first_delivery(body):
+            return
         message = render_help()
         client.chat_postMessage(
             channel=event["channel"],

@@ -17,8 +17,8 @@ HOME_RUNS = 10
 
 def register(app: App, runtime: SlackRuntime) -> None:
     @app.event("app_home_opened")
-    def publish_home(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        if event.get("tab", "home") != "home":
+    def publish_home(event: dict[str, Any], body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        if event.get("tab", "home") != "home" or not runtime.receipts.first_delivery(body):
             return
         workspace_id = str(context.team_id or "")
         runs = RunRepository(runtime.engine).recent(workspace_id, limit=HOME_RUNS)
