@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import Engine
 
 from bot.services.dataset_names import dataset_name_for_upload
 from bot.slack.commands import CommandRegistry, CommandRequest, build_registry
+from bot.slack.oauth import BOT_SCOPES
 
 
 def noop(request: CommandRequest) -> None:
@@ -45,3 +48,14 @@ def test_dataset_name_is_the_file_name_without_extension(engine: Engine) -> None
     assert name("export.xlsx") == "export"
     assert name("README") == "README"
     assert name(".csv") == ".csv"
+
+
+def test_every_slash_subcommand_and_the_manifest_commands_are_documented() -> None:
+    root = Path(__file__).resolve().parents[2]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    manifest = (root / "deploy" / "manifest.yml").read_text(encoding="utf-8")
+    registry = build_registry()
+    missing = [f"{s.command} {s.name}" for s in registry.listing() if f"{s.command} {s.name}" not in readme]
+    assert missing == []
+    assert all(f"command: {command}" in manifest for command in registry.commands())
+    assert all(f"- {scope}" in manifest for scope in BOT_SCOPES)
