@@ -62,7 +62,7 @@ def run_list(args: argparse.Namespace) -> int:
     for summary in summaries:
         latest = summary.latest
         newest = (
-            f"version {latest.version} of {latest.created_at:%Y-%m-%d %H:%M} UTC, {latest.n_rows:,} rows, "
+            f"version {latest.version} ({latest.created_at:%Y-%m-%d %H:%M} UTC), {latest.n_rows:,} rows, "
             f"{latest.k} segments"
             if latest
             else "no versions yet"

@@ -36,6 +36,7 @@ class SegmentView:
     previous_size: int | None
     share_change: float | None
     changed: bool
+    share_moved: bool
     shifts: tuple[ShiftView, ...]
     sources: tuple[str, ...]
 
@@ -162,6 +163,7 @@ def _segment_view(segment: TrackedSegment, tracking: SegmentTracking, min_size: 
         previous_size=segment.previous_size,
         share_change=segment.share_change,
         changed=segment.status == "continuing" and tracking.changed(segment),
+        share_moved=abs(segment.share_change or 0.0) >= tracking.min_share_change,
         shifts=tuple(_shift_view(s) for s in segment.shifts),
         sources=tuple(_name(p, min_size) for p in segment.previous),
     )

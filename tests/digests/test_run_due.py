@@ -112,7 +112,7 @@ def test_no_meaningful_change_says_so(settings: Settings, engine: Engine, fake_s
     subscribe(engine, "newsletter", BERLIN_MONDAY_9, utc("2026-03-01 12:00"))
     run_due(settings, engine, utc("2026-03-09 08:00"))
     text = fake_slack.messages()[0]["text"]
-    assert text.startswith("No meaningful change in *newsletter*: 1,200 people (0) in 4 segments")
+    assert text.startswith("No meaningful change in *newsletter*: 1,200 people (as before) in 4 segments")
     assert "\n• *Young Germans*: 400 people, 33% · steady\n" in text
 
 
