@@ -60,7 +60,8 @@ def test_versions_subscriptions_and_a_due_digest_from_the_command_line(
     code, out, _ = _run(capsys, "datasets", "add", "newsletter", str(tmp_path / "april.csv"))
     assert out.startswith("newsletter: version 2 (run 2) from april.csv, 500 rows in ")
     _, out, _ = _run(capsys, "datasets", "list")
-    assert out.startswith("newsletter: 2 versions, newest version 2 (") and out.endswith(" UTC), 500 rows, 3 segments\n")
+    assert out.startswith("newsletter: 2 versions, newest version 2 (")
+    assert out.endswith(" UTC), 500 rows, 3 segments\n")
 
     code, out, _ = _run(
         capsys, "digest", "subscribe", "newsletter", "--channel", "C0DIGEST", "--weekly", "mon", "09:00",
