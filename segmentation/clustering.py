@@ -36,7 +36,7 @@ from segmentation.mixture import Mixture, MixtureData, encode, fit_mixture
 
 SELECT_ROWS = 4_000
 FIT_ROWS = 20_000
-STARTS = 3
+STARTS = 2
 FIRST_PASS_K = 8
 MIN_SEGMENT_SHARE = 0.01
 STABILITY_REFITS = 3
@@ -72,8 +72,8 @@ def _cluster(space: FeatureSpace, *, k: int | None, k_range: range, seed: int) -
     data = encode(space, select)
     first_k = min(FIRST_PASS_K, max(k or 2, k_range.stop - 1))
     balanced = _start_space(space, select, data, first_k, seed)
-    fits = {candidate: best_fit(data, balanced, candidate, seed) for candidate in ([k] if k else k_range)}
-    refits = {candidate: refit_labels(data, balanced, fit, seed) for candidate, fit in fits.items()}
+    fits = fit_candidates(data, balanced, [k] if k else list(k_range), seed)
+    refits = refit_labels(data, balanced, list(fits), seed)
     k_stability = {
         candidate: float(np.mean([adjusted_rand_score(fits[candidate].predict(data), other) for other in labels]))
         for candidate, labels in refits.items()
@@ -122,16 +122,46 @@ def _mix(values: np.ndarray) -> np.ndarray:
         return values ^ (values >> np.uint64(31))
 
 
-def best_fit(data: MixtureData, balanced: np.ndarray, k: int, seed: int, starts: int = STARTS) -> Mixture:
-    """The best of EM runs from `starts` k-means partitions of the balanced space."""
+def fit_candidates(
+    data: MixtureData, balanced: np.ndarray, candidates: list[int], seed: int, *, starts: int = STARTS
+) -> dict[int, Mixture]:
+    """The best fit for each candidate k; from k-means starts, plus the fit for k-1 with one segment split."""
+    fits: dict[int, Mixture] = {}
+    for k in candidates:
+        extra = [_split_start(fits[k - 1], data, balanced, seed)] if k - 1 in fits else []
+        fits[k] = best_fit(data, balanced, k, seed, starts=starts, extra_starts=extra)
+    return fits
+
+
+def best_fit(
+    data: MixtureData, balanced: np.ndarray, k: int, seed: int, *, starts: int = STARTS,
+    extra_starts: list[np.ndarray] | None = None,
+) -> Mixture:
+    """The best of EM runs from `starts` k-means partitions of the balanced space (and any `extra_starts`)."""
+    initials = [
+        KMeans(n_clusters=k, n_init=1, random_state=seed * 7919 + start, max_iter=50).fit(balanced).labels_
+        for start in range(starts)
+    ]
     best: Mixture | None = None
-    for start in range(starts):
-        initial = KMeans(n_clusters=k, n_init=1, random_state=seed * 7919 + start, max_iter=50).fit(balanced)
-        model = fit_mixture(data, initial.labels_.astype(np.int32), k)
+    for initial in [*initials, *(extra_starts or [])]:
+        model = fit_mixture(data, _dense_labels(initial.astype(np.int32), k), k)
         if best is None or model.log_likelihood > best.log_likelihood:
             best = model
     assert best is not None
     return best
+
+
+def _split_start(model: Mixture, data: MixtureData, balanced: np.ndarray, seed: int) -> np.ndarray:
+    """A (k+1)-segment start: the model's segments, with the most spread-out one cut in two by 2-means."""
+    labels = model.predict(data)
+    spread = [float(((balanced[labels == s] - balanced[labels == s].mean(axis=0)) ** 2).sum()) if (labels == s).sum()
+              > 1 else 0.0 for s in range(model.k)]
+    widest = int(np.argmax(spread))
+    members = np.flatnonzero(labels == widest)
+    halves = KMeans(n_clusters=2, n_init=2, random_state=seed).fit(balanced[members]).labels_
+    labels = labels.copy()
+    labels[members[halves == 1]] = model.k
+    return labels
 
 
 def _start_space(space: FeatureSpace, rows: np.ndarray, data: MixtureData, first_k: int, seed: int) -> np.ndarray:
@@ -142,15 +172,23 @@ def _start_space(space: FeatureSpace, rows: np.ndarray, data: MixtureData, first
     return space.rows(rows, np.sqrt(weights).astype(np.float32))
 
 
-def refit_labels(data: MixtureData, balanced: np.ndarray, model: Mixture, seed: int) -> list[np.ndarray]:
-    """The sample's segments under models refitted from fresh starts on random 70% subsamples."""
-    rng = np.random.default_rng(seed + model.k)
+def refit_labels(
+    data: MixtureData, balanced: np.ndarray, candidates: list[int], seed: int
+) -> dict[int, list[np.ndarray]]:
+    """Per candidate k: the sample's segments under models refitted on random 70% subsamples.
+
+    Refits run the same search as the fit being checked (k-means starts plus the subsample's own k-1 fit with
+    a segment split), never starting from that fit, so a real segment is found again and an arbitrary split
+    of one is not.
+    """
+    rng = np.random.default_rng(seed + 7)
     size = int(data.n_rows * STABILITY_SHARE)
-    labels = []
+    labels: dict[int, list[np.ndarray]] = {k: [] for k in candidates}
     for refit in range(STABILITY_REFITS):
         rows = np.sort(rng.permutation(data.n_rows)[:size])
-        other = best_fit(_subset(data, rows), balanced[rows], model.k, seed + 53 * (refit + 1), starts=1)
-        labels.append(other.predict(data))
+        fits = fit_candidates(_subset(data, rows), balanced[rows], candidates, seed + 53 * (refit + 1))
+        for k, model in fits.items():
+            labels[k].append(model.predict(data))
     return labels
 
 
