@@ -42,6 +42,10 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _UUID = re.compile(r"^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$", re.IGNORECASE)
 _GENDER_VALUES = frozenset({"m", "f", "male", "female", "man", "woman", "men", "women", "non-binary", "nonbinary",
                             "other", "x", "boy", "girl"})
+# Small whole numbers under these names are codes for categories (Region 1/2/3), not quantities.
+_CODE_TOKENS = frozenset({"region", "channel", "segment", "type", "category", "group", "class", "code", "status",
+                          "tier", "zone", "cluster", "department", "store", "branch", "source"})
+MAX_CODES = 12
 _INTEREST_TOKENS = frozenset({"interest", "interests", "hobby", "hobbies", "tags", "topics", "likes", "passions"})
 
 
@@ -140,6 +144,14 @@ def _numeric_column(name: str, numbers: np.ndarray, distinct: int, missing_share
             return _excluded(name, "identifier", "unique per row and named like an id", missing_share)
         if _counts_up(numbers):
             return _excluded(name, "identifier", "unique per row and counts up like a row number", missing_share)
+    if distinct <= MAX_CODES and _tokens(name) & _CODE_TOKENS and _is_code(numbers):
+        text = pd.Series(numbers).map(_show, na_action="ignore")
+        codes, uniques = pd.factorize(text)
+        levels = pd.Series(np.asarray(uniques, dtype=object), dtype="string")
+        counts = np.bincount(codes[codes >= 0], minlength=len(levels))
+        decision = _categorical(name, text, levels, counts, missing_share)
+        reason = f"category codes ({distinct} distinct numbers under a category-like name)"
+        return _used(name, "categorical", reason, missing_share, prepared=decision.prepared)
     if distinct == 2:
         low, high = np.unique(numbers[np.isfinite(numbers)])
         flags = np.where(np.isfinite(numbers), (numbers == high).astype("float64"), np.nan)
@@ -361,6 +373,12 @@ def _latest_date(decisions: list[_Decision]) -> np.datetime64 | None:
             value = decision.dates[~np.isnat(decision.dates)].max()
             latest = value if latest is None else max(latest, value)
     return latest
+
+
+def _is_code(numbers: np.ndarray) -> bool:
+    """Whole numbers other than 0/1 flags."""
+    finite = numbers[np.isfinite(numbers)]
+    return bool(np.all(finite == np.round(finite))) and not set(np.unique(finite).tolist()) <= {0.0, 1.0}
 
 
 def _counts_up(numbers: np.ndarray) -> bool:

@@ -125,3 +125,24 @@ def test_planted_audience_roles() -> None:
     assert roles["interests"].role == "multilabel" and roles["newsletter_opt_in"].role == "boolean"
     assert roles["total_spend"].role == "numeric" and roles["country"].role == "categorical"
     assert roles["signup_date"].reason.startswith("dates, used as days since signup_date")
+
+
+def test_small_whole_numbers_under_category_names_are_codes() -> None:
+    rng = np.random.default_rng(4)
+    n = 100
+    table = pd.DataFrame(
+        {
+            "Region": rng.choice([1, 2, 3], n),
+            "Channel": rng.choice([1, 2], n),
+            "opted_in": rng.choice([0, 1], n),
+            "children": rng.choice([0, 1, 2, 3], n),
+        }
+    )
+    roles = _roles(table)
+    assert roles["Region"].role == "categorical"
+    assert roles["Region"].reason == "category codes (3 distinct numbers under a category-like name)"
+    assert roles["Channel"].role == "categorical"
+    assert roles["opted_in"].role == "boolean" and roles["opted_in"].reason == "two values (0 / 1)"
+    assert roles["children"].role == "numeric"
+    region = next(c for c in prepare_table(table).columns if c.name == "Region")
+    assert region.categories is not None and sorted(region.categories.categories) == ["1", "2", "3"]
