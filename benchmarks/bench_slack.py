@@ -167,23 +167,13 @@ def main() -> None:
     def ms(value: float) -> str:
         return f"{value * 1000:,.0f} ms"
 
+    def ack_row(server: str, latencies: list[float], failed: int) -> list[object]:
+        p50, p99 = statistics.median(latencies), percentile(latencies, 0.99)
+        return [server, len(latencies), failed, ms(p50), ms(p99), ms(max(latencies))]
+
     ack_rows = [
-        [
-            "Segbot (`segbot serve`: threading WSGI server, full listeners, DB dedupe)",
-            len(segbot_ack),
-            segbot_failed,
-            ms(statistics.median(segbot_ack)),
-            ms(percentile(segbot_ack, 0.99)),
-            ms(max(segbot_ack)),
-        ],
-        [
-            "Baseline: bare Bolt app, ack-only listeners, Bolt's dev server",
-            len(baseline_ack),
-            baseline_failed,
-            ms(statistics.median(baseline_ack)),
-            ms(percentile(baseline_ack, 0.99)),
-            ms(max(baseline_ack)),
-        ],
+        ack_row("Segbot (`segbot serve`: threading WSGI server, full listeners, DB dedupe)", segbot_ack, segbot_failed),
+        ack_row("Baseline: bare Bolt app, ack-only listeners, Bolt's dev server", baseline_ack, baseline_failed),
     ]
     upload_rows = [
         ["Segbot: event POST to report message in the thread", f"{to_report:.1f} s"],

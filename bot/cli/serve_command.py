@@ -8,6 +8,7 @@ from typing import Any
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+from bot.cli.worker_command import add_background_options
 from bot.settings import load_settings
 from bot.slack.app import build_slack_runtime, create_app
 from bot.slack.background import start_background
@@ -25,10 +26,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0)")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})")
-    parser.add_argument(
-        "--workers", type=int, default=None, help="job threads in this process (default SEGBOT_WORKERS; 0 for none)"
-    )
-    parser.add_argument("--no-scheduler", action="store_true", help="do not run the weekly digest scheduler here")
+    add_background_options(parser)
     parser.set_defaults(handler=run_serve)
 
 

@@ -16,9 +16,16 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "worker", help="run queued Slack jobs (several worker processes may share the queue)"
     )
-    parser.add_argument("--workers", type=int, default=None, help="job threads (default SEGBOT_WORKERS)")
-    parser.add_argument("--no-scheduler", action="store_true", help="do not run the weekly digest scheduler here")
+    add_background_options(parser)
     parser.set_defaults(handler=run_worker)
+
+
+def add_background_options(parser: argparse.ArgumentParser) -> None:
+    """`--workers` and `--no-scheduler`, shared by `segbot worker` and `segbot serve`."""
+    parser.add_argument(
+        "--workers", type=int, default=None, help="job threads in this process (default SEGBOT_WORKERS; 0 for none)"
+    )
+    parser.add_argument("--no-scheduler", action="store_true", help="do not run the weekly digest scheduler here")
 
 
 def run_worker(args: argparse.Namespace) -> int:

@@ -62,6 +62,7 @@ class JobQueue:
         with self.engine.begin() as connection:
             job_id = self._candidate(connection, now)
             if job_id is None:
+                _give_up_on_abandoned(connection, now)
                 return None
             claimed = connection.execute(
                 update(slack_jobs)
@@ -117,3 +118,21 @@ def _claimable(now: datetime) -> Any:
         slack_jobs.c.attempts < MAX_ATTEMPTS,
     )
     return or_(slack_jobs.c.status == QUEUED, expired)
+
+
+def _give_up_on_abandoned(connection: Connection, now: datetime) -> None:
+    """Jobs whose workers died MAX_ATTEMPTS times are failed, not retried forever (a file that kills workers)."""
+    connection.execute(
+        update(slack_jobs)
+        .where(
+            slack_jobs.c.status == RUNNING,
+            slack_jobs.c.lease_expires_at < now,
+            slack_jobs.c.attempts >= MAX_ATTEMPTS,
+        )
+        .values(
+            status=FAILED,
+            finished_at=now,
+            lease_expires_at=None,
+            error=f"abandoned by its worker {MAX_ATTEMPTS} times",
+        )
+    )

@@ -58,6 +58,7 @@ def test_a_job_whose_worker_died_is_claimed_again_until_attempts_run_out(engine:
     with engine.begin() as connection:
         connection.execute(update(slack_jobs).values(lease_expires_at=expired, attempts=MAX_ATTEMPTS))
     assert queue.claim("third") is None
+    assert queue.status(job_id) == FAILED
 
 
 def test_the_pool_records_done_and_failed_jobs(engine: Engine) -> None:
