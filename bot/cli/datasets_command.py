@@ -61,14 +61,14 @@ def run_list(args: argparse.Namespace) -> int:
         return 0
     for summary in summaries:
         latest = summary.latest
-        newest = (
-            f"version {latest.version} ({latest.created_at:%Y-%m-%d %H:%M} UTC), {latest.n_rows:,} rows, "
-            f"{latest.k} segments"
+        state = (
+            f"{summary.versions} version{'s' if summary.versions != 1 else ''}, newest version {latest.version} "
+            f"({latest.created_at:%Y-%m-%d %H:%M} UTC), {latest.n_rows:,} rows, {latest.k} segments"
             if latest
             else "no versions yet"
         )
         source = f"; pulls from {summary.source}" if summary.source else ""
-        print(f"{summary.name}: {summary.versions} versions, newest {newest}{source}")
+        print(f"{summary.name}: {state}{source}")
     return 0
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.digests.compose import make_digest
-from bot.digests.runner import run_due
+from bot.digests.runner import OutcomeStatus, run_due
 from bot.digests.schedule import next_slot, parse_schedule, zone_of
 from bot.errors import SegbotError
 from bot.settings import load_settings
@@ -15,6 +15,14 @@ from bot.storage.database import open_database
 from bot.storage.datasets import DatasetRepository
 from bot.storage.subscriptions import SubscriptionRepository
 from bot.storage.workspaces import LOCAL_WORKSPACE
+
+_COUNTED: tuple[tuple[OutcomeStatus, str], ...] = (
+    ("posted", "posted"),
+    ("skipped", "skipped"),
+    ("paused", "paused"),
+    ("retry", "to retry"),
+    ("failed", "failed"),
+)
 
 
 def register(subparsers: Any) -> None:
@@ -101,11 +109,9 @@ def run_run_due(args: argparse.Namespace) -> int:
     report = run_due(settings, engine, args.now or datetime.now(UTC))
     for outcome in report.outcomes:
         print(outcome.line())
-    print(
-        f"{len(report.outcomes)} digests due at {report.now:%Y-%m-%d %H:%M} UTC: {report.count('posted')} posted, "
-        f"{report.count('skipped')} skipped, {report.count('paused')} paused, {report.count('retry')} to retry, "
-        f"{report.count('failed')} failed."
-    )
+    due = len(report.outcomes)
+    counts = ", ".join(f"{report.count(status)} {label}" for status, label in _COUNTED)
+    print(f"{due} digest{'s' if due != 1 else ''} due at {report.now:%Y-%m-%d %H:%M} UTC: {counts}.")
     return 0
 
 
