@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from slack_bolt import BoltContext
+from slack_bolt import Ack, BoltContext
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import SegbotError
 from bot.report.render import RenderedMessage, render_error
-from bot.slack.failures import explain, is_permanent
+from bot.slack.failures import explain, is_permanent, sentence_for_user
 from segmentation.errors import SegmentationError
 
 log = logging.getLogger(__name__)
@@ -25,6 +27,7 @@ def handle_error(error: Exception, body: dict[str, Any], context: BoltContext) -
         return
     if isinstance(error, SlackApiError) and is_permanent(error):
         log.warning("Slack refused a call for team %s: %s", context.team_id, explain(error))
+        _tell(context, render_error(sentence_for_user(error)))
         return
     reference = uuid.uuid4().hex[:8]
     log.error("unexpected error handling a %s request (reference %s)", body.get("type"), reference, exc_info=error)
@@ -39,3 +42,17 @@ def _tell(context: BoltContext, message: RenderedMessage) -> None:
         context.respond(text=message.text, blocks=message.blocks, response_type="ephemeral", replace_original=False)
     except Exception:
         log.warning("could not send an error message through response_url", exc_info=True)
+
+
+@contextmanager
+def acknowledged(ack: Ack, body: dict[str, Any], context: BoltContext) -> Iterator[None]:
+    """Acknowledge, then run the block, sending its errors to `handle_error` here.
+
+    Bolt's own error path answers a listener that fails within moments of `ack()` with HTTP 404 (the ack is
+    lost), so commands, buttons and form submissions report their errors themselves.
+    """
+    ack()
+    try:
+        yield
+    except Exception as error:
+        handle_error(error, body, context)

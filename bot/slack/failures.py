@@ -20,6 +20,9 @@ PERMANENT_ERRORS: dict[str, str] = {
 }
 
 
+CHANNEL_ERRORS = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
+
+
 def slack_error_code(error: SlackApiError) -> str:
     response = error.response
     code = response.get("error") if response is not None else None
@@ -34,3 +37,13 @@ def explain(error: SlackApiError) -> str:
     """`<code>: <what to do>` for a log line."""
     code = slack_error_code(error)
     return f"{code}: {PERMANENT_ERRORS.get(code, 'unexpected Slack API error')}"
+
+
+def sentence_for_user(error: SlackApiError) -> str:
+    """What the person who asked should know (or do) when Slack refused one of Segbot's calls."""
+    if slack_error_code(error) in CHANNEL_ERRORS:
+        return "Segbot can't post in this channel; invite it with `/invite @Segbot` (or use a channel it is in)."
+    return (
+        f"Slack refused Segbot's request ({slack_error_code(error)}); "
+        "ask your Slack admin to check the app's installation."
+    )

@@ -282,3 +282,14 @@ def test_healthz_answers_503_when_the_database_is_not_usable(tmp_path) -> None:
     broken = create_database_engine(f"sqlite:///{tmp_path / 'missing' / 'segbot.db'}")
     status, body = health(broken)
     assert status.startswith("503") and body["status"] == "unavailable"
+
+
+def test_a_command_in_a_channel_segbot_is_not_in_says_so(sqlite_bot: RunningBot, sample_csv: bytes) -> None:
+    share_file(sqlite_bot, "audience.csv", sample_csv)
+    sqlite_bot.fake.wait_for("files.completeUploadExternal")
+    sqlite_bot.wait_for_jobs()
+    sqlite_bot.fake.fail("chat.postMessage", "not_in_channel")
+    assert sqlite_bot.sender.command("/segment", "k=3").status == 200
+    [answer] = sqlite_bot.fake.wait_for("response_url")
+    assert "/invite @Segbot" in answer.params["text"]
+    assert sqlite_bot.runtime.jobs.counts() == {"done": 1}, "nothing was queued"

@@ -11,6 +11,7 @@ from bot.report import actions as ids
 from bot.report.render import render_report, render_rerun_modal
 from bot.services.labels_export import find_run
 from bot.services.report_summary import stored_summary
+from bot.slack.error_handler import acknowledged
 from bot.slack.jobs import LABELS_CSV
 from bot.slack.runtime import SlackRuntime
 from bot.storage.runs import StoredRun
@@ -23,41 +24,43 @@ def register(app: App, runtime: SlackRuntime) -> None:
 
     @app.action(ids.SHOW_DETAILS)
     def show_details(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
-        ack()
-        run = clicked_run(body, context)
-        message = render_report(
-            stored_summary(runtime.engine, run), file_name=run.file_name, run_id=run.id, details=True
-        )
-        respond(text=message.text, blocks=message.blocks, response_type="ephemeral", replace_original=False)
+        with acknowledged(ack, body, context):
+            run = clicked_run(body, context)
+            message = render_report(
+                stored_summary(runtime.engine, run), file_name=run.file_name, run_id=run.id, details=True
+            )
+            respond(text=message.text, blocks=message.blocks, response_type="ephemeral", replace_original=False)
 
     @app.action(ids.SHOW_RUN)
     def show_run(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        ack()
-        run = clicked_run(body, context)
-        message = render_report(stored_summary(runtime.engine, run), file_name=run.file_name, run_id=run.id)
-        if context.respond is not None and body.get("response_url"):
-            context.respond(text=message.text, blocks=message.blocks, response_type="ephemeral", replace_original=False)
-        else:
-            client.chat_postMessage(channel=body["user"]["id"], text=message.text, blocks=message.blocks)
+        with acknowledged(ack, body, context):
+            run = clicked_run(body, context)
+            message = render_report(stored_summary(runtime.engine, run), file_name=run.file_name, run_id=run.id)
+            if context.respond is not None and body.get("response_url"):
+                context.respond(
+                    text=message.text, blocks=message.blocks, response_type="ephemeral", replace_original=False
+                )
+            else:
+                client.chat_postMessage(channel=body["user"]["id"], text=message.text, blocks=message.blocks)
 
     @app.action(ids.DOWNLOAD_LABELS)
     def download_labels(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-        ack()
-        run = clicked_run(body, context)
-        runtime.enqueue(
-            run.workspace_id,
-            LABELS_CSV,
-            {
-                "run_id": run.id,
-                "channel_id": run.channel_id,
-                "thread_ts": run.thread_ts,
-                "file_name": run.file_name,
-                "user_id": body["user"]["id"],
-            },
-        )
+        with acknowledged(ack, body, context):
+            run = clicked_run(body, context)
+            runtime.enqueue(
+                run.workspace_id,
+                LABELS_CSV,
+                {
+                    "run_id": run.id,
+                    "channel_id": run.channel_id,
+                    "thread_ts": run.thread_ts,
+                    "file_name": run.file_name,
+                    "user_id": body["user"]["id"],
+                },
+            )
 
     @app.action(ids.OPEN_RERUN)
     def open_rerun(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        ack()
-        run = clicked_run(body, context)
-        client.views_open(trigger_id=body["trigger_id"], view=render_rerun_modal(run.id, run.k))
+        with acknowledged(ack, body, context):
+            run = clicked_run(body, context)
+            client.views_open(trigger_id=body["trigger_id"], view=render_rerun_modal(run.id, run.k))

@@ -11,6 +11,7 @@ from bot.report import actions as ids
 from bot.services.accept_upload import accept_shared_file
 from bot.services.labels_export import find_run
 from bot.slack import catalog_modal
+from bot.slack.error_handler import acknowledged
 from bot.slack.jobs import CATALOG_IMPORT
 from bot.slack.rerun import queue_rerun
 from bot.slack.runtime import SlackRuntime
@@ -29,9 +30,9 @@ def register(app: App, runtime: SlackRuntime) -> None:
                 errors={ids.RERUN_K_BLOCK: f"Enter a whole number from {ids.MIN_K} to {ids.MAX_K}."},
             )
             return
-        ack()
-        run = find_run(runtime, str(context.team_id or body["team"]["id"]), request.run_id)
-        queue_rerun(runtime, client, run, request.k, user_id=body["user"]["id"])
+        with acknowledged(ack, body, context):
+            run = find_run(runtime, str(context.team_id or body["team"]["id"]), request.run_id)
+            queue_rerun(runtime, client, run, request.k, user_id=body["user"]["id"])
 
     @app.view(catalog_modal.IMPORT_CALLBACK)
     def submit_catalog(
@@ -41,14 +42,14 @@ def register(app: App, runtime: SlackRuntime) -> None:
         if not files:
             ack(response_action="errors", errors={catalog_modal.IMPORT_FILE_BLOCK: "Choose a CSV or XLSX file."})
             return
-        ack()
-        accept_shared_file(
-            runtime,
-            client,
-            workspace_id=str(context.team_id or body["team"]["id"]),
-            channel_id=channel_id,
-            user_id=body["user"]["id"],
-            file=files[0],
-            thread_ts=None,
-            kind=CATALOG_IMPORT,
-        )
+        with acknowledged(ack, body, context):
+            accept_shared_file(
+                runtime,
+                client,
+                workspace_id=str(context.team_id or body["team"]["id"]),
+                channel_id=channel_id,
+                user_id=body["user"]["id"],
+                file=files[0],
+                thread_ts=None,
+                kind=CATALOG_IMPORT,
+            )
