@@ -293,3 +293,9 @@ def test_a_command_in_a_channel_segbot_is_not_in_says_so(sqlite_bot: RunningBot,
     [answer] = sqlite_bot.fake.wait_for("response_url")
     assert "/invite @Segbot" in answer.params["text"]
     assert sqlite_bot.runtime.jobs.counts() == {"done": 1}, "nothing was queued"
+
+
+def test_uninstall_events_are_acknowledged_and_logged(sqlite_bot: RunningBot, caplog) -> None:
+    reply = sqlite_bot.sender.event({"type": "app_uninstalled"})
+    assert reply.status == 200
+    wait_until(lambda: any("uninstalled" in record.getMessage() for record in caplog.records), 5)

@@ -6,6 +6,7 @@ acknowledged), so Slack's retries and replays are handled once.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt import App, BoltContext
@@ -15,6 +16,8 @@ from bot.report.render import render_help
 from bot.services.accept_upload import accept_shared_file, wants_catalog_import
 from bot.slack.jobs import CATALOG_IMPORT, SEGMENT_UPLOAD
 from bot.slack.runtime import SlackRuntime
+
+log = logging.getLogger(__name__)
 
 
 def register(app: App, runtime: SlackRuntime) -> None:
@@ -58,6 +61,15 @@ def register(app: App, runtime: SlackRuntime) -> None:
             thread_ts=event.get("thread_ts") or event["ts"],
             text=message.text,
             blocks=message.blocks,
+        )
+
+    @app.event("app_uninstalled")
+    @app.event("tokens_revoked")
+    def on_uninstalled(body: dict[str, Any]) -> None:
+        log.warning(
+            "Segbot was uninstalled or its tokens revoked in workspace %s; its jobs there will fail until it is "
+            "reinstalled",
+            body.get("team_id"),
         )
 
     @app.event("message")
