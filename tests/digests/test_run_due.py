@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from slack_sdk.models.blocks import Block
 from sqlalchemy import Engine
 
+from bot.digests.loop import run_scheduler
 from bot.digests.runner import run_due
 from bot.settings import Settings
 from bot.storage.subscriptions import DeliveryRepository, Schedule, SubscriptionRepository
@@ -139,3 +140,20 @@ def test_two_schedulers_at_once_post_each_digest_once(
         thread.join(timeout=60)
     assert sorted(posted) == ["list-0", "list-1", "list-2", "list-3"]
     assert sorted(m["text"].split("*")[1] for m in fake_slack.messages()) == sorted(posted)
+
+
+def test_the_scheduler_loop_runs_due_digests_until_stopped(
+    settings: Settings, engine: Engine, fake_slack: FakeSlack
+) -> None:
+    now = datetime.now(UTC)
+    store_version(engine, "newsletter", audience(BASE), now - timedelta(days=9))
+    every_day_passed = Schedule(weekday=now.weekday(), hour=0, minute=0, timezone="UTC")
+    subscribe(engine, "newsletter", every_day_passed, now - timedelta(days=8))
+    stop = threading.Event()
+    thread = threading.Thread(target=run_scheduler, args=(settings, engine, stop))
+    thread.start()
+    fake_slack.wait_for("chat.postMessage")
+    stop.set()
+    thread.join(timeout=10)
+    assert not thread.is_alive()
+    assert len(fake_slack.messages()) == 1
