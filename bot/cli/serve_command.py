@@ -11,7 +11,7 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from bot.cli.worker_command import add_background_options
 from bot.settings import load_settings
 from bot.slack.app import build_slack_runtime, create_app
-from bot.slack.background import start_background
+from bot.slack.background import start_background, stop_on_sigterm
 from bot.slack.server import make_http_server
 from bot.storage.database import open_database
 
@@ -36,6 +36,7 @@ def run_serve(args: argparse.Namespace) -> int:
     runtime = build_slack_runtime(settings, engine)
     app = create_app(settings, engine, runtime=runtime)
     workers = settings.workers if args.workers is None else args.workers
+    stop_on_sigterm()
     background = start_background(settings, engine, runtime, workers=workers, scheduler=not args.no_scheduler)
     try:
         if settings.slack_app_token:

@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.settings import load_settings
 from bot.slack.app import build_slack_runtime
-from bot.slack.background import start_background
+from bot.slack.background import start_background, stop_on_sigterm
 from bot.storage.database import open_database
 
 
@@ -33,6 +33,7 @@ def run_worker(args: argparse.Namespace) -> int:
     engine = open_database(settings.database_url)
     runtime = build_slack_runtime(settings, engine)
     workers = max(1, settings.workers if args.workers is None else args.workers)
+    stop_on_sigterm()
     background = start_background(settings, engine, runtime, workers=workers, scheduler=not args.no_scheduler)
     print(f"Segbot worker running {workers} job threads; stop with Ctrl+C.", flush=True)
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 from dataclasses import dataclass, field
 
@@ -43,3 +44,15 @@ def start_background(
         thread.start()
         background.threads.append(thread)
     return background
+
+
+def stop_on_sigterm() -> None:
+    """Treat SIGTERM (`docker stop`, Kubernetes) like Ctrl+C, so the workers stop between jobs.
+
+    A job still running when the process exits is taken over by another worker when its lease ends.
+    """
+
+    def interrupt(_signal: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
