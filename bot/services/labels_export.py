@@ -33,12 +33,13 @@ def labels_csv(labels: list[int]) -> bytes:
 
 
 def export_labels(runtime: SlackRuntime, client: WebClient, run: StoredRun, progress: Progress) -> None:
-    """Segment the run's source file again with its k and seed, then upload `labels.csv` in its thread."""
+    """Segment the run's source file again the way the run did, then upload `labels.csv` in its thread."""
     assert run.source_file_id is not None and run.channel_id is not None
     progress.stage("downloading")
     data = fetch_bytes(runtime, client, describe_file(client, run.source_file_id))
     progress.stage("segmenting")
-    result = segmentation.segment(data, k=run.k, seed=run.seed)
+    # The same call as the run's own (k chosen again, or the same forced k; same seed): the same segments.
+    result = segmentation.segment(data, k=run.forced_k, seed=run.seed)
     ThreadReplies(client, run.channel_id, run.thread_ts).upload(
         labels_csv(result.labels.tolist()), filename=LABELS_FILE_NAME, title=f"Segment of each row in {run.file_name}"
     )

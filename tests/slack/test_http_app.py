@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 import urllib.request
+from collections import Counter
 
 from sqlalchemy import select
 
@@ -222,6 +223,8 @@ def test_buttons_details_labels_and_the_rerun_modal(bot: RunningBot, sample_csv:
     [labels] = [u for u in bot.fake.uploads.values() if u.filename == "labels.csv"]
     lines = labels.content.decode().splitlines()
     assert lines[0] == "row,segment" and len(lines) == run.n_rows + 1
+    sizes = Counter(int(line.split(",")[1]) for line in lines[1:])
+    assert sizes == {segment["id"]: segment["size"] for segment in run.profiles["segments"]}
     assert labels.thread_ts == SHARE_TS
 
     assert bot.sender.click(ids.OPEN_RERUN, str(run.id)).status == 200
