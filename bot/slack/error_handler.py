@@ -23,6 +23,7 @@ UNEXPECTED = "Something went wrong on our side."
 
 def handle_error(error: Exception, body: dict[str, Any], context: BoltContext) -> None:
     if isinstance(error, SegbotError | SegmentationError):
+        log.info("told the user (team %s): %s", context.team_id, error)
         _tell(context, render_error(str(error)))
         return
     if isinstance(error, SlackApiError) and is_permanent(error):

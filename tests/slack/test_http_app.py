@@ -274,6 +274,14 @@ def test_rate_limited_calls_are_retried_after_retry_after(sqlite_bot: RunningBot
     assert posts[1].params["thread_ts"] == "5.0"
 
 
+def test_server_errors_are_retried(sqlite_bot: RunningBot) -> None:
+    sqlite_bot.fake.server_error("chat.postMessage", status=503)
+    mention = {"type": "app_mention", "channel": CHANNEL, "user": "U0USER", "text": "<@U0BOT>", "ts": "6.0"}
+    sqlite_bot.sender.event(mention)
+    posts = sqlite_bot.fake.wait_for("chat.postMessage", 2, timeout=10)
+    assert posts[1].params["thread_ts"] == "6.0"
+
+
 def test_signature_helper_agrees_with_the_server(sqlite_bot: RunningBot) -> None:
     body = "command=%2Fsegment&text=help&team_id=T0FAKE&channel_id=C0CHAN&user_id=U0USER"
     stamp = str(int(time.time()))
