@@ -25,6 +25,7 @@ from bot.digests.compose import NoDataYetError, make_digest
 from bot.digests.posting import ChannelUnavailableError, pause_reason, post_digest
 from bot.digests.schedule import latest_slot
 from bot.errors import SegbotError
+from bot.report.filters import mrkdwn
 from bot.settings import Settings
 from bot.slack.client import build_web_client
 from bot.slack.oauth import installation_store, oauth_enabled
@@ -138,7 +139,7 @@ class _Delivery:
             log.warning("paused digest subscription %s (%s): %s", subscription.id, subscription.dataset_name, reason)
             return self._finish("paused", reason)
         except (SegbotError, SegmentationError) as error:
-            return self._failed_attempt(str(error))
+            return self._failed_attempt(str(error), tell=client_for)
         except SlackApiError as error:
             return self._failed_attempt(f"Slack answered {error.response.get('error', 'an error')}")
         except Exception as error:
@@ -147,13 +148,27 @@ class _Delivery:
         self.deliveries.finish(self.claimed.id, "posted", now=self.now, run_id=digest.run_id, message_ts=ts)
         return self._outcome("posted", f"{digest.view.kind}, {digest.view.n_segments} segments (ts {ts})")
 
-    def _failed_attempt(self, detail: str) -> Outcome:
+    def _failed_attempt(self, detail: str, *, tell: ClientFactory | None = None) -> Outcome:
+        """Retry later; after the last attempt record the failure and, when the data was the problem (not
+        Slack), tell the channel why this week's digest is missing."""
         if self.claimed.attempts >= MAX_ATTEMPTS:
             log.warning("digest of subscription %s failed for good: %s", self.subscription.id, detail)
+            if tell is not None:
+                self._notify(tell, detail)
             return self._finish("failed", detail)
         retry_at = self.now + RETRY_DELAY
         self.deliveries.finish(self.claimed.id, "retry", now=self.now, error=detail, retry_at=retry_at)
         return self._outcome("retry", f"{detail}; retrying after {retry_at:%H:%M} UTC")
+
+    def _notify(self, client_for: ClientFactory, detail: str) -> None:
+        subscription = self.subscription
+        try:
+            client_for(subscription.workspace_id).chat_postMessage(
+                channel=subscription.channel_id,
+                text=f"This week's digest of *{mrkdwn(subscription.dataset_name)}* could not be made: {mrkdwn(detail)}",
+            )
+        except (SlackApiError, SegbotError) as error:
+            log.warning("could not tell %s about the failed digest: %s", subscription.channel_id, error)
 
     def _finish(self, status: Literal["skipped", "paused", "failed"], detail: str) -> Outcome:
         stored: DeliveryStatus = "skipped" if status == "skipped" else "failed"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from slack_sdk.models.blocks import Block
 from sqlalchemy import Engine
@@ -12,8 +13,9 @@ from sqlalchemy import Engine
 from bot.digests.loop import run_scheduler
 from bot.digests.runner import run_due
 from bot.settings import Settings
+from bot.storage.datasets import CipherFactory, DatasetRepository, SourceSpec
 from bot.storage.subscriptions import DeliveryRepository, Schedule, SubscriptionRepository
-from tests.digests.conftest import store_version, subscribe
+from tests.digests.conftest import WORKSPACE, store_version, subscribe
 from tests.segmentation.tracking_fixtures import BASE, LOYAL, QUIET, SPENDERS, YOUNG, Group, audience
 from tests.slack.fake_slack import FakeSlack
 
@@ -157,3 +159,17 @@ def test_the_scheduler_loop_runs_due_digests_until_stopped(
     thread.join(timeout=10)
     assert not thread.is_alive()
     assert len(fake_slack.messages()) == 1
+
+
+def test_a_source_that_keeps_failing_is_retried_then_the_channel_is_told(
+    settings: Settings, engine: Engine, fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    store_version(engine, "newsletter", audience(BASE), utc("2026-03-01 10:00"))
+    subscribe(engine, "newsletter", BERLIN_MONDAY_9, utc("2026-03-01 12:00"))
+    missing = SourceSpec("path", str(tmp_path / "export.csv"))
+    DatasetRepository(engine).set_source(WORKSPACE, "newsletter", missing, CipherFactory(None))
+    slot = utc("2026-03-02 08:00")
+    statuses = [o.status for m in (0, 10, 20) for o in run_due(settings, engine, slot + timedelta(minutes=m)).outcomes]
+    assert statuses == ["retry", "retry", "failed"]
+    (notice,) = fake_slack.messages()
+    assert notice["text"].startswith("This week's digest of *newsletter* could not be made: There is no file at ")
