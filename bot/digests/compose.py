@@ -62,14 +62,17 @@ def make_digest(
         )
     current = versions[-1]
     previous = versions[-2] if len(versions) > 1 else None
-    tracking = track_segments(_identified(engine, workspace_id, versions[:-1]), _stored(engine, workspace_id, current))
+    stale = last_run_id == current.run_id
+    # Nothing new since the last digest: compare the version with itself, so no old change is told again.
+    baseline = _identified(engine, workspace_id, versions if stale else versions[:-1])
+    tracking = track_segments(baseline, _stored(engine, workspace_id, current))
     repository.save_identities(current.run_id, _identities(tracking))
     info = VersionInfo(
         dataset=dataset.name,
         version=current.version,
         created_at=current.created_at,
         previous_version=previous.version if previous else None,
-        stale=last_run_id == current.run_id,
+        stale=stale,
     )
     view = digest_view(tracking, info, min_size=settings.digest_min_segment)
     return Digest(view=view, message=render_digest(view), run_id=current.run_id, tracking=tracking)

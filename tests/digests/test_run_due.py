@@ -51,7 +51,9 @@ def test_a_weekly_digest_posts_once_at_nine_berlin_time_across_the_spring_change
     assert run_due(settings, engine, utc("2026-03-30 06:59")).outcomes == ()
     (stale,) = run_due(settings, engine, utc("2026-03-30 07:00")).outcomes
     assert stale.status == "posted" and stale.slot_at == utc("2026-03-30 07:00")
-    assert "No new data for *newsletter* since version 2" in fake_slack.messages()[1]["text"]
+    stale_text = fake_slack.messages()[1]["text"]
+    assert "No new data for *newsletter* since version 2" in stale_text
+    assert "\n• *Young Germans*: 800 people, 50% · steady\n" in stale_text and "pts" not in stale_text
 
 
 def test_downtime_over_several_weeks_posts_one_catch_up_digest(
