@@ -8,7 +8,7 @@ from typing import Any
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-from bot.cli.worker_command import add_background_options
+from bot.cli.worker_command import add_background_options, job_threads
 from bot.settings import load_settings
 from bot.slack.app import build_slack_runtime, create_app
 from bot.slack.background import start_background, stop_on_sigterm
@@ -40,13 +40,13 @@ def run_serve(args: argparse.Namespace) -> int:
     background = start_background(settings, engine, runtime, workers=workers, scheduler=not args.no_scheduler)
     try:
         if settings.slack_app_token:
-            print(f"Segbot is connecting to Slack in Socket Mode ({workers} worker threads).", flush=True)
+            print(f"Segbot is connecting to Slack in Socket Mode ({job_threads(workers)}).", flush=True)
             SocketModeHandler(app, settings.slack_app_token).start()
         else:
             server = make_http_server(app, engine, args.host, args.port)
             print(
                 f"Segbot is listening on http://{args.host}:{server.server_port}/slack/events "
-                f"({workers} worker threads); health check at /healthz.",
+                f"({job_threads(workers)}); health check at /healthz.",
                 flush=True,
             )
             server.serve_forever()

@@ -35,9 +35,13 @@ def run_worker(args: argparse.Namespace) -> int:
     workers = max(1, settings.workers if args.workers is None else args.workers)
     stop_on_sigterm()
     background = start_background(settings, engine, runtime, workers=workers, scheduler=not args.no_scheduler)
-    print(f"Segbot worker running {workers} job threads; stop with Ctrl+C.", flush=True)
+    print(f"Segbot worker running {job_threads(workers)}; stop with Ctrl+C.", flush=True)
     try:
         threading.Event().wait()
     finally:
         background.stop()
     return 0
+
+
+def job_threads(count: int) -> str:
+    return f"{count} job thread" + ("" if count == 1 else "s")

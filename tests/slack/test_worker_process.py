@@ -1,0 +1,60 @@
+"""Several processes share the work: the web process only queues, a separate `segbot worker` runs the job."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.storage.database import open_database
+from bot.storage.runs import RunRepository
+from tests.slack.conftest import SIGNING_SECRET, RunningBot, start_bot, stop_bot
+from tests.slack.fake_slack import FAKE_TEAM, FAKE_TOKEN, FakeSlack
+from tests.slack.sender import file_share_event
+
+
+@pytest.fixture
+def web_only(fake_slack: FakeSlack, tmp_path: Path) -> Iterator[RunningBot]:
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    engine = open_database(url)
+    running = start_bot(fake_slack, url, engine, SEGBOT_WORKERS=0)
+    yield running
+    stop_bot(running)
+    engine.dispose()
+
+
+def test_a_separate_worker_process_runs_the_queued_upload(web_only: RunningBot, sample_csv: bytes) -> None:
+    env = {
+        **os.environ,
+        "DATABASE_URL": web_only.settings.database_url,
+        "SLACK_BOT_TOKEN": FAKE_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": web_only.fake.api_url,
+        "SEGBOT_WORKERS": "1",
+    }
+    env.pop("SLACK_APP_TOKEN", None)
+    file = web_only.fake.add_file("audience.csv", sample_csv)
+    assert web_only.sender.event(file_share_event(file)).status == 200
+    web_only.fake.wait_for("chat.postMessage")
+    assert web_only.runtime.jobs.counts() == {"queued": 1}, "the web process queues but does not run jobs"
+
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "bot", "worker", "--no-scheduler"],
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        web_only.fake.wait_for("files.completeUploadExternal", timeout=60)
+        assert web_only.wait_for_jobs() == {"done": 1}
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        output = worker.communicate(timeout=20)[0].decode()
+    assert "Segbot worker running 1 job thread;" in output
+    assert len(RunRepository(web_only.engine).recent(FAKE_TEAM)) == 1
