@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from sqlalchemy import Engine
 
 from bot.errors import ConfigurationError
@@ -49,7 +51,7 @@ def create_app(
         raise ConfigurationError(
             "SLACK_SIGNING_SECRET is not set; copy it from your Slack app's Basic Information page."
         )
-    app = App(**options)
+    app = App(logger=_bolt_logger(), **options)
     app.error(handle_error)
     if oauth_enabled(settings):
         # Deletes a workspace's installation when Slack says its tokens were revoked or the app uninstalled.
@@ -62,3 +64,17 @@ def build_slack_runtime(settings: Settings, engine: Engine) -> SlackRuntime:
     """The runtime with bot tokens from the OAuth installation store when OAuth is on."""
     store = installation_store(settings, engine) if oauth_enabled(settings) else None
     return build_runtime(settings, engine, BotTokens(settings, store))
+
+
+class _WithoutTokenNotice(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN itself and then warns that the client's token wins; here they are the same."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+def _bolt_logger() -> logging.Logger:
+    logger = logging.getLogger("bot.slack.bolt")
+    if not any(isinstance(existing, _WithoutTokenNotice) for existing in logger.filters):
+        logger.addFilter(_WithoutTokenNotice())
+    return logger
