@@ -61,10 +61,13 @@ def make_digest(
             f"`segbot datasets add {dataset.name} PATH` or a source with `segbot datasets source`."
         )
     current = versions[-1]
-    previous = versions[-2] if len(versions) > 1 else None
     stale = last_run_id == current.run_id
+    # The version before is the newest one with other data: the same file twice (a re-upload, or two
+    # processes pulling one source at once) is not a week without change.
+    earlier = _before_other_data(engine, workspace_id, versions)
+    previous = earlier[-1] if earlier else None
     # Nothing new since the last digest: compare the version with itself, so no old change is told again.
-    baseline = _identified(engine, workspace_id, versions if stale else versions[:-1])
+    baseline = _identified(engine, workspace_id, versions if stale else earlier)
     tracking = track_segments(baseline, _stored(engine, workspace_id, current))
     repository.save_identities(current.run_id, _identities(tracking))
     info = VersionInfo(
@@ -76,6 +79,15 @@ def make_digest(
     )
     view = digest_view(tracking, info, min_size=settings.digest_min_segment)
     return Digest(view=view, message=render_digest(view), run_id=current.run_id, tracking=tracking)
+
+
+def _before_other_data(engine: Engine, workspace_id: str, versions: list[DatasetVersion]) -> list[DatasetVersion]:
+    """`versions` up to the newest one whose data differs from the last version's (or all but the last)."""
+    newest = _file_hash(engine, workspace_id, versions[-1])
+    for index in range(len(versions) - 2, -1, -1):
+        if _file_hash(engine, workspace_id, versions[index]) != newest:
+            return versions[: index + 1]
+    return versions[:-1]
 
 
 def _file_hash(engine: Engine, workspace_id: str, version: DatasetVersion) -> str | None:

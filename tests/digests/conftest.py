@@ -47,9 +47,13 @@ def settings(database_url: str, fake_slack: FakeSlack) -> Settings:
     return digest_settings(database_url, fake_slack.api_url)
 
 
-def store_version(engine: Engine, name: str, result: SegmentationResult, at: datetime) -> int:
+def store_version(
+    engine: Engine, name: str, result: SegmentationResult, at: datetime, file_hash: str | None = None
+) -> int:
     """A version of dataset `name`, as an upload would store it; returns its run id."""
-    new_run = NewRun(workspace_id=WORKSPACE, dataset_name=name, file_name=f"{name}.csv", file_hash=f"h{at}")
+    new_run = NewRun(
+        workspace_id=WORKSPACE, dataset_name=name, file_name=f"{name}.csv", file_hash=file_hash or f"h{at}"
+    )
     return RunRepository(engine).add(new_run, result, created_at=at).id
 
 

@@ -175,3 +175,17 @@ def test_a_source_that_keeps_failing_is_retried_then_the_channel_is_told(
     assert statuses == ["retry", "retry", "failed"]
     (notice,) = fake_slack.messages()
     assert notice["text"].startswith("This week's digest of *newsletter* could not be made: There is no file at ")
+
+
+def test_the_same_file_twice_is_compared_with_the_data_before_it(
+    settings: Settings, engine: Engine, fake_slack: FakeSlack
+) -> None:
+    grown = audience([replace(YOUNG, size=800), SPENDERS, LOYAL, QUIET], seed=3)
+    store_version(engine, "newsletter", audience(BASE), utc("2026-03-01 10:00"), file_hash="march")
+    store_version(engine, "newsletter", grown, utc("2026-03-05 10:00"), file_hash="april")
+    store_version(engine, "newsletter", grown, utc("2026-03-06 10:00"), file_hash="april")
+    subscribe(engine, "newsletter", BERLIN_MONDAY_9, utc("2026-03-01 12:00"))
+    run_due(settings, engine, utc("2026-03-09 08:00"))
+    text = fake_slack.messages()[0]["text"]
+    assert "*Young Germans* grew from 33% to 50%" in text
+    assert "Version 3 of newsletter (2026-03-06 10:00 UTC) compared with version 1" in text
