@@ -38,6 +38,8 @@ def create_database_engine(url: str) -> Engine:
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA foreign_keys=ON")
+    # WAL lets the web process read while a worker writes (the default journal blocks readers).
+    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
 
 
