@@ -27,6 +27,7 @@ BOT_SCOPES = (
     "files:write",
     "groups:history",
     "im:history",
+    "users:read",
 )
 STATE_EXPIRATION_SECONDS = 600
 
