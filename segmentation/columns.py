@@ -131,7 +131,7 @@ def _decide(name: str, series: pd.Series, *, forced: bool, decimal_comma: bool |
     if pd.api.types.is_bool_dtype(series):
         return _boolean(name, series.astype("float64").to_numpy(), missing_share, "true/false values")
     if pd.api.types.is_datetime64_any_dtype(series):
-        return _date(name, series.to_numpy(dtype="datetime64[ns]"), missing_share)
+        return _date(name, values.parse_dates(series).values, missing_share)
     if pd.api.types.is_numeric_dtype(series):
         return _numeric_column(name, series.astype("float64").to_numpy(), distinct, missing_share, forced)
     return _text_column(name, series, missing, missing_share, forced=forced, decimal_comma=decimal_comma)
@@ -180,6 +180,12 @@ def _text_column(
         identifier = _identifier_by_values(name, levels, n_present)
         if identifier:
             return _excluded(name, "identifier", identifier, missing_share)
+        # Long many-worded cells without list separators are sentences: saying so before the parsers spares
+        # parsing a million of them (anything less clear-cut is decided after the parsers).
+        listed = float(levels.iloc[:2000].str.contains(r"[,;|]").mean()) if len(levels) else 0.0
+        sentences = _free_text_reason(levels, counts, n_present, length=40, words=6, both=True)
+        if sentences and listed < 0.5:
+            return _excluded(name, "free_text", sentences, missing_share)
     flags = values.parse_booleans(levels)
     if flags is not None:
         return _boolean(name, _spread_codes(np.asarray(flags, dtype="float64"), codes), missing_share,
@@ -316,12 +322,16 @@ def _unique_text_reason(levels: pd.Series, counts: np.ndarray, n_present: int) -
     return None
 
 
-def _free_text_reason(levels: pd.Series, counts: np.ndarray, n_present: int) -> str | None:
-    lengths = levels.str.len()
-    words = levels.str.count(r"\s+") + 1
-    average_length = float(np.average(lengths, weights=counts))
-    average_words = float(np.average(words, weights=counts))
-    if len(levels) / max(n_present, 1) >= 0.5 and (average_length >= 20 or average_words >= 3):
+def _free_text_reason(
+    levels: pd.Series, counts: np.ndarray, n_present: int, *, length: int = 20, words: int = 3, both: bool = False
+) -> str | None:
+    """Mostly distinct values that are long or many-worded (`both`: long and many-worded), on average."""
+    if len(levels) / max(n_present, 1) < 0.5:
+        return None
+    average_length = float(np.average(levels.str.len(), weights=counts))
+    average_words = float(np.average(levels.str.count(r"\s+") + 1, weights=counts))
+    long, wordy = average_length >= length, average_words >= words
+    if (long and wordy) if both else (long or wordy):
         return f"free text: {len(levels):,} distinct values averaging {average_length:.0f} characters"
     return None
 

@@ -57,7 +57,8 @@ def test_noise_columns_get_low_weight() -> None:
         }
     )
     space = _space(table)
-    weights = dict(zip([b.name for b in space.blocks], column_weights(space, space.rows(np.arange(1_500)), truth),
-                       strict=True))
+    weights = dict(
+        zip([b.name for b in space.blocks], column_weights(space, space.rows(np.arange(1_500)), truth), strict=True)
+    )
     assert weights["income"] > 0.9 and weights["region"] > 0.9
     assert weights["noise_number"] < 0.05 and weights["noise_colour"] < 0.05
