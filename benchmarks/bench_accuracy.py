@@ -93,9 +93,9 @@ def planted_section() -> str:
     n = len(PLANTED)
     rows.append(["**mean**", "", f"right k {segbot_right}/{n}", f"**{np.mean(segbot_ari):.3f}**",
                  f"right k {base_right}/{n}", f"**{np.mean(base_ari):.3f}**", ""])
-    table = markdown_table(["seed", "true k", "Segbot k", "Segbot ARI", "baseline k", "baseline ARI", "Segbot s"], rows)
+    header = ["seed", "true k", "Segbot k", "Segbot ARI", "baseline k", "baseline ARI", "Segbot s"]
     return (f"### Planted audiences ({PLANTED_ROWS:,} rows, 16 columns incl. id, email and 3 noise columns; "
-            f"k not given)\n\n{table}")
+            f"k not given)\n\n{markdown_table(header, rows)}")
 
 
 def labelled_section() -> str:
