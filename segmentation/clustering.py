@@ -100,7 +100,8 @@ def _cluster(space: FeatureSpace, *, k: int | None, k_range: range, seed: int) -
 
 def sample_order(space: FeatureSpace, seed: int) -> np.ndarray:
     """Row indices ordered by a seeded hash of each row's features: the same rows whatever the file order."""
-    hashes = np.full(space.n_rows, np.uint64(0x9E3779B97F4A7C15) * np.uint64(seed + 1), dtype=np.uint64)
+    start = (0x9E3779B97F4A7C15 * (seed % 2**63 + 1)) % 2**64
+    hashes = np.full(space.n_rows, start, dtype=np.uint64)
     for position, block in enumerate(space.blocks):
         if block.values is not None:
             part = block.values.view(np.uint32).astype(np.uint64)
@@ -112,6 +113,11 @@ def sample_order(space: FeatureSpace, seed: int) -> np.ndarray:
             part = np.asarray(block.labels @ salts, dtype=np.float64).view(np.uint64)
         hashes = _mix(hashes ^ _mix(part + np.uint64(position + 1)))
     return np.argsort(hashes, kind="stable")
+
+
+def derived_seed(seed: int, *salt: int) -> int:
+    """A 32-bit seed for one step, from the user's seed (any integer, negative too) and the step's salt."""
+    return int(np.random.SeedSequence([seed % 2**63, *salt]).generate_state(1)[0])
 
 
 def _mix(values: np.ndarray) -> np.ndarray:
@@ -139,7 +145,7 @@ def best_fit(
 ) -> Mixture:
     """The best of EM runs from `starts` k-means partitions of the balanced space (and any `extra_starts`)."""
     initials = [
-        KMeans(n_clusters=k, n_init=1, random_state=seed * 7919 + start, max_iter=50).fit(balanced).labels_
+        KMeans(n_clusters=k, n_init=1, random_state=derived_seed(seed, k, start), max_iter=50).fit(balanced).labels_
         for start in range(starts)
     ]
     best: Mixture | None = None
@@ -158,7 +164,7 @@ def _split_start(model: Mixture, data: MixtureData, balanced: np.ndarray, seed: 
               > 1 else 0.0 for s in range(model.k)]
     widest = int(np.argmax(spread))
     members = np.flatnonzero(labels == widest)
-    halves = KMeans(n_clusters=2, n_init=2, random_state=seed).fit(balanced[members]).labels_
+    halves = KMeans(n_clusters=2, n_init=2, random_state=derived_seed(seed, model.k, 99)).fit(balanced[members]).labels_
     labels = labels.copy()
     labels[members[halves == 1]] = model.k
     return labels
@@ -181,12 +187,12 @@ def refit_labels(
     a segment split), never starting from that fit, so a real segment is found again and an arbitrary split
     of one is not.
     """
-    rng = np.random.default_rng(seed + 7)
+    rng = np.random.default_rng(derived_seed(seed, 7))
     size = int(data.n_rows * STABILITY_SHARE)
     labels: dict[int, list[np.ndarray]] = {k: [] for k in candidates}
     for refit in range(STABILITY_REFITS):
         rows = np.sort(rng.permutation(data.n_rows)[:size])
-        fits = fit_candidates(_subset(data, rows), balanced[rows], candidates, seed + 53 * (refit + 1))
+        fits = fit_candidates(_subset(data, rows), balanced[rows], candidates, derived_seed(seed, 53, refit))
         for k, model in fits.items():
             labels[k].append(model.predict(data))
     return labels

@@ -87,3 +87,10 @@ def test_unknown_column_and_k_out_of_range(planted: tuple[pd.DataFrame, np.ndarr
         segment(table, k=13)
     with pytest.raises(InvalidOptionError, match=r"^k must be between 2 and 6 for 30 rows"):
         segment(table.head(30), k=7)
+
+
+def test_any_integer_seed_works(planted: tuple[pd.DataFrame, np.ndarray, SegmentationResult]) -> None:
+    table, truth, _ = planted
+    for seed in (-5, 2**40):
+        result = segment(table, seed=seed)
+        assert result.seed == seed and adjusted_rand_score(truth, result.labels) >= 0.9
