@@ -127,7 +127,7 @@ def _decide(name: str, series: pd.Series, *, forced: bool, decimal_comma: bool |
         return _excluded(name, "empty", f"{missing_share:.0%} missing", missing_share)
     distinct = present.nunique()
     if distinct <= 1:
-        return _excluded(name, "constant", f"constant: every row is '{_show(present.iloc[0])}'", missing_share)
+        return _constant(name, series, missing, missing_share)
     if pd.api.types.is_bool_dtype(series):
         return _boolean(name, series.astype("float64").to_numpy(), missing_share, "true/false values")
     if pd.api.types.is_datetime64_any_dtype(series):
@@ -296,6 +296,22 @@ def _used(
     if missing_share >= 0.005:
         reason = f"{reason}, {missing_share:.0%} missing"
     return _Decision(ColumnRole(name, role, True, reason, missing_share=missing_share, semantic=semantic), prepared)
+
+
+def _constant(name: str, series: pd.Series, missing: np.ndarray, missing_share: float) -> _Decision:
+    """Excluded; still prepared when it is a gender or country column (an all-US audience is worth saying)."""
+    value = series[~missing].iloc[0]
+    decision = _excluded(name, "constant", f"constant: every row is '{_show(value)}'", missing_share)
+    if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+        return decision
+    level = str(value).strip()
+    semantic = _text_semantic(name, pd.Series([level], dtype="string"), np.array([int((~missing).sum())]))
+    if semantic not in ("gender", "country"):
+        return decision
+    categories = pd.Categorical(np.where(missing, None, level).astype(object))
+    column = PreparedColumn(name, "categorical", semantic=semantic, categories=categories, used=False)
+    role = ColumnRole(name, "constant", False, decision.role.reason, missing_share=missing_share, semantic=semantic)
+    return _Decision(role, (column,))
 
 
 def _excluded(name: str, role: Role, reason: str, missing_share: float) -> _Decision:

@@ -53,7 +53,7 @@ def segment(
         )
     decimal_comma = table.attrs.get("decimal_comma")
     prepared = prepare_table(table, columns=columns, exclude=exclude, decimal_comma=decimal_comma or None)
-    _check_usable(prepared)
+    _check_usable(prepared, columns)
     space = FeatureSpace(prepared)
     found = cluster(space, k=k, k_range=range(2, largest_k + 1), seed=seed)
     roles = _with_weights(prepared, space, found.weights)
@@ -73,10 +73,13 @@ def segment(
     )
 
 
-def _check_usable(prepared: PreparedTable) -> None:
+def _check_usable(prepared: PreparedTable, columns: Sequence[str] | None) -> None:
     if prepared.used_columns():
         return
     roles = prepared.roles
+    if columns is not None:
+        chosen = "; ".join(f"{role.name}: {role.reason}" for role in roles if role.name in columns)
+        raise UnusableDataError(f"None of the chosen columns can be used for segmenting ({chosen}); choose others.")
     described = [role for role in roles if role.role not in ("identifier", "excluded")]
     if described and all(role.role == "constant" for role in described):
         raise UnusableDataError("Every column holds the same value in every row, so there is nothing to segment on.")

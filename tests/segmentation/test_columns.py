@@ -146,3 +146,14 @@ def test_small_whole_numbers_under_category_names_are_codes() -> None:
     assert roles["children"].role == "numeric"
     region = next(c for c in prepare_table(table).columns if c.name == "Region")
     assert region.categories is not None and sorted(region.categories.categories) == ["1", "2", "3"]
+
+
+def test_a_constant_country_is_still_there_for_the_audience_mix() -> None:
+    table = pd.DataFrame({"country": ["United States"] * 30, "spend": np.arange(30.0)})
+    prepared = prepare_table(table)
+    role = prepared.roles[0]
+    assert (role.role, role.used, role.semantic) == ("constant", False, "country")
+    assert role.reason == "constant: every row is 'United States'"
+    country = prepared.by_semantic("country")
+    assert country is not None and not country.used and country.categories is not None
+    assert list(country.categories.categories) == ["United States"]

@@ -94,3 +94,9 @@ def test_any_integer_seed_works(planted: tuple[pd.DataFrame, np.ndarray, Segment
     for seed in (-5, 2**40):
         result = segment(table, seed=seed)
         assert result.seed == seed and adjusted_rand_score(truth, result.labels) >= 0.9
+
+
+def test_chosen_columns_that_cannot_be_used() -> None:
+    table = pd.DataFrame({"plan": ["pro"] * 30, "age": range(30)})
+    with pytest.raises(UnusableDataError, match=r"^None of the chosen columns can be used for segmenting \(plan: "):
+        segment(table, columns=["plan"])
