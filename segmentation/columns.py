@@ -308,7 +308,9 @@ def _constant(name: str, series: pd.Series, missing: np.ndarray, missing_share: 
     semantic = _text_semantic(name, pd.Series([level], dtype="string"), np.array([int((~missing).sum())]))
     if semantic not in ("gender", "country"):
         return decision
-    categories = pd.Categorical(np.where(missing, None, level).astype(object))
+    cells = np.full(len(missing), level, dtype=object)
+    cells[missing] = None
+    categories = pd.Categorical(cells)
     column = PreparedColumn(name, "categorical", semantic=semantic, categories=categories, used=False)
     role = ColumnRole(name, "constant", False, decision.role.reason, missing_share=missing_share, semantic=semantic)
     return _Decision(role, (column,))
