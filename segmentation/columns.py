@@ -119,7 +119,7 @@ def _replace_used(column: PreparedColumn, used: bool) -> PreparedColumn:
 
 
 def _decide(name: str, series: pd.Series, *, forced: bool, decimal_comma: bool | None) -> _Decision:
-    missing = _missing_mask(series)
+    missing = values.missing_mask(series)
     n_rows = len(series)
     missing_share = float(missing.mean()) if n_rows else 1.0
     present = series[~missing]
@@ -381,16 +381,6 @@ def _text_semantic(name: str, levels: pd.Series, counts: np.ndarray) -> str | No
     if tokens & _INTEREST_TOKENS:
         return "interests"
     return None
-
-
-def _missing_mask(series: pd.Series) -> np.ndarray:
-    missing = np.array(series.isna(), dtype=bool)
-    if pd.api.types.is_string_dtype(series) or pd.api.types.is_object_dtype(series):
-        codes, uniques = pd.factorize(series)
-        token = pd.Series(uniques, dtype="str").str.strip().str.lower().isin(values.MISSING_TOKENS).to_numpy()
-        if len(token):
-            missing |= (codes >= 0) & token[np.maximum(codes, 0)]
-    return missing
 
 
 def _latest_date(decisions: list[_Decision]) -> np.datetime64 | None:

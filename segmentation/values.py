@@ -88,7 +88,7 @@ class ParsedLabels:
 def missing_mask(series: pd.Series) -> np.ndarray:
     """True per row where the cell is missing: NaN/None or one of `MISSING_TOKENS`."""
     if not _is_text(series):
-        return series.isna().to_numpy(dtype=bool, na_value=True)
+        return np.array(series.isna(), dtype=bool)  # a writable copy: callers combine masks in place
     return ~_distinct(series).present_rows()
 
 
