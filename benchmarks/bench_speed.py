@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.results_section import markdown_table, write_section
-from benchmarks.speed_data import write_speed_csv
+from benchmarks.speed_data import planted_labels, write_speed_csv
 
 OUT = Path(__file__).parent / "out"
 CATEGORICAL = ["gender", "country", "device", "channel", "plan", "newsletter"]
@@ -76,31 +76,38 @@ def run_kprototypes(csv: Path) -> tuple[np.ndarray, int]:
 METHODS = {"segbot": run_segbot, "sklearn": run_sklearn, "kprototypes": run_kprototypes}
 
 
-def child(method: str, csv: Path, rows: int) -> None:
+def child(method: str, csv: Path) -> None:
     """Runs in the child process: time one method, print JSON with seconds, k and ARI vs the planted labels."""
     from sklearn.metrics import adjusted_rand_score
 
-    planted = write_speed_csv(csv, rows)
     started = time.perf_counter()
     labels, k = METHODS[method](csv)
     seconds = time.perf_counter() - started
+    planted = planted_labels(csv)
     ari = adjusted_rand_score(planted[: len(labels)], labels)
-    print(json.dumps({"seconds": seconds, "k": int(k), "ari": float(ari)}))
+    print(json.dumps({"seconds": seconds, "k": int(k), "ari": float(ari), "peak_rss_mb": _peak_rss_mb()}))
+
+
+def _peak_rss_mb() -> float:
+    """This process's own peak resident set (VmHWM). Not getrusage: across fork and exec Linux carries the
+    parent's peak into the child's ru_maxrss, and the parent built the whole data set in memory."""
+    with open("/proc/self/status", encoding="utf-8") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM line in /proc/self/status")
 
 
 def measure(method: str, csv: Path, rows: int) -> dict[str, float]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "benchmarks.bench_speed", "--child", method, str(csv), str(rows)],
+        [sys.executable, "-m", "benchmarks.bench_speed", "--child", method, str(csv)],
         stdout=subprocess.PIPE,
         text=True,
     )
-    assert process.stdout is not None
-    output = process.stdout.read()
-    _pid, status, usage = os.wait4(process.pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
+    output, _ = process.communicate()
+    if process.returncode != 0:
         raise RuntimeError(f"{method} on {rows} rows failed")
-    figures = json.loads(output.strip().splitlines()[-1])
-    figures["peak_rss_mb"] = usage.ru_maxrss / 1024
+    figures: dict[str, float] = json.loads(output.strip().splitlines()[-1])
     return figures
 
 
@@ -137,7 +144,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 5 and sys.argv[1] == "--child":
-        child(sys.argv[2], Path(sys.argv[3]), int(sys.argv[4]))
+    if len(sys.argv) == 4 and sys.argv[1] == "--child":
+        child(sys.argv[2], Path(sys.argv[3]))
     else:
         main()

@@ -78,10 +78,21 @@ def _interests(rng: np.random.Generator, labels: np.ndarray) -> np.ndarray:
     return np.array(["|".join(vocabulary[row]) for row in draws], dtype=object)
 
 
-def write_speed_csv(path: Path, n_rows: int, seed: int = 11) -> np.ndarray:
-    """Write the table (if not there yet) and return the planted labels."""
+def write_speed_csv(path: Path, n_rows: int, seed: int = 11) -> None:
+    """Write the table and its planted labels (`<path>.labels.npy`) unless both are there already."""
+    labels_path = planted_labels_path(path)
+    if path.exists() and labels_path.exists():
+        return
     frame, labels = speed_audience(n_rows, seed)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        frame.to_csv(path, index=False)
-    return labels
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(path, index=False)
+    np.save(labels_path, labels)
+
+
+def planted_labels_path(path: Path) -> Path:
+    return path.with_name(path.name + ".labels.npy")
+
+
+def planted_labels(path: Path) -> np.ndarray:
+    """The planted labels saved beside the CSV (loading them costs the measured process almost nothing)."""
+    return np.load(planted_labels_path(path))
