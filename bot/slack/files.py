@@ -11,13 +11,14 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from bot.errors import SegbotError
 
 TABULAR_FILETYPES = frozenset({"csv", "tsv", "gzip", "xlsx"})
 TABULAR_EXTENSIONS = (".csv", ".tsv", ".csv.gz", ".tsv.gz", ".gz", ".xlsx")
 CHUNK_BYTES = 1 << 20
+SIGN_IN_SNIFF_BYTES = 64 * 1024
 DOWNLOAD_TIMEOUT_SECONDS = 60
 
 
@@ -86,7 +87,7 @@ def download(url: str, *, token: str, api_url: str, max_mb: float) -> bytes:
             "That file is not hosted by Slack, so Segbot did not download it; upload the file to Slack directly."
         )
     opener = urllib.request.build_opener(_TokenOnlyForSlack(token, api_url))
-    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    request = urllib.request.Request(_escaped(url), headers={"Authorization": f"Bearer {token}"})
     try:
         with opener.open(request, timeout=DOWNLOAD_TIMEOUT_SECONDS) as response:
             content_type = response.headers.get("Content-Type", "")
@@ -97,7 +98,7 @@ def download(url: str, *, token: str, api_url: str, max_mb: float) -> bytes:
         ) from error
     except (urllib.error.URLError, TimeoutError, OSError) as error:
         raise FileDownloadError("Segbot could not reach Slack to download the file; try again in a minute.") from error
-    if content_type.startswith("text/html") or _looks_like_html(data):
+    if _is_sign_in_page(content_type, data):
         raise FileDownloadError(
             "Slack answered with a sign-in page instead of the file, so Segbot may not read files here; "
             "ask an admin to reinstall the app with the files:read scope."
@@ -119,9 +120,16 @@ def _read_capped(response: Any, max_mb: float) -> bytes:
     return b"".join(chunks)
 
 
-def _looks_like_html(data: bytes) -> bool:
-    head = data[:512].lstrip().lower()
-    return head.startswith((b"<!doctype html", b"<html"))
+def _escaped(url: str) -> str:
+    """`url` with spaces and non-ASCII characters percent-encoded (a file name may hold them); escapes kept."""
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%~")
+
+
+def _is_sign_in_page(content_type: str, data: bytes) -> bool:
+    """Slack's own HTML page (it names Slack), not an HTML file someone shared, which the reader explains."""
+    head = data[:SIGN_IN_SNIFF_BYTES].lstrip().lower()
+    is_html = content_type.startswith("text/html") or head.startswith((b"<!doctype html", b"<html"))
+    return is_html and b"slack" in head
 
 
 class _TokenOnlyForSlack(urllib.request.HTTPRedirectHandler):

@@ -85,6 +85,18 @@ def test_a_sign_in_page_is_an_error_not_a_file(fake: FakeSlack) -> None:
         download(file["url_private_download"], token="xoxb-wrong", api_url=fake.api_url, max_mb=1)
 
 
+def test_a_shared_html_file_is_handed_to_the_reader_not_called_a_sign_in_page(fake: FakeSlack) -> None:
+    page = b"<!DOCTYPE html><html><head><title>Export</title></head><body>Please log in</body></html>"
+    file = fake.add_file("page.csv", page)
+    assert download(file["url_private_download"], token=FAKE_TOKEN, api_url=fake.api_url, max_mb=1) == page
+
+
+@pytest.mark.parametrize("name", ["Wholesale customers data.csv", "Kunden März.csv"])
+def test_file_names_with_spaces_and_accents_download(fake: FakeSlack, name: str) -> None:
+    file = fake.add_file(name, b"x,y\n1,2\n")
+    assert download(file["url_private_download"], token=FAKE_TOKEN, api_url=fake.api_url, max_mb=1) == b"x,y\n1,2\n"
+
+
 def test_a_download_past_the_cap_stops(fake: FakeSlack) -> None:
     file = fake.add_file("a.csv", b"x" * 2_000_000, size=10)
     with pytest.raises(FileTooLargeError):
