@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -20,11 +21,13 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from bot.report.filters import pct, signed
-from bot.report.limits import shorten
+from bot.report.limits import ELLIPSIS, shorten
 
 TOP_FEATURES = 10
 LABEL_WIDTH = 28
 EFFECT_CAP = 3.0
+# Where a camelCase or PascalCase column name (NumWebVisitsMonth) may break across lines.
+CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
 def render_chart(summary: Mapping[str, Any]) -> bytes:
@@ -58,9 +61,17 @@ def _segment_label(segment: Mapping[str, Any]) -> str:
 
 
 def _wrap(label: str, width: int, *, lines: int = 2) -> str:
-    """At most `lines` lines of whole words (underscores count as spaces, so column names wrap too)."""
-    words = shorten(label.replace("_", " "), lines * width)
-    return textwrap.fill(words, width, break_long_words=False, max_lines=lines, placeholder="…")
+    """At most `lines` lines of whole words (underscores and camelCase humps of long names count as spaces,
+    so column names wrap too)."""
+    words = " ".join(_split_humps(word, width) for word in label.replace("_", " ").split())
+    short = shorten(words, lines * width)
+    if short == ELLIPSIS:  # one word longer than the whole label: its start says more than a bare "…"
+        short = words[: width - 1] + ELLIPSIS
+    return textwrap.fill(short, width, break_long_words=False, max_lines=lines, placeholder=ELLIPSIS)
+
+
+def _split_humps(word: str, width: int) -> str:
+    return " ".join(CAMEL_HUMP.split(word)) if len(word) > width else word
 
 
 def _draw_sizes(axes: Any, segments: Sequence[Mapping[str, Any]]) -> None:
@@ -103,7 +114,9 @@ def _draw_effects(figure: Figure, axes: Any, segments: Sequence[Mapping[str, Any
         vmax=EFFECT_CAP,
         aspect="auto",
     )
-    axes.set_xticks(range(len(columns)), [_wrap(c, 13, lines=3) for c in columns], fontsize=8)
+    # Ten columns of 13-character lines touch at 8 pt; a point smaller keeps a gap between neighbours.
+    font_size = 8 if len(columns) <= 8 else 7
+    axes.set_xticks(range(len(columns)), [_wrap(c, 13, lines=3) for c in columns], fontsize=font_size)
     axes.xaxis.tick_top()
     axes.set_yticks([])
     axes.set_title(

@@ -3,8 +3,9 @@ from __future__ import annotations
 import io
 
 import matplotlib.image
+import pytest
 
-from bot.report.chart import render_chart
+from bot.report.chart import _wrap, render_chart
 from tests.report.summaries import summary
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -38,3 +39,17 @@ def test_chart_without_features_still_shows_sizes() -> None:
     width, height = decode(render_chart(data))
     assert width > 800
     assert height > 200
+
+
+@pytest.mark.parametrize(
+    ("column", "expected"),
+    [
+        ("NumWebVisitsMonth", "Num Web\nVisits Month"),
+        ("MntMeatProducts", "Mnt Meat\nProducts"),
+        ("days since last_purchase_date", "days since\nlast purchase\ndate"),
+        ("Teenhome", "Teenhome"),
+        ("X" * 50, "X" * 12 + "…"),
+    ],
+)
+def test_column_labels_wrap_at_camel_case_humps_so_neighbours_do_not_overlap(column: str, expected: str) -> None:
+    assert _wrap(column, 13, lines=3) == expected
