@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from segmentation.profiles import UNSTABLE
+
 BOT_NAME = "Segbot"
 
 # Report
@@ -12,11 +14,12 @@ RERUN = "Re-run with k=…"
 SMALLER_SEGMENTS = "Smaller segments"
 DETAILS_HEADER = "Segment details: "
 
-# Stability in words, from the top: (lowest score for the word, word).
+# Stability in words, from the top: (lowest score for the word, word). "unstable" starts where the engine's
+# confidence note does, so a segment is never "fairly stable" above a note calling it unstable.
 STABILITY_WORDS: tuple[tuple[float, str], ...] = (
     (0.85, "very stable"),
     (0.7, "stable"),
-    (0.5, "fairly stable"),
+    (UNSTABLE, "fairly stable"),
     (0.0, "unstable"),
 )
 

@@ -13,6 +13,7 @@ from pathlib import PurePath
 from typing import Any, TypeVar
 
 from bot.report import messages
+from bot.report.filters import num
 from bot.report.limits import shorten
 from bot.storage.runs import StoredRun
 from segmentation.countries import country_name
@@ -57,6 +58,9 @@ class Difference:
     overall_value: float
     effect: float
     unit: str | None
+    # "higher" or "lower" when both medians read the same (Median Kidhome: 0 vs 0), so the line says which
+    # way the segment leans on average instead of showing two equal numbers.
+    tied_direction: str | None = None
 
 
 @dataclass(frozen=True)
@@ -274,14 +278,19 @@ def _difference(feature: Mapping[str, Any]) -> Difference:
     # The engine's labels name the value ("country: Brazil"); a bare column name would hide which value it is.
     if value is not None and str(value).lower() not in label.lower():
         label = f"{label}: {value}"
+    numeric = feature["kind"] == "numeric"
+    segment_value, overall_value = float(feature["segment_value"]), float(feature["overall_value"])
+    effect, unit = float(feature["effect"]), feature.get("unit")
+    tied = numeric and num(segment_value, unit) == num(overall_value, unit)
     return Difference(
-        numeric=feature["kind"] == "numeric",
+        numeric=numeric,
         label=shorten(label, LABEL_LENGTH),
         value=None if value is None else str(value),
-        segment_value=float(feature["segment_value"]),
-        overall_value=float(feature["overall_value"]),
-        effect=float(feature["effect"]),
-        unit=feature.get("unit"),
+        segment_value=segment_value,
+        overall_value=overall_value,
+        effect=effect,
+        unit=unit,
+        tied_direction=("higher" if effect > 0 else "lower") if tied else None,
     )
 
 

@@ -13,6 +13,7 @@ from bot.report.limits import block_problems
 from bot.report.render import render_report
 from bot.report.templating import render_blocks
 from bot.report.view_model import report_view
+from segmentation.profiles import confidence_note
 from segmentation.result import ColumnRole
 from tests.report.summaries import summary, with_influencers
 
@@ -69,6 +70,29 @@ def test_report_reads_like_a_marketer_summary() -> None:
     assert "*Top interests*\ngaming 70% · fitness 41%" in text
     assert "Import an influencer catalog with `/influencers import`" in text
     assert "Suggested influencers" not in text
+
+
+def test_equal_medians_say_which_way_the_segment_leans() -> None:
+    data = summary(2)
+    teens = {"column": "Teenhome", "kind": "numeric", "label": "Teenhome", "value": None, "unit": None}
+    data["segments"][0]["features"] = [
+        {**teens, "segment_value": 0.0, "overall_value": 0.0, "effect": -0.9},
+        {**teens, "column": "Kidhome", "label": "Kidhome", "segment_value": 1.0, "overall_value": 0.0, "effect": 0.7},
+    ]
+    text = all_text(render_report(data, file_name="campaign.csv", run_id=1).blocks)
+    assert "• Teenhome: *lower* than overall on average (median 0 in both)" in text
+    assert "Median Teenhome" not in text
+    assert "• Median Kidhome: *1* vs 0 overall" in text
+
+
+@pytest.mark.parametrize(("stability", "word"), [(0.53, "unstable"), (0.6, "fairly stable"), (0.75, "stable")])
+def test_the_stability_word_agrees_with_the_engines_confidence_note(stability: float, word: str) -> None:
+    data = summary(2)
+    data["segments"][0]["stability"] = stability
+    data["segments"][0]["confidence_note"] = confidence_note(1500, 3000, stability)
+    text = all_text(render_report(data, file_name="campaign.csv", run_id=1).blocks)
+    assert f"1,500 people · 50% of the audience · {word} ({stability:.2f})" in text
+    assert ("Unstable segment" in text) == (word == "unstable")
 
 
 def test_without_a_catalog_the_report_offers_the_import() -> None:
