@@ -77,7 +77,10 @@ HOME_INTRO = (
     "audiences match."
 )
 INFLUENCERS_HEADER = "Influencers"
-NO_INFLUENCERS = "No influencers in the catalog yet. Add some with `/influencers import` and an attached CSV."
+NO_INFLUENCERS = (
+    "No influencers in the catalog yet. Add some with `/influencers import`, or share a CSV with the message "
+    "`influencers import`."
+)
 NO_INFLUENCERS_FOR_TOPIC = "No influencers in the catalog match “{topic}”. Try `/influencers list` for all of them."
 
 # Help: (command, what it does)
@@ -91,14 +94,18 @@ HELP_COMMANDS: tuple[tuple[str, str], ...] = (
     ("/segment last", "Show this channel's latest report again."),
     ("/segment runs", "List recent segmentation runs."),
     ("/segment k=N", "Re-run the latest upload with exactly N segments (2 to 12)."),
-    ("/influencers import", "Import an influencer catalog from an attached CSV (or a form)."),
+    (
+        "/influencers import",
+        "Import an influencer catalog (CSV or XLSX) through a form, or share the file with the message "
+        "`influencers import`.",
+    ),
     ("/influencers list [topic]", "List influencers in the catalog, optionally only those about a topic."),
 )
 HELP_DIGEST_COMMANDS: tuple[tuple[str, str], ...] = (
-    ("/segment dataset NAME", "Name the dataset of the file you upload with this message (versions share a name)."),
+    ("/segment dataset NAME", "File the next upload in this channel as a new version of dataset NAME."),
     ("/segment subscribe NAME weekly [day] [HH:MM]", "Post a weekly digest of what changed in dataset NAME here."),
     ("/segment unsubscribe NAME", "Stop the weekly digest of dataset NAME in this channel."),
     ("/segment digest NAME now", "Post the digest of dataset NAME now."),
-    ("/segment subscriptions", "List this channel's digest subscriptions."),
+    ("/segment subscriptions", "List the workspace's digest subscriptions with their next date."),
 )
 HELP_FOOTER = "Example: `/segment subscribe newsletter weekly mon 09:00` posts every Monday at 9:00 in your timezone."

@@ -70,6 +70,14 @@ def test_help_lists_every_command_and_the_upload() -> None:
     assert "Upload a CSV, TSV, XLSX or .csv.gz file in a channel I'm in" in text
 
 
+def test_help_describes_what_each_command_really_does() -> None:
+    text = render_help().text
+    assert "attached" not in text, "a slash command cannot carry a file"
+    assert "/influencers import: Import an influencer catalog (CSV or XLSX) through a form, or share" in text
+    assert "/segment dataset NAME: File the next upload in this channel as a new version of dataset NAME." in text
+    assert "/segment subscriptions: List the workspace's digest subscriptions" in text
+
+
 def test_runs_list_has_a_button_per_run() -> None:
     message = render_runs([stored_run(3, forced_k=5), stored_run(2, file_name="shop.csv", dataset="shop <b>")])
     assert block_problems(message.blocks) == []
