@@ -31,7 +31,12 @@ def write_atomically(path: Path, text: str) -> None:
     """Write `text` to `path` through a temporary file in the same folder, so a failure leaves no half file."""
     if not path.parent.exists():
         raise SegbotError(f"The folder {path.parent} does not exist; create it or choose another output path.")
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    if path.is_dir():
+        raise SegbotError(f"{path} is a folder; give the path of a file to write (e.g. a name inside that folder).")
+    try:
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except PermissionError as error:
+        raise SegbotError(f"Segbot may not write in {path.parent}; choose another output path.") from error
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)

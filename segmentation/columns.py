@@ -89,8 +89,13 @@ def _check_names(names: list[str], wanted: Sequence[str] | None, option: str) ->
     for name in wanted or ():
         if name not in names:
             close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
-            hint = f"did you mean '{close[0]}'?" if close else f"the columns are: {', '.join(names[:12])}."
+            hint = f"did you mean '{close[0]}'?" if close else f"the columns are: {_name_list(names)}."
             raise InvalidOptionError(f"There is no column '{name}' in {option}; {hint}")
+
+
+def _name_list(names: list[str], shown: int = 12) -> str:
+    listed = ", ".join(names[:shown])
+    return listed if len(names) <= shown else f"{listed} and {len(names) - shown} more"
 
 
 def _apply_overrides(decision: _Decision, columns: Sequence[str] | None, exclude: Sequence[str] | None) -> _Decision:

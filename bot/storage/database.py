@@ -10,7 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 
 from bot.errors import ConfigurationError
 
@@ -28,11 +28,17 @@ def create_database_engine(url: str) -> Engine:
         ) from error
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
-    if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(parsed, connect_args={"timeout": 30})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(parsed, pool_pre_ping=True)
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            engine = create_engine(parsed, connect_args={"timeout": 30})
+            event.listen(engine, "connect", _sqlite_pragmas)
+            return engine
+        return create_engine(parsed, pool_pre_ping=True)
+    except (NoSuchModuleError, ImportError) as error:
+        raise ConfigurationError(
+            f"DATABASE_URL names a database Segbot cannot use ({parsed.drivername}); use SQLite "
+            "(sqlite:///segbot.db) or PostgreSQL (postgresql://user@host/dbname)."
+        ) from error
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
@@ -52,6 +58,7 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Apply every migration up to `revision` (the `segbot db upgrade` command)."""
+    current_revision_safe(engine)  # an unreachable server or a file that is not a database, said plainly
     config = alembic_config(engine)
     try:
         with engine.begin() as connection:
@@ -99,7 +106,7 @@ def open_database(url: str) -> Engine:
 def current_revision_safe(engine: Engine) -> str | None:
     try:
         return current_revision(engine)
-    except OperationalError as error:
+    except DatabaseError as error:
         raise ConfigurationError(
             f"Could not reach the database at {engine.url.render_as_string(hide_password=True)} "
             f"({_first_line(error.orig)}); check DATABASE_URL."

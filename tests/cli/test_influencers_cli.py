@@ -162,3 +162,17 @@ def test_segment_with_influencers_puts_suggestions_under_each_segment(capsys: py
             assert {"platform", "handle", "score", "reasons", "flags"} <= suggestion.keys()
             assert suggestion["reasons"]
             assert (suggestion["platform"], suggestion["handle"]) != (first["platform"], first["handle"])
+
+
+def test_export_to_a_folder_is_one_sentence(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(capsys, "import", str(SAMPLE_PATH))[0] == 0
+    folder = tmp_path / "exports"
+    folder.mkdir()
+
+    code, out, err = _run(capsys, "export", str(folder))
+
+    assert (code, out) == (2, "")
+    assert err.strip().splitlines() == [
+        f"segbot: {folder} is a folder; give the path of a file to write (e.g. a name inside that folder)."
+    ]
+    assert list(folder.iterdir()) == []

@@ -105,3 +105,17 @@ def test_console_script_runs_without_traceback(tmp_path: Path) -> None:
     assert completed.returncode == 2
     assert completed.stderr.startswith("segbot: There is no file at")
     assert "Traceback" not in completed.stderr
+
+
+def test_labels_out_that_is_a_folder_is_refused_plainly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+
+    assert main(["segment", str(SAMPLE), "--k", "2", "--labels-out", str(folder)]) == 2
+
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.strip().splitlines() == [
+        f"segbot: {folder} is a folder; give the path of a file to write (e.g. a name inside that folder)."
+    ]
+    assert list(folder.iterdir()) == []
