@@ -151,6 +151,7 @@ class ReportView:
     column_chunks: tuple[tuple[ColumnView, ...], ...]  # the first COLUMNS_DETAILED, for the details view
     more_columns: int
     any_influencers: bool
+    catalog_size: int | None  # creators in the workspace's catalog; None when the summary does not say
     segments: tuple[SegmentView, ...]
     summarised_segments: tuple[SegmentView, ...]
     k_scores: tuple[KScore, ...]
@@ -187,6 +188,7 @@ def report_view(
         column_chunks=chunks(columns[:COLUMNS_DETAILED], LINES_PER_SECTION),
         more_columns=max(0, len(columns) - COLUMNS_DETAILED),
         any_influencers=_any_suggestions(summary),
+        catalog_size=None if summary.get("catalog_size") is None else int(summary["catalog_size"]),
         segments=tuple(s for s in segments if s.id in detailed_ids),
         summarised_segments=tuple(s for s in by_size if s.id not in detailed_ids),
         k_scores=tuple(

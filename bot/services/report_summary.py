@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from bot.services.suggestions import suggest_for_result
+from bot.storage.influencers import InfluencerRepository
 from bot.storage.runs import StoredRun
 from segmentation.result import SegmentationResult
 
@@ -14,7 +15,8 @@ SUGGESTIONS_PER_SEGMENT = 3
 
 
 def report_summary(engine: Engine, workspace_id: str, result: SegmentationResult, run_id: int | None) -> dict[str, Any]:
-    """`result.to_dict()` with each segment's top influencers under `"influencers"` (empty without a catalog).
+    """`result.to_dict()` with each segment's top influencers under `"influencers"` (empty without a catalog)
+    and the number of creators in the workspace's catalog under `"catalog_size"`.
 
     With `run_id` the suggestions are recorded for that run (done once, when the run is made).
     """
@@ -22,6 +24,7 @@ def report_summary(engine: Engine, workspace_id: str, result: SegmentationResult
     suggestions = suggest_for_result(engine, workspace_id, result, SUGGESTIONS_PER_SEGMENT, run_id=run_id)
     for segment in summary["segments"]:
         segment["influencers"] = [s.to_dict() for s in suggestions.get(segment["id"], ())]
+    summary["catalog_size"] = InfluencerRepository(engine).count(workspace_id)
     return summary
 
 

@@ -102,6 +102,16 @@ def test_without_a_catalog_the_report_offers_the_import() -> None:
     assert "No influencer in the catalog matches" not in text
 
 
+def test_with_a_catalog_but_no_match_the_report_does_not_ask_for_an_import() -> None:
+    data = with_influencers(summary(3), per_segment=0)
+    data["catalog_size"] = 1400
+    text = all_text(render_report(data, file_name="wholesale.csv", run_id=1).blocks)
+    assert "None of the 1,400 creators in the catalog fits these segments well enough to suggest." in text
+    assert "Import an influencer catalog" not in text
+    data["catalog_size"] = 0
+    assert "Import an influencer catalog" in all_text(render_report(data, file_name="a.csv", run_id=1).blocks)
+
+
 @pytest.mark.parametrize(
     ("k_scores", "sentence"),
     [

@@ -62,3 +62,19 @@ def test_an_unusable_catalog_gets_one_plain_reply(sqlite_bot: RunningBot) -> Non
     assert sqlite_bot.wait_for_jobs() == {"failed": 1}
     note = sqlite_bot.fake.calls_to("chat.update")[-1].params["text"]
     assert "handle" in note and "reference" not in note
+
+
+def test_a_report_nobody_in_the_catalog_fits_does_not_ask_for_a_catalog(
+    sqlite_bot: RunningBot, shared_datasets: Path
+) -> None:
+    catalog = sqlite_bot.fake.add_file("creators.csv", CATALOG)
+    sqlite_bot.sender.event({**file_share_event(catalog), "text": "influencers import"})
+    sqlite_bot.wait_for_jobs()
+    # Wholesale buyers: spend per product group, no age, gender, country or interests to match creators on.
+    wholesale = (shared_datasets / "wholesale_customers" / "Wholesale customers data.csv").read_bytes()
+    file = sqlite_bot.fake.add_file("wholesale.csv", wholesale, ts="1700000000.000300")
+    sqlite_bot.sender.event(file_share_event(file, ts="1700000000.000300"))
+    sqlite_bot.wait_for_jobs(2)
+    report = json.dumps(sqlite_bot.fake.messages()[-1]["blocks"])
+    assert f"None of the {CREATORS:,} creators in the catalog fits these segments" in report
+    assert "Import an influencer catalog" not in report
