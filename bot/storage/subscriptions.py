@@ -124,8 +124,8 @@ class SubscriptionRepository:
             if s.dataset_name == dataset_name and (channel_id is None or s.channel_id == channel_id)
         ]
         if not matching:
-            where = f" in <#{channel_id}>" if channel_id else ""
-            raise NotFoundError(f"Nothing is subscribed to {dataset_name!r}{where}; see `/segment subscriptions`.")
+            where = f" in channel {channel_id}" if channel_id else ""
+            raise NotFoundError(f"Nothing is subscribed to {dataset_name!r}{where}; see `segbot digest list`.")
         with self.engine.begin() as connection:
             connection.execute(delete(subscriptions).where(subscriptions.c.id.in_(matching)))
         return len(matching)

@@ -58,6 +58,10 @@ def test_subscribe_in_the_users_time_zone_list_and_unsubscribe(sqlite_bot: Runni
     assert "no longer gets the weekly digest of *newsletter*" in str(_last_reply(sqlite_bot, 3)["text"])
     assert SubscriptionRepository(sqlite_bot.engine).list(WORKSPACE) == []
 
+    sqlite_bot.sender.command("/segment", "unsubscribe newsletter")
+    again = str(_last_reply(sqlite_bot, 4)["text"])
+    assert again == "This channel has no digest of 'newsletter'; `/segment subscriptions` lists every subscription."
+
 
 def test_without_a_time_zone_from_slack_the_schedule_is_utc(sqlite_bot: RunningBot) -> None:
     sqlite_bot.fake.respond("users.info", lambda call: {"ok": False, "error": "user_not_found"})

@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 from bot.digests.compose import make_digest
 from bot.digests.posting import ChannelUnavailableError, pause_reason, post_digest
 from bot.digests.schedule import known_timezone, next_slot, parse_schedule, zone_of
-from bot.errors import SegbotError
+from bot.errors import NotFoundError, SegbotError
 from bot.report.filters import mrkdwn
 from bot.slack.commands import CommandRegistry, CommandRequest
 from bot.storage.datasets import DatasetRepository, UploadNames
@@ -109,7 +109,12 @@ def unsubscribe(request: CommandRequest) -> None:
     name = request.args.strip()
     if not name:
         raise SegbotError("Say which dataset, e.g. `/segment unsubscribe newsletter`.")
-    SubscriptionRepository(request.runtime.engine).unsubscribe(request.workspace_id, name, request.channel_id)
+    try:
+        SubscriptionRepository(request.runtime.engine).unsubscribe(request.workspace_id, name, request.channel_id)
+    except NotFoundError as error:  # the storage's sentence names the channel id and the CLI; say it in Slack's words
+        raise SegbotError(
+            f"This channel has no digest of {name!r}; `/segment subscriptions` lists every subscription."
+        ) from error
     request.respond(
         text=f"This channel no longer gets the weekly digest of *{mrkdwn(name)}*.",
         response_type="in_channel",
