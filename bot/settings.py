@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+import logging
+
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.errors import ConfigurationError
 
 
 class Settings(BaseSettings):
@@ -25,8 +29,31 @@ class Settings(BaseSettings):
     digest_min_segment: int = Field(default=10, ge=1, alias="SEGBOT_DIGEST_MIN_SEGMENT")
     source_timeout_seconds: float = Field(default=30, gt=0, alias="SEGBOT_SOURCE_TIMEOUT")
     source_max_mb: float = Field(default=200, gt=0, alias="SEGBOT_SOURCE_MAX_MB")
+    log_level: str = Field(default="WARNING", alias="SEGBOT_LOG_LEVEL")
+    debug: bool = Field(default=False, alias="SEGBOT_DEBUG")
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if not isinstance(logging.getLevelName(level), int):
+            raise ValueError("use DEBUG, INFO, WARNING or ERROR")
+        return level
 
 
 def load_settings() -> Settings:
     """Settings from the process environment (and a `.env` file in the working directory, if any)."""
-    return Settings()
+    try:
+        return Settings()
+    except ValidationError as error:
+        problem = error.errors()[0]
+        name = str(problem["loc"][0]) if problem["loc"] else "a setting"
+        raise ConfigurationError(
+            f"The setting {name}={problem.get('input')!r} is not valid ({_reason(problem['msg'])}); "
+            "fix it in the environment or in .env (see deploy/.env.example)."
+        ) from error
+
+
+def _reason(message: str) -> str:
+    message = message.removeprefix("Value error, ")
+    return message[:1].lower() + message[1:]

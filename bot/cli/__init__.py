@@ -1,7 +1,8 @@
 """The `segbot` command line: finds every `*_command` module in this package and wires its subcommand.
 
 Each command module defines `register(subparsers)`, which adds its parser and sets `handler`, a function
-taking the parsed arguments and returning the exit code. Errors meant for people (`SegbotError`,
+taking the parsed arguments and returning the exit code. Settings (log level, SEGBOT_DEBUG) come from
+`bot.settings`. Errors meant for people (`SegbotError`,
 `SegmentationError`) become one line on stderr and exit code 2; nothing else prints a traceback unless
 `SEGBOT_DEBUG=1`.
 """
@@ -18,6 +19,7 @@ import uuid
 from collections.abc import Sequence
 
 from bot.errors import SegbotError
+from bot.settings import load_settings
 from segmentation.errors import SegmentationError
 
 EXIT_USER_ERROR = 2
@@ -40,9 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=os.environ.get("SEGBOT_LOG_LEVEL", "WARNING").upper(), stream=sys.stderr)
     args = build_parser().parse_args(argv)
+    debug = False
     try:
+        settings = load_settings()
+        debug = settings.debug
+        logging.basicConfig(level=settings.log_level, stream=sys.stderr)
         return int(args.handler(args))
     except (SegbotError, SegmentationError) as error:
         print(f"segbot: {error}", file=sys.stderr)
@@ -56,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 0
     except Exception:
-        if os.environ.get("SEGBOT_DEBUG") == "1":
+        if debug:
             raise
         reference = uuid.uuid4().hex[:8]
         log.debug("unexpected error (reference %s)", reference, exc_info=True)
