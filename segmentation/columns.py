@@ -33,6 +33,7 @@ from segmentation.prepared import PreparedColumn, PreparedTable
 from segmentation.result import ColumnRole, Role
 
 EMPTY_SHARE = 0.9
+NEARLY_UNIQUE = 0.95  # share of distinct values above which an id-named column is an id despite repeats
 PARSED_SHARE = 0.9
 MULTI_SHARE = 0.05
 DAYS_PER_YEAR = 365.25
@@ -144,11 +145,13 @@ def _decide(name: str, series: pd.Series, *, forced: bool, decimal_comma: bool |
 
 def _numeric_column(name: str, numbers: np.ndarray, distinct: int, missing_share: float, forced: bool) -> _Decision:
     n_present = int(np.isfinite(numbers).sum())
-    if not forced and distinct == n_present == len(numbers):
-        if _id_like_name(name):
-            return _excluded(name, "identifier", "unique per row and named like an id", missing_share)
-        if _counts_up(numbers):
-            return _excluded(name, "identifier", "unique per row and counts up like a row number", missing_share)
+    if not forced and n_present and _id_like_name(name) and distinct >= NEARLY_UNIQUE * n_present:
+        # An id column of a real export repeats a few people (merged lists) or misses a few cells.
+        exact = distinct == n_present == len(numbers)
+        reason = "unique per row and named like an id" if exact else "nearly unique per row and named like an id"
+        return _excluded(name, "identifier", reason, missing_share)
+    if not forced and distinct == n_present == len(numbers) and _counts_up(numbers):
+        return _excluded(name, "identifier", "unique per row and counts up like a row number", missing_share)
     if distinct <= MAX_CODES and _tokens(name) & _CODE_TOKENS and _is_code(numbers):
         text = pd.Series(numbers).map(_show, na_action="ignore")
         codes, uniques = pd.factorize(text)
@@ -334,6 +337,8 @@ def _identifier_by_values(name: str, levels: pd.Series, n_present: int) -> str |
         return "UUID-like values, one per record"
     if len(levels) == n_present and _id_like_name(name):
         return "unique per row and named like an id"
+    if n_present and len(levels) >= NEARLY_UNIQUE * n_present and _id_like_name(name):
+        return "nearly unique per row and named like an id"
     return None
 
 

@@ -167,3 +167,23 @@ def test_a_constant_country_is_still_there_for_the_audience_mix() -> None:
     country = prepared.by_semantic("country")
     assert country is not None and not country.used and country.categories is not None
     assert list(country.categories.categories) == ["United States"]
+
+
+def test_an_id_column_with_a_few_repeats_or_gaps_is_still_an_id() -> None:
+    rng = np.random.default_rng(5)
+    ids = np.arange(5000, 5400).astype("float64")
+    ids[:8] = ids[8:16]  # 8 customers appear twice, as in two merged exports
+    ids[-5:] = np.nan
+    table = pd.DataFrame(
+        {
+            "customer_id": ids,
+            "account key": [None if np.isnan(i) else f"A-{int(i)}" for i in ids],
+            "store_id": rng.integers(1, 40, 400),
+            "age": rng.integers(18, 70, 400),
+        }
+    )
+    roles = _roles(table)
+    for name in ("customer_id", "account key"):
+        assert (roles[name].role, roles[name].used) == ("identifier", False)
+        assert roles[name].reason == "nearly unique per row and named like an id"
+    assert roles["store_id"].used, "an id with few values names groups (stores), not people"
