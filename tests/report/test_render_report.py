@@ -263,6 +263,7 @@ def test_details_show_every_feature_the_k_scores_and_column_reasons() -> None:
     assert "k=3   0.36  ◀ chosen" in text
     assert "k=12  0.54\n" in text
     assert "• email: IDs, *ignored* (every value is unique, so it cannot describe a group)" in text
+    assert "• country: used, 12 distinct values\n" in text
     assert "*3. Young Brazilian gamers 3*, continued" in text
 
 
