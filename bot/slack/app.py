@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+from urllib.error import URLError
 
 from slack_bolt import App
+from slack_bolt.error import BoltError
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from sqlalchemy import Engine
 
@@ -51,13 +53,33 @@ def create_app(
         raise ConfigurationError(
             "SLACK_SIGNING_SECRET is not set; copy it from your Slack app's Basic Information page."
         )
-    app = App(logger=_bolt_logger(), **options)
+    app = _checked_app(settings, options)
     app.error(handle_error)
     if oauth_enabled(settings):
         # Deletes a workspace's installation when Slack says its tokens were revoked or the app uninstalled.
         app.enable_token_revocation_listeners()
     register_all(app, runtime)
     return app
+
+
+def _checked_app(settings: Settings, options: dict[str, Any]) -> App:
+    """The Bolt app; Bolt checks a bot token with auth.test here, so a wrong token or no route to Slack shows now."""
+    try:
+        return App(logger=_bolt_logger(), **options)
+    except BoltError as error:
+        refusal = getattr(getattr(error.__context__, "response", None), "get", lambda _key: None)("error")
+        if refusal is None:
+            raise
+        raise ConfigurationError(
+            f"Slack refused SLACK_BOT_TOKEN ({refusal}); copy the Bot User OAuth Token (xoxb-...) from your "
+            "Slack app's OAuth & Permissions page again."
+        ) from error
+    except (URLError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        raise ConfigurationError(
+            f"Could not reach Slack's Web API at {settings.slack_api_url} ({reason}); check the network "
+            "and SLACK_API_URL."
+        ) from error
 
 
 def build_slack_runtime(settings: Settings, engine: Engine) -> SlackRuntime:
