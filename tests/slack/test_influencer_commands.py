@@ -78,3 +78,9 @@ def test_a_report_nobody_in_the_catalog_fits_does_not_ask_for_a_catalog(
     report = json.dumps(sqlite_bot.fake.messages()[-1]["blocks"])
     assert f"None of the {CREATORS:,} creators in the catalog fits these segments" in report
     assert "Import an influencer catalog" not in report
+
+
+def test_a_topic_in_an_empty_catalog_says_how_to_fill_it(sqlite_bot: RunningBot) -> None:
+    sqlite_bot.sender.command("/influencers", "list fitness")
+    [listing] = sqlite_bot.fake.wait_for("response_url")
+    assert listing.params["text"].startswith("No influencers in the catalog yet. Add some with `/influencers import`")

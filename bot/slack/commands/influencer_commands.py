@@ -38,5 +38,8 @@ def open_import_form(request: CommandRequest) -> None:
 
 def list_influencers(request: CommandRequest) -> None:
     topic = request.args.strip() or None
-    stored = InfluencerRepository(request.runtime.engine).list(request.workspace_id, topic=topic)
+    catalog = InfluencerRepository(request.runtime.engine)
+    stored = catalog.list(request.workspace_id, topic=topic)
+    if not stored and topic and not catalog.count(request.workspace_id):
+        topic = None  # an empty catalog: say how to fill it rather than "try /influencers list"
     request.reply(render_influencer_list([asdict(item.entry) for item in stored], topic))
