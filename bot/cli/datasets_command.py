@@ -91,6 +91,8 @@ def _spec(args: argparse.Namespace) -> SourceSpec:
     if args.url is not None:
         return SourceSpec(kind="url", location=check_url(args.url))
     path = Path(args.path).expanduser().resolve()
+    if path.is_dir():
+        raise SegbotError(f"{path} is a folder; give the path of a CSV, TSV, .csv.gz or .xlsx file.")
     if not path.is_file():
         raise SegbotError(f"There is no file at {path}; give the path of a CSV, TSV, .csv.gz or .xlsx file.")
     return SourceSpec(kind="path", location=str(path))

@@ -37,7 +37,10 @@ def register(subparsers: Any) -> None:
 
 
 def _name_list(text: str) -> list[str]:
-    return [name.strip() for name in text.split(",") if name.strip()]
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("give one or more column names separated by commas, e.g. age,country")
+    return names
 
 
 def run(args: argparse.Namespace) -> int:

@@ -158,7 +158,7 @@ class _Delivery:
             return self._finish("failed", detail)
         retry_at = self.now + RETRY_DELAY
         self.deliveries.finish(self.claimed.id, "retry", now=self.now, error=detail, retry_at=retry_at)
-        return self._outcome("retry", f"{detail}; retrying after {retry_at:%H:%M} UTC")
+        return self._outcome("retry", f"{detail.rstrip('.')}; retrying after {retry_at:%H:%M} UTC")
 
     def _notify(self, client_for: ClientFactory, detail: str) -> None:
         subscription = self.subscription

@@ -119,3 +119,14 @@ def test_labels_out_that_is_a_folder_is_refused_plainly(tmp_path: Path, capsys: 
         f"segbot: {folder} is a folder; give the path of a file to write (e.g. a name inside that folder)."
     ]
     assert list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize("names", ["", ",", " , "])
+def test_an_empty_column_list_is_refused_before_reading(capsys: pytest.CaptureFixture[str], names: str) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["segment", str(SAMPLE), "--columns", names])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert err.strip().splitlines()[-1].endswith(
+        "argument --columns: give one or more column names separated by commas, e.g. age,country"
+    )

@@ -101,6 +101,7 @@ def test_sources_are_shown_masked_and_mistakes_get_one_line(
         (["datasets", "source", "shop", "--sql", "select 1"], "--sql needs --db URL"),
         (["datasets", "source", "shop", "--url", "http://data.example.com/a.csv"], "is not an HTTPS URL"),
         (["datasets", "source", "shop", "--path", str(tmp_path / "nope.csv")], "There is no file at"),
+        (["datasets", "source", "shop", "--path", str(tmp_path)], f"{tmp_path} is a folder; give the path of"),
         (["datasets", "add", "a/b", str(tmp_path / "nope.csv")], "can't be a dataset name"),
         (["digest", "subscribe", "shop", "--channel", "C1", "--weekly", "someday"], "not a weekday"),
         (["digest", "subscribe", "shop", "--channel", "C1", "--tz", "Mars/Base"], "not a time zone"),

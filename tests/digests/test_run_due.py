@@ -171,8 +171,9 @@ def test_a_source_that_keeps_failing_is_retried_then_the_channel_is_told(
     missing = SourceSpec("path", str(tmp_path / "export.csv"))
     DatasetRepository(engine).set_source(WORKSPACE, "newsletter", missing, CipherFactory(None))
     slot = utc("2026-03-02 08:00")
-    statuses = [o.status for m in (0, 10, 20) for o in run_due(settings, engine, slot + timedelta(minutes=m)).outcomes]
-    assert statuses == ["retry", "retry", "failed"]
+    outcomes = [o for m in (0, 10, 20) for o in run_due(settings, engine, slot + timedelta(minutes=m)).outcomes]
+    assert [o.status for o in outcomes] == ["retry", "retry", "failed"]
+    assert outcomes[0].detail.endswith("export.csv; check the path and try again; retrying after 08:10 UTC")
     (notice,) = fake_slack.messages()
     assert notice["text"].startswith("This week's digest of *newsletter* could not be made: There is no file at ")
 
