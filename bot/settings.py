@@ -32,6 +32,13 @@ class Settings(BaseSettings):
     log_level: str = Field(default="WARNING", alias="SEGBOT_LOG_LEVEL")
     debug: bool = Field(default=False, alias="SEGBOT_DEBUG")
 
+    @field_validator("slack_api_url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("use an http(s):// address such as https://slack.com/api/")
+        return value if value.endswith("/") else f"{value}/"
+
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, value: str) -> str:

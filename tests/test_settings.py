@@ -33,6 +33,7 @@ def test_every_setting_is_documented_in_the_readme_table_and_the_env_example() -
         ("SEGBOT_WORKERS", "two", "SEGBOT_WORKERS='two' is not valid (input should be a valid integer"),
         ("SEGBOT_LOG_LEVEL", "loud", "SEGBOT_LOG_LEVEL='loud' is not valid (use DEBUG, INFO, WARNING or ERROR)"),
         ("SEGBOT_DEBUG", "maybe", "SEGBOT_DEBUG='maybe' is not valid"),
+        ("SLACK_API_URL", "slack.com/api", "SLACK_API_URL='slack.com/api' is not valid (use an http(s):// address"),
     ],
 )
 def test_a_bad_setting_is_one_sentence_and_exit_2(
@@ -51,3 +52,8 @@ def test_a_bad_setting_is_one_sentence_and_exit_2(
 def test_log_level_is_read_case_insensitively(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SEGBOT_LOG_LEVEL", "info")
     assert Settings(_env_file=None).log_level == "INFO"  # type: ignore[call-arg]
+
+
+def test_slack_api_url_must_be_a_web_address_and_gets_its_trailing_slash(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:8765/api")
+    assert Settings(_env_file=None).slack_api_url == "http://127.0.0.1:8765/api/"  # type: ignore[call-arg]

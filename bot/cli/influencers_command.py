@@ -43,7 +43,7 @@ def register(subparsers: Any) -> None:
     listing.add_argument("--platform", help="only creators on this platform")
     listing.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     listing.add_argument(
-        "--limit", type=int, default=None, help=f"show at most this many (text default {TEXT_LIST_LIMIT}, 0 = all)"
+        "--limit", type=_count, default=None, help=f"show at most this many (text default {TEXT_LIST_LIMIT}, 0 = all)"
     )
     exporting = _action(actions, "export", "write the catalog as CSV with the canonical headers", run_export)
     exporting.add_argument("path", metavar="PATH", help="the CSV file to write")
@@ -56,6 +56,12 @@ def register(subparsers: Any) -> None:
         choice = _action(actions, name, help_text, run_choice)
         choice.add_argument("handle", metavar="HANDLE", help="the creator's handle (with or without @)")
         choice.add_argument("--platform", help="which platform, when the handle is on several")
+
+
+def _count(text: str) -> int:
+    if not text.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of creators; use 0 (all) or more")
+    return int(text)
 
 
 def _action(actions: Any, name: str, help_text: str, handler: Any) -> argparse.ArgumentParser:

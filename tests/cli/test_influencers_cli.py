@@ -176,3 +176,12 @@ def test_export_to_a_folder_is_one_sentence(tmp_path: Path, capsys: pytest.Captu
         f"segbot: {folder} is a folder; give the path of a file to write (e.g. a name inside that folder)."
     ]
     assert list(folder.iterdir()) == []
+
+
+def test_a_negative_limit_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["influencers", "list", "--limit", "-1"])
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err.strip().splitlines()[-1].endswith(
+        "argument --limit: '-1' is not a number of creators; use 0 (all) or more"
+    )
