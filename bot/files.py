@@ -27,12 +27,19 @@ def open_input(path: Path) -> Iterator[BinaryIO]:
         yield stream
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file in the same folder, so a failure leaves no half file."""
+def check_output_path(path: Path, *, not_the_input: Path | None = None) -> None:
+    """A `SegbotError` now, before any slow work, when `path` cannot be written or would overwrite the input."""
     if not path.parent.exists():
         raise SegbotError(f"The folder {path.parent} does not exist; create it or choose another output path.")
     if path.is_dir():
         raise SegbotError(f"{path} is a folder; give the path of a file to write (e.g. a name inside that folder).")
+    if not_the_input is not None and path.exists() and path.samefile(not_the_input):
+        raise SegbotError(f"{path} is the input file; choose another output path so the input is not overwritten.")
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write `text` to `path` through a temporary file in the same folder, so a failure leaves no half file."""
+    check_output_path(path)
     try:
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except PermissionError as error:

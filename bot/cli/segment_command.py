@@ -11,7 +11,7 @@ from typing import Any
 from rich.console import Console
 
 from bot.errors import SegbotError
-from bot.files import open_input, write_atomically
+from bot.files import check_output_path, open_input, write_atomically
 from bot.terminal.report import print_report
 from segmentation import SegmentationResult, segment
 
@@ -45,6 +45,8 @@ def _name_list(text: str) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     path = Path(args.path)
+    if args.labels_out:
+        check_output_path(Path(args.labels_out), not_the_input=path if path.is_file() else None)
     with open_input(path) as stream:
         result = segment(stream, k=args.k, seed=args.seed, columns=args.columns, exclude=args.exclude)
     summary = result.to_dict()

@@ -130,3 +130,21 @@ def test_an_empty_column_list_is_refused_before_reading(capsys: pytest.CaptureFi
     assert err.strip().splitlines()[-1].endswith(
         "argument --columns: give one or more column names separated by commas, e.g. age,country"
     )
+
+
+def test_labels_out_is_checked_before_segmenting_and_never_overwrites_the_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    audience = tmp_path / "audience.csv"
+    audience.write_bytes(SAMPLE.read_bytes())
+
+    assert main(["segment", str(audience), "--labels-out", str(audience)]) == 2
+    assert capsys.readouterr().err == (
+        f"segbot: {audience} is the input file; choose another output path so the input is not overwritten.\n"
+    )
+    assert audience.read_bytes() == SAMPLE.read_bytes()
+
+    page = tmp_path / "page.csv"
+    page.write_text("<!DOCTYPE html><html><body>Sign in</body></html>")
+    assert main(["segment", str(page), "--labels-out", str(tmp_path / "missing" / "labels.csv")]) == 2
+    assert "missing does not exist" in capsys.readouterr().err  # the output path is judged first
