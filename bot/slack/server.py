@@ -18,6 +18,8 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine, text
 
+from bot.errors import ConfigurationError
+
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
@@ -65,9 +67,15 @@ class QuietRequestHandler(WSGIRequestHandler):
 
 def make_http_server(app: App, engine: Engine, host: str, port: int) -> ThreadingWSGIServer:
     """A server bound to host:port (port 0 picks a free one: see `server.server_port`); call serve_forever()."""
-    server = make_server(
-        host, port, wsgi_app(app, engine), server_class=ThreadingWSGIServer, handler_class=QuietRequestHandler
-    )
+    try:
+        server = make_server(
+            host, port, wsgi_app(app, engine), server_class=ThreadingWSGIServer, handler_class=QuietRequestHandler
+        )
+    except (OSError, OverflowError) as error:
+        reason = (error.strerror if isinstance(error, OSError) and error.strerror else str(error)).rstrip(".")
+        raise ConfigurationError(
+            f"Segbot cannot listen on {host}:{port} ({reason}); choose another --port or --host."
+        ) from error
     assert isinstance(server, ThreadingWSGIServer)
     return server
 
