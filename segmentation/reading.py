@@ -39,15 +39,15 @@ PREAMBLE_RECORDS = 10
 """A title block above the header may be this many records long at most."""
 DELIMITERS = (",", ";", "\t", "|")
 
-EMPTY = "The file is empty; upload the CSV or Excel export that holds your audience table."
+EMPTY = "The file is empty; upload the CSV or Excel export that holds your table."
 HEADER_ONLY = "The file has a header row but no data rows; export the table again with its rows included."
 HTML = (
     "The file is a web page (HTML), not a table, perhaps a login page saved instead of the export; "
     "download the CSV or .xlsx export again and upload that."
 )
-BINARY = "The file is binary data, not a text table; upload the CSV or .xlsx export of your audience instead."
-IMAGE = "The file is an image ({kind}), not a table; upload the CSV or .xlsx export of your audience instead."
-PDF = "The file is a PDF document, not a table; upload the CSV or .xlsx export of your audience instead."
+BINARY = "The file is binary data, not a text table; upload the CSV or .xlsx export instead."
+IMAGE = "The file is an image ({kind}), not a table; upload the CSV or .xlsx export instead."
+PDF = "The file is a PDF document, not a table; upload the CSV or .xlsx export instead."
 OLD_OFFICE = (
     "The file is an old Excel 97-2003 (.xls) or other Office document; save it as .xlsx or CSV and upload that."
 )
@@ -62,7 +62,7 @@ BAD_GZIP = "The gzip file is damaged or incomplete; compress the CSV again, or u
 MIXED_ENCODING = (
     "The file mixes text encodings (part of it is not valid UTF-8); save it again as CSV UTF-8 and upload that."
 )
-JSON = "The file is a JSON document, not a table; export the audience as CSV or .xlsx and upload that."
+JSON = "The file is a JSON document, not a table; export the table as CSV or .xlsx and upload that."
 RAGGED = (
     "The file does not look like a table: its lines have different numbers of fields; export it again as CSV or .xlsx."
 )

@@ -185,3 +185,23 @@ def test_a_negative_limit_is_refused(capsys: pytest.CaptureFixture[str]) -> None
     assert capsys.readouterr().err.strip().splitlines()[-1].endswith(
         "argument --limit: '-1' is not a number of creators; use 0 (all) or more"
     )
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "segbot: The file is empty; upload the CSV or Excel export that holds your table."),
+        (
+            b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4,
+            "segbot: The file is an image (PNG), not a table; upload the CSV or .xlsx export instead.",
+        ),
+    ],
+)
+def test_an_unreadable_catalog_is_not_called_an_audience(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, expected: str
+) -> None:
+    source = tmp_path / "creators.csv"
+    source.write_bytes(content)
+    code, out, err = _run(capsys, "import", str(source))
+    assert (code, out) == (2, "")
+    assert err.strip().splitlines() == [expected]
