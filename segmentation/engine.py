@@ -82,7 +82,10 @@ def _check_usable(prepared: PreparedTable, columns: Sequence[str] | None) -> Non
         raise UnusableDataError(f"None of the chosen columns can be used for segmenting ({chosen}); choose others.")
     described = [role for role in roles if role.role not in ("identifier", "excluded")]
     if described and all(role.role == "constant" for role in described):
-        raise UnusableDataError("Every column holds the same value in every row, so there is nothing to segment on.")
+        raise UnusableDataError(
+            "Every column holds the same value in every row, so there is nothing to segment on; export columns "
+            "that differ between people, such as age, spend, country or interests."
+        )
     excluded = "; ".join(f"{role.name}: {role.reason}" for role in roles[:6])
     raise UnusableDataError(
         f"No column can be used for segmenting (only ids, emails, free text, constant or empty columns: "
