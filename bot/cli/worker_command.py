@@ -7,7 +7,7 @@ import threading
 from typing import Any
 
 from bot.settings import load_settings
-from bot.slack.app import build_slack_runtime
+from bot.slack.app import build_slack_runtime, require_credentials
 from bot.slack.background import start_background, stop_on_sigterm
 from bot.storage.database import open_database
 
@@ -30,6 +30,7 @@ def add_background_options(parser: argparse.ArgumentParser) -> None:
 
 def run_worker(args: argparse.Namespace) -> int:
     settings = load_settings()
+    require_credentials(settings)
     engine = open_database(settings.database_url)
     runtime = build_slack_runtime(settings, engine)
     workers = max(1, settings.workers if args.workers is None else args.workers)

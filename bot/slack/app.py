@@ -45,10 +45,7 @@ def create_app(
         # Bolt takes the token from the client it is given.
         options["client"] = build_web_client(settings, settings.slack_bot_token)
     else:
-        raise ConfigurationError(
-            "Segbot has no Slack credentials; set SLACK_BOT_TOKEN (one workspace) or "
-            "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (installs through OAuth)."
-        )
+        require_credentials(settings)
     if not settings.slack_signing_secret and not settings.slack_app_token:
         raise ConfigurationError(
             "SLACK_SIGNING_SECRET is not set; copy it from your Slack app's Basic Information page."
@@ -60,6 +57,15 @@ def create_app(
         app.enable_token_revocation_listeners()
     register_all(app, runtime)
     return app
+
+
+def require_credentials(settings: Settings) -> None:
+    """A `ConfigurationError` when neither a bot token nor an OAuth install is configured."""
+    if not settings.slack_bot_token and not oauth_enabled(settings):
+        raise ConfigurationError(
+            "Segbot has no Slack credentials; set SLACK_BOT_TOKEN (one workspace) or "
+            "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (installs through OAuth)."
+        )
 
 
 def _checked_app(settings: Settings, options: dict[str, Any]) -> App:
