@@ -14,6 +14,14 @@ RERUN = "Re-run with k=…"
 SMALLER_SEGMENTS = "Smaller segments"
 DETAILS_HEADER = "Segment details: "
 
+# Why this many segments, in plain words (the engine's own reason is shown only in the details).
+K_FORCED = "You asked for {k} segments."
+K_BEST_FIT = "Segbot tried {lowest} to {highest} segments: {k} fit the data best and hold up when re-run on subsamples."
+K_BEST_RELIABLE = (
+    "Segbot tried {lowest} to {highest} segments: {k} is the best fit that holds up when re-run on subsamples "
+    "({best_k} fit slightly better but was not reliable)."
+)
+
 # Stability in words, from the top: (lowest score for the word, word). "unstable" starts where the engine's
 # confidence note does, so a segment is never "fairly stable" above a note calling it unstable.
 STABILITY_WORDS: tuple[tuple[float, str], ...] = (

@@ -135,6 +135,16 @@ class KChoice:
     best_fit: bool
     best_k: int
 
+    def sentence(self) -> str:
+        """Why this many segments, in one plain sentence (no statistics jargon)."""
+        if self.forced:
+            template = messages.K_FORCED
+        elif self.best_fit:
+            template = messages.K_BEST_FIT
+        else:
+            template = messages.K_BEST_RELIABLE
+        return template.format(k=self.k, lowest=self.lowest, highest=self.highest, best_k=self.best_k)
+
 
 @dataclass(frozen=True)
 class ReportView:

@@ -10,6 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from bot.report.view_model import k_choice, stability_word
 from bot.terminal.formatting import describe_feature, percent
 
 MAX_FEATURES_SHOWN = 5
@@ -22,11 +23,13 @@ def print_report(console: Console, summary: Mapping[str, Any], *, file_name: str
     console.print(
         Text.assemble(
             (f"{len(segments)} segments", "bold"),
-            f" in {file_name} ({summary['rows']:,} rows), overall stability {summary['stability']:.2f}",
+            f" in {file_name} ({summary['rows']:,} rows), {stability_word(summary['stability'])} "
+            f"(stability {summary['stability']:.2f} of 1)",
         )
     )
-    console.print(Text(f"Why {summary['k']} segments: {summary['k_reason']}"))
+    console.print(Text(k_choice(summary["k"], summary["k_scores"]).sentence()))
     console.print(_k_scores_line(summary["k_scores"], summary["k"]))
+    console.print(Text(f"Engine note: {summary['k_reason']}", style="dim"))
     console.print(_columns_table(summary["columns"]))
     for segment in segments:
         console.print(_segment_panel(segment))
