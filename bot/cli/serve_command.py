@@ -11,7 +11,7 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from bot.cli.worker_command import add_background_options, job_threads
 from bot.settings import load_settings
 from bot.slack.app import build_slack_runtime, create_app
-from bot.slack.background import start_background, stop_on_sigterm
+from bot.slack.background import StopRequested, start_background, stop_on_sigterm
 from bot.slack.server import make_http_server
 from bot.storage.database import open_database
 
@@ -50,6 +50,8 @@ def run_serve(args: argparse.Namespace) -> int:
                 flush=True,
             )
             server.serve_forever()
+    except (KeyboardInterrupt, StopRequested):
+        print("Segbot stopped.", flush=True)
     finally:
         background.stop()
     return 0

@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.settings import load_settings
 from bot.slack.app import build_slack_runtime, require_credentials
-from bot.slack.background import start_background, stop_on_sigterm
+from bot.slack.background import StopRequested, start_background, stop_on_sigterm
 from bot.storage.database import open_database
 
 
@@ -39,6 +39,8 @@ def run_worker(args: argparse.Namespace) -> int:
     print(f"Segbot worker running {job_threads(workers)}; stop with Ctrl+C.", flush=True)
     try:
         threading.Event().wait()
+    except (KeyboardInterrupt, StopRequested):
+        print("Segbot stopped.", flush=True)
     finally:
         background.stop()
     return 0

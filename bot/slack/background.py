@@ -46,13 +46,17 @@ def start_background(
     return background
 
 
+class StopRequested(Exception):
+    """SIGTERM arrived (`docker stop`, Kubernetes, systemd): a normal stop, not an error."""
+
+
 def stop_on_sigterm() -> None:
-    """Treat SIGTERM (`docker stop`, Kubernetes) like Ctrl+C, so the workers stop between jobs.
+    """Turn SIGTERM into `StopRequested`, so `serve` and `worker` stop their workers between jobs and exit 0.
 
     A job still running when the process exits is taken over by another worker when its lease ends.
     """
 
     def interrupt(_signal: int, _frame: object) -> None:
-        raise KeyboardInterrupt
+        raise StopRequested
 
     signal.signal(signal.SIGTERM, interrupt)

@@ -57,4 +57,7 @@ def test_a_separate_worker_process_runs_the_queued_upload(web_only: RunningBot, 
         worker.send_signal(signal.SIGTERM)
         output = worker.communicate(timeout=20)[0].decode()
     assert "Segbot worker running 1 job thread;" in output
+    assert worker.returncode == 0, "SIGTERM is a normal stop"
+    assert output.rstrip().endswith("Segbot stopped.")
+    assert "Traceback" not in output
     assert len(RunRepository(web_only.engine).recent(FAKE_TEAM)) == 1
