@@ -6,6 +6,8 @@ import argparse
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import Engine
+
 from bot.digests.compose import make_digest
 from bot.digests.runner import OutcomeStatus, run_due
 from bot.digests.schedule import next_slot, parse_schedule, zone_of
@@ -76,7 +78,19 @@ def run_subscribe(args: argparse.Namespace) -> int:
         f"{args.channel} gets a weekly digest of {dataset.name} on {schedule.describe()} "
         f"(next: {upcoming:%Y-%m-%d %H:%M %Z})."
     )
+    if not _has_data(engine, args.workspace, dataset.name):
+        print(
+            f"{dataset.name} has no data yet, so its digests are skipped until it has: add a version with "
+            f"`segbot datasets add {dataset.name} PATH`, upload a file named {dataset.name}.csv in Slack, or set "
+            f"a source with `segbot datasets source {dataset.name}`."
+        )
     return 0
+
+
+def _has_data(engine: Engine, workspace_id: str, name: str) -> bool:
+    """Whether the dataset has a version or a source to pull one from (a typo in NAME has neither)."""
+    summary = next((s for s in DatasetRepository(engine).summaries(workspace_id) if s.name == name), None)
+    return summary is not None and (summary.versions > 0 or summary.source is not None)
 
 
 def run_list(args: argparse.Namespace) -> int:

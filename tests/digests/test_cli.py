@@ -70,6 +70,11 @@ def test_versions_subscriptions_and_a_due_digest_from_the_command_line(
     assert code == 0 and out.startswith(
         "C0DIGEST gets a weekly digest of newsletter on Mon 09:00 Europe/Berlin (next: "
     )
+    assert "no data yet" not in out
+    code, out, _ = _run(capsys, "digest", "subscribe", "newsleter", "--channel", "C0DIGEST")
+    assert code == 0
+    assert out.splitlines()[1].startswith("newsleter has no data yet, so its digests are skipped until it has: ")
+    _run(capsys, "digest", "unsubscribe", "newsleter")
     _, out, _ = _run(capsys, "digest", "list")
     assert out.startswith("newsletter -> C0DIGEST: Mon 09:00 Europe/Berlin (next ")
 
