@@ -24,7 +24,7 @@ from typing import Literal, cast
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from segmentation.result import AudienceMix, SegmentationResult, SegmentProfile
+from segmentation.result import AudienceMix, FeatureEffect, SegmentationResult, SegmentProfile
 
 ShiftKind = Literal["numeric", "category", "label", "age", "gender", "country", "interest"]
 Status = Literal["continuing", "new", "merged", "split"]
@@ -274,16 +274,18 @@ class _ProfileSpace:
 
 
 def _raw_values(segment: SegmentProfile, skip: frozenset[str]) -> dict[Key, float]:
-    values: dict[Key, float] = {}
-    for feature in segment.features:
-        if feature.kind != "numeric" and feature.column in skip:
-            continue
-        if feature.kind == "numeric":
-            values[("numeric", feature.column, None)] = feature.segment_value
-        else:
-            values[(feature.kind, feature.column, feature.value)] = feature.segment_value
+    values = {_feature_key(f): f.segment_value for f in segment.features if _tracked(f, skip)}
     values.update(_mix_values(segment.audience))
     return values
+
+
+def _feature_key(feature: FeatureEffect) -> Key:
+    """A numeric feature is keyed by its column; a category or label by column and value."""
+    return (feature.kind, feature.column, None if feature.kind == "numeric" else feature.value)
+
+
+def _tracked(feature: FeatureEffect, skip: frozenset[str]) -> bool:
+    return feature.kind == "numeric" or feature.column not in skip
 
 
 def _mix_values(mix: AudienceMix) -> dict[Key, float]:
@@ -301,27 +303,16 @@ def _mix_values(mix: AudienceMix) -> dict[Key, float]:
 
 def _levels(result: SegmentationResult, skip: frozenset[str]) -> dict[Key, float]:
     """The whole audience's level of every key: its median for numerics, its share for the rest."""
-    levels: dict[Key, float] = {}
-    for segment in result.segments:
-        for feature in segment.features:
-            if feature.kind != "numeric" and feature.column in skip:
-                continue
-            if feature.kind == "numeric":
-                levels[("numeric", feature.column, None)] = feature.overall_value
-            else:
-                levels[(feature.kind, feature.column, feature.value)] = feature.overall_value
+    levels = {
+        _feature_key(f): f.overall_value for segment in result.segments for f in segment.features if _tracked(f, skip)
+    }
     levels.update(_mix_values(result.audience))
     return levels
 
 
 def _labels(result: SegmentationResult) -> dict[Key, str]:
     """For each feature key, the label people read."""
-    labels: dict[Key, str] = {}
-    for segment in result.segments:
-        for feature in segment.features:
-            kind, value = feature.kind, (None if feature.kind == "numeric" else feature.value)
-            labels[(kind, feature.column, value)] = feature.label
-    return labels
+    return {_feature_key(f): f.label for segment in result.segments for f in segment.features}
 
 
 def _spreads(results: Iterable[SegmentationResult]) -> dict[str, float]:
