@@ -11,7 +11,7 @@ from typing import Any
 from rich.console import Console
 
 from bot.catalog.reading import read_catalog
-from bot.services.suggestions import suggest_for_result
+from bot.services.report_summary import report_summary
 from bot.storage.database import open_database
 from bot.storage.influencers import InfluencerRepository
 from bot.storage.workspaces import LOCAL_WORKSPACE
@@ -21,7 +21,6 @@ from segmentation import segment
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 SAMPLE_AUDIENCE = SAMPLES / "sample_audience.csv"
 SAMPLE_CATALOG = SAMPLES / "sample_influencers.csv"
-SUGGESTIONS_PER_SEGMENT = 3
 
 
 def register(subparsers: Any) -> None:
@@ -38,16 +37,13 @@ def run(args: argparse.Namespace) -> int:
     console = Console()
     with SAMPLE_AUDIENCE.open("rb") as stream:
         result = segment(stream, seed=args.seed)
-    summary = result.to_dict()
     with tempfile.TemporaryDirectory(prefix="segbot-demo-") as folder:
         engine = open_database(f"sqlite:///{Path(folder) / 'demo.db'}")
         with SAMPLE_CATALOG.open("rb") as stream:
             catalog = read_catalog(stream, source_name=SAMPLE_CATALOG.name)
         InfluencerRepository(engine).upsert(LOCAL_WORKSPACE, catalog.entries, source=SAMPLE_CATALOG.name)
-        suggestions = suggest_for_result(engine, LOCAL_WORKSPACE, result, SUGGESTIONS_PER_SEGMENT)
+        summary = report_summary(engine, LOCAL_WORKSPACE, result, None)
         engine.dispose()
-    for segment_summary in summary["segments"]:
-        segment_summary["influencers"] = [s.to_dict() for s in suggestions.get(segment_summary["id"], ())]
     console.print(
         f"Segbot demo: the built-in synthetic audience ({SAMPLE_AUDIENCE.name}) and "
         f"{len(catalog.entries)} synthetic creators ({SAMPLE_CATALOG.name}).\n"

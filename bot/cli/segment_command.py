@@ -49,9 +49,10 @@ def run(args: argparse.Namespace) -> int:
         check_output_path(Path(args.labels_out), not_the_input=path if path.is_file() else None)
     with open_input(path) as stream:
         result = segment(stream, k=args.k, seed=args.seed, columns=args.columns, exclude=args.exclude)
-    summary = result.to_dict()
     if args.influencers:
-        _add_influencers(summary, result, workspace_id=args.workspace, per_segment=args.influencers)
+        summary = _summary_with_influencers(result, workspace_id=args.workspace, per_segment=args.influencers)
+    else:
+        summary = result.to_dict()
     if args.labels_out:
         write_labels(Path(args.labels_out), result)
     if args.format == "json":
@@ -62,19 +63,15 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_influencers(
-    summary: dict[str, Any], result: SegmentationResult, *, workspace_id: str, per_segment: int
-) -> None:
-    from bot.services.suggestions import suggest_for_result
+def _summary_with_influencers(result: SegmentationResult, *, workspace_id: str, per_segment: int) -> dict[str, Any]:
+    from bot.services.report_summary import report_summary
     from bot.settings import load_settings
     from bot.storage.database import open_database
 
     if per_segment < 1:
         raise SegbotError("--influencers needs a number of suggestions per segment of 1 or more.")
     engine = open_database(load_settings().database_url)
-    suggestions = suggest_for_result(engine, workspace_id, result, per_segment)
-    for segment_summary in summary["segments"]:
-        segment_summary["influencers"] = [s.to_dict() for s in suggestions.get(segment_summary["id"], ())]
+    return report_summary(engine, workspace_id, result, None, per_segment=per_segment)
 
 
 def write_labels(path: Path, result: SegmentationResult) -> None:
