@@ -15,6 +15,7 @@ Fitted by EM from a k-means start; every step is a few (rows x features) @ (feat
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,6 +29,18 @@ LOG_2PI = float(np.log(2 * np.pi))
 
 
 @dataclass(frozen=True)
+class DesignColumns:
+    """The column groups of a design matrix, in order (see `MixtureData`)."""
+
+    numbers: slice
+    squares: slice
+    present: slice
+    levels: slice
+    labels: slice
+    label_known: slice
+
+
+@dataclass(frozen=True)
 class MixtureData:
     """Rows of a feature space as one float32 design matrix, so each EM step is two matrix products.
 
@@ -36,10 +49,22 @@ class MixtureData:
     label presence (1 where the row's multi-label cell was known).
     """
 
-    design: np.ndarray
+    design: np.ndarray  # rows x (3 * n_numbers + n_levels + 2 * n_labels), float32
     n_numbers: int
     level_blocks: np.ndarray  # which category each level column belongs to
     n_labels: int
+
+    @property
+    def columns(self) -> DesignColumns:
+        """Where each column group sits in `design` (and in the k x width sufficient statistics)."""
+        p, v = self.n_numbers, self.n_labels
+        edges = np.cumsum([0, p, p, p, self.n_levels, v, v]).tolist()
+        return DesignColumns(*(slice(start, stop) for start, stop in itertools.pairwise(edges)))
+
+    @property
+    def n_free_levels(self) -> int:
+        """Free probabilities per segment over all categories: each category's levels sum to 1."""
+        return self.n_levels - len(np.unique(self.level_blocks))
 
     @property
     def block_sums(self) -> np.ndarray:
@@ -125,14 +150,15 @@ class Mixture:
     def log_joint(self, data: MixtureData) -> np.ndarray:
         """log p(row, segment) for every row and segment (rows x k)."""
         inverse = 1.0 / self.variances
-        coefficients = np.hstack([
-            self.means * inverse,
-            -0.5 * inverse,
-            -0.5 * (np.log(self.variances) + LOG_2PI + self.means**2 * inverse),
-            self.log_levels,
-            self.log_labels - self.log_no_labels,
-            self.log_no_labels,
-        ]).astype(np.float32)
+        groups = data.columns
+        # A known number x adds -(x - mean)^2 / 2var - log(2 pi var) / 2 = x mean/var - x^2/2var + constant.
+        coefficients = np.empty((self.k, data.design.shape[1]), dtype=np.float32)
+        coefficients[:, groups.numbers] = self.means * inverse
+        coefficients[:, groups.squares] = -0.5 * inverse
+        coefficients[:, groups.present] = -0.5 * (np.log(self.variances) + LOG_2PI + self.means**2 * inverse)
+        coefficients[:, groups.levels] = self.log_levels
+        coefficients[:, groups.labels] = self.log_labels - self.log_no_labels
+        coefficients[:, groups.label_known] = self.log_no_labels
         return data.design @ coefficients.T + self.log_weights
 
     def predict(self, data: MixtureData) -> np.ndarray:
@@ -141,19 +167,20 @@ class Mixture:
 
 def fit_mixture(data: MixtureData, start: np.ndarray, k: int, *, max_iter: int = 200, tol: float = 1e-5) -> Mixture:
     """EM from a starting partition `start` (labels 0..k-1) until the mean log-likelihood stops improving."""
-    model = _m_step(data, np.eye(k, dtype=np.float32)[start])
+    model = m_step(data, np.eye(k, dtype=np.float32)[start])
     previous = -np.inf
     for _ in range(max_iter):
-        posterior, log_likelihood, _ = _e_step(model, data)
-        model = _m_step(data, posterior)
+        posterior, log_likelihood, _ = e_step(model, data)
+        model = m_step(data, posterior)
         if log_likelihood - previous < tol * abs(log_likelihood):
             break
         previous = log_likelihood
-    _, log_likelihood, entropy = _e_step(model, data)
+    _, log_likelihood, entropy = e_step(model, data)
     return _with_fit(model, log_likelihood, entropy)
 
 
-def _e_step(model: Mixture, data: MixtureData) -> tuple[np.ndarray, float, float]:
+def e_step(model: Mixture, data: MixtureData) -> tuple[np.ndarray, float, float]:
+    """Posterior segment probabilities (rows x k, float32), the log-likelihood and the assignment entropy."""
     joint = model.log_joint(data).astype(np.float64)
     top = joint.max(axis=1, keepdims=True)
     norm = (top + np.log(np.exp(joint - top).sum(axis=1, keepdims=True))).ravel()
@@ -163,20 +190,24 @@ def _e_step(model: Mixture, data: MixtureData) -> tuple[np.ndarray, float, float
     return posterior.astype(np.float32), float(norm.sum()), entropy
 
 
-def _m_step(data: MixtureData, responsibilities: np.ndarray) -> Mixture:
+def m_step(data: MixtureData, responsibilities: np.ndarray) -> Mixture:
+    """Parameters from responsibilities (rows x k): weighted moments and counts, one matrix product.
+
+    Numbers: weighted mean and variance over the rows where the number is known (variance floored);
+    levels: weighted counts plus LEVEL_PRIOR per level; labels: (count + LABEL_PRIOR) / (known + 2 LABEL_PRIOR).
+    """
     k = responsibilities.shape[1]
-    totals = np.ascontiguousarray(responsibilities.T) @ data.design
-    p, v = data.n_numbers, data.n_labels
-    sums, squares, weight = totals[:, :p], totals[:, p : 2 * p], totals[:, 2 * p : 3 * p] + 1e-6
-    level_counts = totals[:, 3 * p : 3 * p + data.n_levels] + LEVEL_PRIOR
-    label_counts = totals[:, 3 * p + data.n_levels : 3 * p + data.n_levels + v]
-    label_known = totals[:, 3 * p + data.n_levels + v :]
+    totals = np.ascontiguousarray(responsibilities.T) @ data.design  # k x width sufficient statistics
+    groups = data.columns
+    sums, squares, weight = totals[:, groups.numbers], totals[:, groups.squares], totals[:, groups.present] + 1e-6
+    level_counts = totals[:, groups.levels] + LEVEL_PRIOR
+    label_counts = totals[:, groups.labels]
+    label_known = totals[:, groups.label_known]
     means = sums / weight
     variances = np.maximum(squares / weight - means**2, VARIANCE_FLOOR)
     block_totals = level_counts @ data.block_sums
     label_rate = (label_counts + LABEL_PRIOR) / (label_known + 2 * LABEL_PRIOR)
     sizes = responsibilities.sum(axis=0) + 1e-6
-    n_free_levels = data.n_levels - len(np.unique(data.level_blocks))
     return Mixture(
         log_weights=np.log(sizes / sizes.sum()).astype(np.float32),
         means=means.astype(np.float32),
@@ -186,9 +217,15 @@ def _m_step(data: MixtureData, responsibilities: np.ndarray) -> Mixture:
         log_no_labels=np.log1p(-label_rate).astype(np.float32),
         log_likelihood=0.0,
         entropy=0.0,
-        n_params=(k - 1) + k * (2 * p + n_free_levels + v),
+        n_params=n_parameters(data, k),
         n_rows=data.n_rows,
     )
+
+
+def n_parameters(data: MixtureData, k: int) -> int:
+    """Free parameters of a k-segment model: k - 1 weights, then per segment a mean and a variance per
+    number, the free level probabilities of every category and a rate per label."""
+    return (k - 1) + k * (2 * data.n_numbers + data.n_free_levels + data.n_labels)
 
 
 def _with_fit(model: Mixture, log_likelihood: float, entropy: float) -> Mixture:
