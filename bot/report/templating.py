@@ -1,4 +1,7 @@
-"""The Jinja2 environments that render `templates/`: Block Kit JSON and plain-text fallbacks.
+"""The Jinja2 environments that render `bot/templates/`: Block Kit JSON and plain-text fallbacks.
+
+The templates are package data, loaded with `PackageLoader` (importlib.resources), so a plain `pip install .`
+finds them as well as an editable checkout.
 
 In `*.json.j2` templates every `{{ ... }}` is escaped for the inside of a JSON string, so a quote or a
 backslash in user text can never break the JSON; Slack mrkdwn escaping stays explicit (`| mrkdwn`), since
@@ -11,21 +14,18 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from bot.report import actions, messages
 from bot.report.filters import FILTERS, json_string
-
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
 @cache
 def _environment(for_json: bool) -> Environment:
     environment = Environment(
-        loader=FileSystemLoader(TEMPLATES),
+        loader=PackageLoader("bot", "templates"),
         undefined=StrictUndefined,
         autoescape=False,
         trim_blocks=True,
