@@ -3,17 +3,37 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# Every installed version and hash comes from these lock files (`make lock` regenerates them, docs/security.md).
+LOCK := requirements/test.lock
+RUNTIME_LOCK := requirements/runtime.lock
+UV_VERSION := 0.13.9
+PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+COMPILE := $(BIN)/uv pip compile pyproject.toml --quiet --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
 
-.PHONY: install demo test bench lint clean
+.PHONY: install lock audit demo test bench lint clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Segbot needs Python 3.11 or newer (found " + sys.version.split()[0] + ").")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PIP_INSTALL) --require-hashes --no-deps -r $(LOCK)
+	$(PIP_INSTALL) --no-deps -e .
+	@$(BIN)/python -m pip check --disable-pip-version-check >/dev/null || { $(BIN)/python -m pip check; \
+		echo "The installed packages do not match pyproject.toml: run 'make lock' after changing dependencies."; exit 1; }
 	@touch $(STAMP)
+
+# Resolves pyproject.toml (with the test extra) into the hashed lock files, keeping existing pins;
+# `make lock UPGRADE=1` moves every pin to the newest allowed release.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/uv || $(PIP_INSTALL) "uv==$(UV_VERSION)"
+	$(COMPILE) --extra test -o $(LOCK)
+	$(COMPILE) --constraint $(LOCK) -o $(RUNTIME_LOCK)
+
+audit: install
+	$(BIN)/python tools/audit_dependencies.py $(LOCK) --uv-version $(UV_VERSION)
 
 demo: install
 	$(BIN)/segbot demo
