@@ -11,7 +11,7 @@ from typing import Any
 from rich.console import Console
 
 from bot.catalog.reading import read_catalog
-from bot.services.report_summary import report_summary
+from bot.services.report_data import build_report
 from bot.storage.database import open_database
 from bot.storage.influencers import InfluencerRepository
 from bot.storage.workspaces import LOCAL_WORKSPACE
@@ -42,11 +42,11 @@ def run(args: argparse.Namespace) -> int:
         with SAMPLE_CATALOG.open("rb") as stream:
             catalog = read_catalog(stream, source_name=SAMPLE_CATALOG.name)
         InfluencerRepository(engine).upsert(LOCAL_WORKSPACE, catalog.entries, source=SAMPLE_CATALOG.name)
-        summary = report_summary(engine, LOCAL_WORKSPACE, result, None)
+        report = build_report(engine, LOCAL_WORKSPACE, result, None)
         engine.dispose()
     console.print(
         f"Segbot demo: the built-in synthetic audience ({SAMPLE_AUDIENCE.name}) and "
         f"{len(catalog.entries)} synthetic creators ({SAMPLE_CATALOG.name}).\n"
     )
-    print_report(console, summary, file_name=SAMPLE_AUDIENCE.name)
+    print_report(console, report, file_name=SAMPLE_AUDIENCE.name)
     return 0

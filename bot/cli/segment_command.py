@@ -12,6 +12,7 @@ from rich.console import Console
 
 from bot.errors import SegbotError
 from bot.files import check_output_path, open_input, write_atomically
+from bot.report.report_input import ReportInput
 from bot.terminal.report import print_report
 from segmentation import SegmentationResult, segment
 
@@ -50,28 +51,28 @@ def run(args: argparse.Namespace) -> int:
     with open_input(path) as stream:
         result = segment(stream, k=args.k, seed=args.seed, columns=args.columns, exclude=args.exclude)
     if args.influencers:
-        summary = _summary_with_influencers(result, workspace_id=args.workspace, per_segment=args.influencers)
+        report = _report_with_influencers(result, workspace_id=args.workspace, per_segment=args.influencers)
     else:
-        summary = result.to_dict()
+        report = ReportInput.of(result)
     if args.labels_out:
         write_labels(Path(args.labels_out), result)
     if args.format == "json":
-        json.dump(summary, sys.stdout, ensure_ascii=False, indent=2)
+        json.dump(report.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        print_report(Console(), summary, file_name=path.name)
+        print_report(Console(), report, file_name=path.name)
     return 0
 
 
-def _summary_with_influencers(result: SegmentationResult, *, workspace_id: str, per_segment: int) -> dict[str, Any]:
-    from bot.services.report_summary import report_summary
+def _report_with_influencers(result: SegmentationResult, *, workspace_id: str, per_segment: int) -> ReportInput:
+    from bot.services.report_data import build_report
     from bot.settings import load_settings
     from bot.storage.database import open_database
 
     if per_segment < 1:
         raise SegbotError("--influencers needs a number of suggestions per segment of 1 or more.")
     engine = open_database(load_settings().database_url)
-    return report_summary(engine, workspace_id, result, None, per_segment=per_segment)
+    return build_report(engine, workspace_id, result, None, per_segment=per_segment)
 
 
 def write_labels(path: Path, result: SegmentationResult) -> None:

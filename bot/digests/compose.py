@@ -121,7 +121,7 @@ def _stored(
     run = RunRepository(engine).get(workspace_id, version.run_id)
     if run is None:
         raise NotFoundError(f"Run {version.run_id} of dataset {version.dataset_name!r} is missing.")
-    result = SegmentationResult.from_dict({**run.profiles, "columns": run.column_roles})
+    result = run.result
     if not identities:
         return result
     segments = tuple(

@@ -10,7 +10,7 @@ import io
 import math
 import re
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import matplotlib
@@ -22,17 +22,21 @@ from matplotlib.figure import Figure
 
 from bot.report.filters import pct, signed
 from bot.report.limits import ELLIPSIS, shorten
+from bot.report.report_input import ReportInput
+from segmentation.result import FeatureEffect, SegmentProfile
 
 TOP_FEATURES = 10
 LABEL_WIDTH = 28
 EFFECT_CAP = 3.0
+SMALLEST_LIFT = 1 / 16  # lifts below this all read as "much less" (log2 -4)
+FEATURE_KEY_LENGTH = 40
 # Where a camelCase or PascalCase column name (NumWebVisitsMonth) may break across lines.
 CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
-def render_chart(summary: Mapping[str, Any]) -> bytes:
+def render_chart(report: ReportInput) -> bytes:
     """A PNG: bars of segment sizes (left) and a heat map of the top features' effects (right)."""
-    segments = summary["segments"]
+    segments = [segment.profile for segment in report.segments]
     columns = _top_features(segments)
     figure = plt.figure(figsize=(13, 1.8 + 0.55 * len(segments)), dpi=110, layout="constrained")
     try:
@@ -43,7 +47,7 @@ def render_chart(summary: Mapping[str, Any]) -> bytes:
         else:
             heat_axes.set_axis_off()
         figure.suptitle(
-            f"{len(segments)} segments of {summary['rows']:,} people",
+            f"{len(segments)} segments of {report.result.n_rows:,} people",
             fontsize=13,
             fontweight="bold",
             x=0.01,
@@ -56,8 +60,8 @@ def render_chart(summary: Mapping[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
-def _segment_label(segment: Mapping[str, Any]) -> str:
-    return _wrap(f"{segment['id']}. {segment['name']}", LABEL_WIDTH)
+def _segment_label(segment: SegmentProfile) -> str:
+    return _wrap(f"{segment.id}. {segment.name}", LABEL_WIDTH)
 
 
 def _wrap(label: str, width: int, *, lines: int = 2) -> str:
@@ -74,9 +78,9 @@ def _split_humps(word: str, width: int) -> str:
     return " ".join(CAMEL_HUMP.split(word)) if len(word) > width else word
 
 
-def _draw_sizes(axes: Any, segments: Sequence[Mapping[str, Any]]) -> None:
+def _draw_sizes(axes: Any, segments: Sequence[SegmentProfile]) -> None:
     positions = np.arange(len(segments))
-    shares = [float(s["share"]) for s in segments]
+    shares = [s.share for s in segments]
     axes.barh(positions, shares, color="#4a6fa5")
     axes.set_yticks(positions, [_segment_label(s) for s in segments], fontsize=9)
     axes.set_ylim(len(segments) - 0.5, -0.5)  # the same rows as the heat map beside it
@@ -87,19 +91,19 @@ def _draw_sizes(axes: Any, segments: Sequence[Mapping[str, Any]]) -> None:
         axes.spines[spine].set_visible(False)
     for position, segment in zip(positions, segments, strict=True):
         axes.text(
-            float(segment["share"]),
+            segment.share,
             position,
-            f" {pct(segment['share'])} ({segment['size']:,})",
+            f" {pct(segment.share)} ({segment.size:,})",
             va="center",
             fontsize=9,
         )
 
 
-def _draw_effects(figure: Figure, axes: Any, segments: Sequence[Mapping[str, Any]], columns: list[str]) -> None:
+def _draw_effects(figure: Figure, axes: Any, segments: Sequence[SegmentProfile], columns: list[str]) -> None:
     scores = np.full((len(segments), len(columns)), np.nan)
     notes = [["" for _ in columns] for _ in segments]
     for row, segment in enumerate(segments):
-        for feature in segment["features"]:
+        for feature in segment.features:
             key = _feature_key(feature)
             if key in columns:
                 column = columns.index(key)
@@ -130,9 +134,9 @@ def _draw_effects(figure: Figure, axes: Any, segments: Sequence[Mapping[str, Any
     colorbar.set_ticks([-EFFECT_CAP, 0, EFFECT_CAP], labels=["less", "same", "more"], fontsize=8)
 
 
-def _top_features(segments: Sequence[Mapping[str, Any]]) -> list[str]:
+def _top_features(segments: Sequence[SegmentProfile]) -> list[str]:
     """Up to TOP_FEATURES columns: each segment's strongest differences in turn, so every row shows something."""
-    ranked = [sorted(segment["features"], key=lambda feature: -abs(_signed_effect(feature))) for segment in segments]
+    ranked = [sorted(segment.features, key=lambda feature: -abs(_signed_effect(feature))) for segment in segments]
     chosen: list[str] = []
     for position in range(max((len(features) for features in ranked), default=0)):
         for features in ranked:
@@ -143,19 +147,17 @@ def _top_features(segments: Sequence[Mapping[str, Any]]) -> list[str]:
     return chosen
 
 
-def _feature_key(feature: Mapping[str, Any]) -> str:
-    value = feature.get("value")
-    return shorten(str(feature["label"]) if value is None else f"{feature['column']} {value}", 40)
+def _feature_key(feature: FeatureEffect) -> str:
+    return shorten(feature.label if feature.value is None else f"{feature.column} {feature.value}", FEATURE_KEY_LENGTH)
 
 
-def _signed_effect(feature: Mapping[str, Any]) -> float:
-    effect = float(feature["effect"])
-    if feature["kind"] == "numeric":
-        return effect
-    return math.log2(max(effect, 1 / 16))
+def _signed_effect(feature: FeatureEffect) -> float:
+    if feature.kind == "numeric":
+        return feature.effect
+    return math.log2(max(feature.effect, SMALLEST_LIFT))
 
 
-def _effect_note(feature: Mapping[str, Any]) -> str:
-    if feature["kind"] == "numeric":
-        return f"{signed(feature['effect'])} SD"
-    return f"{float(feature['effect']):.1f}x".replace(".0x", "x")
+def _effect_note(feature: FeatureEffect) -> str:
+    if feature.kind == "numeric":
+        return f"{signed(feature.effect)} SD"
+    return f"{feature.effect:.1f}x".replace(".0x", "x")

@@ -5,13 +5,14 @@ Each returns Block Kit checked against Slack's limits (`bot.report.limits`), wit
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bot.report import actions, messages
 from bot.report.folding import layouts
 from bot.report.limits import check_blocks, check_view, first_valid, shorten
+from bot.report.report_input import ReportInput, RunRecord
 from bot.report.templating import render_blocks, render_json, render_text
 from bot.report.view_model import (
     FILE_NAME_LENGTH,
@@ -20,7 +21,7 @@ from bot.report.view_model import (
     report_view,
     run_views,
 )
-from bot.storage.runs import StoredRun
+from segmentation.catalog_index import CatalogEntry
 
 FALLBACK_LENGTH = 3000
 
@@ -33,18 +34,15 @@ class RenderedMessage:
     blocks: list[dict[str, Any]]
 
 
-def render_report(
-    summary: Mapping[str, Any], *, file_name: str, run_id: int | None, details: bool = False
-) -> RenderedMessage:
-    """The segment report (`summary` is `SegmentationResult.to_dict()`, optionally with per-segment
-    "influencers"); `details=True` is the "Show details" version with every feature and the per-k scores.
+def render_report(report: ReportInput, *, file_name: str, run_id: int | None, details: bool = False) -> RenderedMessage:
+    """The segment report; `details=True` is the "Show details" version with every feature and the per-k scores.
     Buttons appear only with a `run_id` (their value)."""
     candidates = [
-        _report_candidate(summary, file_name=file_name, run_id=run_id, details=details, layout=layout)
-        for layout in layouts(len(summary["segments"]), details=details)
+        _report_candidate(report, file_name=file_name, run_id=run_id, details=details, layout=layout)
+        for layout in layouts(len(report.segments), details=details)
     ]
     blocks = first_valid(candidates)
-    overview = report_view(summary, file_name=file_name, run_id=run_id, details=details, layout=Layout())
+    overview = report_view(report, file_name=file_name, run_id=run_id, details=details, layout=Layout())
     text = render_text("report/fallback.txt.j2", view=overview)
     return RenderedMessage(text=shorten(text, FALLBACK_LENGTH), blocks=blocks)
 
@@ -55,7 +53,7 @@ def render_help() -> RenderedMessage:
     return RenderedMessage(text=render_text("help.txt.j2"), blocks=blocks)
 
 
-def render_runs(runs: Sequence[StoredRun]) -> RenderedMessage:
+def render_runs(runs: Sequence[RunRecord]) -> RenderedMessage:
     """`/segment runs`: the most recent runs first, each with a "Show report" button."""
     views = run_views(runs)
     blocks = render_blocks("runs.blocks.json.j2", runs=views)
@@ -63,7 +61,7 @@ def render_runs(runs: Sequence[StoredRun]) -> RenderedMessage:
     return RenderedMessage(text=render_text("runs.txt.j2", runs=views), blocks=blocks)
 
 
-def render_home(runs: Sequence[StoredRun], catalog_size: int) -> dict[str, Any]:
+def render_home(runs: Sequence[RunRecord], catalog_size: int) -> dict[str, Any]:
     """The App Home tab: what Segbot does, the workspace's recent runs and the influencer catalog size."""
     blocks = render_blocks("home.blocks.json.j2", runs=run_views(runs), catalog_size=catalog_size)
     view = {"type": "home", "blocks": blocks}
@@ -79,9 +77,9 @@ def render_rerun_modal(run_id: int, current_k: int) -> dict[str, Any]:
     return view
 
 
-def render_influencer_list(influencers: Sequence[Mapping[str, Any]], topic: str | None) -> RenderedMessage:
-    """`/influencers list [topic]`: catalog entries (`CatalogEntry` fields as a mapping), best first."""
-    view = catalog_list_view(influencers, topic)
+def render_influencer_list(entries: Sequence[CatalogEntry], topic: str | None) -> RenderedMessage:
+    """`/influencers list [topic]`: catalog entries, best first."""
+    view = catalog_list_view(entries, topic)
     blocks = render_blocks("influencers.blocks.json.j2", view=view)
     check_blocks(blocks)
     return RenderedMessage(text=render_text("influencers.txt.j2", view=view), blocks=blocks)
@@ -105,8 +103,11 @@ def render_progress(file_name: str, stage: str) -> RenderedMessage:
     return RenderedMessage(text=render_text("progress.txt.j2", **context), blocks=blocks)
 
 
-def _report_candidate(summary: Mapping[str, Any], **options: Any) -> Any:
+def _report_candidate(
+    report: ReportInput, *, file_name: str, run_id: int | None, details: bool, layout: Layout
+) -> Callable[[], list[dict[str, Any]]]:
     def render() -> list[dict[str, Any]]:
-        return render_blocks("report/blocks.json.j2", view=report_view(summary, **options))
+        view = report_view(report, file_name=file_name, run_id=run_id, details=details, layout=layout)
+        return render_blocks("report/blocks.json.j2", view=view)
 
     return render

@@ -1,30 +1,45 @@
-"""What the report templates show, computed from a segmentation summary: every choice and number, no formatting.
+"""What the report templates show, computed from a `ReportInput`: every choice and number, no formatting.
 
-`report_view(summary, ..., layout)` picks what to show under a `Layout` (how much detail fits); the
+`report_view(report, ..., layout)` picks what to show under a `Layout` (how much detail fits); the
 templates only lay it out and format numbers through filters.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePath
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from bot.report import messages
 from bot.report.filters import num
 from bot.report.limits import shorten
-from bot.storage.runs import StoredRun
+from bot.report.report_input import ReportInput, RunRecord, SegmentReport
+from segmentation.catalog_index import CatalogEntry
 from segmentation.countries import country_name
+from segmentation.matching import Suggestion
+from segmentation.result import AudienceMix, ColumnRole, FeatureEffect
 
 T = TypeVar("T")
 
+# Longest texts shown, in characters (`shorten` ends a longer one with "…").
 NAME_LENGTH = 90
 LABEL_LENGTH = 80
 FILE_NAME_LENGTH = 100
 REASON_LENGTH = 140
 ROLE_REASON_LENGTH = 70
+K_REASON_LENGTH = 600
+NOTE_LENGTH = 300
+PLATFORM_LENGTH = 30
+TOPIC_LENGTH = 60
+TOPICS_LENGTH = 100
+RUN_SEGMENT_NAME_LENGTH = 40
+# How many items are shown.
+GENDERS_SHOWN = 3
+FLAGS_SHOWN = 3
+RUN_SEGMENTS_SHOWN = 4
+CATALOG_NAMES_IN_FALLBACK = 10
 USED_SHOWN = 12
 COLUMNS_DETAILED = 48  # in the details view; segments matter more than a very wide file's column list
 RUNS_SHOWN = 20
@@ -32,6 +47,8 @@ CATALOG_SHOWN = 40
 CATALOG_LINES_PER_SECTION = 20
 # Lines per section in the details view: lines are at most ~200 characters, sections at most 3,000.
 LINES_PER_SECTION = 12
+# A mix line known for less of the audience than this says for how much it is known.
+MOSTLY_KNOWN = 0.9
 
 
 @dataclass(frozen=True)
@@ -176,160 +193,173 @@ def stability_word(value: float) -> str:
 
 
 def report_view(
-    summary: Mapping[str, Any], *, file_name: str, run_id: int | None, details: bool, layout: Layout
+    report: ReportInput, *, file_name: str, run_id: int | None, details: bool, layout: Layout
 ) -> ReportView:
-    segments = [segment_view(s, layout, suggestions_made=_any_suggestions(summary)) for s in summary["segments"]]
+    result = report.result
+    suggestions_made = report.suggestions_made
+    segments = [segment_view(s, layout, suggestions_made=suggestions_made) for s in report.segments]
     by_size = sorted(segments, key=lambda s: -s.size)
     keep = len(segments) if layout.detailed_segments is None else layout.detailed_segments
     detailed_ids = {s.id for s in by_size[:keep]}
-    columns = [_column_view(c) for c in summary.get("columns", [])]
+    columns = [_column_view(c) for c in result.columns]
     used = [c for c in columns if c.used]
     return ReportView(
         file_name=shorten(file_name, FILE_NAME_LENGTH),
-        rows=int(summary["rows"]),
-        k=int(summary["k"]),
-        k_reason=shorten(str(summary.get("k_reason", "")), 600),
-        k_choice=k_choice(int(summary["k"]), summary.get("k_scores", {})),
-        stability=float(summary.get("stability", 0.0)),
-        stability_word=stability_word(float(summary.get("stability", 0.0))),
+        rows=result.n_rows,
+        k=result.k,
+        k_reason=shorten(result.k_reason, K_REASON_LENGTH),
+        k_choice=k_choice(result.k, result.k_scores),
+        stability=result.stability,
+        stability_word=stability_word(result.stability),
         used_columns=tuple(used[:USED_SHOWN]),
         more_used_columns=max(0, len(used) - USED_SHOWN),
         ignored_columns=tuple(c for c in columns if not c.used),
         column_chunks=chunks(columns[:COLUMNS_DETAILED], LINES_PER_SECTION),
         more_columns=max(0, len(columns) - COLUMNS_DETAILED),
-        any_influencers=_any_suggestions(summary),
-        catalog_size=None if summary.get("catalog_size") is None else int(summary["catalog_size"]),
+        any_influencers=suggestions_made,
+        catalog_size=report.catalog_size,
         segments=tuple(s for s in segments if s.id in detailed_ids),
         summarised_segments=tuple(s for s in by_size if s.id not in detailed_ids),
         k_scores=tuple(
-            KScore(k=int(k), score=float(v), chosen=int(k) == int(summary["k"]))
-            for k, v in sorted(summary.get("k_scores", {}).items(), key=lambda item: int(item[0]))
+            KScore(k=k, score=score, chosen=k == result.k) for k, score in sorted(result.k_scores.items())
         ),
         run_id=run_id,
         details=details,
         layout=layout,
-        overall_mix=mix_lines(summary.get("audience", {}), layout.mix_items),
+        overall_mix=mix_lines(result.audience, layout.mix_items),
     )
 
 
-def k_choice(k: int, k_scores: Mapping[str, float]) -> KChoice:
-    scores = {int(candidate): float(score) for candidate, score in k_scores.items()}
-    best_k = max(scores, key=lambda candidate: scores[candidate]) if scores else k
+def k_choice(k: int, k_scores: Mapping[int, float]) -> KChoice:
+    best_k = max(k_scores, key=lambda candidate: k_scores[candidate]) if k_scores else k
     return KChoice(
         k=k,
-        forced=len(scores) <= 1,
-        lowest=min(scores, default=k),
-        highest=max(scores, default=k),
+        forced=len(k_scores) <= 1,
+        lowest=min(k_scores, default=k),
+        highest=max(k_scores, default=k),
         best_fit=best_k == k,
         best_k=best_k,
     )
 
 
-def segment_view(segment: Mapping[str, Any], layout: Layout, *, suggestions_made: bool) -> SegmentView:
-    features = [_difference(f) for f in segment.get("features", [])]
+def segment_view(segment: SegmentReport, layout: Layout, *, suggestions_made: bool) -> SegmentView:
+    profile = segment.profile
+    features = [_difference(f) for f in profile.features]
     shown = features if layout.feature_lines is None else features[: layout.feature_lines]
-    influencers = [_influencer(i, layout.influencer_reasons) for i in segment.get("influencers", [])]
+    influencers = [_suggested(s, layout.influencer_reasons) for s in segment.influencers or ()]
     return SegmentView(
-        id=int(segment["id"]),
-        name=shorten(str(segment["name"]), NAME_LENGTH),
-        size=int(segment["size"]),
-        share=float(segment["share"]),
-        stability=float(segment.get("stability", 0.0)),
-        stability_word=stability_word(float(segment.get("stability", 0.0))),
+        id=profile.id,
+        name=shorten(profile.name, NAME_LENGTH),
+        size=profile.size,
+        share=profile.share,
+        stability=profile.stability,
+        stability_word=stability_word(profile.stability),
         differences=tuple(shown[:LINES_PER_SECTION]),
         more_difference_chunks=chunks(shown[LINES_PER_SECTION:], LINES_PER_SECTION),
         more_differences=len(features) - len(shown),
-        mix=mix_lines(segment.get("audience", {}), layout.mix_items),
+        mix=mix_lines(profile.audience, layout.mix_items),
         influencers=tuple(influencers[: layout.influencers]),
         suggestions_made=suggestions_made,
-        confidence_note=shorten(segment["confidence_note"], 300) if segment.get("confidence_note") else None,
+        confidence_note=shorten(profile.confidence_note, NOTE_LENGTH) if profile.confidence_note else None,
     )
 
 
-def _any_suggestions(summary: Mapping[str, Any]) -> bool:
-    """Without a catalog every segment's list is empty (or missing): then the report offers the import instead."""
-    return any(segment.get("influencers") for segment in summary["segments"])
-
-
-def mix_lines(audience: Mapping[str, Any], items: int) -> tuple[MixLine, ...]:
+def mix_lines(audience: AudienceMix, items: int) -> tuple[MixLine, ...]:
     """Age bands, gender, top countries and top interests, biggest first; lines with nothing known are left out."""
     candidates = (
-        ("Age", _largest(audience.get("age_bands", {}).items(), items), audience.get("age_known", 0.0)),
-        ("Gender", _largest(audience.get("gender", {}).items(), 3), audience.get("gender_known", 0.0)),
+        ("Age", _largest(audience.age_bands.items(), items), audience.age_known),
+        ("Gender", _largest(audience.gender.items(), GENDERS_SHOWN), audience.gender_known),
         (
             "Top countries",
-            [MixItem(c["name"], c["share"]) for c in audience.get("countries", [])[:items]],
-            audience.get("countries_known", 0.0),
+            [MixItem(audience.country_names.get(code, code), share) for code, share in audience.countries[:items]],
+            audience.countries_known,
         ),
         (
             "Top interests",
-            [MixItem(i["interest"], i["share"]) for i in audience.get("interests", [])[:items]],
-            audience.get("interests_known", 0.0),
+            [MixItem(name, share) for name, share in audience.interests[:items]],
+            audience.interests_known,
         ),
     )
     return tuple(
         MixLine(
             title=title,
-            items=tuple(MixItem(shorten(str(i.name), LABEL_LENGTH), float(i.share)) for i in found),
-            known=float(known),
-            partly_known=float(known) < 0.9,
+            items=tuple(MixItem(shorten(i.name, LABEL_LENGTH), i.share) for i in found),
+            known=known,
+            partly_known=known < MOSTLY_KNOWN,
         )
         for title, found, known in candidates
         if found
     )
 
 
-def _largest(pairs: Any, items: int) -> list[MixItem]:
-    ranked = sorted(((str(name), float(share)) for name, share in pairs), key=lambda p: -p[1])
+def _largest(pairs: Iterable[tuple[str, float]], items: int) -> list[MixItem]:
+    ranked = sorted(pairs, key=lambda p: -p[1])
     return [MixItem(name, share) for name, share in ranked[:items] if share > 0]
 
 
-def _difference(feature: Mapping[str, Any]) -> Difference:
-    value = feature.get("value")
-    label = str(feature["label"])
+def _difference(feature: FeatureEffect) -> Difference:
+    value, label = feature.value, feature.label
     # The engine's labels name the value ("country: Brazil"); a bare column name would hide which value it is.
-    if value is not None and str(value).lower() not in label.lower():
+    if value is not None and value.lower() not in label.lower():
         label = f"{label}: {value}"
-    numeric = feature["kind"] == "numeric"
-    segment_value, overall_value = float(feature["segment_value"]), float(feature["overall_value"])
-    effect, unit = float(feature["effect"]), feature.get("unit")
-    tied = numeric and num(segment_value, unit) == num(overall_value, unit)
+    numeric = feature.kind == "numeric"
+    tied = numeric and num(feature.segment_value, feature.unit) == num(feature.overall_value, feature.unit)
     return Difference(
         numeric=numeric,
         label=shorten(label, LABEL_LENGTH),
-        value=None if value is None else str(value),
-        segment_value=segment_value,
-        overall_value=overall_value,
-        effect=effect,
-        unit=unit,
-        tied_direction=("higher" if effect > 0 else "lower") if tied else None,
+        value=value,
+        segment_value=feature.segment_value,
+        overall_value=feature.overall_value,
+        effect=feature.effect,
+        unit=feature.unit,
+        tied_direction=("higher" if feature.effect > 0 else "lower") if tied else None,
     )
 
 
-def _influencer(influencer: Mapping[str, Any], reasons: int) -> InfluencerView:
-    name = influencer.get("name")
+def _suggested(suggestion: Suggestion, reasons: int) -> InfluencerView:
+    return _influencer(
+        name=suggestion.name,
+        handle=suggestion.handle,
+        platform=suggestion.platform,
+        followers=suggestion.followers,
+        score=suggestion.score,
+        reasons=suggestion.reasons[:reasons],
+        flags=suggestion.flags,
+        pinned=suggestion.pinned,
+    )
+
+
+def _influencer(
+    *,
+    name: str | None,
+    handle: str,
+    platform: str,
+    followers: int | None,
+    score: float = 0.0,
+    reasons: Sequence[str] = (),
+    flags: Sequence[str] = (),
+    pinned: bool = False,
+) -> InfluencerView:
     return InfluencerView(
-        name=shorten(str(name), NAME_LENGTH) if name else None,
-        handle=shorten(str(influencer["handle"]).lstrip("@"), NAME_LENGTH),
-        platform=shorten(str(influencer.get("platform", "")), 30),
-        followers=float(influencer["followers"]) if influencer.get("followers") else None,  # 0: not known
-        score=float(influencer.get("score", 0.0)),
-        reasons=tuple(shorten(str(r), REASON_LENGTH) for r in influencer.get("reasons", [])[:reasons]),
-        flags=tuple(shorten(str(f), REASON_LENGTH) for f in influencer.get("flags", [])[:3]),
-        pinned=bool(influencer.get("pinned")),
+        name=shorten(name, NAME_LENGTH) if name else None,
+        handle=shorten(handle.lstrip("@"), NAME_LENGTH),
+        platform=shorten(platform, PLATFORM_LENGTH),
+        followers=float(followers) if followers else None,  # 0: not known
+        score=score,
+        reasons=tuple(shorten(r, REASON_LENGTH) for r in reasons),
+        flags=tuple(shorten(f, REASON_LENGTH) for f in flags[:FLAGS_SHOWN]),
+        pinned=pinned,
     )
 
 
-def _column_view(column: Mapping[str, Any]) -> ColumnView:
-    role = str(column.get("role", ""))
-    used = bool(column.get("used"))
-    reason = str(column.get("reason") or messages.IGNORED_ROLE_WORDS.get(role, role))
+def _column_view(column: ColumnRole) -> ColumnView:
+    reason = column.reason or messages.IGNORED_ROLE_WORDS.get(column.role, column.role)
     return ColumnView(
-        name=shorten(str(column["name"]), LABEL_LENGTH),
-        role=messages.ROLE_WORDS.get(role, role),
-        used=used,
+        name=shorten(column.name, LABEL_LENGTH),
+        role=messages.ROLE_WORDS.get(column.role, column.role),
+        used=column.used,
         reason=shorten(reason, ROLE_REASON_LENGTH),
-        detail=shorten(str(column.get("reason", "")), REASON_LENGTH),
+        detail=shorten(column.reason, REASON_LENGTH),
     )
 
 
@@ -358,30 +388,31 @@ class CatalogListView:
     first_names: tuple[str, ...]  # for the text fallback
 
 
-def catalog_list_view(influencers: Sequence[Mapping[str, Any]], topic: str | None) -> CatalogListView:
-    lines = [_catalog_line(i) for i in influencers[:CATALOG_SHOWN]]
+def catalog_list_view(entries: Sequence[CatalogEntry], topic: str | None) -> CatalogListView:
+    lines = [_catalog_line(entry) for entry in entries[:CATALOG_SHOWN]]
     return CatalogListView(
-        topic=shorten(topic, 60) if topic else None,
-        total=len(influencers),
+        topic=shorten(topic, TOPIC_LENGTH) if topic else None,
+        total=len(entries),
         chunks=chunks(lines, CATALOG_LINES_PER_SECTION),
         shown=len(lines),
-        hidden=len(influencers) - len(lines),
-        first_names=tuple(line.influencer.name or "@" + line.influencer.handle for line in lines[:10]),
+        hidden=len(entries) - len(lines),
+        first_names=tuple(
+            line.influencer.name or "@" + line.influencer.handle for line in lines[:CATALOG_NAMES_IN_FALLBACK]
+        ),
     )
 
 
-def _catalog_line(entry: Mapping[str, Any]) -> CatalogLine:
-    topics = entry.get("topics") or ()
-    female = entry.get("audience_female_pct")
-    country = entry.get("audience_country")
+def _catalog_line(entry: CatalogEntry) -> CatalogLine:
+    country = entry.audience_country
+    female = entry.audience_female_pct
     return CatalogLine(
-        influencer=_influencer(entry, reasons=0),
-        topics=shorten(topics if isinstance(topics, str) else ", ".join(str(t) for t in topics), 100),
-        engagement_rate=entry.get("engagement_rate"),
-        audience=tuple(
-            part for part in (country_name(country) if country else None, entry.get("audience_age")) if part
+        influencer=_influencer(
+            name=entry.name, handle=entry.handle, platform=entry.platform, followers=entry.followers
         ),
-        audience_female=float(female) / 100 if female is not None else None,
+        topics=shorten(", ".join(entry.topics), TOPICS_LENGTH),
+        engagement_rate=entry.engagement_rate,
+        audience=tuple(part for part in (country_name(country) if country else None, entry.audience_age) if part),
+        audience_female=female / 100 if female is not None else None,
     )
 
 
@@ -400,7 +431,7 @@ class RunView:
     segment_names: tuple[str, ...]
 
 
-def run_views(runs: Sequence[StoredRun]) -> tuple[RunView, ...]:
+def run_views(runs: Sequence[RunRecord]) -> tuple[RunView, ...]:
     """The most recent runs as lists show them (at most RUNS_SHOWN)."""
     return tuple(
         RunView(
@@ -414,7 +445,9 @@ def run_views(runs: Sequence[StoredRun]) -> tuple[RunView, ...]:
             stability=run.stability,
             stability_word=stability_word(run.stability),
             forced_k=run.forced_k is not None,
-            segment_names=tuple(shorten(str(s["name"]), 40) for s in run.profiles.get("segments", [])[:4]),
+            segment_names=tuple(
+                shorten(s.name, RUN_SEGMENT_NAME_LENGTH) for s in run.result.segments[:RUN_SEGMENTS_SHOWN]
+            ),
         )
         for run in runs[:RUNS_SHOWN]
     )

@@ -12,7 +12,7 @@ import segmentation
 from bot.report.chart import render_chart
 from bot.report.render import render_report
 from bot.services.dataset_names import dataset_name_for_upload
-from bot.services.report_summary import report_summary
+from bot.services.report_data import build_report
 from bot.services.source_files import fetch_bytes
 from bot.slack.files import SharedFile
 from bot.slack.progress import Progress
@@ -68,10 +68,10 @@ def process_upload(runtime: SlackRuntime, client: WebClient, request: UploadRequ
         result,
     )
     progress.stage("influencers")
-    summary = report_summary(runtime.engine, request.workspace_id, result, run.id)
+    report = build_report(runtime.engine, request.workspace_id, result, run.id)
     progress.stage("rendering")
     replies = ThreadReplies(client, request.channel_id, request.thread_ts)
-    replies.post(render_report(summary, file_name=request.file.name, run_id=run.id))
-    replies.upload(render_chart(summary), filename=CHART_FILE_NAME, title=f"Segments in {request.file.name}")
+    replies.post(render_report(report, file_name=request.file.name, run_id=run.id))
+    replies.upload(render_chart(report), filename=CHART_FILE_NAME, title=f"Segments in {request.file.name}")
     progress.finish()
     return run

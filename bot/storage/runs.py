@@ -46,8 +46,19 @@ class StoredRun:
     stability: float
     seed: int
     forced_k: int | None
-    profiles: dict[str, Any]
-    column_roles: list[dict[str, Any]]
+    result: SegmentationResult  # as stored: no row labels
+
+
+def result_to_json(result: SegmentationResult) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The stored form of a result: (profiles, column roles), both plain JSON."""
+    profiles = result.to_dict()
+    column_roles: list[dict[str, Any]] = profiles.pop("columns")
+    return profiles, column_roles
+
+
+def result_from_json(profiles: dict[str, Any], column_roles: list[dict[str, Any]]) -> SegmentationResult:
+    """A stored result back as the engine's dataclasses (the only place stored run JSON is read)."""
+    return SegmentationResult.from_dict({**profiles, "columns": column_roles})
 
 
 class RunRepository:
@@ -57,8 +68,7 @@ class RunRepository:
         self.engine = engine
 
     def add(self, new_run: NewRun, result: SegmentationResult, *, created_at: datetime | None = None) -> StoredRun:
-        summary = result.to_dict()
-        column_roles = summary.pop("columns")
+        profiles, column_roles = result_to_json(result)
         with self.engine.begin() as connection:
             ensure_workspace(connection, new_run.workspace_id)
             run_id = connection.execute(
@@ -78,7 +88,7 @@ class RunRepository:
                     stability=result.stability,
                     seed=result.seed,
                     forced_k=new_run.forced_k,
-                    profiles=summary,
+                    profiles=profiles,
                     column_roles=column_roles,
                 )
                 .returning(runs.c.id)
@@ -133,6 +143,5 @@ def _to_run(row: Row[Any]) -> StoredRun:
         stability=row.stability,
         seed=row.seed,
         forced_k=row.forced_k,
-        profiles=row.profiles,
-        column_roles=row.column_roles,
+        result=result_from_json(row.profiles, row.column_roles),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from segmentation.result import FeatureEffect
 
 _UNIT_PREFIX = {"currency": "$"}
 _UNIT_SUFFIX = {"percent": "%", "days": " days", "years": " years"}
@@ -27,15 +27,14 @@ def percent(share: float) -> str:
     return f"{share * 100:.0f}%"
 
 
-def describe_feature(feature: dict[str, Any]) -> str:
+def describe_feature(feature: FeatureEffect) -> str:
     """One line a marketer can read: `age: median 24 vs 38 overall (-1.2 SD)` or `country Brazil: 78% vs 12% (6.5x)`."""
-    if feature["kind"] == "numeric":
-        unit = feature.get("unit")
+    if feature.kind == "numeric":
         return (
-            f"{feature['label']}: median {number(feature['segment_value'], unit)} vs "
-            f"{number(feature['overall_value'], unit)} overall ({feature['effect']:+.1f} SD)"
+            f"{feature.label}: median {number(feature.segment_value, feature.unit)} vs "
+            f"{number(feature.overall_value, feature.unit)} overall ({feature.effect:+.1f} SD)"
         )
     return (
-        f"{feature['label']}: {percent(feature['segment_value'])} vs {percent(feature['overall_value'])} "
-        f"overall ({feature['effect']:.1f}x)"
+        f"{feature.label}: {percent(feature.segment_value)} vs {percent(feature.overall_value)} "
+        f"overall ({feature.effect:.1f}x)"
     )

@@ -26,6 +26,7 @@ from PIL import Image
 from bot.catalog.reading import read_catalog
 from bot.report.chart import render_chart
 from bot.report.render import render_report
+from bot.report.report_input import ReportInput
 from segmentation import segment
 from segmentation.matching import match_influencers
 
@@ -60,15 +61,11 @@ code { background: #f8f8f8; border: 1px solid #e2e2e2; border-radius: 3px; paddi
 """
 
 
-def demo_summary() -> dict[str, Any]:
+def demo_report() -> ReportInput:
     """The sample audience segmented by the real engine, with creators from the sample catalog."""
     result = segment(io.BytesIO((SAMPLES / "sample_audience.csv").read_bytes()))
     catalog = read_catalog((SAMPLES / "sample_influencers.csv").read_bytes(), source_name="sample_influencers.csv")
-    suggestions = match_influencers(result, catalog.entries, per_segment=3)
-    summary = result.to_dict()
-    for item in summary["segments"]:
-        item["influencers"] = [s.to_dict() for s in suggestions.get(item["id"], ())]
-    return summary
+    return ReportInput.of(result, match_influencers(result, catalog.entries, per_segment=3))
 
 
 def mrkdwn_to_html(text: str) -> str:
@@ -139,11 +136,11 @@ def screenshot(html_path: Path, png_path: Path, height: int) -> None:
     )
 
 
-def write_preview(summary: Mapping[str, Any], out: Path, *, details: bool, height: int) -> str:
+def write_preview(report: ReportInput, out: Path, *, details: bool, height: int) -> str:
     """report.png and chart.png in `out`; returns the message's fallback text."""
     out.mkdir(parents=True, exist_ok=True)
-    message = render_report(summary, file_name="sample_audience.csv", run_id=1, details=details)
-    chart = render_chart(summary)
+    message = render_report(report, file_name="sample_audience.csv", run_id=1, details=details)
+    chart = render_chart(report)
     (out / "chart.png").write_bytes(chart)
     with tempfile.TemporaryDirectory() as scratch:
         html_path = Path(scratch) / "report.html"
@@ -168,7 +165,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--details", action="store_true", help="the Show details version")
     parser.add_argument("--height", type=int, default=4000, help="screenshot height in pixels")
     args = parser.parse_args(argv)
-    print(write_preview(demo_summary(), args.out, details=args.details, height=args.height))
+    print(write_preview(demo_report(), args.out, details=args.details, height=args.height))
     return 0
 
 

@@ -1,4 +1,7 @@
-"""Segmentation summaries for the report tests, built from the real result dataclasses (then `to_dict()`)."""
+"""Segmentation summaries for the report tests, built from the real result dataclasses (then `to_dict()`).
+
+Tests edit the summary as stored JSON, then `typed(summary)` gives the `ReportInput` renderers read.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from bot.report.report_input import ReportInput
+from segmentation.matching import Suggestion
 from segmentation.result import AudienceMix, ColumnRole, FeatureEffect, SegmentationResult, SegmentProfile
 
 COUNTRIES = (("BR", "Brazil"), ("US", "United States"), ("DE", "Germany"), ("IN", "India"), ("FR", "France"))
@@ -103,3 +108,27 @@ def with_influencers(data: dict[str, Any], per_segment: int = 3) -> dict[str, An
             for j in range(per_segment)
         ]
     return data
+
+
+def typed(data: dict[str, Any]) -> ReportInput:
+    """The report input of a summary: the result, and per-segment "influencers" when a segment has that key."""
+    result = SegmentationResult.from_dict(data)
+    asked = any("influencers" in segment for segment in data["segments"])
+    suggestions = {
+        int(segment["id"]): tuple(_suggestion(s) for s in segment.get("influencers", ()))
+        for segment in data["segments"]
+    }
+    return ReportInput.of(result, suggestions if asked else None, catalog_size=data.get("catalog_size"))
+
+
+def _suggestion(data: dict[str, Any]) -> Suggestion:
+    return Suggestion(
+        platform=data["platform"],
+        handle=data["handle"],
+        score=data["score"],
+        reasons=tuple(data["reasons"]),
+        flags=tuple(data.get("flags", ())),
+        name=data.get("name"),
+        followers=data.get("followers"),
+        pinned=bool(data.get("pinned")),
+    )

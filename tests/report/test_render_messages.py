@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict
 from datetime import UTC, datetime
 
 import pytest
@@ -19,6 +18,7 @@ from bot.report.render import (
 )
 from bot.storage.runs import StoredRun
 from segmentation.catalog_index import CatalogEntry
+from segmentation.result import SegmentationResult
 from tests.report.test_render_report import all_text, mrkdwn_parts
 
 HELP_COMMANDS = (
@@ -34,6 +34,10 @@ HELP_COMMANDS = (
     "/segment subscriptions",
     "/segment dataset NAME",
 )
+
+
+def segment(segment_id: int, name: str) -> dict[str, object]:
+    return {"id": segment_id, "size": 1500, "share": 0.5, "name": name}
 
 
 def stored_run(
@@ -55,8 +59,9 @@ def stored_run(
         stability=0.82,
         seed=0,
         forced_k=forced_k,
-        profiles={"segments": [{"name": "Young gamers"}, {"name": "<!channel> fans"}]},
-        column_roles=[],
+        result=SegmentationResult.from_dict(
+            {"rows": 3000, "k": 4, "segments": [segment(1, "Young gamers"), segment(2, "<!channel> fans")]}
+        ),
     )
 
 
@@ -143,20 +148,18 @@ def test_rerun_request_rejects_k_out_of_range() -> None:
 
 def test_influencer_list() -> None:
     influencers = [
-        asdict(
-            CatalogEntry(
-                platform="tiktok",
-                handle="ana",
-                name="Ana",
-                followers=12_500,
-                engagement_rate=0.0139,
-                topics=("gaming", "music"),
-                audience_country="BR",
-                audience_age="18-24",
-                audience_female_pct=61.0,
-            )
+        CatalogEntry(
+            platform="tiktok",
+            handle="ana",
+            name="Ana",
+            followers=12_500,
+            engagement_rate=0.0139,
+            topics=("gaming", "music"),
+            audience_country="BR",
+            audience_age="18-24",
+            audience_female_pct=61.0,
         ),
-        asdict(CatalogEntry(platform="youtube", handle="<!here>", topics=("cooking",))),
+        CatalogEntry(platform="youtube", handle="<!here>", topics=("cooking",)),
     ]
     message = render_influencer_list(influencers, "gaming")
     assert block_problems(message.blocks) == []
@@ -172,7 +175,7 @@ def test_influencer_list() -> None:
 
 
 def test_long_influencer_lists_are_cut_to_what_fits() -> None:
-    influencers = [{"platform": "instagram", "handle": f"creator{i}", "followers": 1000 * i} for i in range(300)]
+    influencers = [CatalogEntry(platform="instagram", handle=f"creator{i}", followers=1000 * i) for i in range(300)]
     message = render_influencer_list(influencers, None)
     assert block_problems(message.blocks) == []
     text = all_text(message.blocks)

@@ -15,7 +15,7 @@ from bot.report.templating import render_blocks
 from bot.report.view_model import report_view
 from segmentation.profiles import confidence_note
 from segmentation.result import ColumnRole
-from tests.report.summaries import summary, with_influencers
+from tests.report.summaries import summary, typed, with_influencers
 
 NASTY = 'Fans of <!channel> & "quotes" \\ <@U024BE7LH>\nsecond line'
 
@@ -43,13 +43,13 @@ def all_text(blocks: list[dict[str, Any]]) -> str:
 
 
 def test_fallback_text_names_the_number_of_segments() -> None:
-    message = render_report(summary(4, rows=3000), file_name="audience.csv", run_id=1)
+    message = render_report(typed(summary(4, rows=3000)), file_name="audience.csv", run_id=1)
     assert message.text.startswith("4 segments in audience.csv (3,000 rows)")
     assert "Young Brazilian gamers 1 (25%)" in message.text
 
 
 def test_report_reads_like_a_marketer_summary() -> None:
-    message = render_report(summary(4), file_name="audience.csv", run_id=1)
+    message = render_report(typed(summary(4)), file_name="audience.csv", run_id=1)
     assert block_problems(message.blocks) == []
     assert message.blocks[0] == {
         "type": "header",
@@ -79,7 +79,7 @@ def test_equal_medians_say_which_way_the_segment_leans() -> None:
         {**teens, "segment_value": 0.0, "overall_value": 0.0, "effect": -0.9},
         {**teens, "column": "Kidhome", "label": "Kidhome", "segment_value": 1.0, "overall_value": 0.0, "effect": 0.7},
     ]
-    text = all_text(render_report(data, file_name="campaign.csv", run_id=1).blocks)
+    text = all_text(render_report(typed(data), file_name="campaign.csv", run_id=1).blocks)
     assert "• Teenhome: *lower* than overall on average (median 0 in both)" in text
     assert "Median Teenhome" not in text
     assert "• Median Kidhome: *1* vs 0 overall" in text
@@ -90,14 +90,14 @@ def test_the_stability_word_agrees_with_the_engines_confidence_note(stability: f
     data = summary(2)
     data["segments"][0]["stability"] = stability
     data["segments"][0]["confidence_note"] = confidence_note(1500, 3000, stability)
-    text = all_text(render_report(data, file_name="campaign.csv", run_id=1).blocks)
+    text = all_text(render_report(typed(data), file_name="campaign.csv", run_id=1).blocks)
     assert f"1,500 people · 50% of the audience · {word} ({stability:.2f})" in text
     assert ("Unstable segment" in text) == (word == "unstable")
 
 
 def test_without_a_catalog_the_report_offers_the_import() -> None:
     data = with_influencers(summary(3), per_segment=0)
-    text = all_text(render_report(data, file_name="a.csv", run_id=1).blocks)
+    text = all_text(render_report(typed(data), file_name="a.csv", run_id=1).blocks)
     assert "Import an influencer catalog with `/influencers import`" in text
     assert "No influencer in the catalog matches" not in text
 
@@ -105,11 +105,11 @@ def test_without_a_catalog_the_report_offers_the_import() -> None:
 def test_with_a_catalog_but_no_match_the_report_does_not_ask_for_an_import() -> None:
     data = with_influencers(summary(3), per_segment=0)
     data["catalog_size"] = 1400
-    text = all_text(render_report(data, file_name="wholesale.csv", run_id=1).blocks)
+    text = all_text(render_report(typed(data), file_name="wholesale.csv", run_id=1).blocks)
     assert "None of the 1,400 creators in the catalog fits these segments well enough to suggest." in text
     assert "Import an influencer catalog" not in text
     data["catalog_size"] = 0
-    assert "Import an influencer catalog" in all_text(render_report(data, file_name="a.csv", run_id=1).blocks)
+    assert "Import an influencer catalog" in all_text(render_report(typed(data), file_name="a.csv", run_id=1).blocks)
 
 
 @pytest.mark.parametrize(
@@ -131,24 +131,23 @@ def test_the_choice_of_k_in_plain_words(k_scores: dict[str, float], sentence: st
     data = summary(3)
     data["k_scores"] = k_scores
     data["k_reason"] = "k=3: best fit score (-2.00) among the candidates (stability 0.91, bar 0.80)."
-    overview = render_report(data, file_name="a.csv", run_id=1).blocks[1]["text"]["text"]
+    overview = render_report(typed(data), file_name="a.csv", run_id=1).blocks[1]["text"]["text"]
     assert overview.splitlines()[1] == sentence
     assert "bar 0.80" not in overview
-    details = render_report(data, file_name="a.csv", run_id=1, details=True).blocks[1]["text"]["text"]
+    details = render_report(typed(data), file_name="a.csv", run_id=1, details=True).blocks[1]["text"]["text"]
     assert details.endswith(
         "_Engine note: k=3: best fit score (-2.00) among the candidates (stability 0.91, bar 0.80)._"
     )
 
 
 def test_influencers_show_reasons_and_flags() -> None:
-    message = render_report(with_influencers(summary(3), per_segment=2), file_name="a.csv", run_id=1)
+    message = render_report(typed(with_influencers(summary(3), per_segment=2)), file_name="a.csv", run_id=1)
     text = all_text(message.blocks)
     assert "*Suggested influencers*\n• *Ana Souza* @creator1_0 · Instagram · 125k followers · match 0.82" in text
     assert "match 0.82\n      _78% of her audience is in Brazil_\n      :warning: engagement looks bought" in text
     assert "posts about gaming" not in text
-    details = all_text(
-        render_report(with_influencers(summary(3), per_segment=2), file_name="a.csv", run_id=1, details=True).blocks
-    )
+    data = typed(with_influencers(summary(3), per_segment=2))
+    details = all_text(render_report(data, file_name="a.csv", run_id=1, details=True).blocks)
     assert "_78% of her audience is in Brazil_\n      _posts about gaming_" in details
     assert ":warning: engagement looks bought" in text
     assert "Import an influencer catalog" not in text
@@ -158,21 +157,21 @@ def test_a_segment_without_a_good_match_says_so() -> None:
     data = with_influencers(summary(2), per_segment=1)
     data["segments"][1]["influencers"] = []
     data["segments"][0]["influencers"][0]["pinned"] = True
-    text = all_text(render_report(data, file_name="a.csv", run_id=1).blocks)
+    text = all_text(render_report(typed(data), file_name="a.csv", run_id=1).blocks)
     assert text.count("*Suggested influencers*") == 1
     assert "· match 0.82 · :pushpin: pinned\n" in text
     assert "No influencer in the catalog matches this segment well." in text
 
 
 def test_small_segment_shows_its_confidence_note() -> None:
-    message = render_report(summary(3, rows=250), file_name="a.csv", run_id=1)
+    message = render_report(typed(summary(3, rows=250)), file_name="a.csv", run_id=1)
     notes = [b for b in message.blocks if b["type"] == "context" and "Small segment" in b["elements"][0]["text"]]
     assert len(notes) == 3
     assert notes[0]["elements"][0]["text"] == ":information_source: Small segment: treat its differences as a hint."
 
 
 def test_buttons_carry_the_run_id() -> None:
-    message = render_report(summary(), file_name="a.csv", run_id=42)
+    message = render_report(typed(summary()), file_name="a.csv", run_id=42)
     buttons = message.blocks[-1]
     assert buttons["type"] == "actions"
     assert buttons["block_id"] == actions.REPORT_ACTIONS_BLOCK
@@ -185,7 +184,7 @@ def test_buttons_carry_the_run_id() -> None:
 
 
 def test_no_buttons_without_a_stored_run() -> None:
-    message = render_report(summary(), file_name="a.csv", run_id=None)
+    message = render_report(typed(summary()), file_name="a.csv", run_id=None)
     assert all(b["type"] != "actions" for b in message.blocks)
 
 
@@ -197,7 +196,7 @@ def test_user_text_never_breaks_json_or_pings_anyone() -> None:
     data["segments"][0]["audience"]["interests"][0]["interest"] = "<!everyone>"
     data["k_reason"] = NASTY
     for details in (False, True):
-        message = render_report(data, file_name='<!channel> "x".csv', run_id=1, details=details)
+        message = render_report(typed(data), file_name='<!channel> "x".csv', run_id=1, details=details)
         assert block_problems(message.blocks) == []
         mrkdwn_texts = [t for t in mrkdwn_parts(message.blocks)] + [message.text]
         assert not any(re.search(r"<[!@#]", t) for t in mrkdwn_texts)
@@ -228,7 +227,7 @@ def big_summary() -> dict[str, Any]:
 def test_twelve_segments_with_many_features_fit_in_one_message() -> None:
     data = big_summary()
     for details in (False, True):
-        message = render_report(data, file_name="audience export " * 20 + ".csv", run_id=9, details=details)
+        message = render_report(typed(data), file_name="audience export " * 20 + ".csv", run_id=9, details=details)
         assert block_problems(message.blocks) == []
         assert len(message.blocks) <= 50
         segment_blocks = [b for b in message.blocks if b.get("block_id", "").startswith("segment_")]
@@ -243,7 +242,7 @@ def test_twelve_segments_with_many_features_fit_in_one_message() -> None:
 
 
 def test_shortened_names_end_on_a_whole_word() -> None:
-    message = render_report(big_summary(), file_name="audience.csv", run_id=9)
+    message = render_report(typed(big_summary()), file_name="audience.csv", run_id=9)
     titles = [b["text"]["text"].split("\n")[0] for b in message.blocks if b.get("block_id", "").startswith("segment_")]
     assert titles[0] == "*1. Weekend bargain hunters in coastal cities who open every newsletter and buy on mobile…*"
     for title in titles:
@@ -252,10 +251,10 @@ def test_shortened_names_end_on_a_whole_word() -> None:
 
 def test_details_show_every_feature_the_k_scores_and_column_reasons() -> None:
     data = summary(3, n_features=30)
-    short = all_text(render_report(data, file_name="a.csv", run_id=1).blocks)
+    short = all_text(render_report(typed(data), file_name="a.csv", run_id=1).blocks)
     assert "topic 27" not in short
     assert "_…and 26 more in Show details_" in short
-    message = render_report(data, file_name="a.csv", run_id=1, details=True)
+    message = render_report(typed(data), file_name="a.csv", run_id=1, details=True)
     assert block_problems(message.blocks) == []
     text = all_text(message.blocks)
     assert "topic 27" in text
@@ -279,7 +278,7 @@ def test_smallest_segments_fold_into_summary_lines() -> None:
     data = summary(4, rows=1000)
     data["segments"][2]["size"] = 40
     data["segments"][2]["share"] = 0.04
-    view = report_view(data, file_name="a.csv", run_id=1, details=False, layout=layouts(4, details=False)[-3])
+    view = report_view(typed(data), file_name="a.csv", run_id=1, details=False, layout=layouts(4, details=False)[-3])
     blocks = render_blocks("report/blocks.json.j2", view=view)
     assert block_problems(blocks) == []
     assert [b["block_id"] for b in blocks if b.get("block_id", "").startswith("segment_")] == ["segment_1", "segment_2"]

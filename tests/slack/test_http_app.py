@@ -224,7 +224,7 @@ def test_buttons_details_labels_and_the_rerun_modal(bot: RunningBot, sample_csv:
     lines = labels.content.decode().splitlines()
     assert lines[0] == "row,segment" and len(lines) == run.n_rows + 1
     sizes = Counter(int(line.split(",")[1]) for line in lines[1:])
-    assert sizes == {segment["id"]: segment["size"] for segment in run.profiles["segments"]}
+    assert sizes == {segment.id: segment.size for segment in run.result.segments}
     assert labels.thread_ts == SHARE_TS
 
     assert bot.sender.click(ids.OPEN_RERUN, str(run.id)).status == 200

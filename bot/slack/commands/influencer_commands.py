@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from bot.errors import SegbotError
 from bot.report.render import render_influencer_list
 from bot.slack.catalog_modal import catalog_import_modal
@@ -42,4 +40,4 @@ def list_influencers(request: CommandRequest) -> None:
     stored = catalog.list(request.workspace_id, topic=topic)
     if not stored and topic and not catalog.count(request.workspace_id):
         topic = None  # an empty catalog: say how to fill it rather than "try /influencers list"
-    request.reply(render_influencer_list([asdict(item.entry) for item in stored], topic))
+    request.reply(render_influencer_list([item.entry for item in stored], topic))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.errors import NotFoundError, SegbotError
 from bot.report.actions import MAX_K, MIN_K
 from bot.report.render import render_help, render_report, render_runs
-from bot.services.report_summary import stored_summary
+from bot.services.report_data import stored_report
 from bot.slack.commands import CommandRegistry, CommandRequest
 from bot.slack.rerun import queue_rerun
 from bot.storage.runs import RunRepository, StoredRun
@@ -34,8 +34,8 @@ def show_help(request: CommandRequest) -> None:
 
 def show_last(request: CommandRequest) -> None:
     run = latest_run(request)
-    summary = stored_summary(request.runtime.engine, run)
-    request.reply(render_report(summary, file_name=run.file_name, run_id=run.id))
+    report = stored_report(request.runtime.engine, run)
+    request.reply(render_report(report, file_name=run.file_name, run_id=run.id))
 
 
 def show_runs(request: CommandRequest) -> None:

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from bot.report import actions as ids
 from bot.report.render import render_report, render_rerun_modal
 from bot.services.labels_export import find_run
-from bot.services.report_summary import stored_summary
+from bot.services.report_data import stored_report
 from bot.slack.error_handler import acknowledged
 from bot.slack.jobs import LABELS_CSV
 from bot.slack.runtime import SlackRuntime
@@ -27,7 +27,7 @@ def register(app: App, runtime: SlackRuntime) -> None:
         with acknowledged(ack, body, context):
             run = clicked_run(body, context)
             message = render_report(
-                stored_summary(runtime.engine, run), file_name=run.file_name, run_id=run.id, details=True
+                stored_report(runtime.engine, run), file_name=run.file_name, run_id=run.id, details=True
             )
             respond(text=message.text, blocks=message.blocks, response_type="ephemeral", replace_original=False)
 
@@ -35,7 +35,7 @@ def register(app: App, runtime: SlackRuntime) -> None:
     def show_run(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         with acknowledged(ack, body, context):
             run = clicked_run(body, context)
-            message = render_report(stored_summary(runtime.engine, run), file_name=run.file_name, run_id=run.id)
+            message = render_report(stored_report(runtime.engine, run), file_name=run.file_name, run_id=run.id)
             if context.respond is not None and body.get("response_url"):
                 context.respond(
                     text=message.text, blocks=message.blocks, response_type="ephemeral", replace_original=False

@@ -1,0 +1,104 @@
+"""The typed input of every segment report: the engine's result plus each segment's suggested creators.
+
+Every renderer (Block Kit and its text fallback, the chart, the terminal report) reads a `ReportInput`;
+none reads a dict. `bot.services.report_input` builds one from a fresh or a stored result; `to_dict()` is the
+JSON `segbot segment --format json` prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any, Protocol
+
+from segmentation.matching import Suggestion
+from segmentation.result import SegmentationResult, SegmentProfile
+
+STORED_SCORE_DIGITS = 3  # a suggestion's score as `Suggestion.to_dict` writes it
+
+
+@dataclass(frozen=True)
+class SegmentReport:
+    """One segment of a report: its profile and, when suggestions were asked for, its creators (best first)."""
+
+    profile: SegmentProfile
+    influencers: tuple[Suggestion, ...] | None = None  # None: not asked for; (): asked, nothing fits
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.profile.to_dict()
+        if self.influencers is not None:
+            data["influencers"] = [s.to_dict() for s in self.influencers]
+        return data
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    """What a segment report shows. `segments` follow `result.segments` one for one."""
+
+    result: SegmentationResult
+    segments: tuple[SegmentReport, ...]
+    catalog_size: int | None = None  # creators in the workspace's catalog; None: not looked up
+
+    @classmethod
+    def of(
+        cls,
+        result: SegmentationResult,
+        suggestions: Mapping[int, Sequence[Suggestion]] | None = None,
+        *,
+        catalog_size: int | None = None,
+    ) -> ReportInput:
+        """The report of `result`, with `suggestions` per segment id when they were asked for.
+
+        Numbers keep the precision runs are stored with (4 decimals; scores 3), so a report rendered now and
+        the same run's report re-opened later read the same.
+        """
+        stored = SegmentationResult.from_dict(result.to_dict())  # no row labels: no report shows them
+        segments = tuple(
+            SegmentReport(
+                profile,
+                None
+                if suggestions is None
+                else tuple(
+                    replace(s, score=round(s.score, STORED_SCORE_DIGITS)) for s in suggestions.get(profile.id, ())
+                ),
+            )
+            for profile in stored.segments
+        )
+        return cls(result=stored, segments=segments, catalog_size=catalog_size)
+
+    @property
+    def suggestions_made(self) -> bool:
+        """Some segment has suggestions; without a catalog every list is empty and the report offers the import."""
+        return any(segment.influencers for segment in self.segments)
+
+    def to_dict(self) -> dict[str, Any]:
+        """`SegmentationResult.to_dict()` with "influencers" per segment and "catalog_size" when known."""
+        data = self.result.to_dict()
+        data["segments"] = [segment.to_dict() for segment in self.segments]
+        if self.catalog_size is not None:
+            data["catalog_size"] = self.catalog_size
+        return data
+
+
+class RunRecord(Protocol):
+    """A stored run as run lists show it (`bot.storage.runs.StoredRun` is one); rendering never reads storage."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def file_name(self) -> str: ...
+    @property
+    def dataset_name(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def n_rows(self) -> int: ...
+    @property
+    def k(self) -> int: ...
+    @property
+    def stability(self) -> float: ...
+    @property
+    def forced_k(self) -> int | None: ...
+    @property
+    def result(self) -> SegmentationResult: ...
