@@ -21,6 +21,19 @@ def normalize_handle(text: str) -> str:
     return text.strip().lstrip("@").strip().lower()
 
 
+_PROFILE_URL = re.compile(
+    r"(?i)^(?:https?://)?(?:www\.|m\.)?(?:instagram\.com|tiktok\.com|youtube\.com|youtu\.be|x\.com|twitter\.com)"
+    r"/+(?:c/|user/|channel/)?@?(?P<handle>[^/?#\s]+)"
+)
+
+
+def handle_from_cell(text: str) -> str:
+    """A handle from a cell as exports write it: `@Ana`, `ana`, or a profile link
+    (`https://www.instagram.com/ana.fit/`, `youtube.com/@ChefLu`, `tiktok.com/@joe?lang=en`)."""
+    found = _PROFILE_URL.match(text.strip())
+    return normalize_handle(found.group("handle") if found else text)
+
+
 @lru_cache(maxsize=1024)
 def normalize_platform(text: str) -> str:
     """`IG`, `Insta`, `Instagram` -> `instagram`; an unknown platform is kept as one lower-case word."""

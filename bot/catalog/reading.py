@@ -7,7 +7,7 @@ reason. A file that cannot be a catalog at all raises `UnusableCatalogError` (or
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -15,9 +15,11 @@ import numpy as np
 import pandas as pd
 
 from bot.catalog import cells
+from bot.catalog.column_uses import ColumnUse, column_uses
 from bot.catalog.errors import UnusableCatalogError
-from bot.catalog.headers import CatalogColumns, recognise_columns
-from bot.catalog.names import normalize_handle, normalize_platform, platform_in
+from bot.catalog.headers import CatalogColumns, fold_header, recognise_columns
+from bot.catalog.mapping import check_mapping
+from bot.catalog.names import handle_from_cell, normalize_platform, platform_in
 from segmentation.catalog_index import CatalogEntry
 from segmentation.reading import read_table
 
@@ -37,24 +39,36 @@ class RejectedRow:
 
 @dataclass(frozen=True)
 class CatalogReading:
+    """What an import read: the creators, the rejected rows, and every column with what it was read as
+    (`uses`, in file order; a use with `field=None` is a column that was ignored, with why)."""
+
     entries: tuple[CatalogEntry, ...]
     rejected: tuple[RejectedRow, ...]
     columns: CatalogColumns
     rows: int
+    uses: tuple[ColumnUse, ...] = ()
+    platform: str | None = None
 
 
 def read_catalog(
-    data: bytes | BinaryIO, *, source_name: str | None = None, platform: str | None = None
+    data: bytes | BinaryIO,
+    *,
+    source_name: str | None = None,
+    platform: str | None = None,
+    mapping: Mapping[str, str | None] | None = None,
 ) -> CatalogReading:
     """The creators in `data`; `platform` is used where the file has no platform column (or a blank cell),
-    otherwise the platform its headers or `source_name` mention (`Influencer insta name`, `tiktok.csv`)."""
+    otherwise the platform its headers or `source_name` mention (`Influencer insta name`, `tiktok.csv`).
+    `mapping` (field -> column, from `--map`) overrides the recognition of those fields."""
     frame = read_table(data)
-    columns = recognise_columns([str(name) for name in frame.columns])
+    headers = [str(name) for name in frame.columns]
+    columns = recognise_columns(headers, check_mapping(mapping or {}, headers))
     missing = columns.missing()
     if missing:
         raise UnusableCatalogError(
             f"The file has no {' or '.join(missing)} column, so it cannot be a creator catalog; "
-            f"use the headers {CANONICAL_HEADERS} (see `segbot influencers import --help`)."
+            f"use the headers {CANONICAL_HEADERS}, or say which column holds it with "
+            f'--map {missing[0]}="Your column" (see `segbot influencers import --help`).'
         )
     default_platform = _default_platform(columns, frame, source_name, platform)
     return _rows(frame, columns, default_platform)
@@ -65,7 +79,8 @@ def _default_platform(
 ) -> str | None:
     if platform:
         return normalize_platform(platform)
-    hinted = [found for header in frame.columns if (found := platform_in(str(header)))]
+    hinted = [found for header in columns.found.get("handle", ()) if (found := platform_in(header))]
+    hinted += [found for header in frame.columns if (found := platform_in(str(header)))]
     if hinted:
         return hinted[0]
     from_name = platform_in(source_name or "")
@@ -96,6 +111,8 @@ class _Parsed:
     views: np.ndarray
     price: np.ndarray
     problems: list[cells.Problems]
+    engagement_from: tuple[str, ...]
+    engagement_is_rate: bool
 
     def key(self, position: int) -> tuple[str, str]:
         return (self.platforms[position] or "", self.handles[position] or "")
@@ -127,7 +144,7 @@ class _Parsed:
             platform=platform,
             handle=handle,
             name=_clipped(self.names[position], MAX_NAME),
-            followers=int(self.followers[position]),
+            followers=round(float(self.followers[position])),
             engagement_rate=_optional_float(self.engagement[position]),
             topics=self.topics[position],
             audience_country=self.countries[position],
@@ -154,7 +171,14 @@ def _rows(frame: pd.DataFrame, columns: CatalogColumns, default_platform: str | 
             continue
         first_row[key] = row
         entries.append(parsed.entry(position))
-    return CatalogReading(entries=tuple(entries), rejected=tuple(rejected), columns=columns, rows=len(frame))
+    return CatalogReading(
+        entries=tuple(entries),
+        rejected=tuple(rejected),
+        columns=columns,
+        rows=len(frame),
+        uses=column_uses(columns, parsed.engagement_from, engagement_is_rate=parsed.engagement_is_rate),
+        platform=default_platform,
+    )
 
 
 def _parse(frame: pd.DataFrame, columns: CatalogColumns, default_platform: str | None) -> _Parsed:
@@ -164,13 +188,17 @@ def _parse(frame: pd.DataFrame, columns: CatalogColumns, default_platform: str |
         name = columns.first(field)
         return None if name is None else frame[name]
 
-    followers, follower_problems = cells.numbers(frame[columns.first("followers")], "followers")
-    engagement, engagement_problems = _engagement(frame, columns, followers)
+    followers, follower_problems = _counts(frame, columns, "followers")
+    engagement, engagement_problems, engagement_from = _engagement(frame, columns, followers)
+    is_rate = bool(engagement_from) and engagement_from[0] == _rate_column(frame, columns)
     countries, country_problems = _optional(column("audience_country"), cells.countries, n_rows)
     ages, age_problems = _optional(column("audience_age"), cells.age_bands, n_rows)
-    female, female_problems = _optional_numbers(column("audience_female_pct"), cells.female_percents, n_rows)
+    if columns.first("audience_female_pct") is not None:
+        female, female_problems = cells.female_percents(frame[columns.first("audience_female_pct")])
+    else:
+        female, female_problems = _optional_numbers(column("audience_gender"), cells.female_from_genders, n_rows)
     return _Parsed(
-        handles=[normalize_handle(text) if text else None for text in cells.texts(frame[columns.first("handle")])],
+        handles=[handle_from_cell(text) if text else None for text in cells.texts(frame[columns.first("handle")])],
         platforms=_platforms(column("platform"), default_platform, n_rows),
         followers=followers,
         engagement=engagement,
@@ -179,10 +207,12 @@ def _parse(frame: pd.DataFrame, columns: CatalogColumns, default_platform: str |
         female=female,
         topics=cells.topic_lists(frame, columns.found.get("topics", ())),
         names=_texts(column("name"), n_rows),
-        likes=_quiet(column("avg_likes"), n_rows),
-        views=_quiet(column("avg_views"), n_rows),
-        price=_quiet(column("price"), n_rows),
+        likes=_quiet(frame, columns, "avg_likes"),
+        views=_quiet(frame, columns, "avg_views"),
+        price=_quiet(frame, columns, "price"),
         problems=[follower_problems, engagement_problems, country_problems, age_problems, female_problems],
+        engagement_from=engagement_from,
+        engagement_is_rate=is_rate,
     )
 
 
@@ -192,26 +222,46 @@ def _platforms(series: pd.Series | None, default: str | None, n_rows: int) -> li
     return [normalize_platform(text) if text else default for text in cells.texts(series)]
 
 
+def _counts(frame: pd.DataFrame, columns: CatalogColumns, field: str) -> tuple[np.ndarray, cells.Problems]:
+    name = columns.first(field)
+    assert name is not None
+    unit = columns.unit(name)
+    return cells.counts(frame[name], field, unit.factor if unit else 1.0)
+
+
+def _rate_column(frame: pd.DataFrame, columns: CatalogColumns) -> str | None:
+    """The engagement rate column, or an engagements column written in percent (`Avg. engagement`: `2.1%`)."""
+    rate_column = columns.first("engagement_rate")
+    count_column = columns.first("engagements")
+    if rate_column is None and count_column is not None and cells.percent_signs(frame[count_column]) >= 0.5:
+        return count_column
+    return rate_column
+
+
 def _engagement(
     frame: pd.DataFrame, columns: CatalogColumns, followers: np.ndarray
-) -> tuple[np.ndarray, cells.Problems]:
-    """The engagement rate column, or else engagements per post (or likes + comments + shares) / followers."""
-    rate_column = columns.first("engagement_rate")
-    if rate_column is not None:
-        return cells.rates(frame[rate_column], "engagement rate")
+) -> tuple[np.ndarray, cells.Problems, tuple[str, ...]]:
+    """The engagement rate column (or an engagements column written in percent), else engagements per post
+    (or likes + comments + shares) / followers; with the columns it came from."""
     fine: cells.Problems = [None] * len(frame)
+    rate_column = _rate_column(frame, columns)
     count_column = columns.first("engagements")
+    if rate_column is not None:
+        in_percent = "percent" in fold_header(rate_column).split()
+        rates, problems = cells.rates(frame[rate_column], "engagement rate", in_percent=in_percent)
+        return rates, problems, (rate_column,)
     if count_column is not None:
-        per_post = cells.quiet_numbers(frame[count_column])
+        per_post, used = _quiet(frame, columns, "engagements"), tuple([count_column])
     else:
-        parts = [cells.quiet_numbers(frame[name]) for field in ("avg_likes", "avg_comments", "avg_shares")
-                 if (name := columns.first(field)) is not None]
-        if not parts:
-            return np.full(len(frame), np.nan), fine
-        stacked = np.vstack(parts)
+        used = tuple(name for field in ("avg_likes", "avg_comments", "avg_shares")
+                     if (name := columns.first(field)) is not None)
+        if not used:
+            return np.full(len(frame), np.nan), fine, ()
+        stacked = np.vstack([_quiet(frame, columns, field) for field in ("avg_likes", "avg_comments", "avg_shares")
+                             if columns.first(field) is not None])
         per_post = np.where(np.isnan(stacked[0]), np.nan, np.nansum(stacked, axis=0))
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(followers > 0, per_post / followers, np.nan), fine
+        return np.where(followers > 0, per_post / followers, np.nan), fine, used
 
 
 def _optional(
@@ -234,8 +284,12 @@ def _texts(series: pd.Series | None, n_rows: int) -> list[str | None]:
     return [None] * n_rows if series is None else cells.texts(series)
 
 
-def _quiet(series: pd.Series | None, n_rows: int) -> np.ndarray:
-    return np.full(n_rows, np.nan) if series is None else cells.quiet_numbers(series)
+def _quiet(frame: pd.DataFrame, columns: CatalogColumns, field: str) -> np.ndarray:
+    name = columns.first(field)
+    if name is None:
+        return np.full(len(frame), np.nan)
+    unit = columns.unit(name)
+    return cells.quiet_numbers(frame[name], unit.factor if unit else 1.0)
 
 
 def _clipped(text: str | None, width: int) -> str | None:

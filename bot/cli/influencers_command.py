@@ -10,14 +10,18 @@ from typing import Any
 
 from rich.console import Console
 
-from bot.catalog.reading import CANONICAL_HEADERS, CatalogReading, read_catalog
+from bot.catalog.headers import SYNONYMS
+from bot.catalog.mapping import parse_mapping
+from bot.catalog.reading import CANONICAL_HEADERS
 from bot.catalog.writing import catalog_csv
 from bot.errors import SegbotError
 from bot.files import open_input, write_atomically
+from bot.services.catalog_import import NothingImportedError, import_catalog
 from bot.settings import load_settings
 from bot.storage.database import open_database
 from bot.storage.influencers import Choice, InfluencerRepository
 from bot.storage.workspaces import LOCAL_WORKSPACE
+from bot.terminal.catalog_import import column_lines, import_lines, rejection_lines
 from bot.terminal.influencer_table import catalog_rows, catalog_table
 
 TEXT_LIST_LIMIT = 50
@@ -37,6 +41,14 @@ def register(subparsers: Any) -> None:
     importing = _action(actions, "import", "add or update creators from a CSV/TSV/.xlsx export", run_import)
     importing.add_argument("path", metavar="PATH", help=f"the export (canonical headers: {CANONICAL_HEADERS})")
     importing.add_argument("--platform", help="platform of rows that do not say (instagram, tiktok, youtube, ...)")
+    importing.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar='FIELD="Column"',
+        help='read FIELD from that column instead of the recognised one, e.g. --map followers="Followers (K)" '
+        f"(repeatable; FIELD= with nothing after = reads no column; fields: {', '.join(SYNONYMS)})",
+    )
     listing = _action(actions, "list", "show the catalog, largest creators first", run_list)
     listing.add_argument("--topic", help="only creators about this topic (synonyms count: gym finds Fitness & Gym)")
     listing.add_argument("--country", help="only creators whose audience is mostly in this country (name or code)")
@@ -79,29 +91,21 @@ def _repository() -> InfluencerRepository:
 
 def run_import(args: argparse.Namespace) -> int:
     path = Path(args.path)
+    mapping = parse_mapping(args.map)
+    engine = open_database(load_settings().database_url)
     with open_input(path) as stream:
-        reading = read_catalog(stream, source_name=path.name, platform=args.platform)
-    if not reading.entries:
-        _print_rejections(reading)
-        raise SegbotError(
-            f"No row of {path.name} could be imported ({len(reading.rejected)} rejected); fix the rows listed above."
-        )
-    counts = _repository().upsert(args.workspace, reading.entries, source=path.name)
-    print(
-        f"Imported {path.name} into workspace {args.workspace}: {counts.added} added, {counts.updated} updated, "
-        f"{len(reading.rejected)} rejected ({reading.rows} rows)."
-    )
-    found = reading.columns.found.items()
-    print("Columns read: " + "; ".join(f"{field} = {' + '.join(names)}" for field, names in found))
-    _print_rejections(reading)
+        try:
+            outcome = import_catalog(
+                engine, args.workspace, stream, path.name, platform=args.platform, mapping=mapping
+            )
+        except NothingImportedError as error:
+            print("\n".join(column_lines(error.reading) + rejection_lines(error.reading)))
+            raise SegbotError(
+                f"No row of {path.name} could be imported ({len(error.reading.rejected)} rejected); "
+                "fix the rows listed above."
+            ) from error
+    print("\n".join(import_lines(outcome)))
     return 0
-
-
-def _print_rejections(reading: CatalogReading) -> None:
-    if reading.rejected:
-        print("Rejected rows:")
-        for rejected in reading.rejected:
-            print(f"  row {rejected.row}: {rejected.reason}")
 
 
 def run_list(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.catalog.outcome import CatalogImport
 from bot.report import actions, messages
 from bot.report.folding import layouts
 from bot.report.limits import check_blocks, check_view, first_valid, shorten
@@ -24,6 +25,8 @@ from bot.report.view_model import (
 from segmentation.catalog_index import CatalogEntry
 
 FALLBACK_LENGTH = 3000
+REJECTIONS_SHOWN = 5
+IMPORT_REPLY_LENGTH = 3900
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,20 @@ def render_influencer_list(entries: Sequence[CatalogEntry], topic: str | None) -
     blocks = render_blocks("influencers.blocks.json.j2", view=view)
     check_blocks(blocks)
     return RenderedMessage(text=render_text("influencers.txt.j2", view=view), blocks=blocks)
+
+
+def render_catalog_import(outcome: CatalogImport) -> RenderedMessage:
+    """The import reply: counts, every column read (as what) and ignored (why), the first rejected rows."""
+    reading = outcome.reading
+    text = render_text(
+        "catalog_import.md.j2",
+        outcome=outcome,
+        read=[use for use in reading.uses if use.read],
+        ignored=[use for use in reading.uses if not use.read],
+        rejected=reading.rejected[:REJECTIONS_SHOWN],
+        more_rejected=max(0, len(reading.rejected) - REJECTIONS_SHOWN),
+    )
+    return RenderedMessage(text=shorten(text, IMPORT_REPLY_LENGTH), blocks=[])
 
 
 def render_error(message: str, reference: str | None = None) -> RenderedMessage:

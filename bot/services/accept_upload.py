@@ -34,8 +34,10 @@ def accept_shared_file(
     file: dict[str, Any],
     thread_ts: str | None,
     kind: str = SEGMENT_UPLOAD,
+    extra: dict[str, Any] | None = None,
 ) -> int | None:
-    """Queue the file for segmentation (or, with `kind="catalog_import"`, for the influencer catalog).
+    """Queue the file for segmentation (or, with `kind="catalog_import"`, for the influencer catalog);
+    `extra` goes into the job's payload as is (the import form's column choices).
 
     The job id, or None when the file is not one Segbot reads or was seen already.
     """
@@ -63,7 +65,7 @@ def accept_shared_file(
         user_id=user_id,
         progress_ts=progress.ts,
     )
-    return runtime.enqueue(workspace_id, kind, request.to_payload())
+    return runtime.enqueue(workspace_id, kind, {**request.to_payload(), **(extra or {})})
 
 
 def wants_catalog_import(text: str) -> bool:

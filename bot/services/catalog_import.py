@@ -1,41 +1,51 @@
-"""Importing an influencer catalog file shared in Slack into the workspace's catalog."""
+"""Importing a creator export into a workspace's catalog (the CLI and the Slack form both call this)."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import BinaryIO
 
 from sqlalchemy import Engine
 
 from bot.catalog.errors import UnusableCatalogError
+from bot.catalog.outcome import CatalogImport
 from bot.catalog.reading import CatalogReading, read_catalog
 from bot.storage.influencers import InfluencerRepository
 
-REJECTIONS_SHOWN = 5
+
+class NothingImportedError(UnusableCatalogError):
+    """Every row of the file was rejected; `reading` says why, row by row."""
+
+    def __init__(self, message: str, reading: CatalogReading) -> None:
+        super().__init__(message)
+        self.reading = reading
 
 
-def import_catalog(engine: Engine, workspace_id: str, data: bytes, file_name: str) -> str:
-    """Read and upsert the creators in `data`; one sentence (plus the first rejected rows) saying what happened."""
-    reading = read_catalog(data, source_name=file_name)
+def import_catalog(
+    engine: Engine,
+    workspace_id: str,
+    data: bytes | BinaryIO,
+    file_name: str,
+    *,
+    platform: str | None = None,
+    mapping: Mapping[str, str | None] | None = None,
+) -> CatalogImport:
+    """Read the creators in `data` and upsert them; `NothingImportedError` when no row could be read."""
+    reading = read_catalog(data, source_name=file_name, platform=platform, mapping=mapping)
     if not reading.entries:
-        raise UnusableCatalogError(
-            f"No row of {file_name} could be imported ({len(reading.rejected)} rejected"
-            f"{_first_rejection(reading)}); fix the file and import it again."
+        first = f"; row {reading.rejected[0].row}: {reading.rejected[0].reason}" if reading.rejected else ""
+        raise NothingImportedError(
+            f"No row of {file_name} could be imported ({len(reading.rejected)} rejected{first}); "
+            "fix the file and import it again.",
+            reading,
         )
-    counts = InfluencerRepository(engine).upsert(workspace_id, reading.entries, source=file_name)
-    total = InfluencerRepository(engine).count(workspace_id)
-    summary = (
-        f"Imported {file_name}: {counts.added:,} creators added, {counts.updated:,} updated, "
-        f"{len(reading.rejected):,} rows skipped; the catalog now holds {total:,} creators."
+    repository = InfluencerRepository(engine)
+    counts = repository.upsert(workspace_id, reading.entries, source=file_name)
+    return CatalogImport(
+        file_name=file_name,
+        workspace_id=workspace_id,
+        reading=reading,
+        added=counts.added,
+        updated=counts.updated,
+        total=repository.count(workspace_id),
     )
-    return summary + _rejections(reading)
-
-
-def _first_rejection(reading: CatalogReading) -> str:
-    if not reading.rejected:
-        return ""
-    first = reading.rejected[0]
-    return f"; row {first.row}: {first.reason}"
-
-
-def _rejections(reading: CatalogReading) -> str:
-    lines = [f"\n• row {rejected.row}: {rejected.reason}" for rejected in reading.rejected[:REJECTIONS_SHOWN]]
-    more = len(reading.rejected) - REJECTIONS_SHOWN
-    return "".join(lines) + (f"\n…and {more:,} more." if more > 0 else "")

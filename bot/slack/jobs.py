@@ -16,10 +16,11 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.catalog.mapping import parse_mapping
 from bot.errors import SegbotError
 from bot.queue.jobs import Job
 from bot.queue.workers import JobFailed, JobHandler
-from bot.report.render import RenderedMessage, render_error
+from bot.report.render import RenderedMessage, render_catalog_import, render_error
 from bot.services.catalog_import import import_catalog
 from bot.services.labels_export import export_labels, find_run
 from bot.services.process_upload import UploadRequest, process_upload
@@ -82,8 +83,9 @@ def _catalog_import(runtime: SlackRuntime, client: WebClient, payload: dict[str,
     progress.stage("downloading")
     data = fetch_bytes(runtime, client, shared)
     progress.stage("reading")
-    summary = import_catalog(runtime.engine, payload["workspace_id"], data, shared.name)
-    progress.replies.post(RenderedMessage(text=summary, blocks=[]))
+    mapping = parse_mapping(payload.get("column_map") or [])
+    outcome = import_catalog(runtime.engine, payload["workspace_id"], data, shared.name, mapping=mapping)
+    progress.replies.post(render_catalog_import(outcome))
     progress.finish()
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
+from bot.catalog.mapping import ColumnMappingError, parse_mapping
 from bot.report import actions as ids
 from bot.services.accept_upload import accept_shared_file
 from bot.services.labels_export import find_run
@@ -42,6 +43,12 @@ def register(app: App, runtime: SlackRuntime) -> None:
         if not files:
             ack(response_action="errors", errors={catalog_modal.IMPORT_FILE_BLOCK: "Choose a CSV or XLSX file."})
             return
+        choices = catalog_modal.submitted_mapping(view)
+        try:
+            parse_mapping(choices)
+        except ColumnMappingError as error:
+            ack(response_action="errors", errors={catalog_modal.IMPORT_MAP_BLOCK: str(error)})
+            return
         with acknowledged(ack, body, context):
             accept_shared_file(
                 runtime,
@@ -52,4 +59,5 @@ def register(app: App, runtime: SlackRuntime) -> None:
                 file=files[0],
                 thread_ts=None,
                 kind=CATALOG_IMPORT,
+                extra={"column_map": choices},
             )
