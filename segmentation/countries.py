@@ -23,6 +23,13 @@ _ALIASES: dict[str, str] = {
     "swaziland": "SZ", "burma": "MM", "east timor": "TL", "dr congo": "CD", "drc": "CD",
     "democratic republic of the congo": "CD", "republic of the congo": "CG", "congo": "CG",
     "hong kong": "HK", "macau": "MO", "kosovo": "XK", "ksa": "SA",
+    # Names in the country's own language, as local creator tools export them.
+    "osterreich": "AT", "schweiz": "CH", "suisse": "CH", "svizzera": "CH", "italia": "IT", "nederland": "NL",
+    "belgie": "BE", "belgique": "BE", "polska": "PL", "sverige": "SE", "norge": "NO", "danmark": "DK",
+    "suomi": "FI", "eire": "IE", "hellas": "GR", "ellada": "GR", "magyarorszag": "HU", "cesko": "CZ",
+    "nihon": "JP", "nippon": "JP", "zhongguo": "CN", "bharat": "IN", "turkiye cumhuriyeti": "TR",
+    "allemagne": "DE", "espagne": "ES", "etats unis": "US", "royaume uni": "GB", "alemania": "DE",
+    "reino unido": "GB", "francia": "FR", "frankreich": "FR", "spanien": "ES", "grossbritannien": "GB",
 }
 
 _KOSOVO_NAME = "Kosovo"

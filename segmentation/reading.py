@@ -354,7 +354,8 @@ def _records(text: str, delimiter: str, *, drop_last: bool) -> tuple[list[list[s
     return records, lines_before
 
 
-_COMMA_DECIMAL = re.compile(r"^[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+$")
+# `310,000` groups thousands as often as not: only other shapes (`1,5`, `1.234,56`) count as decimal commas.
+_COMMA_DECIMAL = re.compile(r"^[-+]?(?:\d{1,3}(?:\.\d{3})+,\d+|\d+,(?:\d{1,2}|\d{4,}))$")
 _DOT_DECIMAL = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+$")
 _DOT_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
 

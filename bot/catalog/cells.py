@@ -64,7 +64,8 @@ def counts(series: pd.Series, label: str, factor: float = 1.0) -> tuple[np.ndarr
     if factor != 1:
         own = np.array([cell is not None and bool(_OWN_SUFFIX.search(cell)) for cell in cells], dtype=bool)
         values = np.where(own, values, values * factor)
-    return values, _problems(cells, values, label)
+    # Counts are whole: `8.3m` is 8,300,000, not 8,300,000.000000001.
+    return np.round(values, 3), _problems(cells, values, label)
 
 
 def _decimal_comma(cells: list[str | None]) -> bool | None:

@@ -58,7 +58,7 @@ def _read(
         meaning = "audience female share (from the gender and its share; a gender without a share stays unknown)"
     unit = columns.unit(column)
     if unit is not None:
-        meaning += f", in {unit.words} (1,250 = {1250 * unit.factor:,.0f})"
+        meaning += f", in {unit.words} ({unit.example()})"
     return ColumnUse(column, field, meaning + mapped)
 
 

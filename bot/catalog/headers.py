@@ -17,14 +17,15 @@ from dataclasses import dataclass
 
 # Field -> folded header names, best first. A field takes the first column whose name is listed.
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "platform": ("platform", "network", "social network", "social media", "channel type", "site", "app"),
+    "platform": ("platform", "network", "social network", "social media", "site", "app"),
     "handle": (
         "handle", "username", "user name", "user", "account", "account name", "channel info", "profile",
         "instagram handle", "tiktok handle", "youtube handle", "influencer insta name", "tiktoker name",
         "youtube channel", "channel handle", "channel id", "youtuber name", "creator handle", "influencer handle",
         "instagram username", "tiktok username", "youtube username", "instagram account", "tiktok account",
         "profile url", "profile link", "channel url", "channel link", "url", "link", "social handle",
-        "instagram", "tiktok", "youtube",
+        "instagram", "tiktok", "youtube", "youtuber", "tiktoker", "instagrammer", "ig handle", "ig username",
+        "ig account", "tt handle", "tt username", "yt channel", "yt handle",
     ),
     "name": (
         "name", "display name", "full name", "creator name", "influencer name", "instagram name", "tiktok name",
@@ -76,7 +77,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "avg_views": ("avg views", "average views", "views avg", "views per post", "avg views values"),
     "avg_comments": ("avg comments", "average comments", "comments avg"),
     "avg_shares": ("avg shares", "average shares", "shares avg"),
-    "price": ("price", "price usd", "cost", "fee", "rate card", "price per post"),
+    "price": (
+        "price", "price usd", "cost", "fee", "rate card", "rate card usd", "price per post", "fee usd", "cost usd",
+    ),
 }
 # Fields that gather every matching column rather than the first one (`Category_1`, `Category_2`).
 MULTI_COLUMN = frozenset({"topics"})
@@ -119,6 +122,11 @@ class HeaderUnit:
 
     factor: float
     words: str
+
+    def example(self) -> str:
+        """`1,250 is read as 1,250,000` (thousands) or `1.2 is read as 1,200,000` (millions)."""
+        shown = 1250 if self.factor == 1e3 else 1.2
+        return f"{shown:,g} is read as {shown * self.factor:,.0f}"
 
 
 @dataclass(frozen=True)
@@ -166,7 +174,13 @@ def fold_header(name: str) -> str:
     for pattern, _, _ in _UNITS:
         without_unit = re.sub(pattern, " ", without_unit, flags=re.IGNORECASE)
     spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", without_unit)
-    return " ".join(re.sub(r"[^a-z0-9%]+", " ", spaced.lower().replace("%", " percent ")).split())
+    folded = " ".join(re.sub(r"[^a-z0-9%]+", " ", spaced.lower().replace("%", " percent ")).split())
+    return re.sub(r"\b(you) (tube)|\b(tik) (tok)|\b(linked) (in)\b", _joined, folded)
+
+
+def _joined(found: re.Match[str]) -> str:
+    """`you tube` -> `youtube`: brand names that camel-case splitting cut in two."""
+    return "".join(part for part in found.groups() if part)
 
 
 def recognise_columns(headers: Sequence[str], overrides: Mapping[str, str | None] | None = None) -> CatalogColumns:
@@ -176,15 +190,18 @@ def recognise_columns(headers: Sequence[str], overrides: Mapping[str, str | None
     holds the display name (`name`, `instagram name`)."""
     overrides = dict(overrides or {})
     folded = {header: fold_header(header) for header in headers}
+    # Second and third tries: without a platform word (`IG Followers`), without a share (`Audience Country (%)`).
     stripped = {header: _PLATFORM_WORDS.sub("", text) for header, text in folded.items()}
+    unshared = {header: re.sub(r"\s*\bpercent$", "", text) for header, text in stripped.items()}
     taken: set[str] = {column for column in overrides.values() if column}
     found: dict[str, tuple[str, ...]] = {field: (column,) for field, column in overrides.items() if column}
     for field, synonyms in SYNONYMS.items():
         if field in overrides:
             continue
         columns = _columns_for(synonyms, headers, folded, taken, every=field in MULTI_COLUMN)
-        if not columns and field != "name":
-            columns = _columns_for(synonyms, headers, stripped, taken, every=field in MULTI_COLUMN)
+        for variant in (stripped, unshared) if field != "name" else ():
+            if not columns:
+                columns = _columns_for(synonyms, headers, variant, taken, every=field in MULTI_COLUMN)
         if field == "handle" and not columns:
             columns = _name_as_handle(headers, folded, taken)
         if columns:

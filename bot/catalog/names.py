@@ -47,4 +47,8 @@ def platform_in(text: str) -> str | None:
     for hint, platform in (("insta", "instagram"), ("tiktok", "tiktok"), ("youtube", "youtube")):
         if hint in folded:
             return platform
+    words = re.findall(r"[a-z]+", folded)
+    for hint, platform in (("ig", "instagram"), ("tt", "tiktok"), ("yt", "youtube")):
+        if hint in words:
+            return platform
     return None

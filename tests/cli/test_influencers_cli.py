@@ -205,3 +205,54 @@ def test_an_unreadable_catalog_is_not_called_an_audience(
     code, out, err = _run(capsys, "import", str(source))
     assert (code, out) == (2, "")
     assert err.strip().splitlines() == [expected]
+
+
+EXPORTS = Path(__file__).resolve().parents[1] / "catalog" / "exports"
+
+
+def test_import_names_every_column_read_and_ignored_and_the_workspace_total(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = _run(capsys, "import", str(EXPORTS / "07_agency_roster.csv"))
+
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[:2] == [
+        "Imported 07_agency_roster.csv into workspace local: 3 added, 0 updated, 0 rejected (3 rows).",
+        "Workspace local now holds 3 creators.",
+    ]
+    assert "Columns read:" in lines and "Columns ignored:" in lines
+    assert "  Audience Size → followers" in lines
+    assert "  Female Audience % → audience female share" in lines
+    assert "  Notes — not a field Segbot reads (use --map to read it as one)" in lines
+    assert "  Rate Card (USD) → price" in lines
+
+
+def test_map_reads_a_column_recognition_missed_and_bad_choices_say_did_you_mean(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = EXPORTS / "12_french_youtube.csv"
+    code, _, err = _run(capsys, "import", str(path))
+    assert code == 2 and "--map handle=" in err
+
+    code, out, _ = _run(capsys, "import", str(path), "--map", "handle=Chaîne YouTube", "--map", "topics=Vertical")
+    assert code == 0
+    assert "  Chaîne YouTube → handle (set with --map)" in out
+    assert "  Subscribers (K) → followers, in thousands (1,250 is read as 1,250,000)" in out
+    code, out, _ = _run(capsys, "list", "--format", "json")
+    followers = {row["handle"]: row["followers"] for row in json.loads(out)}
+    assert followers == {"cuisinedemarie": 1_250_000, "velopaul": 86_500, "petitgeek": 12_400_000}
+
+    code, out, err = _run(capsys, "import", str(path), "--map", "handel=Chaîne YouTube")
+    assert (code, out) == (2, "")
+    assert err == (
+        "segbot: --map 'handel' is not a catalog field (did you mean 'handle'?); the fields are "
+        "audience_age, audience_country, audience_female_pct, audience_gender, avg_comments, avg_likes, "
+        "avg_shares, avg_views, engagement_rate, engagements, followers, handle, name, platform, price, topics.\n"
+    )
+    code, _, err = _run(capsys, "import", str(path), "--map", "handle=Chaine YouTub")
+    assert code == 2
+    assert err == (
+        "segbot: --map handle='Chaine YouTub': the file has no column 'Chaine YouTub' "
+        "(did you mean 'Chaîne YouTube'?).\n"
+    )

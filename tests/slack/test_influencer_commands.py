@@ -84,3 +84,51 @@ def test_a_topic_in_an_empty_catalog_says_how_to_fill_it(sqlite_bot: RunningBot)
     sqlite_bot.sender.command("/influencers", "list fitness")
     [listing] = sqlite_bot.fake.wait_for("response_url")
     assert listing.params["text"].startswith("No influencers in the catalog yet. Add some with `/influencers import`")
+
+
+def test_the_import_form_takes_column_choices_and_the_reply_lists_every_column_escaped(
+    sqlite_bot: RunningBot,
+) -> None:
+    export = (
+        "Chaîne YouTube;Subscribers (K);ER %;<!channel> notes\n"
+        "@CuisineDeMarie;1 250;3,4;call <@U123>\n"
+    ).encode()
+    sqlite_bot.sender.command("/influencers", "import", trigger_id="9.trigger")
+    [opened] = sqlite_bot.fake.wait_for("views.open")
+    metadata = opened.params["view"]["private_metadata"]
+    file = sqlite_bot.fake.add_file("french.csv", export)
+    chosen = {"type": "file_input", "files": [file]}
+
+    wrong = sqlite_bot.sender.submit_view(
+        catalog_modal.IMPORT_CALLBACK,
+        metadata,
+        {
+            catalog_modal.IMPORT_FILE_BLOCK: {catalog_modal.IMPORT_FILE_INPUT: chosen},
+            catalog_modal.IMPORT_MAP_BLOCK: {
+                catalog_modal.IMPORT_MAP_INPUT: {"type": "plain_text_input", "value": "handel = Chaîne YouTube"}
+            },
+        },
+    )
+    errors = json.loads(wrong.body)["errors"]
+    assert "did you mean 'handle'?" in errors[catalog_modal.IMPORT_MAP_BLOCK]
+
+    reply = sqlite_bot.sender.submit_view(
+        catalog_modal.IMPORT_CALLBACK,
+        metadata,
+        {
+            catalog_modal.IMPORT_FILE_BLOCK: {catalog_modal.IMPORT_FILE_INPUT: chosen},
+            catalog_modal.IMPORT_MAP_BLOCK: {
+                catalog_modal.IMPORT_MAP_INPUT: {"type": "plain_text_input", "value": "handle = Chaîne YouTube\n"}
+            },
+        },
+    )
+    assert reply.status == 200
+    assert sqlite_bot.wait_for_jobs() == {"done": 1}
+    [entry] = InfluencerRepository(sqlite_bot.engine).entries(FAKE_TEAM)
+    assert (entry.handle, entry.followers, entry.engagement_rate) == ("cuisinedemarie", 1_250_000, 0.034)
+    summary = sqlite_bot.fake.messages()[-1]["text"]
+    assert summary.startswith("Imported french.csv: 1 creators added, 0 updated, 0 rows skipped")
+    assert "• Chaîne YouTube → handle (set with --map)" in summary
+    assert "• Subscribers (K) → followers, in thousands (1,250 is read as 1,250,000)" in summary
+    assert "• &lt;!channel&gt; notes — not a field Segbot reads" in summary
+    assert "<!channel>" not in summary
