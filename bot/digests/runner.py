@@ -28,8 +28,7 @@ from bot.errors import SegbotError
 from bot.report.filters import mrkdwn
 from bot.settings import Settings
 from bot.slack.client import build_web_client
-from bot.slack.oauth import installation_store, oauth_enabled
-from bot.slack.tokens import BotTokens
+from bot.slack.tokens import bot_tokens
 from bot.storage.subscriptions import (
     FINISHED,
     Delivery,
@@ -95,7 +94,7 @@ def run_due(
 
 def workspace_clients(settings: Settings, engine: Engine) -> ClientFactory:
     """A Web API client per workspace: the installed bot token with OAuth, SLACK_BOT_TOKEN otherwise."""
-    tokens = BotTokens(settings, installation_store(settings, engine) if oauth_enabled(settings) else None)
+    tokens = bot_tokens(settings, engine)
     return lambda workspace_id: build_web_client(settings, tokens.for_workspace(workspace_id))
 
 

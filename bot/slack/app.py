@@ -14,12 +14,13 @@ from sqlalchemy import Engine
 
 from bot.errors import ConfigurationError
 from bot.settings import Settings
+from bot.slack.authorize import InstalledBotAuthorize
 from bot.slack.client import build_web_client
 from bot.slack.error_handler import handle_error
 from bot.slack.listeners import register_all
-from bot.slack.oauth import build_oauth_settings, installation_store, oauth_enabled
+from bot.slack.oauth import build_oauth_settings, oauth_enabled
 from bot.slack.runtime import SlackRuntime, build_runtime
-from bot.slack.tokens import BotTokens
+from bot.slack.tokens import bot_tokens
 
 LISTENER_THREADS = 32
 
@@ -39,7 +40,9 @@ def create_app(
         "token_verification_enabled": token_verification_enabled,
     }
     if oauth_enabled(settings):
-        options["oauth_settings"] = build_oauth_settings(settings, engine)
+        assert runtime.tokens.store is not None, "the runtime of an OAuth app has an installation store"
+        options["oauth_settings"] = build_oauth_settings(settings, engine, runtime.tokens.store)
+        options["authorize"] = InstalledBotAuthorize(runtime.tokens)
         options["client"] = build_web_client(settings)
     elif settings.slack_bot_token:
         # Bolt takes the token from the client it is given.
@@ -90,8 +93,7 @@ def _checked_app(settings: Settings, options: dict[str, Any]) -> App:
 
 def build_slack_runtime(settings: Settings, engine: Engine) -> SlackRuntime:
     """The runtime with bot tokens from the OAuth installation store when OAuth is on."""
-    store = installation_store(settings, engine) if oauth_enabled(settings) else None
-    return build_runtime(settings, engine, BotTokens(settings, store))
+    return build_runtime(settings, engine, bot_tokens(settings, engine))
 
 
 class _WithoutTokenNotice(logging.Filter):

@@ -39,7 +39,10 @@ def start_background(
     background = Background(pool)
     if scheduler:
         thread = threading.Thread(
-            target=run_scheduler, args=(settings, engine, background.stop_event), name="segbot-scheduler", daemon=True
+            target=run_scheduler,
+            args=(settings, engine, background.stop_event, runtime.client_for),
+            name="segbot-scheduler",
+            daemon=True,
         )
         thread.start()
         background.threads.append(thread)

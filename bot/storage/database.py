@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 
 from bot.errors import ConfigurationError
+from bot.storage.token_secrets import TokenCipher
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -56,10 +57,14 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply every migration up to `revision` (the `segbot db upgrade` command)."""
+def upgrade(engine: Engine, revision: str = "head", *, token_cipher: TokenCipher | None = None) -> None:
+    """Apply every migration up to `revision` (the `segbot db upgrade` command).
+
+    With `token_cipher`, Slack tokens an older Segbot stored in plain text are encrypted on the way.
+    """
     current_revision_safe(engine)  # an unreachable server or a file that is not a database, said plainly
     config = alembic_config(engine)
+    config.attributes["token_cipher"] = token_cipher
     try:
         with engine.begin() as connection:
             config.attributes["connection"] = connection

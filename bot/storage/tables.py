@@ -1,3 +1,9 @@
 """Imports every table module so the shared metadata knows all tables (used by Alembic and tests)."""
 
-from bot.storage import tables_core, tables_digests, tables_influencers, tables_slack  # noqa: F401
+from bot.storage import (  # noqa: F401
+    tables_core,
+    tables_digests,
+    tables_influencers,
+    tables_slack,
+    tables_slack_oauth,
+)

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 
 from bot.storage.database import open_database
 from bot.storage.runs import RunRepository
-from tests.slack.conftest import SIGNING_SECRET, RunningBot, start_bot, stop_bot
+from tests.slack.conftest import SIGNING_SECRET, RunningBot, start_bot, stop_bot, wait_until
 from tests.slack.fake_slack import FAKE_TEAM, FAKE_TOKEN, FakeSlack
 from tests.slack.sender import file_share_event
 
@@ -40,7 +41,9 @@ def test_a_separate_worker_process_runs_the_queued_upload(web_only: RunningBot, 
     env.pop("SLACK_APP_TOKEN", None)
     file = web_only.fake.add_file("audience.csv", sample_csv)
     assert web_only.sender.event(file_share_event(file)).status == 200
-    web_only.fake.wait_for("chat.postMessage")
+    # The "working on it" note is posted just before the job is queued: wait for the queue, not the note.
+    wait_until(lambda: web_only.runtime.jobs.counts() == {"queued": 1}, 10, "the upload to be queued")
+    time.sleep(0.5)
     assert web_only.runtime.jobs.counts() == {"queued": 1}, "the web process queues but does not run jobs"
 
     worker = subprocess.Popen(
