@@ -10,7 +10,7 @@ from typing import Any
 from bot.digests.sources import check_database_url, check_url, pull
 from bot.digests.versions import add_version
 from bot.errors import SegbotError
-from bot.settings import load_settings
+from bot.settings import Settings, load_settings
 from bot.storage.database import open_database
 from bot.storage.datasets import CipherFactory, DatasetRepository, SourceSpec, check_dataset_name
 from bot.storage.workspaces import LOCAL_WORKSPACE
@@ -74,14 +74,14 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_source(args: argparse.Namespace) -> int:
     settings = load_settings()
-    spec = _spec(args)
+    spec = _spec(args, settings)
     engine = open_database(settings.database_url)
     shown = DatasetRepository(engine).set_source(args.workspace, args.name, spec, CipherFactory(settings.secret_key))
     print(f"{check_dataset_name(args.name)} now pulls from {shown} before each digest.")
     return 0
 
 
-def _spec(args: argparse.Namespace) -> SourceSpec:
+def _spec(args: argparse.Namespace, settings: Settings) -> SourceSpec:
     if args.sql is not None:
         if not args.db:
             raise SegbotError("--sql needs --db URL, the SQLAlchemy URL of the database to run it on.")
@@ -89,7 +89,7 @@ def _spec(args: argparse.Namespace) -> SourceSpec:
     if args.db:
         raise SegbotError("--db goes with --sql; give the query too.")
     if args.url is not None:
-        return SourceSpec(kind="url", location=check_url(args.url))
+        return SourceSpec(kind="url", location=check_url(args.url, settings))
     path = Path(args.path).expanduser().resolve()
     if path.is_dir():
         raise SegbotError(f"{path} is a folder; give the path of a CSV, TSV, .csv.gz or .xlsx file.")

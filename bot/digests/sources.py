@@ -1,36 +1,33 @@
-"""Pulling a dataset from its source: a file path, an HTTPS URL (timeout and size cap) or a SQL query.
+"""Pulling a dataset from its source: a file path, an HTTPS URL (bounded, public addresses only) or a SQL query.
 
-Errors say what failed in one sentence and never show a URL's password or query values.
+Errors say what failed in one sentence and never show a URL's password or query values. What a URL source may
+reach is decided in `addresses`, how it is downloaded in `https_source`; both are checked again at every pull,
+not only when the source is saved.
 """
 
 from __future__ import annotations
 
-import base64
+import contextlib
 import hashlib
-import ipaddress
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
-from urllib.parse import unquote, urlsplit, urlunsplit
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
-from bot.errors import SegbotError
+from bot.digests import https_source
+from bot.digests.addresses import AddressPolicy, HostLookupError, Resolver, system_resolver
+from bot.digests.https_source import CHUNK, FetchLimits, megabytes
+from bot.digests.source_errors import SourceError
 from bot.files import open_input
 from bot.settings import Settings
 from bot.storage.datasets import SourceSpec
 from bot.storage.source_secrets import masked_url
 
-CHUNK = 1 << 16
-
-
-class SourceError(SegbotError):
-    """A dataset's source could not be read (missing file, unreachable URL, failing query)."""
+__all__ = ["PulledData", "SourceError", "check_database_url", "check_url", "pull"]
 
 
 @dataclass(frozen=True)
@@ -42,23 +39,31 @@ class PulledData:
     file_hash: str
 
 
-def pull(spec: SourceSpec, settings: Settings) -> PulledData:
+def pull(spec: SourceSpec, settings: Settings, *, resolver: Resolver = system_resolver) -> PulledData:
     limit = int(settings.source_max_mb * 1024 * 1024)
     if spec.kind == "path":
         return _pull_path(Path(spec.location), limit)
     if spec.kind == "url":
-        return _pull_url(spec.location, limit, settings.source_timeout_seconds)
+        return _pull_url(spec.location, settings, resolver)
     return _pull_sql(spec.location, spec.query or "", settings.source_timeout_seconds)
 
 
-def check_url(url: str) -> str:
-    """`url` when Segbot may fetch it: HTTPS anywhere, plain HTTP only on this machine (local tests)."""
-    parts = urlsplit(url)
-    if parts.scheme == "https" and parts.hostname:
-        return url
-    if parts.scheme == "http" and parts.hostname and _is_loopback(parts.hostname):
-        return url
-    raise SourceError(f"{masked_url(url)} is not an HTTPS URL; give an https:// address of a CSV file.")
+def address_policy(settings: Settings, resolver: Resolver = system_resolver) -> AddressPolicy:
+    return AddressPolicy.from_setting(settings.source_allowed_hosts.split(","), resolver)
+
+
+def check_url(url: str, settings: Settings, *, resolver: Resolver = system_resolver) -> str:
+    """`url` when Segbot may fetch it now: https://, and a host on an allowed address.
+
+    A host name that does not resolve from here is accepted (the pull checks again and says so then).
+    """
+    parts = https_source.check_https(url)
+    host = parts.hostname or ""
+    with contextlib.suppress(HostLookupError):
+        address_policy(settings, resolver).checked_addresses(
+            host, parts.port or 443, shown=masked_url(url), timeout=settings.source_timeout_seconds
+        )
+    return url
 
 
 def check_database_url(url: str) -> str:
@@ -72,53 +77,21 @@ def check_database_url(url: str) -> str:
     return url
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _pull_path(path: Path, limit: int) -> PulledData:
     with open_input(path) as stream:
         content = _read_capped(stream, limit, str(path))
     return PulledData(content, path.name, hashlib.sha256(content).hexdigest())
 
 
-def _pull_url(url: str, limit: int, timeout: float) -> PulledData:
-    check_url(url)
-    shown = masked_url(url)
-    request = _request(url)
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            declared = response.headers.get("Content-Length")
-            if declared and declared.isdigit() and int(declared) > limit:
-                raise SourceError(f"{shown} is larger than the {_megabytes(limit)} limit (SEGBOT_SOURCE_MAX_MB).")
-            if "text/html" in (response.headers.get("Content-Type") or ""):
-                raise SourceError(f"{shown} returned a web page, not a data file; check the address.")
-            content = _read_capped(response, limit, shown)
-    except urllib.error.HTTPError as error:
-        raise SourceError(f"{shown} answered HTTP {error.code}; check the address and its access rights.") from error
-    except (urllib.error.URLError, TimeoutError, OSError) as error:
-        reason = getattr(error, "reason", error)
-        raise SourceError(f"Could not download {shown} ({reason}); check the address and try again.") from error
-    name = Path(urlsplit(url).path).name or urlsplit(url).hostname or "download"
-    return PulledData(content, name, hashlib.sha256(content).hexdigest())
-
-
-def _request(url: str) -> urllib.request.Request:
-    """A GET for `url`, with user:password in the URL turned into a Basic Authorization header."""
-    parts = urlsplit(url)
-    headers = {"User-Agent": "Segbot digest"}
-    if parts.username is not None:
-        pair = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
-        headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode()
-        host = parts.hostname or ""
-        netloc = f"{host}:{parts.port}" if parts.port else host
-        url = urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
-    return urllib.request.Request(url, headers=headers)
+def _pull_url(url: str, settings: Settings, resolver: Resolver) -> PulledData:
+    limits = FetchLimits(int(settings.source_max_mb * 1024 * 1024), settings.source_timeout_seconds)
+    content = https_source.fetch(
+        url,
+        policy=address_policy(settings, resolver),
+        limits=limits,
+        context=https_source.ssl_context(settings.source_ca_file),
+    )
+    return PulledData(content, https_source.file_name(url), hashlib.sha256(content).hexdigest())
 
 
 def _read_capped(stream: BinaryIO, limit: int, shown: str) -> bytes:
@@ -126,7 +99,7 @@ def _read_capped(stream: BinaryIO, limit: int, shown: str) -> bytes:
     while chunk := stream.read(CHUNK):
         total += len(chunk)
         if total > limit:
-            raise SourceError(f"{shown} is larger than the {_megabytes(limit)} limit (SEGBOT_SOURCE_MAX_MB).")
+            raise SourceError(f"{shown} is larger than the {megabytes(limit)} limit (SEGBOT_SOURCE_MAX_MB).")
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -161,7 +134,3 @@ def _timeout_args(backend: str, timeout: float) -> dict[str, object]:
     if backend == "sqlite":
         return {"timeout": timeout}
     return {}
-
-
-def _megabytes(limit: int) -> str:
-    return f"{round(limit / (1024 * 1024), 3):g} MB"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from dataclasses import replace
@@ -105,6 +106,8 @@ def test_sources_are_shown_masked_and_mistakes_get_one_line(
     mistakes = [
         (["datasets", "source", "shop", "--sql", "select 1"], "--sql needs --db URL"),
         (["datasets", "source", "shop", "--url", "http://data.example.com/a.csv"], "is not an HTTPS URL"),
+        (["datasets", "source", "shop", "--url", "https://169.254.169.254/latest/"], "169.254.169.254, a link-local"),
+        (["datasets", "source", "shop", "--url", "https://[::ffff:10.0.0.1]/a.csv"], "a private address. Segbot"),
         (["datasets", "source", "shop", "--path", str(tmp_path / "nope.csv")], "There is no file at"),
         (["datasets", "source", "shop", "--path", str(tmp_path)], f"{tmp_path} is a folder; give the path of"),
         (["datasets", "add", "a/b", str(tmp_path / "nope.csv")], "can't be a dataset name"),
@@ -123,6 +126,8 @@ def test_a_url_source_needs_the_secret_key(
     cli_env: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.delenv("SEGBOT_SECRET_KEY")
+    public = [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.14", 443))]
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *_args, **_kwargs: public)  # no DNS in tests
     code, _, err = _run(capsys, "datasets", "source", "shop", "--url", "https://data.example.com/a.csv")
     assert code == 2 and "needs SEGBOT_SECRET_KEY; generate one with:" in err
 
