@@ -26,6 +26,7 @@ def fake_slack() -> Iterator[FakeSlack]:
     fake = FakeSlack().start()
     yield fake
     fake.stop()
+    fake.assert_clean()  # nothing Slack would refuse, and no unescaped mention, reached the fake
 
 
 def digest_settings(database_url: str, api_url: str, **overrides: Any) -> Settings:

@@ -86,6 +86,7 @@ def fake_slack() -> Iterator[FakeSlack]:
     fake = FakeSlack().start()
     yield fake
     fake.stop()
+    fake.assert_clean()  # nothing Slack would refuse, and no unescaped mention, reached the fake
 
 
 def start_bot(fake: FakeSlack, database_url: str, engine: Engine, **overrides: Any) -> RunningBot:

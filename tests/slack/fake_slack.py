@@ -9,8 +9,24 @@ the app sent. Web API methods answer with sensible defaults; override any of the
 - `fake.rate_limit(method, retry_after=1)` answers the next call with HTTP 429 and `Retry-After`;
 - `fake.respond(method, handler)` installs a function `Call -> dict` for full control.
 
-Tokens: API calls need a token in `fake.tokens` (the bot token; `oauth.v2.access` adds `INSTALLED_TOKEN`
-for team `INSTALLED_TEAM`); anything else answers `invalid_auth` / `not_authed`, like Slack.
+Tokens: `fake.tokens` (a `TokenRegistry`, tests/slack/fake_tokens.py, the one place token checks live) holds the
+bot token, the app-level token `FAKE_APP_TOKEN` and those `oauth.v2.access` hands out (`INSTALLED_TOKEN` for
+team `INSTALLED_TEAM`); unknown, revoked, expired and wrong-type tokens are refused as Slack refuses them.
+
+Conversations: `fake.world` (tests/slack/fake_world.py) knows users, public and private channels, DMs and Slack
+Connect channels and who is in each; conversations.members, users.conversations and conversations.info answer
+from it (cursor-paginated), posts into a conversation the bot is not in are refused, and `files.info` only
+describes files shared where the bot can see them. `fake.share_file(...)` hosts a file and returns the events
+Slack would deliver for it (none when the bot is not in the conversation; stubs in Slack Connect channels).
+
+Checks (tests/slack/fake_checks.py): every message, response_url payload and view is validated with slack_sdk's
+models and Slack's size limits (refused with `invalid_blocks` / `invalid_arguments` and kept in
+`fake.problems`), and every mrkdwn text is scanned for unescaped mentions, links and angle brackets (kept in
+`fake.leaks`). The fixtures fail a test that leaves either list non-empty; `take_problems()` / `take_leaks()`
+hand them to a test that expects them.
+
+Rate limits: `fake.rate_limit(method, retry_after=..., times=...)` works for every Web API method, for
+`file_download`, `file_upload` and `response_url`, and for `"*"` (the next calls of anything).
 
 Files: `fake.add_file(...)` hosts bytes at `url_private_download` (served only with the right bot token;
 without it, an HTML sign-in page like Slack's) and makes `files.info` describe them. Uploads through
@@ -30,10 +46,18 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tests.slack import fake_checks
+from tests.slack.fake_tokens import TokenRegistry
+from tests.slack.fake_world import CHANNEL_TYPES, FakeWorld
+
 FAKE_TEAM = "T0FAKE"
 FAKE_BOT_USER = "U0BOT"
 FAKE_BOT_ID = "B0BOT"
 FAKE_TOKEN = "xoxb-fake-token"
+FAKE_APP_TOKEN = "xapp-fake"
+FAKE_USER = "U0USER"
+FAKE_CHANNEL = "C0CHAN"
+FAKE_DM = "D0DM"
 INSTALLED_TEAM = "T0NEW"
 INSTALLED_TOKEN = "xoxb-installed"
 
@@ -75,6 +99,23 @@ class Upload:
     title: str | None = None
 
 
+@dataclass(frozen=True)
+class SharedUpload:
+    """A file shared in a conversation: its file object and the events Slack delivers (maybe none)."""
+
+    file: dict[str, Any]
+    events: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Leak:
+    """A text Slack would render with a live mention or link that no template wrote."""
+
+    method: str
+    text: str
+    problem: str
+
+
 Handler = Callable[[Call], dict[str, Any]]
 
 
@@ -90,12 +131,16 @@ class FakeSlack:
 
     def __init__(self, token: str = FAKE_TOKEN, host: str = "127.0.0.1") -> None:
         self.token = token
-        # Every token the fake accepts: the bot token, plus those handed out by oauth.v2.access.
-        self.tokens = {token}
+        # Every token the fake accepts (see fake_tokens.py): the bot token, the app-level token, and those
+        # handed out by oauth.v2.access.
+        self.tokens = TokenRegistry(token, FAKE_APP_TOKEN)
+        self.world = default_world()
         self.host = host
         self.calls: list[Call] = []
         self.uploads: dict[str, Upload] = {}
         self.files: dict[str, HostedFile] = {}
+        self.problems: list[str] = []
+        self.leaks: list[Leak] = []
         self.websocket_url = "ws://127.0.0.1:1/link"
         self.latency = 0.0
         self._overrides: dict[str, list[_Override]] = {}
@@ -146,7 +191,9 @@ class FakeSlack:
         self._push(method, [_Override(200, {"ok": False, "error": error})] * times)
 
     def rate_limit(self, method: str, *, retry_after: int = 1, times: int = 1) -> None:
-        """The next `times` calls of `method` answer HTTP 429 with `Retry-After`."""
+        """The next `times` calls of `method` answer HTTP 429 with `Retry-After` (seconds), as Slack does.
+
+        `method` is a Web API method, `file_download`, `file_upload`, `response_url`, or `"*"` for any call."""
         override = _Override(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)})
         self._push(method, [override] * times)
 
@@ -176,6 +223,8 @@ class FakeSlack:
     ) -> dict[str, Any]:
         """Host `content` and return its file object (as `files.info` and `file_share` events carry it)."""
         file_id = file_id or f"F{next(self._ids):08d}"
+        conversation = self.world.get(channel)
+        visibility = "private" if conversation is not None and conversation.private else "public"
         extension = name.rsplit(".", 1)[-1].lower() if "." in name else "text"
         info = {
             "id": file_id,
@@ -188,11 +237,59 @@ class FakeSlack:
             "url_private": f"{self.base_url}/files-pri/{FAKE_TEAM}-{file_id}/{name}",
             "url_private_download": download_url or f"{self.base_url}/files-pri/{FAKE_TEAM}-{file_id}/download/{name}",
             "channels": [channel],
-            "shares": {"public": {channel: [{"ts": ts, "channel_name": "audience", "reply_count": 0}]}},
+            "shares": {visibility: {channel: [{"ts": ts, "channel_name": "audience", "reply_count": 0}]}},
         }
         with self._lock:
             self.files[file_id] = HostedFile(file_id, name, content, info)
         return dict(info)
+
+    def share_file(
+        self,
+        name: str,
+        content: bytes,
+        *,
+        channel: str = FAKE_CHANNEL,
+        user: str = FAKE_USER,
+        ts: str | None = None,
+        text: str = "",
+    ) -> SharedUpload:
+        """`user` shares a file in `channel`: host it, and build the events Slack delivers to the bot.
+
+        Slack sends a `message` (subtype `file_share`, `channel_type` of the conversation) and a `file_shared`
+        event, both only when the bot is a member of the conversation. In a Slack Connect channel the
+        message's `files` entries are stubs (`file_access: check_file_info`): the bot must call files.info.
+        """
+        ts = ts or self._next_ts()
+        file = self.add_file(name, content, channel=channel, ts=ts, user=user)
+        conversation = self.world.get(channel)
+        if conversation is None or self.world.bot_user not in conversation.members:
+            return SharedUpload(file, [])
+        entry = (
+            {"id": file["id"], "mode": "file_access", "file_access": "check_file_info", "user": user}
+            if conversation.shared
+            else file
+        )
+        message = {
+            "type": "message",
+            "subtype": "file_share",
+            "channel": channel,
+            "channel_type": CHANNEL_TYPES[conversation.kind],
+            "user": user,
+            "ts": ts,
+            "text": text,
+            "upload": False,
+            "display_as_bot": False,
+            "files": [entry],
+        }
+        shared = {
+            "type": "file_shared",
+            "file_id": file["id"],
+            "user_id": user,
+            "file": {"id": file["id"]},
+            "channel_id": channel,
+            "event_ts": ts,
+        }
+        return SharedUpload(file, [message, shared])
 
     # --- inspection ------------------------------------------------------------------------------------
     def calls_to(self, method: str) -> list[Call]:
@@ -214,6 +311,25 @@ class FakeSlack:
         """The params of every chat.postMessage, in order."""
         return [call.params for call in self.calls_to("chat.postMessage")]
 
+    def take_problems(self) -> list[str]:
+        """The invalid messages and views seen so far (and forget them, so the fixture does not fail)."""
+        with self._lock:
+            found, self.problems = self.problems, []
+        return found
+
+    def take_leaks(self) -> list[Leak]:
+        """The unescaped mentions and links seen so far (and forget them)."""
+        with self._lock:
+            found, self.leaks = self.leaks, []
+        return found
+
+    def assert_clean(self) -> None:
+        """AssertionError listing every invalid message, view or leaked mention the fake received."""
+        lines = [f"invalid: {problem}" for problem in self.problems]
+        lines += [f"leak in {leak.method}: {leak.problem} in {leak.text[:200]!r}" for leak in self.leaks]
+        if lines:
+            raise AssertionError("the fake Slack received what Slack would refuse or render wrongly:\n" + "\n".join(lines))
+
     def reset(self) -> None:
         with self._lock:
             self.calls.clear()
@@ -228,15 +344,18 @@ class FakeSlack:
 
     def _override_for(self, method: str) -> _Override | None:
         with self._lock:
-            queue = self._overrides.get(method)
-            return queue.pop(0) if queue else None
+            for key in (method, "*"):
+                queue = self._overrides.get(key)
+                if queue:
+                    return queue.pop(0)
+            return None
 
     def _answer(self, call: Call) -> tuple[int, dict[str, str], bytes]:
         if self.latency:
             time.sleep(self.latency)
         override = self._override_for(call.method)
         if override is not None:
-            return override.status, override.headers, json.dumps(override.body).encode()
+            return override.status, dict(override.headers), json.dumps(override.body).encode()
         if call.method in self._handlers:
             return 200, {}, json.dumps(self._handlers[call.method](call)).encode()
         if call.path.startswith("/api/"):
@@ -246,17 +365,50 @@ class FakeSlack:
         if call.path.startswith("/upload/"):
             return self._receive_upload(call)
         if call.path.startswith("/response/"):
+            self._check_message(call)
             return 200, {"Content-Type": "text/plain"}, b"ok"
         return 404, {"Content-Type": "text/plain"}, b"not found"
 
     def _api(self, call: Call) -> dict[str, Any]:
         method = call.method
-        if method not in ("apps.connections.open", "oauth.v2.access") and call.token not in self.tokens:
-            return {"ok": False, "error": "not_authed" if call.token is None else "invalid_auth"}
+        refusal = self.tokens.refusal(method, call.token)
+        if refusal is not None:
+            return {"ok": False, "error": refusal}
+        if method in fake_checks.MESSAGE_METHODS:
+            if not self._check_message(call):
+                return {"ok": False, "error": "invalid_blocks"}
+            channel_refusal = self.world.post_refusal(str(call.params.get("channel") or ""))
+            if channel_refusal is not None:
+                return {"ok": False, "error": channel_refusal}
+        if method in fake_checks.VIEW_METHODS and not self._check_view(call):
+            return {"ok": False, "error": "invalid_arguments"}
         answer = getattr(self, "_api_" + method.replace(".", "_"), None)
         if answer is None:
             return {"ok": True}
         return answer(call)
+
+    def _check_message(self, call: Call) -> bool:
+        """Record what Slack would refuse or render as a ping; False when Slack refuses the message."""
+        problems = fake_checks.message_problems(call.params)
+        self._record_leaks(call)
+        if problems:
+            with self._lock:
+                self.problems.extend(f"{call.method}: {problem}" for problem in problems)
+        return not problems
+
+    def _check_view(self, call: Call) -> bool:
+        problems = fake_checks.view_problems(call.params.get("view"))
+        self._record_leaks(call)
+        if problems:
+            with self._lock:
+                self.problems.extend(f"{call.method}: {problem}" for problem in problems)
+        return not problems
+
+    def _record_leaks(self, call: Call) -> None:
+        for text in fake_checks.mrkdwn_texts(call.params):
+            for problem in fake_checks.leaks_in(text, self.world.is_known_mention):
+                with self._lock:
+                    self.leaks.append(Leak(call.method, text, problem))
 
     def _next_ts(self) -> str:
         return f"{1700000000 + next(self._ids)}.{next(self._ids):06d}"
@@ -273,7 +425,10 @@ class FakeSlack:
         }
 
     def _api_oauth_v2_access(self, call: Call) -> dict[str, Any]:
-        """Exchanging an OAuth code installs the app in team T0NEW with the bot token `xoxb-installed`."""
+        """Exchanging an OAuth code installs the app in team T0NEW with the bot token `xoxb-installed`;
+        `grant_type=refresh_token` swaps a rotating token's refresh token for a new access token."""
+        if call.params.get("grant_type") == "refresh_token":
+            return self._refresh(call)
         if not call.params.get("code"):
             return {"ok": False, "error": "invalid_code"}
         with self._lock:
@@ -291,11 +446,21 @@ class FakeSlack:
             "is_enterprise_install": False,
         }
 
+    def _refresh(self, call: Call) -> dict[str, Any]:
+        new = self.tokens.refresh(str(call.params.get("refresh_token") or ""))
+        if new is None:
+            return {"ok": False, "error": "invalid_refresh_token"}
+        return {
+            "ok": True,
+            "access_token": new.value,
+            "token_type": new.kind,
+            "expires_in": int((new.expires_at or 0) - self.tokens.now()),
+            "refresh_token": new.refresh_token,
+            "team": {"id": new.team_id},
+        }
+
     def _api_apps_connections_open(self, _call: Call) -> dict[str, Any]:
         return {"ok": True, "url": self.websocket_url}
-
-    def _api_chat_postMessage(self, call: Call) -> dict[str, Any]:
-        return {"ok": True, "channel": call.params.get("channel"), "ts": self._next_ts(), "message": call.params}
 
     def _api_chat_update(self, call: Call) -> dict[str, Any]:
         return {"ok": True, "channel": call.params.get("channel"), "ts": call.params.get("ts")}
@@ -309,9 +474,20 @@ class FakeSlack:
     def _api_views_publish(self, call: Call) -> dict[str, Any]:
         return {"ok": True, "view": {"id": f"V{next(self._ids):08d}", **_as_dict(call.params.get("view"))}}
 
+    def _api_chat_postMessage(self, call: Call) -> dict[str, Any]:  # a user id opens the bot's DM
+        channel = str(call.params.get("channel"))
+        if channel in self.world.users and channel not in self.world.conversations:
+            channel = self.world.dm_with(channel)
+        return {"ok": True, "channel": channel, "ts": self._next_ts(), "message": call.params}
+
     def _api_conversations_info(self, call: Call) -> dict[str, Any]:
-        channel = call.params.get("channel")
-        return {"ok": True, "channel": {"id": channel, "name": "audience", "is_member": True}}
+        return self.world.conversations_info(call.params)
+
+    def _api_conversations_members(self, call: Call) -> dict[str, Any]:
+        return self.world.conversations_members(call.params)
+
+    def _api_users_conversations(self, call: Call) -> dict[str, Any]:
+        return self.world.users_conversations(call.params, self.world.bot_user)
 
     def _api_files_info(self, call: Call) -> dict[str, Any]:
         file_id = call.params.get("file")
@@ -319,6 +495,8 @@ class FakeSlack:
             hosted = self.files.get(str(file_id))
             upload = self.uploads.get(str(file_id))
         if hosted is not None:
+            if not any(self.world.visible(channel) for channel in hosted.info["channels"]):
+                return {"ok": False, "error": "file_not_found"}
             return {"ok": True, "file": dict(hosted.info)}
         if upload is not None:
             return {"ok": True, "file": {"id": upload.file_id, "name": upload.filename, "title": upload.title}}
@@ -331,6 +509,10 @@ class FakeSlack:
         return {"ok": True, "upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
 
     def _api_files_completeUploadExternal(self, call: Call) -> dict[str, Any]:
+        channel = call.params.get("channel_id")
+        refusal = self.world.post_refusal(str(channel)) if channel else None
+        if refusal is not None:
+            return {"ok": False, "error": refusal}
         entries = call.params.get("files")
         entries = json.loads(entries) if isinstance(entries, str) else entries or []
         completed = []
@@ -351,7 +533,7 @@ class FakeSlack:
             hosted = self.files.get(file_id)
         if hosted is None:
             return 404, {"Content-Type": "text/plain"}, b"not found"
-        if call.token not in self.tokens:
+        if self.tokens.refusal("files.download", call.token) is not None:
             return 200, {"Content-Type": "text/html; charset=utf-8"}, SIGN_IN_PAGE
         return 200, {"Content-Type": "application/octet-stream"}, hosted.content
 
@@ -441,3 +623,14 @@ def _as_dict(value: Any) -> dict[str, Any]:
         parsed = json.loads(value)
         return parsed if isinstance(parsed, dict) else {}
     return dict(value) if isinstance(value, dict) else {}
+
+
+def default_world() -> FakeWorld:
+    """The workspace every test starts with: the marketer U0USER and the bot in #audience (C0CHAN) and
+    #digests (C0DIGEST), and the marketer's DM with the bot (D0DM)."""
+    world = FakeWorld(FAKE_TEAM, FAKE_BOT_USER)
+    world.add_user(FAKE_USER)
+    world.add_channel(FAKE_CHANNEL, "audience", members=[FAKE_USER])
+    world.add_channel("C0DIGEST", "digests", members=[FAKE_USER])
+    world.add_dm(FAKE_DM, FAKE_USER)
+    return world
