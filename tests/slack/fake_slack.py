@@ -328,7 +328,8 @@ class FakeSlack:
         lines = [f"invalid: {problem}" for problem in self.problems]
         lines += [f"leak in {leak.method}: {leak.problem} in {leak.text[:200]!r}" for leak in self.leaks]
         if lines:
-            raise AssertionError("the fake Slack received what Slack would refuse or render wrongly:\n" + "\n".join(lines))
+            heading = "the fake Slack received what Slack would refuse or render wrongly:"
+            raise AssertionError("\n".join([heading, *lines]))
 
     def reset(self) -> None:
         with self._lock:
