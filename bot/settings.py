@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     source_max_mb: float = Field(default=200, gt=0, alias="SEGBOT_SOURCE_MAX_MB")
     source_allowed_hosts: str = Field(default="", alias="SEGBOT_SOURCE_ALLOWED_HOSTS")
     source_ca_file: str | None = Field(default=None, alias="SEGBOT_SOURCE_CA_FILE")
+    access_cache_seconds: float = Field(default=60, ge=0, alias="SEGBOT_ACCESS_CACHE_SECONDS")
+    digest_any_channel: bool = Field(default=False, alias="SEGBOT_DIGEST_ANY_CHANNEL")
     log_level: str = Field(default="WARNING", alias="SEGBOT_LOG_LEVEL")
     debug: bool = Field(default=False, alias="SEGBOT_DEBUG")
 

@@ -22,6 +22,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
 from bot.digests.compose import NoDataYetError, make_digest
+from bot.digests.placement import digest_refusal
 from bot.digests.posting import ChannelUnavailableError, pause_reason, post_digest
 from bot.digests.schedule import latest_slot
 from bot.errors import SegbotError
@@ -120,6 +121,14 @@ class _Delivery:
     def run(self, client_for: ClientFactory) -> Outcome:
         subscription = self.subscription
         last = self.deliveries.latest_posted(subscription.id)
+        refusal = digest_refusal(
+            self.settings, self.engine, subscription.workspace_id, subscription.dataset_name, subscription.channel_id
+        )
+        if refusal is not None:
+            reason = f"not posted: {refusal}; subscribe again once that is settled."
+            SubscriptionRepository(self.engine).pause(subscription.id, reason)
+            log.warning("paused digest subscription %s (%s): %s", subscription.id, subscription.dataset_name, reason)
+            return self._finish("paused", reason)
         try:
             digest = make_digest(
                 self.settings,

@@ -114,6 +114,6 @@ HELP_DIGEST_COMMANDS: tuple[tuple[str, str], ...] = (
     ("/segment subscribe NAME weekly [day] [HH:MM]", "Post a weekly digest of what changed in dataset NAME here."),
     ("/segment unsubscribe NAME", "Stop the weekly digest of dataset NAME in this channel."),
     ("/segment digest NAME now", "Post the digest of dataset NAME now."),
-    ("/segment subscriptions", "List the workspace's digest subscriptions with their next date."),
+    ("/segment subscriptions", "List the digest subscriptions of the conversations you are in, with their next date."),
 )
 HELP_FOOTER = "Example: `/segment subscribe newsletter weekly mon 09:00` posts every Monday at 9:00 in your timezone."

@@ -24,15 +24,20 @@ from bot.storage.token_secrets import TokenCipher, reseal_stored_tokens
 
 log = logging.getLogger(__name__)
 
+# The *:read scopes let Segbot ask Slack who is in a conversation before showing its runs (docs/privacy.md).
 BOT_SCOPES = (
     "app_mentions:read",
     "channels:history",
+    "channels:read",
     "chat:write",
     "commands",
     "files:read",
     "files:write",
     "groups:history",
+    "groups:read",
     "im:history",
+    "im:read",
+    "mpim:read",
     "users:read",
 )
 STATE_EXPIRATION_SECONDS = 600

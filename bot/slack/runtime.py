@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from bot.queue.jobs import JobQueue
 from bot.settings import Settings
+from bot.slack.access import ConversationAccess
 from bot.slack.client import api_base_url, build_web_client
 from bot.slack.receipts import EventReceipts
 from bot.slack.tokens import BotTokens
@@ -24,6 +25,8 @@ class SlackRuntime:
     jobs: JobQueue
     receipts: EventReceipts
     tokens: BotTokens
+    # Slack's membership answers, shared by every listener and job of this process (see bot.slack.access).
+    access: ConversationAccess = field(default_factory=ConversationAccess)
     # Set whenever a job is enqueued, so workers in this process start at once instead of at their next poll.
     work_available: threading.Event = field(default_factory=threading.Event)
 
@@ -47,4 +50,5 @@ def build_runtime(settings: Settings, engine: Engine, tokens: BotTokens | None =
         jobs=JobQueue(engine),
         receipts=EventReceipts(engine),
         tokens=tokens or BotTokens(settings),
+        access=ConversationAccess(ttl_seconds=settings.access_cache_seconds),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -108,13 +109,31 @@ class RunRepository:
         found = self.recent(workspace_id, channel_id=channel_id, limit=1)
         return found[0] if found else None
 
-    def recent(self, workspace_id: str, *, channel_id: str | None = None, limit: int = 10) -> list[StoredRun]:
+    def recent(
+        self,
+        workspace_id: str,
+        *,
+        channel_id: str | None = None,
+        channel_ids: Collection[str] | None = None,
+        limit: int = 10,
+    ) -> list[StoredRun]:
+        """The newest runs first; only those of `channel_id`, or of `channel_ids` (none when it is empty)."""
         query = select(runs).where(runs.c.workspace_id == workspace_id)
         if channel_id is not None:
             query = query.where(runs.c.channel_id == channel_id)
+        if channel_ids is not None:
+            query = query.where(runs.c.channel_id.in_(sorted(channel_ids)))
         query = query.order_by(desc(runs.c.created_at), desc(runs.c.id)).limit(limit)
         with self.engine.connect() as connection:
             return [_to_run(row) for row in connection.execute(query)]
+
+    def channels(self, workspace_id: str, *, dataset_name: str | None = None) -> set[str]:
+        """The conversations the workspace's runs (or one dataset's runs) came from."""
+        query = select(runs.c.channel_id).where(runs.c.workspace_id == workspace_id, runs.c.channel_id.is_not(None))
+        if dataset_name is not None:
+            query = query.where(runs.c.dataset_name == dataset_name)
+        with self.engine.connect() as connection:
+            return {str(channel) for channel in connection.execute(query.distinct()).scalars()}
 
     def count(self, workspace_id: str) -> int:
         with self.engine.connect() as connection:

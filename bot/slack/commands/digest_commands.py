@@ -8,11 +8,13 @@ from datetime import UTC, datetime
 from slack_sdk.errors import SlackApiError
 
 from bot.digests.compose import make_digest
+from bot.digests.placement import digest_refusal
 from bot.digests.posting import ChannelUnavailableError, pause_reason, post_digest
 from bot.digests.schedule import known_timezone, next_slot, parse_schedule, zone_of
 from bot.errors import NotFoundError, SegbotError
 from bot.report.filters import mrkdwn
 from bot.slack.commands import CommandRegistry, CommandRequest
+from bot.slack.visibility import subscriptions_visible_to
 from bot.storage.datasets import DatasetRepository, UploadNames
 from bot.storage.subscriptions import SubscriptionRepository
 
@@ -43,7 +45,7 @@ def register(registry: CommandRegistry) -> None:
         "subscriptions",
         list_subscriptions,
         usage="/segment subscriptions",
-        summary="every digest subscription in this workspace, with its next date",
+        summary="the digest subscriptions of the conversations you are in, with their next date",
     )
     registry.add(
         SEGMENT,
@@ -81,6 +83,7 @@ def subscribe(request: CommandRequest) -> None:
     words = parse_subscribe(request.args)
     schedule = parse_schedule(words.weekday, words.clock, words.timezone or user_timezone(request))
     engine = request.runtime.engine
+    check_placement(request, words.name)
     dataset = DatasetRepository(engine).ensure(request.workspace_id, words.name)
     SubscriptionRepository(engine).subscribe(
         request.workspace_id, dataset.id, request.channel_id, schedule, created_by=request.user_id
@@ -128,6 +131,7 @@ def digest_now(request: CommandRequest) -> None:
         raise SegbotError("Say which dataset, e.g. `/segment digest newsletter now`.")
     name = " ".join(words[:-1])
     runtime = request.runtime
+    check_placement(request, name)
     digest = make_digest(runtime.settings, runtime.engine, request.workspace_id, name, now=datetime.now(UTC))
     try:
         post_digest(request.client, request.channel_id, digest.message)
@@ -135,10 +139,18 @@ def digest_now(request: CommandRequest) -> None:
         raise SegbotError(f"Segbot cannot post in this channel: {pause_reason(error.code)}") from error
 
 
+def check_placement(request: CommandRequest, dataset_name: str) -> None:
+    """A dataset's digest goes only to the conversation its uploads came from (see bot.digests.placement)."""
+    runtime = request.runtime
+    refusal = digest_refusal(runtime.settings, runtime.engine, request.workspace_id, dataset_name, request.channel_id)
+    if refusal is not None:
+        raise SegbotError(f"Segbot won't post the digest of {dataset_name!r} here: {refusal}.")
+
+
 def list_subscriptions(request: CommandRequest) -> None:
-    found = SubscriptionRepository(request.runtime.engine).list(request.workspace_id)
+    found = subscriptions_visible_to(request.runtime, request.client, request.workspace_id, request.user_id)
     if not found:
-        text = f"No digest subscriptions yet; start one with `{SUBSCRIBE_USAGE}`."
+        text = f"No digest subscriptions in the conversations you are in; start one with `{SUBSCRIBE_USAGE}`."
     else:
         now = datetime.now(UTC)
         lines = []

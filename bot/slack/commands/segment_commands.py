@@ -8,6 +8,7 @@ from bot.report.render import render_help, render_report, render_runs
 from bot.services.report_data import stored_report
 from bot.slack.commands import CommandRegistry, CommandRequest
 from bot.slack.rerun import queue_rerun
+from bot.slack.visibility import require_conversation_access
 from bot.storage.runs import RunRepository, StoredRun
 
 SEGMENT = "/segment"
@@ -39,6 +40,7 @@ def show_last(request: CommandRequest) -> None:
 
 
 def show_runs(request: CommandRequest) -> None:
+    check_access(request)
     runs = RunRepository(request.runtime.engine).recent(
         request.workspace_id, channel_id=request.channel_id, limit=RECENT_RUNS
     )
@@ -63,7 +65,16 @@ def parse_k(raw: str) -> int:
     return int(raw)
 
 
+def check_access(request: CommandRequest) -> None:
+    """This conversation's runs only for its members (a command can be typed where a run came from only by
+    its members, but Slack, not the request, is asked)."""
+    require_conversation_access(
+        request.runtime, request.client, request.workspace_id, request.channel_id, request.user_id
+    )
+
+
 def latest_run(request: CommandRequest) -> StoredRun:
+    check_access(request)
     run = RunRepository(request.runtime.engine).latest(request.workspace_id, channel_id=request.channel_id)
     if run is None:
         raise NotFoundError("There is no report in this channel yet; share a CSV file here and Segbot will segment it.")

@@ -1,4 +1,8 @@
-"""Buttons on reports, run lists and the Home tab: details, labels CSV, the re-run modal, showing a run."""
+"""Buttons on reports, run lists and the Home tab: details, labels CSV, the re-run modal, showing a run.
+
+A button's value is only a run id, which anyone can replay: every click checks again, with Slack, that the
+person is in the conversation the run came from (`require_run_access`).
+"""
 
 from __future__ import annotations
 
@@ -14,18 +18,25 @@ from bot.services.report_data import stored_report
 from bot.slack.error_handler import acknowledged
 from bot.slack.jobs import LABELS_CSV
 from bot.slack.runtime import SlackRuntime
-from bot.storage.runs import StoredRun
+from bot.slack.visibility import require_run_access
+from bot.storage.runs import RunRepository, StoredRun
 
 
 def register(app: App, runtime: SlackRuntime) -> None:
-    def clicked_run(body: dict[str, Any], context: BoltContext) -> StoredRun:
+    def clicked_run(body: dict[str, Any], context: BoltContext, client: WebClient) -> StoredRun:
         run_id = ids.run_id_from_value(body["actions"][0]["value"])
-        return find_run(runtime, str(context.team_id or body["team"]["id"]), run_id)
+        workspace_id = str(context.team_id or body["team"]["id"])
+        stored = RunRepository(runtime.engine).get(workspace_id, run_id)
+        if stored is not None:
+            require_run_access(runtime, client, stored, body["user"]["id"])
+        return find_run(runtime, workspace_id, run_id)
 
     @app.action(ids.SHOW_DETAILS)
-    def show_details(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    def show_details(
+        ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond, client: WebClient
+    ) -> None:
         with acknowledged(ack, body, context):
-            run = clicked_run(body, context)
+            run = clicked_run(body, context, client)
             message = render_report(
                 stored_report(runtime.engine, run), file_name=run.file_name, run_id=run.id, details=True
             )
@@ -34,7 +45,7 @@ def register(app: App, runtime: SlackRuntime) -> None:
     @app.action(ids.SHOW_RUN)
     def show_run(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         with acknowledged(ack, body, context):
-            run = clicked_run(body, context)
+            run = clicked_run(body, context, client)
             message = render_report(stored_report(runtime.engine, run), file_name=run.file_name, run_id=run.id)
             if context.respond is not None and body.get("response_url"):
                 context.respond(
@@ -44,9 +55,9 @@ def register(app: App, runtime: SlackRuntime) -> None:
                 client.chat_postMessage(channel=body["user"]["id"], text=message.text, blocks=message.blocks)
 
     @app.action(ids.DOWNLOAD_LABELS)
-    def download_labels(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    def download_labels(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         with acknowledged(ack, body, context):
-            run = clicked_run(body, context)
+            run = clicked_run(body, context, client)
             runtime.enqueue(
                 run.workspace_id,
                 LABELS_CSV,
@@ -62,5 +73,5 @@ def register(app: App, runtime: SlackRuntime) -> None:
     @app.action(ids.OPEN_RERUN)
     def open_rerun(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         with acknowledged(ack, body, context):
-            run = clicked_run(body, context)
+            run = clicked_run(body, context, client)
             client.views_open(trigger_id=body["trigger_id"], view=render_rerun_modal(run.id, run.k))

@@ -63,6 +63,14 @@ def register(app: App, runtime: SlackRuntime) -> None:
             blocks=message.blocks,
         )
 
+    @app.event("member_joined_channel")
+    @app.event("member_left_channel")
+    @app.event("channel_left")
+    @app.event("group_left")
+    def on_membership_change(event: dict[str, Any], context: BoltContext) -> None:
+        """Someone (or Segbot itself) joined or left: ask Slack again before showing that conversation's runs."""
+        runtime.access.forget_conversation(_workspace(context), str(event.get("channel") or ""))
+
     @app.event("app_uninstalled")
     @app.event("tokens_revoked")
     def on_uninstalled(body: dict[str, Any]) -> None:

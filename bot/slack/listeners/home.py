@@ -1,4 +1,4 @@
-"""The App Home tab: the workspace's recent runs and the size of its influencer catalog."""
+"""The App Home tab: the recent runs of the conversations the viewer is in, and the influencer catalog's size."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from slack_sdk import WebClient
 
 from bot.report.render import render_home
 from bot.slack.runtime import SlackRuntime
+from bot.slack.visibility import runs_visible_to
 from bot.storage.influencers import InfluencerRepository
-from bot.storage.runs import RunRepository
 
 HOME_RUNS = 10
 
@@ -21,7 +21,7 @@ def register(app: App, runtime: SlackRuntime) -> None:
         if event.get("tab", "home") != "home" or not runtime.receipts.first_delivery(body):
             return
         workspace_id = str(context.team_id or "")
-        runs = RunRepository(runtime.engine).recent(workspace_id, limit=HOME_RUNS)
+        runs = runs_visible_to(runtime, client, workspace_id, event["user"], limit=HOME_RUNS)
         client.views_publish(
             user_id=event["user"], view=render_home(runs, InfluencerRepository(runtime.engine).count(workspace_id))
         )

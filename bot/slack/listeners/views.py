@@ -16,6 +16,7 @@ from bot.slack.error_handler import acknowledged
 from bot.slack.jobs import CATALOG_IMPORT
 from bot.slack.rerun import queue_rerun
 from bot.slack.runtime import SlackRuntime
+from bot.slack.visibility import require_run_access
 
 
 def register(app: App, runtime: SlackRuntime) -> None:
@@ -33,6 +34,7 @@ def register(app: App, runtime: SlackRuntime) -> None:
             return
         with acknowledged(ack, body, context):
             run = find_run(runtime, str(context.team_id or body["team"]["id"]), request.run_id)
+            require_run_access(runtime, client, run, body["user"]["id"])
             queue_rerun(runtime, client, run, request.k, user_id=body["user"]["id"])
 
     @app.view(catalog_modal.IMPORT_CALLBACK)
