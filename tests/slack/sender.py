@@ -59,23 +59,32 @@ class SlackSender:
         return self.post(body, "application/json", extra_headers=extra)
 
     def command(self, command: str, text: str, *, channel: str = CHANNEL, **overrides: Any) -> Reply:
-        form = command_form(command, text, channel=channel, response_url=self.response_url, **overrides)
+        overrides.setdefault("response_url", self.response_url)
+        form = command_form(command, text, channel=channel, **overrides)
         return self.post(urlencode(form), "application/x-www-form-urlencoded")
 
     def interaction(self, payload: dict[str, Any]) -> Reply:
         return self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
 
     def click(
-        self, action_id: str, value: str, *, channel: str = CHANNEL, message_ts: str = "1700000000.000100"
+        self,
+        action_id: str,
+        value: str,
+        *,
+        channel: str = CHANNEL,
+        message_ts: str = "1700000000.000100",
+        user: str = USER,
+        response_url: str | None = None,
     ) -> Reply:
+        """A button on a message in `channel`, clicked by `user`."""
         return self.interaction(
             {
                 "type": "block_actions",
                 "team": {"id": FAKE_TEAM, "domain": "fake"},
-                "user": {"id": USER, "team_id": FAKE_TEAM},
+                "user": {"id": user, "team_id": FAKE_TEAM},
                 "api_app_id": "A0APP",
                 "trigger_id": f"{next(self._ids)}.trigger",
-                "response_url": self.response_url,
+                "response_url": response_url or self.response_url,
                 "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
                 "channel": {"id": channel, "name": "audience"},
                 "message": {"ts": message_ts, "text": "report"},
@@ -85,12 +94,31 @@ class SlackSender:
             }
         )
 
-    def submit_view(self, callback_id: str, private_metadata: str, values: dict[str, Any]) -> Reply:
+    def click_on_home(self, action_id: str, value: str, *, user: str = USER) -> Reply:
+        """A button on the App Home tab: Slack sends no channel and no response_url."""
+        return self.interaction(
+            {
+                "type": "block_actions",
+                "team": {"id": FAKE_TEAM, "domain": "fake"},
+                "user": {"id": user, "team_id": FAKE_TEAM},
+                "api_app_id": "A0APP",
+                "trigger_id": f"{next(self._ids)}.trigger",
+                "container": {"type": "view", "view_id": "V0HOME"},
+                "view": {"id": "V0HOME", "type": "home"},
+                "actions": [
+                    {"action_id": action_id, "block_id": "b", "value": value, "type": "button", "action_ts": "1"}
+                ],
+            }
+        )
+
+    def submit_view(
+        self, callback_id: str, private_metadata: str, values: dict[str, Any], *, user: str = USER
+    ) -> Reply:
         return self.interaction(
             {
                 "type": "view_submission",
                 "team": {"id": FAKE_TEAM, "domain": "fake"},
-                "user": {"id": USER, "team_id": FAKE_TEAM},
+                "user": {"id": user, "team_id": FAKE_TEAM},
                 "api_app_id": "A0APP",
                 "trigger_id": f"{next(self._ids)}.trigger",
                 "view": {
@@ -118,6 +146,7 @@ def event_envelope(event: dict[str, Any], event_id: str) -> dict[str, Any]:
 
 
 def command_form(command: str, text: str, *, channel: str, response_url: str, **overrides: Any) -> dict[str, str]:
+    """A slash command's form fields; `overrides` replace any of them (`user_id=...`)."""
     return {
         "token": "verification-token",
         "team_id": FAKE_TEAM,
