@@ -80,7 +80,7 @@ def test_help_describes_what_each_command_really_does() -> None:
     assert "attached" not in text, "a slash command cannot carry a file"
     assert "/influencers import: Import an influencer catalog (CSV or XLSX) through a form, or share" in text
     assert "/segment dataset NAME: File the next upload in this channel as a new version of dataset NAME." in text
-    assert "/segment subscriptions: List the workspace's digest subscriptions" in text
+    assert "/segment subscriptions: List the digest subscriptions of the conversations you are in" in text
 
 
 def test_runs_list_has_a_button_per_run() -> None:
