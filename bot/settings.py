@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     digest_min_segment: int = Field(default=10, ge=1, alias="SEGBOT_DIGEST_MIN_SEGMENT")
     source_timeout_seconds: float = Field(default=30, gt=0, alias="SEGBOT_SOURCE_TIMEOUT")
     source_max_mb: float = Field(default=200, gt=0, alias="SEGBOT_SOURCE_MAX_MB")
+    max_rows: int = Field(default=2_000_000, ge=1, alias="SEGBOT_MAX_ROWS")
     source_allowed_hosts: str = Field(default="", alias="SEGBOT_SOURCE_ALLOWED_HOSTS")
     source_ca_file: str | None = Field(default=None, alias="SEGBOT_SOURCE_CA_FILE")
     access_cache_seconds: float = Field(default=60, ge=0, alias="SEGBOT_ACCESS_CACHE_SECONDS")

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.digests.sources import check_database_url, check_url, pull
+from bot.digests.sources import check_sql_source, check_url, pull
 from bot.digests.versions import add_version
 from bot.errors import SegbotError
 from bot.settings import Settings, load_settings
@@ -85,7 +85,7 @@ def _spec(args: argparse.Namespace, settings: Settings) -> SourceSpec:
     if args.sql is not None:
         if not args.db:
             raise SegbotError("--sql needs --db URL, the SQLAlchemy URL of the database to run it on.")
-        return SourceSpec(kind="sql", location=check_database_url(args.db), query=args.sql)
+        return SourceSpec(kind="sql", location=check_sql_source(args.db, args.sql, settings), query=args.sql)
     if args.db:
         raise SegbotError("--db goes with --sql; give the query too.")
     if args.url is not None:

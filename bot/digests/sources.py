@@ -14,20 +14,19 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pandas as pd
-import sqlalchemy as sa
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from bot.digests import https_source
 from bot.digests.addresses import AddressPolicy, HostLookupError, Resolver, system_resolver
 from bot.digests.https_source import CHUNK, FetchLimits, megabytes
 from bot.digests.source_errors import SourceError
+from bot.digests.sql_query_check import check_read_query
+from bot.digests.sql_source import SqlLimits, read_query, refuse_own_database, source_url
 from bot.files import open_input
 from bot.settings import Settings
 from bot.storage.datasets import SourceSpec
 from bot.storage.source_secrets import masked_url
 
-__all__ = ["PulledData", "SourceError", "check_database_url", "check_url", "pull"]
+__all__ = ["PulledData", "SourceError", "check_sql_source", "check_url", "pull"]
 
 
 @dataclass(frozen=True)
@@ -45,7 +44,7 @@ def pull(spec: SourceSpec, settings: Settings, *, resolver: Resolver = system_re
         return _pull_path(Path(spec.location), limit)
     if spec.kind == "url":
         return _pull_url(spec.location, settings, resolver)
-    return _pull_sql(spec.location, spec.query or "", settings.source_timeout_seconds)
+    return _pull_sql(spec.location, spec.query or "", settings)
 
 
 def address_policy(settings: Settings, resolver: Resolver = system_resolver) -> AddressPolicy:
@@ -66,14 +65,11 @@ def check_url(url: str, settings: Settings, *, resolver: Resolver = system_resol
     return url
 
 
-def check_database_url(url: str) -> str:
-    """`url` when SQLAlchemy can parse it (the driver is checked when the source is pulled)."""
-    try:
-        make_url(url)
-    except ArgumentError as error:
-        raise SourceError(
-            f"{masked_url(url)} is not a database URL; use e.g. postgresql://user:password@host/dbname."
-        ) from error
+def check_sql_source(url: str, query: str, settings: Settings) -> str:
+    """`url` when Segbot may run `query` on it: a supported database that is not the bot's own, one SELECT."""
+    parsed = source_url(url)
+    check_read_query(query, parsed.get_backend_name())
+    refuse_own_database(parsed, settings.database_url, masked_url(url))
     return url
 
 
@@ -104,33 +100,10 @@ def _read_capped(stream: BinaryIO, limit: int, shown: str) -> bytes:
     return b"".join(chunks)
 
 
-def _pull_sql(database_url: str, query: str, timeout: float) -> PulledData:
-    shown = masked_url(database_url)
-    url = make_url(check_database_url(database_url))
-    if url.drivername in ("postgresql", "postgres"):
-        url = url.set(drivername="postgresql+psycopg")
-    try:
-        engine = sa.create_engine(url, connect_args=_timeout_args(url.get_backend_name(), timeout))
-    except (NoSuchModuleError, ArgumentError) as error:
-        raise SourceError(f"Segbot has no database driver for {shown}; use PostgreSQL or SQLite.") from error
-    try:
-        with engine.connect() as connection, connection.begin() as transaction:
-            frame = pd.read_sql_query(sa.text(query), connection)
-            transaction.rollback()  # a digest only reads
-    except (SQLAlchemyError, pd.errors.DatabaseError) as error:
-        cause = error.__cause__ if isinstance(error, pd.errors.DatabaseError) else error
-        detail = str(getattr(cause, "orig", None) or cause).strip().splitlines()[0]
-        raise SourceError(f"The query on {shown} failed ({detail}); check the query and the database.") from error
-    finally:
-        engine.dispose()
+def _pull_sql(database_url: str, query: str, settings: Settings) -> PulledData:
+    limits = SqlLimits(settings.source_timeout_seconds, settings.max_rows, int(settings.source_max_mb * 2**20))
+    frame = read_query(database_url, query, own_database_url=settings.database_url, limits=limits)
     digest = hashlib.sha256(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
     digest.update("\x1f".join(map(str, frame.columns)).encode())
+    url = source_url(database_url)
     return PulledData(frame, f"query on {url.database or url.host or 'database'}", digest.hexdigest())
-
-
-def _timeout_args(backend: str, timeout: float) -> dict[str, object]:
-    if backend == "postgresql":
-        return {"connect_timeout": max(1, int(timeout))}
-    if backend == "sqlite":
-        return {"timeout": timeout}
-    return {}
