@@ -63,6 +63,10 @@ def age_reason(band: str, segment_share: float, overall_share: float) -> str:
     )
 
 
+def age_neighbour_reason(band: str, near: str, segment_share: float) -> str:
+    return f"audience mostly aged {band}, next to {near} ({percent(segment_share)} of this segment)"
+
+
 def gender_reason(creator_female: float, segment_female: float) -> str:
     return f"audience {percent(creator_female)} female, close to this segment ({percent(segment_female)} female)"
 

@@ -1,8 +1,12 @@
 """Suggesting creators for each segment: whose audience looks like the segment, relative to everyone.
 
-`match_influencers(result, catalog, per_segment=N)` scores every creator against every segment with numpy
-(the catalog becomes arrays once, see `catalog_index`), keeps creators above a minimum fit, ranks healthy
-creators above flagged ones (see `credibility`), spreads creators across segments, and explains each pick.
+`match_catalog(result, catalog, per_segment=N)` scores every creator against every segment with numpy
+(the catalog becomes arrays once, see `catalog_index`), keeps creators above a minimum fit that match on at
+least one signal they have data for, ranks healthy creators above flagged ones (see `credibility`), spreads
+creators across segments, and explains each pick. A suggestion's score is its fit times its evidence (see
+`match_evidence`): a match on gender alone can never score like one on interests, country and age. When the
+file offers too little evidence nothing is suggested; a segment nobody fits gets its closest creator and why
+not (`match_misses`). `match_influencers` returns only the suggestions.
 """
 
 from __future__ import annotations
@@ -15,11 +19,16 @@ import numpy as np
 
 from segmentation import match_text
 from segmentation.catalog_index import CatalogEntry, CatalogIndex, build_catalog_index
+from segmentation.match_evidence import EVIDENCE, MatchEvidence, match_evidence
+from segmentation.match_misses import NearMiss, closest_miss
 from segmentation.match_targets import MIN_LIFT, UNKNOWN_SCORES, SegmentTarget, segment_target
 from segmentation.result import AGE_BANDS, SegmentationResult
 from segmentation.topics import interest_keys
 
-__all__ = ["CatalogEntry", "CatalogIndex", "Suggestion", "build_catalog_index", "match_influencers"]
+__all__ = [
+    "CatalogEntry", "CatalogIndex", "CatalogMatch", "NearMiss", "Suggestion", "build_catalog_index", "match_catalog",
+    "match_influencers",
+]
 
 # Creators fitting a segment less than this are never suggested for it.
 MIN_FIT = 0.3
@@ -36,7 +45,8 @@ _FLAGGED_TIER = -1.0
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A creator suggested for a segment: fit in [0, 1], why (at least one reason), and warnings."""
+    """A creator suggested for a segment: score in [0, 1] (fit times evidence, see `match_evidence`), why (at
+    least one reason), and warnings."""
 
     platform: str
     handle: str
@@ -60,12 +70,23 @@ class Suggestion:
         }
 
 
+@dataclass(frozen=True)
+class CatalogMatch:
+    """Suggestions per segment id (best first), the evidence they rest on, and for each segment nobody fits
+    (while the catalog is not empty and suggestions are not withheld) the closest creator and why not."""
+
+    suggestions: dict[int, tuple[Suggestion, ...]]
+    evidence: MatchEvidence
+    closest: dict[int, NearMiss]
+
+
 @dataclass
 class _Pool:
     """A segment's best candidates (catalog positions) with their rank keys."""
 
     target: SegmentTarget
     fit: np.ndarray
+    score: np.ndarray  # fit x evidence, what a suggestion shows
     candidates: np.ndarray
     keys: np.ndarray  # rank keys, lowered to -inf once chosen
     rank_keys: np.ndarray
@@ -81,9 +102,23 @@ def match_influencers(
     blocked: frozenset[tuple[str, str]] = frozenset(),
 ) -> dict[int, tuple[Suggestion, ...]]:
     """At most `per_segment` suggestions per segment id, best first. Keys of pinned/blocked: (platform, handle)."""
+    return match_catalog(result, catalog, per_segment=per_segment, pinned=pinned, blocked=blocked).suggestions
+
+
+def match_catalog(
+    result: SegmentationResult,
+    catalog: Sequence[CatalogEntry] | CatalogIndex,
+    *,
+    per_segment: int,
+    pinned: frozenset[tuple[str, str]] = frozenset(),
+    blocked: frozenset[tuple[str, str]] = frozenset(),
+) -> CatalogMatch:
+    """Suggestions for every segment with the evidence behind them and the closest creator where none fits."""
+    evidence = match_evidence(result)
     index = catalog if isinstance(catalog, CatalogIndex) else build_catalog_index(catalog)
-    if per_segment <= 0 or len(index) == 0:
-        return {segment.id: () for segment in result.segments}
+    empty: dict[int, tuple[Suggestion, ...]] = {segment.id: () for segment in result.segments}
+    if per_segment <= 0 or len(index) == 0 or evidence.withheld:
+        return CatalogMatch(suggestions=empty, evidence=evidence, closest={})
     pinned_mask = _mask(index, pinned)
     allowed = ~_mask(index, blocked)
     pools = {
@@ -91,10 +126,16 @@ def match_influencers(
         for segment in result.segments
     }
     _choose(pools, len(index), per_segment)
-    return {
+    suggestions = {
         segment_id: tuple(_suggestion(index, pool, position, bool(pinned_mask[position])) for position in _ranked(pool))
         for segment_id, pool in pools.items()
     }
+    closest = {
+        segment_id: miss
+        for segment_id, pool in pools.items()
+        if not suggestions[segment_id] and (miss := closest_miss(pool.target, index, pool.score, allowed)) is not None
+    }
+    return CatalogMatch(suggestions=suggestions, evidence=evidence, closest=closest)
 
 
 def _mask(index: CatalogIndex, keys: frozenset[tuple[str, str]]) -> np.ndarray:
@@ -106,14 +147,38 @@ def _mask(index: CatalogIndex, keys: frozenset[tuple[str, str]]) -> np.ndarray:
 
 def fit_scores(target: SegmentTarget, index: CatalogIndex) -> np.ndarray:
     """How well each creator's audience fits the segment, in [0, 1] (0 when the segment has no audience data)."""
+    return fit_and_evidence(target, index)[0]
+
+
+def fit_and_evidence(target: SegmentTarget, index: CatalogIndex) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per creator: the fit in [0, 1]; the evidence in [0, 1] (the share of the segment's profile the creator's
+    data lets the match use, see `match_evidence`); and whether it fits on at least one signal it has data for
+    (so a suggestion always has a reason)."""
+    n_creators = len(index)
     total = sum(target.weights.values())
+    fit = np.zeros(n_creators, dtype=np.float64)
+    evidence = np.zeros(n_creators, dtype=np.float64)
+    matched = np.zeros(n_creators, dtype=bool)
     if total <= 0:
-        return np.zeros(len(index), dtype=np.float64)
-    score = np.zeros(len(index), dtype=np.float64)
+        return fit, evidence, matched
     for dimension, weight in target.weights.items():
         if weight > 0:
-            score += weight * _dimension_scores(dimension, target, index)
-    return score / total
+            scores = _dimension_scores(dimension, target, index)
+            known = _known(dimension, index)
+            fit += weight * scores
+            evidence += EVIDENCE[dimension] * known
+            matched |= known & (scores > 0)
+    return fit / total, evidence, matched
+
+
+def _known(dimension: str, index: CatalogIndex) -> np.ndarray:
+    if dimension == "interests":
+        return index.has_topics
+    if dimension == "country":
+        return index.countries >= 0
+    if dimension == "age":
+        return index.ages >= 0
+    return ~np.isnan(index.female)
 
 
 def _dimension_scores(dimension: str, target: SegmentTarget, index: CatalogIndex) -> np.ndarray:
@@ -133,18 +198,21 @@ def _dimension_scores(dimension: str, target: SegmentTarget, index: CatalogIndex
 def _pool(
     target: SegmentTarget, index: CatalogIndex, pinned: np.ndarray, allowed: np.ndarray, per_segment: int
 ) -> _Pool:
-    fit = fit_scores(target, index)
+    fit, evidence, matched = fit_and_evidence(target, index)
+    score = fit * evidence
     reach = np.clip(np.log10(np.maximum(index.followers, 1.0)) / 9, 0.0, 1.0)
     tiers = np.where(pinned, _PINNED_TIER, np.where(index.flags > 0, _FLAGGED_TIER, 0.0))
-    keys = tiers + fit + REACH_BONUS * reach
-    keys = np.where(allowed & (fit >= MIN_FIT), keys, -np.inf)
+    keys = tiers + score + REACH_BONUS * reach
+    keys = np.where(allowed & matched & (fit >= MIN_FIT), keys, -np.inf)
     # Enough candidates that spreading creators over the segments never runs a segment dry.
     size = min(len(index), per_segment * 4 + 20)
     candidates = np.argpartition(-keys, size - 1)[:size] if size < len(index) else np.arange(len(index))
     candidates = candidates[np.isfinite(keys[candidates])]
-    # Shown order: tier, then the fit as shown (3 decimals), reach only between equal shown fits.
-    rank_keys = tiers[candidates] + np.round(fit[candidates], 3) + 1e-6 * reach[candidates]
-    return _Pool(target=target, fit=fit, candidates=candidates, keys=keys[candidates], rank_keys=rank_keys)
+    # Shown order: tier, then the score as shown (3 decimals), reach only between equal shown scores.
+    rank_keys = tiers[candidates] + np.round(score[candidates], 3) + 1e-6 * reach[candidates]
+    return _Pool(
+        target=target, fit=fit, score=score, candidates=candidates, keys=keys[candidates], rank_keys=rank_keys
+    )
 
 
 def _choose(pools: dict[int, _Pool], n_creators: int, per_segment: int) -> None:
@@ -181,7 +249,7 @@ def _suggestion(index: CatalogIndex, pool: _Pool, position: int, pinned: bool) -
     return Suggestion(
         platform=entry.platform,
         handle=entry.handle,
-        score=round(float(pool.fit[position]), 3),
+        score=round(float(pool.score[position]), 3),
         reasons=reasons,
         flags=match_text.flag_texts(
             int(index.flags[position]), float(index.followers[position]), float(index.engagement[position])
@@ -222,17 +290,26 @@ def _dimension_reason(
         name = target.country_names.get(code, code)
         return float(target.country_scores[code_index]), match_text.country_reason(name, shares.segment, shares.overall)
     if dimension == "age":
-        band_index = int(index.ages[position])
-        if band_index < 0 or AGE_BANDS[band_index] not in target.ages:
-            return None
-        shares = target.ages[AGE_BANDS[band_index]]
-        band = AGE_BANDS[band_index]
-        return float(target.age_scores[band_index]), match_text.age_reason(band, shares.segment, shares.overall)
+        return _age_reason(target, int(index.ages[position]))
     female = float(index.female[position])
     if np.isnan(female) or target.female is None:
         return None
     closeness = max(0.0, 1 - 2 * abs(female - target.female.segment))
     return closeness, match_text.gender_reason(female, target.female.segment)
+
+
+def _age_reason(target: SegmentTarget, band_index: int) -> tuple[float, str] | None:
+    if band_index < 0 or target.age_scores[band_index] <= 0:
+        return None
+    band = AGE_BANDS[band_index]
+    score = float(target.age_scores[band_index])
+    if band in target.ages:
+        shares = target.ages[band]
+        return score, match_text.age_reason(band, shares.segment, shares.overall)
+    # Only a neighbouring band is in the segment: the audience half-fits.
+    neighbours = [AGE_BANDS[i] for i in (band_index - 1, band_index + 1) if 0 <= i < len(AGE_BANDS)]
+    near = max((b for b in neighbours if b in target.ages), key=lambda b: target.ages[b].segment)
+    return score, match_text.age_neighbour_reason(band, near, target.ages[near].segment)
 
 
 def _interest_reason(target: SegmentTarget, entry: CatalogEntry) -> tuple[float, str] | None:

@@ -33,6 +33,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--influencers", type=int, default=0, metavar="N", help="suggest up to N influencers per segment"
     )
+    # "local", as `bot.storage.workspaces.LOCAL_WORKSPACE` (not imported: `segment` alone needs no database).
     parser.add_argument("--workspace", default="local", help="whose influencer catalog to use (default: local)")
     parser.set_defaults(handler=run)
 
@@ -50,21 +51,29 @@ def run(args: argparse.Namespace) -> int:
         check_output_path(Path(args.labels_out), not_the_input=path if path.is_file() else None)
     with open_input(path) as stream:
         result = segment(stream, k=args.k, seed=args.seed, columns=args.columns, exclude=args.exclude)
+    database = None
     if args.influencers:
-        report = _report_with_influencers(result, workspace_id=args.workspace, per_segment=args.influencers)
+        report, database = _report_with_influencers(result, workspace_id=args.workspace, per_segment=args.influencers)
     else:
         report = ReportInput.of(result)
     if args.labels_out:
         write_labels(Path(args.labels_out), result)
     if args.format == "json":
-        json.dump(report.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        data = report.to_dict()
+        if args.influencers:
+            data["catalog_workspace"] = args.workspace
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        print_report(Console(), report, file_name=path.name)
+        workspace = args.workspace if args.influencers else None
+        print_report(Console(), report, file_name=path.name, workspace=workspace, database=database)
     return 0
 
 
-def _report_with_influencers(result: SegmentationResult, *, workspace_id: str, per_segment: int) -> ReportInput:
+def _report_with_influencers(
+    result: SegmentationResult, *, workspace_id: str, per_segment: int
+) -> tuple[ReportInput, str]:
+    """The report with suggestions from `workspace_id`'s catalog, and the database it was read from."""
     from bot.services.report_data import build_report
     from bot.settings import load_settings
     from bot.storage.database import open_database
@@ -72,7 +81,12 @@ def _report_with_influencers(result: SegmentationResult, *, workspace_id: str, p
     if per_segment < 1:
         raise SegbotError("--influencers needs a number of suggestions per segment of 1 or more.")
     engine = open_database(load_settings().database_url)
-    return build_report(engine, workspace_id, result, None, per_segment=per_segment)
+    report = build_report(engine, workspace_id, result, None, per_segment=per_segment)
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        # A relative SQLite path depends on the folder segbot runs in: name the file itself.
+        return report, f"sqlite:///{Path(url.database).resolve()}"
+    return report, url.render_as_string(hide_password=True)
 
 
 def write_labels(path: Path, result: SegmentationResult) -> None:

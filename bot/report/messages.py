@@ -76,6 +76,11 @@ ERROR_FALLBACK = "Something went wrong"
 ERROR_REFERENCE = "Reference: {reference}. Quote it when you ask for help."
 
 # Runs, Home tab, influencers
+NO_CREATOR_FITS = "No creator in your catalog of {size} fits this segment."
+NO_CREATOR_FITS_CLOSEST = (
+    "No creator in your catalog of {size} fits this segment (closest: @{handle} on {platform}, match {score}: "
+    "{why_not})."
+)
 RUNS_HEADER = "Recent segmentation runs"
 NO_RUNS = "No runs yet. Upload a CSV, TSV, XLSX or .csv.gz file in a channel I'm in, and I'll segment it."
 SHOW_RUN = "Show report"

@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
-from segmentation.matching import Suggestion
+from segmentation.match_evidence import MatchEvidence
+from segmentation.matching import CatalogMatch, NearMiss, Suggestion
 from segmentation.result import SegmentationResult, SegmentProfile
 
 STORED_SCORE_DIGITS = 3  # a suggestion's score as `Suggestion.to_dict` writes it
@@ -24,11 +25,14 @@ class SegmentReport:
 
     profile: SegmentProfile
     influencers: tuple[Suggestion, ...] | None = None  # None: not asked for; (): asked, nothing fits
+    closest: NearMiss | None = None  # nothing fits: the closest creator in the catalog and why not
 
     def to_dict(self) -> dict[str, Any]:
         data = self.profile.to_dict()
         if self.influencers is not None:
             data["influencers"] = [s.to_dict() for s in self.influencers]
+        if self.closest is not None:
+            data["closest_influencer"] = self.closest.to_dict()
         return data
 
 
@@ -39,6 +43,14 @@ class ReportInput:
     result: SegmentationResult
     segments: tuple[SegmentReport, ...]
     catalog_size: int | None = None  # creators in the workspace's catalog; None: not looked up
+    evidence: MatchEvidence | None = None  # what suggestions rest on; None: not asked for
+
+    @classmethod
+    def of_match(cls, result: SegmentationResult, match: CatalogMatch, *, catalog_size: int) -> ReportInput:
+        """The report of `result` with a catalog match: suggestions, their evidence, the closest misses."""
+        return cls.of(
+            result, match.suggestions, catalog_size=catalog_size, evidence=match.evidence, closest=match.closest
+        )
 
     @classmethod
     def of(
@@ -47,6 +59,8 @@ class ReportInput:
         suggestions: Mapping[int, Sequence[Suggestion]] | None = None,
         *,
         catalog_size: int | None = None,
+        evidence: MatchEvidence | None = None,
+        closest: Mapping[int, NearMiss] | None = None,
     ) -> ReportInput:
         """The report of `result`, with `suggestions` per segment id when they were asked for.
 
@@ -62,10 +76,11 @@ class ReportInput:
                 else tuple(
                     replace(s, score=round(s.score, STORED_SCORE_DIGITS)) for s in suggestions.get(profile.id, ())
                 ),
+                (closest or {}).get(profile.id),
             )
             for profile in stored.segments
         )
-        return cls(result=stored, segments=segments, catalog_size=catalog_size)
+        return cls(result=stored, segments=segments, catalog_size=catalog_size, evidence=evidence)
 
     @property
     def suggestions_made(self) -> bool:
@@ -73,11 +88,19 @@ class ReportInput:
         return any(segment.influencers for segment in self.segments)
 
     def to_dict(self) -> dict[str, Any]:
-        """`SegmentationResult.to_dict()` with "influencers" per segment and "catalog_size" when known."""
+        """`SegmentationResult.to_dict()` with "influencers" (and "closest_influencer" where none fits) per
+        segment, "catalog_size" and "influencer_evidence" (signals, score cap, withheld, note) when looked up."""
         data = self.result.to_dict()
         data["segments"] = [segment.to_dict() for segment in self.segments]
         if self.catalog_size is not None:
             data["catalog_size"] = self.catalog_size
+        if self.evidence is not None:
+            data["influencer_evidence"] = {
+                "signals": list(self.evidence.signals),
+                "score_cap": self.evidence.cap,
+                "withheld": self.evidence.withheld,
+                "note": self.evidence.sentence(),
+            }
         return data
 
 

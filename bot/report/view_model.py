@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import PurePath
 from typing import TypeVar
 
-from bot.report import messages
+from bot.report import filters, messages
 from bot.report.filters import num
 from bot.report.limits import shorten
 from bot.report.report_input import ReportInput, RunRecord, SegmentReport
@@ -123,6 +123,7 @@ class SegmentView:
     influencers: tuple[InfluencerView, ...]
     suggestions_made: bool  # some segment of this report has suggestions, so an empty list means no match
     confidence_note: str | None
+    no_match: str | None = None  # suggestions were asked for, the catalog has creators, none fits this segment
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,8 @@ class ReportView:
     more_columns: int
     any_influencers: bool
     catalog_size: int | None  # creators in the workspace's catalog; None when the summary does not say
+    evidence_note: str | None  # what the suggestions rest on, when the file lacks some signals
+    suggestions_withheld: bool  # the file gives too little to match creators on
     segments: tuple[SegmentView, ...]
     summarised_segments: tuple[SegmentView, ...]
     k_scores: tuple[KScore, ...]
@@ -197,7 +200,10 @@ def report_view(
 ) -> ReportView:
     result = report.result
     suggestions_made = report.suggestions_made
-    segments = [segment_view(s, layout, suggestions_made=suggestions_made) for s in report.segments]
+    segments = [
+        segment_view(s, layout, suggestions_made=suggestions_made, no_match=no_match_sentence(report, s))
+        for s in report.segments
+    ]
     by_size = sorted(segments, key=lambda s: -s.size)
     keep = len(segments) if layout.detailed_segments is None else layout.detailed_segments
     detailed_ids = {s.id for s in by_size[:keep]}
@@ -218,6 +224,8 @@ def report_view(
         more_columns=max(0, len(columns) - COLUMNS_DETAILED),
         any_influencers=suggestions_made,
         catalog_size=report.catalog_size,
+        evidence_note=shorten(report.evidence.sentence(), NOTE_LENGTH) if report.evidence else None,
+        suggestions_withheld=bool(report.evidence and report.evidence.withheld),
         segments=tuple(s for s in segments if s.id in detailed_ids),
         summarised_segments=tuple(s for s in by_size if s.id not in detailed_ids),
         k_scores=tuple(
@@ -242,7 +250,29 @@ def k_choice(k: int, k_scores: Mapping[int, float]) -> KChoice:
     )
 
 
-def segment_view(segment: SegmentReport, layout: Layout, *, suggestions_made: bool) -> SegmentView:
+def no_match_sentence(report: ReportInput, segment: SegmentReport) -> str | None:
+    """"No creator in your catalog of 400 fits this segment (closest: ..., why not)", when that is the case:
+    suggestions were asked for, the catalog is not empty, the file gave enough to match on, and none fits."""
+    if segment.influencers is None or segment.influencers or not report.catalog_size:
+        return None
+    if report.evidence is not None and report.evidence.withheld:
+        return None
+    size = f"{report.catalog_size:,}"
+    closest = segment.closest
+    if closest is None:
+        return messages.NO_CREATOR_FITS.format(size=size)
+    return messages.NO_CREATOR_FITS_CLOSEST.format(
+        size=size,
+        handle=closest.handle,
+        platform=filters.platform(closest.platform),
+        score=filters.score(closest.score),
+        why_not=closest.why_not,
+    )
+
+
+def segment_view(
+    segment: SegmentReport, layout: Layout, *, suggestions_made: bool, no_match: str | None = None
+) -> SegmentView:
     profile = segment.profile
     features = [_difference(f) for f in profile.features]
     shown = features if layout.feature_lines is None else features[: layout.feature_lines]
@@ -261,6 +291,7 @@ def segment_view(segment: SegmentReport, layout: Layout, *, suggestions_made: bo
         influencers=tuple(influencers[: layout.influencers]),
         suggestions_made=suggestions_made,
         confidence_note=shorten(profile.confidence_note, NOTE_LENGTH) if profile.confidence_note else None,
+        no_match=shorten(no_match, NOTE_LENGTH) if no_match else None,
     )
 
 

@@ -26,8 +26,8 @@ def build_report(
 
     With `run_id` the suggestions are recorded for that run (done once, when the run is made).
     """
-    suggestions = suggest_for_result(engine, workspace_id, result, per_segment, run_id=run_id)
-    return ReportInput.of(result, suggestions, catalog_size=InfluencerRepository(engine).count(workspace_id))
+    match = suggest_for_result(engine, workspace_id, result, per_segment, run_id=run_id)
+    return ReportInput.of_match(result, match, catalog_size=InfluencerRepository(engine).count(workspace_id))
 
 
 def stored_report(engine: Engine, run: StoredRun) -> ReportInput:

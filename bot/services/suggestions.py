@@ -6,7 +6,7 @@ from sqlalchemy import Engine
 
 from bot.storage.influencers import InfluencerRepository
 from bot.storage.suggestions import SuggestionRepository
-from segmentation.matching import Suggestion, match_influencers
+from segmentation.matching import CatalogMatch, match_catalog
 from segmentation.result import SegmentationResult
 
 EMPTY_CATALOG_HINT = "no catalog yet: import one with `segbot influencers import`"
@@ -14,15 +14,16 @@ EMPTY_CATALOG_HINT = "no catalog yet: import one with `segbot influencers import
 
 def suggest_for_result(
     engine: Engine, workspace_id: str, result: SegmentationResult, per_segment: int, *, run_id: int | None = None
-) -> dict[int, tuple[Suggestion, ...]]:
-    """Up to `per_segment` creators per segment id, best first, honouring the workspace's pins and blocks.
+) -> CatalogMatch:
+    """Up to `per_segment` creators per segment id, best first, honouring the workspace's pins and blocks,
+    with the evidence they rest on and, for segments nobody fits, the closest creator.
 
-    Every segment id is a key; its tuple is empty when the catalog is empty or nothing fits. When `run_id`
-    is given the suggestions are recorded with that run.
+    Every segment id is a key of `suggestions`; its tuple is empty when the catalog is empty, nothing fits, or
+    the file gives too little to match on. When `run_id` is given the suggestions are recorded with that run.
     """
     catalog = InfluencerRepository(engine)
     choices = catalog.choices(workspace_id)
-    suggestions = match_influencers(
+    match = match_catalog(
         result,
         catalog.entries(workspace_id),
         per_segment=per_segment,
@@ -30,5 +31,5 @@ def suggest_for_result(
         blocked=choices.blocked,
     )
     if run_id is not None:
-        SuggestionRepository(engine).record(workspace_id, run_id, suggestions)
-    return suggestions
+        SuggestionRepository(engine).record(workspace_id, run_id, match.suggestions)
+    return match

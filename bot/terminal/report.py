@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.report.report_input import ReportInput, SegmentReport
-from bot.report.view_model import k_choice, stability_word
+from bot.report.view_model import k_choice, no_match_sentence, stability_word
 from bot.terminal.formatting import describe_feature, percent
 from segmentation.matching import Suggestion
 from segmentation.result import AudienceMix, ColumnRole
@@ -22,8 +22,16 @@ COUNTRIES_SHOWN = 3
 INTERESTS_SHOWN = 4
 
 
-def print_report(console: Console, report: ReportInput, *, file_name: str) -> None:
-    """Print the report for people to read; "Suggested influencers" only when suggestions were asked for."""
+def print_report(
+    console: Console,
+    report: ReportInput,
+    *,
+    file_name: str,
+    workspace: str | None = None,
+    database: str | None = None,
+) -> None:
+    """Print the report for people to read; "Suggested influencers" only when suggestions were asked for,
+    then from the catalog of `workspace` in `database`, which the report names with its size."""
     result = report.result
     console.print(
         Text.assemble(
@@ -36,8 +44,33 @@ def print_report(console: Console, report: ReportInput, *, file_name: str) -> No
     console.print(_k_scores_line(result.k_scores, result.k))
     console.print(Text(f"Engine note: {result.k_reason}", style="dim"))
     console.print(_columns_table(result.columns))
+    for line in _catalog_lines(report, workspace, database):
+        console.print(line)
     for segment in report.segments:
-        console.print(_segment_panel(segment))
+        console.print(_segment_panel(segment, _empty_line(report, segment, workspace)))
+
+
+def _catalog_lines(report: ReportInput, workspace: str | None, database: str | None) -> list[Text]:
+    """Which catalog the suggestions come from and what they rest on (no mix-up between workspaces)."""
+    if report.catalog_size is None:
+        return []
+    whose = f"workspace {workspace}" if workspace else "this workspace"
+    where = f" (database {database})" if database else ""
+    lines = [Text(f"Influencer suggestions from the catalog of {whose}{where}: {report.catalog_size:,} creators.")]
+    if report.evidence is not None and report.evidence.sentence() and report.catalog_size:
+        lines.append(Text(report.evidence.sentence(), style="yellow"))
+    return lines
+
+
+def _empty_line(report: ReportInput, segment: SegmentReport, workspace: str | None) -> str:
+    """What to say for a segment with no suggestion: import a catalog, too little evidence, or nobody fits."""
+    if not report.catalog_size:
+        option = f" --workspace {workspace}" if workspace else ""
+        whose = f"workspace {workspace}" if workspace else "this workspace"
+        return f"The catalog of {whose} is empty: import creators with `segbot influencers import PATH{option}`."
+    if report.evidence is not None and report.evidence.withheld:
+        return "None suggested: the file gives too little to match creators on (see above)."
+    return no_match_sentence(report, segment) or "No creator in the catalog fits this segment."
 
 
 def _k_scores_line(k_scores: Mapping[int, float], chosen: int) -> Text:
@@ -61,7 +94,7 @@ def _columns_table(columns: Sequence[ColumnRole]) -> Table:
     return table
 
 
-def _segment_panel(segment: SegmentReport) -> Panel:
+def _segment_panel(segment: SegmentReport, empty_line: str) -> Panel:
     profile = segment.profile
     lines: list[Text | Table] = [
         Text(f"{profile.size:,} people ({percent(profile.share)}), stability {profile.stability:.2f}")
@@ -76,7 +109,7 @@ def _segment_panel(segment: SegmentReport) -> Panel:
         lines += [Text(f"  {line}") for line in mix]
     if segment.influencers is not None:
         lines.append(Text("Suggested influencers", style="bold"))
-        lines += _influencer_lines(segment.influencers)
+        lines += _influencer_lines(segment.influencers, empty_line)
     return Panel(Group(*lines), title=f"[bold]{profile.id}. {profile.name}[/bold]", title_align="left")
 
 
@@ -103,9 +136,9 @@ def _audience_lines(audience: AudienceMix) -> list[str]:
     return lines
 
 
-def _influencer_lines(influencers: Sequence[Suggestion]) -> list[Text]:
+def _influencer_lines(influencers: Sequence[Suggestion], empty_line: str) -> list[Text]:
     if not influencers:
-        return [Text("  No catalog match yet: import creators with `segbot influencers import PATH`.")]
+        return [Text(f"  {empty_line}")]
     lines = []
     for influencer in influencers:
         line = Text(f"  {influencer.platform} @{influencer.handle}", style="cyan")

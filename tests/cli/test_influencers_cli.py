@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -256,3 +257,74 @@ def test_map_reads_a_column_recognition_missed_and_bad_choices_say_did_you_mean(
         "segbot: --map handle='Chaine YouTub': the file has no column 'Chaine YouTub' "
         "(did you mean 'Chaîne YouTube'?).\n"
     )
+
+
+def _segment_text(capsys: pytest.CaptureFixture[str], path: Path, *args: str) -> str:
+    assert main(["segment", str(path), "--influencers", "3", *args]) == 0
+    out = capsys.readouterr().out
+    return " ".join(out.replace("│", " ").split())  # the panels wrap lines: compare words
+
+
+def test_segment_names_the_catalog_it_reads_and_says_the_truth_when_nobody_fits(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    knitters = tmp_path / "knitters.csv"
+    rows = ["age,country,interests,spend"]
+    rows += [f"{60 + n % 20},Japan,knitting|origami,{10 + n % 40}" for n in range(0, 300, 2)]
+    rows += [f"{60 + n % 20},South Korea,calligraphy|tea,{60 + n % 140}" for n in range(1, 300, 2)]
+    knitters.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+    empty = _segment_text(capsys, knitters)
+    assert "Influencer suggestions from the catalog of workspace local (database sqlite:" in empty
+    assert ": 0 creators." in empty
+    assert (
+        "The catalog of workspace local is empty: import creators with `segbot influencers import PATH "
+        "--workspace local`."
+    ) in empty
+
+    _run(capsys, "import", str(SAMPLE_PATH))
+    text = _segment_text(capsys, knitters)
+    assert "Influencer suggestions from the catalog of workspace local" in text and ": 400 creators." in text
+    assert "No creator in your catalog of 400 fits this segment (closest: @" in text
+    assert "while this segment is into knitting" in text
+    assert "import creators" not in text
+
+    other = _segment_text(capsys, knitters, "--workspace", "T0TEAM")
+    assert "catalog of workspace T0TEAM" in other and ": 0 creators." in other
+
+
+def test_a_file_without_interests_country_or_age_gets_capped_or_no_suggestions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.segmentation.test_match_evidence import restaurant_bills
+
+    _run(capsys, "import", str(SAMPLE_PATH))
+    bills = tmp_path / "bills.csv"
+    bills.write_bytes(restaurant_bills())
+
+    text = _segment_text(capsys, bills)
+    assert (
+        "No influencer suggestions: they would rest on gender only (the file has no interests, country or age column)"
+    ) in text
+    assert "None suggested: the file gives too little to match creators on (see above)." in text
+    assert not re.search(r"@\S+ score [0-9]", text)
+
+    assert main(["segment", str(bills), "--influencers", "3", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["catalog_workspace"] == "local"
+    assert data["influencer_evidence"]["signals"] == ["gender"] and data["influencer_evidence"]["withheld"]
+    assert all(segment["influencers"] == [] for segment in data["segments"])
+
+    mall = Path(__file__).resolve().parents[2] / ".." / "shared" / "datasets" / "mall_customers" / "Mall_Customers.csv"
+    if not mall.is_file():
+        pytest.fail(f"the shared data sets are missing: {mall}")
+    assert main(["segment", str(mall), "--influencers", "3", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    evidence = data["influencer_evidence"]
+    assert evidence["signals"] == ["age", "gender"] and evidence["score_cap"] == 0.35
+    assert evidence["note"] == (
+        "Suggestions rest on age and gender only (the file has no interests or country column), so scores are "
+        "capped at 0.35 of 1."
+    )
+    scores = [s["score"] for segment in data["segments"] for s in segment["influencers"]]
+    assert scores and max(scores) <= 0.35

@@ -50,4 +50,4 @@ def test_the_terminal_shows_suggestions_only_when_asked() -> None:
         print_report(console, report, file_name="a.csv")
         text = console.export_text()
         assert ("Suggested influencers" in text) == shown
-        assert ("No catalog match yet" in text) == shown
+        assert ("The catalog of this workspace is empty: import creators" in text) == shown

@@ -76,8 +76,31 @@ def test_a_report_nobody_in_the_catalog_fits_does_not_ask_for_a_catalog(
     sqlite_bot.sender.event(file_share_event(file, ts="1700000000.000300"))
     sqlite_bot.wait_for_jobs(2)
     report = json.dumps(sqlite_bot.fake.messages()[-1]["blocks"])
-    assert f"None of the {CREATORS:,} creators in the catalog fits these segments" in report
+    assert (
+        "No influencer suggestions: the file has no interests, country, age or gender column to match creators on"
+    ) in report
     assert "Import an influencer catalog" not in report
+
+
+def test_a_report_with_a_segment_nobody_fits_names_the_closest_creator_and_the_evidence(
+    sqlite_bot: RunningBot,
+) -> None:
+    catalog = sqlite_bot.fake.add_file("creators.csv", CATALOG)
+    sqlite_bot.sender.event({**file_share_event(catalog), "text": "influencers import"})
+    sqlite_bot.wait_for_jobs()
+    rows = ["age,country,interests,spend"]
+    rows += [f"{60 + n % 20},Japan,knitting|origami,{10 + n % 40}" for n in range(0, 300, 2)]
+    rows += [f"{60 + n % 20},South Korea,calligraphy|tea,{60 + n % 140}" for n in range(1, 300, 2)]
+    file = sqlite_bot.fake.add_file("knitters.csv", ("\n".join(rows) + "\n").encode(), ts="1700000000.000300")
+    sqlite_bot.sender.event(file_share_event(file, ts="1700000000.000300"))
+    sqlite_bot.wait_for_jobs(2)
+    report = json.dumps(sqlite_bot.fake.messages()[-1]["blocks"], ensure_ascii=False)
+    assert f"No creator in your catalog of {CREATORS:,} fits this segment (closest: @" in report
+    assert "while this segment is into knitting" in report
+    assert (
+        "Suggestions rest on interests, country and age only (the file has no gender column), so scores are "
+        "capped at 0.85 of 1."
+    ) in report
 
 
 def test_a_topic_in_an_empty_catalog_says_how_to_fill_it(sqlite_bot: RunningBot) -> None:

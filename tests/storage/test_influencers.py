@@ -110,7 +110,7 @@ def test_suggest_for_result_honours_blocks_and_records_with_the_run(engine: Engi
     repository.set_choice("T1", ("instagram", "fit_br"), "block")
     run = RunRepository(engine).add(NewRun("T1", "audience", "audience.csv", "f" * 64), TWO_SEGMENTS)
 
-    found = suggest_for_result(engine, "T1", TWO_SEGMENTS, 2, run_id=run.id)
+    found = suggest_for_result(engine, "T1", TWO_SEGMENTS, 2, run_id=run.id).suggestions
 
     assert [s.handle for s in found[0]] == ["fit_us"]
     assert found[1][0].handle == "gamer_us"
@@ -125,7 +125,7 @@ def test_suggest_for_result_honours_blocks_and_records_with_the_run(engine: Engi
 def test_an_empty_catalog_gives_empty_suggestions_and_records_nothing(engine: Engine) -> None:
     run = RunRepository(engine).add(NewRun("T1", "audience", "audience.csv", "f" * 64), TWO_SEGMENTS)
 
-    assert suggest_for_result(engine, "T1", TWO_SEGMENTS, 3, run_id=run.id) == {0: (), 1: ()}
+    assert suggest_for_result(engine, "T1", TWO_SEGMENTS, 3, run_id=run.id).suggestions == {0: (), 1: ()}
     assert SuggestionRepository(engine).for_run("T1", run.id) == {}
 
 
