@@ -35,7 +35,7 @@ from bot.storage.database import create_database_engine, open_database, upgrade
 from bot.storage.influencers import InfluencerRepository
 from segmentation.catalog_index import CatalogEntry, build_catalog_index
 from segmentation.match_targets import segment_target
-from segmentation.matching import MIN_FIT, Suggestion, match_influencers
+from segmentation.matching import Suggestion, match_influencers
 from segmentation.result import AGE_BANDS, SegmentationResult
 from segmentation.topics import interest_keys
 
@@ -231,7 +231,7 @@ def bench_quality() -> tuple[list[list[str]], list[str]]:
         index = build_catalog_index(fixture.catalog)
         flagged = all(index.flags[index.positions[key]] > 0 for key in fixture.suspicious)
         ordered = all(_healthy_first(items) for items in found.values())
-        relevant = all(s.score >= MIN_FIT and s.reasons for items in found.values() for s in items)
+        relevant = all(0 < s.score <= 1 and s.reasons for items in found.values() for s in items)
         checks.append(f"seed {seed}: suspicious all flagged: {flagged}; no flagged creator above a healthy one: "
                       f"{ordered}; every suggestion has a reason: {relevant}")
     rows = [
