@@ -11,6 +11,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from bot.csv_export import from_spreadsheet_safe
 from segmentation.age_bands import age_band
 from segmentation.countries import country_code
 from segmentation.topics import split_topics
@@ -39,7 +40,7 @@ def texts(series: pd.Series) -> list[str | None]:
 def _text(value: object) -> str | None:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return None
-    text = str(value).strip()
+    text = from_spreadsheet_safe(str(value).strip())
     folded = text.rstrip("%").strip().lower()
     blank = not text or folded in MISSING_TOKENS or folded in _MORE_MISSING or _SPREADSHEET_ERROR.match(text)
     return None if blank else text

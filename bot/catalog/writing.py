@@ -1,15 +1,15 @@
 """Writing a catalog as CSV with the canonical headers (what `segbot influencers export` produces).
 
-The output reads back with `read_catalog` to the same entries: engagement as a percentage (`1.39%`),
+The output reads back with `read_catalog` to the same entries (the quote that keeps a formula-like cell from
+running in a spreadsheet is taken off again): engagement as a percentage (`1.39%`),
 topics joined with `|`, countries as ISO codes.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 
+from bot.csv_export import csv_text
 from segmentation.catalog_index import CatalogEntry
 
 HEADERS = (
@@ -18,29 +18,30 @@ HEADERS = (
 )
 
 
+NUMERIC = ("followers", "engagement_rate", "audience_female_pct", "avg_likes", "avg_views", "price")
+
+
 def catalog_csv(entries: Iterable[CatalogEntry]) -> str:
-    """The entries as CSV text (LF line endings), one row per creator in the order given."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(HEADERS)
-    for entry in entries:
-        writer.writerow(
-            (
-                entry.platform,
-                entry.handle,
-                entry.name or "",
-                entry.followers,
-                "" if entry.engagement_rate is None else f"{_number(entry.engagement_rate * 100)}%",
-                "|".join(entry.topics),
-                entry.audience_country or "",
-                entry.audience_age or "",
-                "" if entry.audience_female_pct is None else f"{_number(entry.audience_female_pct)}%",
-                _optional(entry.avg_likes),
-                _optional(entry.avg_views),
-                _optional(entry.price),
-            )
+    """The entries as CSV text (LF line endings), one row per creator in the order given, safe to open in a
+    spreadsheet (a name such as `=HYPERLINK(...)` is written `'=HYPERLINK(...)`, see `bot.csv_export`)."""
+    rows = (
+        (
+            entry.platform,
+            entry.handle,
+            entry.name or "",
+            entry.followers,
+            "" if entry.engagement_rate is None else f"{_number(entry.engagement_rate * 100)}%",
+            "|".join(entry.topics),
+            entry.audience_country or "",
+            entry.audience_age or "",
+            "" if entry.audience_female_pct is None else f"{_number(entry.audience_female_pct)}%",
+            _optional(entry.avg_likes),
+            _optional(entry.avg_views),
+            _optional(entry.price),
         )
-    return buffer.getvalue()
+        for entry in entries
+    )
+    return csv_text(HEADERS, rows, numeric_columns=NUMERIC)
 
 
 def _optional(value: float | None) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 
 from rich.console import Console
 
+from bot.csv_export import labels_csv_text
 from bot.errors import SegbotError
 from bot.files import check_output_path, open_input, write_atomically
 from bot.report.report_input import ReportInput
@@ -91,5 +92,4 @@ def _report_with_influencers(
 
 def write_labels(path: Path, result: SegmentationResult) -> None:
     """`row,segment` for every input row, written whole or not at all."""
-    lines = ["row,segment"] + [f"{row},{label}" for row, label in enumerate(result.labels.tolist())]
-    write_atomically(path, "\n".join(lines) + "\n")
+    write_atomically(path, labels_csv_text(result.labels.tolist()))

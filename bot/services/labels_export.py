@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_sdk import WebClient
 
 import segmentation
+from bot.csv_export import labels_csv_text
 from bot.errors import NotFoundError
 from bot.services.source_files import describe_file, fetch_bytes
 from bot.slack.progress import Progress
@@ -28,8 +29,7 @@ def find_run(runtime: SlackRuntime, workspace_id: str, run_id: int) -> StoredRun
 
 def labels_csv(labels: list[int]) -> bytes:
     """`row,segment` with the 0-based input row (as `segbot segment --labels-out` writes it)."""
-    lines = ["row,segment", *(f"{row},{label}" for row, label in enumerate(labels))]
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    return labels_csv_text(labels).encode("utf-8")
 
 
 def export_labels(runtime: SlackRuntime, client: WebClient, run: StoredRun, progress: Progress) -> None:
