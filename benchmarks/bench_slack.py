@@ -135,7 +135,8 @@ def main() -> None:
         engine = open_database(url)
         settings = make_settings(url, fake.api_url, SEGBOT_WORKERS=2)
         runtime = build_slack_runtime(settings, engine)
-        server = make_http_server(create_app(settings, engine, runtime=runtime), engine, "127.0.0.1", 0)
+        app = create_app(settings, engine, runtime=runtime)
+        server = make_http_server(app, engine, "127.0.0.1", 0, signing_secret=settings.slack_signing_secret or "")
         serve_in_thread(server)
         background = start_background(settings, engine, runtime, workers=settings.workers, scheduler=False)
         segbot_url = f"http://127.0.0.1:{server.server_port}/slack/events"

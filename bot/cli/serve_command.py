@@ -43,7 +43,9 @@ def run_serve(args: argparse.Namespace) -> int:
             print(f"Segbot is connecting to Slack in Socket Mode ({job_threads(workers)}).", flush=True)
             SocketModeHandler(app, settings.slack_app_token).start()
         else:
-            server = make_http_server(app, engine, args.host, args.port)
+            server = make_http_server(
+                app, engine, args.host, args.port, signing_secret=settings.slack_signing_secret or ""
+            )
             print(
                 f"Segbot is listening on http://{args.host}:{server.server_port}/slack/events "
                 f"({job_threads(workers)}); health check at /healthz.",

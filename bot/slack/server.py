@@ -1,14 +1,22 @@
 """Serving the Bolt app over HTTP: `POST /slack/events`, `GET /healthz`, and the OAuth pages when enabled.
 
-A WSGI app on the standard library's threading server: one thread per request, so a slow request never holds
-up the acknowledgement of another (Bolt acks before the listener's work continues on its own executor).
+A WSGI app on the standard library's threading server: one thread per connection, so a slow request never holds
+up the acknowledgement of another (Bolt acks before the listener's work continues on its own executor). The
+server is open to the internet, so it bounds what an unauthenticated client can cost: at most MAX_CONNECTIONS
+connections at once (more get 503 at once, without a thread), IDLE_TIMEOUT_S between bytes and
+REQUEST_TIMEOUT_S for a whole request, and `request_guard` checks headers, size and signature before Bolt
+parses anything.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import logging
+import socket
 import threading
+import time
 from collections.abc import Callable, Iterable
 from socketserver import ThreadingMixIn
 from typing import Any
@@ -19,29 +27,56 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine, text
 
 from bot.errors import ConfigurationError
+from bot.slack.request_guard import Rejection, check_headers, check_signature, check_text, read_body
 
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 LISTEN_BACKLOG = 256
+MAX_CONNECTIONS = 64
+IDLE_TIMEOUT_S = 10.0
+REQUEST_TIMEOUT_S = 30.0
 
 StartResponse = Callable[..., Any]
 
 
-def wsgi_app(app: App, engine: Engine) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
-    """The WSGI callable: the health check here, everything else to Bolt's handler."""
+def wsgi_app(
+    app: App, engine: Engine, *, signing_secret: str
+) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
+    """The WSGI callable: the health check here; everything else checked, then to Bolt's handler."""
     bolt = SlackRequestHandler(app, path=EVENTS_PATH)
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
             status, body = health(engine)
-            payload = json.dumps(body).encode()
-            start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])
-            return [payload]
+            return _answer(start_response, status, json.dumps(body).encode(), "application/json")
+        try:
+            _guard(environ, signing_secret)
+        except Rejection as rejection:
+            log.info("refused %s %s: %s", environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"), rejection.message)
+            return _answer(start_response, rejection.status, rejection.message.encode() + b"\n", "text/plain")
         return bolt(environ, start_response)
 
     return application
+
+
+def _guard(environ: dict[str, Any], signing_secret: str) -> None:
+    """Headers, then the bounded body, then the signature (events) and UTF-8; the body is handed on in memory."""
+    signed = environ.get("PATH_INFO") == EVENTS_PATH and environ.get("REQUEST_METHOD") == "POST"
+    check_headers(environ, signed=signed)
+    body = read_body(environ)
+    if signed:
+        check_signature(environ, body, signing_secret)
+    check_text(body)
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
+    environ.pop("HTTP_TRANSFER_ENCODING", None)
+
+
+def _answer(start_response: StartResponse, status: str, payload: bytes, content_type: str) -> list[bytes]:
+    start_response(status, [("Content-Type", content_type), ("Content-Length", str(len(payload)))])
+    return [payload]
 
 
 def health(engine: Engine) -> tuple[str, dict[str, str]]:
@@ -56,20 +91,92 @@ def health(engine: Engine) -> tuple[str, dict[str, str]]:
 
 
 class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    """One thread per connection, at most MAX_CONNECTIONS at once; beyond that a 503 without a thread."""
+
     daemon_threads = True
     request_queue_size = LISTEN_BACKLOG
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        self._last_busy_warning = 0.0
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):
+            self._answer_busy(request)
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def _answer_busy(self, request: socket.socket) -> None:
+        now = time.monotonic()
+        if now - self._last_busy_warning > 60:
+            self._last_busy_warning = now
+            log.warning("HTTP server busy: %d connections open, answering 503 to new ones", MAX_CONNECTIONS)
+        body = b"Segbot is busy; try again in a moment.\n"
+        head = "HTTP/1.0 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Type: text/plain\r\n"
+        head += f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+        with contextlib.suppress(OSError):  # the client may be gone already
+            request.settimeout(1.0)
+            request.sendall(head.encode() + body)
+
 
 class QuietRequestHandler(WSGIRequestHandler):
+    """Reads with an idle timeout between bytes and a deadline for the whole request; logs only at debug."""
+
+    timeout = IDLE_TIMEOUT_S
+
+    def setup(self) -> None:
+        super().setup()
+        self.rfile.close()  # the plain socket file: replaced by one that keeps the deadline
+        self.rfile = io.BufferedReader(_DeadlineReader(self.connection, time.monotonic() + REQUEST_TIMEOUT_S))
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except (TimeoutError, ConnectionError) as error:
+            # A client too slow or gone: nothing to answer and nothing worth a traceback.
+            log.debug("%s: connection dropped (%s)", self.address_string(), error)
+
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s - %s", self.address_string(), format % args)
 
 
-def make_http_server(app: App, engine: Engine, host: str, port: int) -> ThreadingWSGIServer:
+class _DeadlineReader(io.RawIOBase):
+    """Socket reads that wait at most IDLE_TIMEOUT_S each, and never past the request's deadline."""
+
+    def __init__(self, connection: socket.socket, deadline: float) -> None:
+        self._connection, self._deadline = connection, deadline
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the request took longer than the server allows")
+        self._connection.settimeout(min(IDLE_TIMEOUT_S, left))
+        return self._connection.recv_into(buffer)
+
+
+def make_http_server(
+    app: App, engine: Engine, host: str, port: int, *, signing_secret: str
+) -> ThreadingWSGIServer:
     """A server bound to host:port (port 0 picks a free one: see `server.server_port`); call serve_forever()."""
+    application = wsgi_app(app, engine, signing_secret=signing_secret)
     try:
         server = make_server(
-            host, port, wsgi_app(app, engine), server_class=ThreadingWSGIServer, handler_class=QuietRequestHandler
+            host, port, application, server_class=ThreadingWSGIServer, handler_class=QuietRequestHandler
         )
     except (OSError, OverflowError) as error:
         reason = (error.strerror if isinstance(error, OSError) and error.strerror else str(error)).rstrip(".")

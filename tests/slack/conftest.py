@@ -93,7 +93,7 @@ def start_bot(fake: FakeSlack, database_url: str, engine: Engine, **overrides: A
     settings = make_settings(database_url, fake.api_url, **overrides)
     runtime = build_slack_runtime(settings, engine)
     app = create_app(settings, engine, runtime=runtime)
-    server = make_http_server(app, engine, "127.0.0.1", 0)
+    server = make_http_server(app, engine, "127.0.0.1", 0, signing_secret=SIGNING_SECRET)
     serve_in_thread(server)
     background = start_background(settings, engine, runtime, workers=settings.workers, scheduler=False)
     sender = SlackSender(

@@ -49,7 +49,8 @@ def oauth_settings(database_url: str, api_url: str, **overrides: object) -> obje
 def oauth_server(database_url: str, engine: Engine, fake_slack: FakeSlack) -> Iterator[tuple[str, SlackRuntime]]:
     settings = oauth_settings(database_url, fake_slack.api_url)
     runtime = build_slack_runtime(settings, engine)  # type: ignore[arg-type]
-    server = make_http_server(create_app(settings, engine, runtime=runtime), engine, "127.0.0.1", 0)  # type: ignore[arg-type]
+    app = create_app(settings, engine, runtime=runtime)  # type: ignore[arg-type]
+    server = make_http_server(app, engine, "127.0.0.1", 0, signing_secret=settings.slack_signing_secret or "")
     serve_in_thread(server)
     yield f"http://127.0.0.1:{server.server_port}", runtime
     server.shutdown()

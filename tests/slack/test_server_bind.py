@@ -22,7 +22,7 @@ def test_a_port_in_use_or_out_of_range_is_a_configuration_error() -> None:
         port = taken.getsockname()[1]
         in_use = f"Segbot cannot listen on 127.0.0.1:{port} (Address already in use); choose another --port"
         with pytest.raises(ConfigurationError, match=f"^{re.escape(in_use)}"):
-            make_http_server(app, engine, "127.0.0.1", port)
+            make_http_server(app, engine, "127.0.0.1", port, signing_secret="secret")
     out_of_range = "Segbot cannot listen on 127.0.0.1:99999 (bind(): port must be 0-65535); choose"
     with pytest.raises(ConfigurationError, match=f"^{re.escape(out_of_range)}"):
-        make_http_server(app, engine, "127.0.0.1", 99999)
+        make_http_server(app, engine, "127.0.0.1", 99999, signing_secret="secret")
