@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     source_ca_file: str | None = Field(default=None, alias="SEGBOT_SOURCE_CA_FILE")
     access_cache_seconds: float = Field(default=60, ge=0, alias="SEGBOT_ACCESS_CACHE_SECONDS")
     digest_any_channel: bool = Field(default=False, alias="SEGBOT_DIGEST_ANY_CHANNEL")
+    retention_days: int = Field(default=90, ge=0, alias="SEGBOT_RETENTION_DAYS")
     log_level: str = Field(default="WARNING", alias="SEGBOT_LOG_LEVEL")
     debug: bool = Field(default=False, alias="SEGBOT_DEBUG")
 

@@ -1,12 +1,16 @@
-"""`segbot db upgrade` (apply the migrations) and `segbot db rekey` (re-encrypt stored secrets with the new key)."""
+"""`segbot db upgrade` (migrations), `segbot db rekey` (re-encrypt stored secrets with the new key) and
+`segbot db prune` (delete what is older than SEGBOT_RETENTION_DAYS)."""
 
 from __future__ import annotations
 
 import argparse
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot.services.workspace_data import describe
 from bot.settings import load_settings
 from bot.storage.database import create_database_engine, current_revision, open_database, upgrade
+from bot.storage.purge import delete_expired
 from bot.storage.rekey import rekey_secrets
 from bot.storage.token_secrets import TokenCipher
 
@@ -20,6 +24,12 @@ def register(subparsers: Any) -> None:
         "rekey", help="re-encrypt every stored token and source URL with the first key of SEGBOT_SECRET_KEY"
     )
     rekey_parser.set_defaults(handler=run_rekey)
+    prune_parser = db_commands.add_parser(
+        "prune", help="delete runs (and finished jobs, old receipts) older than SEGBOT_RETENTION_DAYS"
+    )
+    prune_parser.add_argument("--days", type=_days, default=None, help="this many days instead of the setting")
+    prune_parser.add_argument("--dry-run", action="store_true", help="only count what would be deleted")
+    prune_parser.set_defaults(handler=run_prune)
 
 
 def run_upgrade(_args: argparse.Namespace) -> int:
@@ -38,3 +48,31 @@ def run_rekey(_args: argparse.Namespace) -> int:
         "SEGBOT_SECRET_KEY; older keys can now be removed from it."
     )
     return 0
+
+
+def run_prune(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    days = settings.retention_days if args.days is None else args.days
+    if days == 0:
+        print("SEGBOT_RETENTION_DAYS is 0, so everything is kept; pass --days N to delete what is older anyway.")
+        return 0
+    now = datetime.now(UTC)
+    deleted = delete_expired(open_database(settings.database_url), now=now, days=days, dry_run=args.dry_run)
+    cutoff = f"older than {days} day{'' if days == 1 else 's'} (before {now - timedelta(days=days):%Y-%m-%d %H:%M} UTC)"
+    if not deleted:
+        print(f"Nothing is {cutoff}.")
+    elif args.dry_run:
+        print(f"Would delete what is {cutoff}: {describe(deleted)}.")
+    else:
+        print(f"Deleted what is {cutoff}: {describe(deleted)}.")
+    return 0
+
+
+def _days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        days = -1
+    if days < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days (1 or more)")
+    return days

@@ -55,9 +55,6 @@ def create_app(
         )
     app = _checked_app(settings, options)
     app.error(handle_error)
-    if oauth_enabled(settings):
-        # Deletes a workspace's installation when Slack says its tokens were revoked or the app uninstalled.
-        app.enable_token_revocation_listeners()
     register_all(app, runtime)
     return app
 

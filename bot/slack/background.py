@@ -6,16 +6,20 @@ import logging
 import signal
 import threading
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
 from bot.digests.loop import run_scheduler
 from bot.queue.workers import WorkerPool
+from bot.services.workspace_data import apply_retention
 from bot.settings import Settings
 from bot.slack.jobs import job_handlers
 from bot.slack.runtime import SlackRuntime
 
 log = logging.getLogger(__name__)
+
+RETENTION_INTERVAL_SECONDS = 3600.0
 
 
 @dataclass
@@ -34,7 +38,8 @@ class Background:
 def start_background(
     settings: Settings, engine: Engine, runtime: SlackRuntime, *, workers: int, scheduler: bool
 ) -> Background:
-    """Start `workers` job threads and, unless disabled, the weekly digest scheduler in a daemon thread."""
+    """Start `workers` job threads and, unless disabled, the weekly digest scheduler and the hourly retention
+    sweep (SEGBOT_RETENTION_DAYS) in daemon threads."""
     pool = WorkerPool(runtime.jobs, job_handlers(runtime), size=workers, wake=runtime.work_available).start()
     background = Background(pool)
     if scheduler:
@@ -46,7 +51,26 @@ def start_background(
         )
         thread.start()
         background.threads.append(thread)
+        if settings.retention_days > 0:
+            sweeper = threading.Thread(
+                target=run_retention,
+                args=(engine, settings.retention_days, background.stop_event),
+                name="segbot-retention",
+                daemon=True,
+            )
+            sweeper.start()
+            background.threads.append(sweeper)
     return background
+
+
+def run_retention(engine: Engine, days: int, stop: threading.Event) -> None:
+    """Delete what is older than SEGBOT_RETENTION_DAYS at start and then every hour, until `stop` is set."""
+    while not stop.is_set():
+        try:
+            apply_retention(engine, now=datetime.now(UTC), days=days)
+        except Exception:
+            log.exception("the retention sweep failed; trying again in an hour")
+        stop.wait(RETENTION_INTERVAL_SECONDS)
 
 
 class StopRequested(Exception):

@@ -25,6 +25,7 @@ from bot.services.catalog_import import import_catalog
 from bot.services.labels_export import export_labels, find_run
 from bot.services.process_upload import UploadRequest, process_upload
 from bot.services.source_files import fetch_bytes
+from bot.services.workspace_data import forget_workspace
 from bot.slack.failures import explain, is_permanent
 from bot.slack.files import SharedFile
 from bot.slack.progress import Progress
@@ -91,6 +92,27 @@ def _catalog_import(runtime: SlackRuntime, client: WebClient, payload: dict[str,
 
 def run_slack_job(runtime: SlackRuntime, job: Job, work: Work) -> None:
     """Run `work`; a user's problem gets one plain reply, Slack refusing gets a log line, anything else both."""
+    try:
+        _run_slack_job(runtime, job, work)
+    except Exception:
+        _forget_if_uninstalled(runtime, job.workspace_id)
+        raise
+
+
+def _forget_if_uninstalled(runtime: SlackRuntime, workspace_id: str) -> None:
+    """A job that was running when its workspace uninstalled the app may have stored a run after the purge:
+    with OAuth, a failed job of a workspace that has no installation any more purges it again."""
+    if runtime.tokens.store is None:
+        return
+    try:
+        installed = runtime.tokens.bot_for(workspace_id) is not None
+    except SegbotError:
+        installed = True  # installed, its token could not be refreshed: not a reason to delete anything
+    if not installed:
+        forget_workspace(runtime.engine, workspace_id, reason="a job ended after the app was uninstalled")
+
+
+def _run_slack_job(runtime: SlackRuntime, job: Job, work: Work) -> None:
     payload = {**job.payload, "workspace_id": job.workspace_id}
     channel_id, thread_ts = payload["channel_id"], payload.get("thread_ts")
     try:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from bot.storage.tables_core import workspaces
+from bot.storage.tables_core import runs, workspaces
+from bot.storage.tables_slack_oauth import slack_bots
 
 LOCAL_WORKSPACE = "local"
 
@@ -29,6 +31,14 @@ def ensure_workspace(connection: Connection, workspace_id: str, name: str | None
         connection.execute(insert(workspaces).values(**values))
 
 
+@dataclass(frozen=True)
+class WorkspaceOverview:
+    id: str
+    name: str | None
+    runs: int
+    installed: bool
+
+
 class WorkspaceRepository:
     """Reads and creates workspace rows."""
 
@@ -42,3 +52,28 @@ class WorkspaceRepository:
     def list_ids(self) -> list[str]:
         with self.engine.connect() as connection:
             return [row.id for row in connection.execute(select(workspaces.c.id).order_by(workspaces.c.id))]
+
+    def overview(self) -> list[WorkspaceOverview]:
+        """Every workspace with a row, or with an install (OAuth): its name, number of runs, and whether installed."""
+        with self.engine.connect() as connection:
+            names = {row.id: row.name for row in connection.execute(select(workspaces.c.id, workspaces.c.name))}
+            counts: dict[str, int] = {
+                row.workspace_id: row.runs
+                for row in connection.execute(
+                    select(runs.c.workspace_id, func.count().label("runs")).group_by(runs.c.workspace_id)
+                )
+            }
+            installed = {
+                str(row.team_id): row.team_name
+                for row in connection.execute(select(slack_bots.c.team_id, slack_bots.c.team_name))
+                if row.team_id is not None
+            }
+        return [
+            WorkspaceOverview(
+                id=workspace_id,
+                name=names.get(workspace_id) or installed.get(workspace_id),
+                runs=int(counts.get(workspace_id, 0)),
+                installed=workspace_id in installed,
+            )
+            for workspace_id in sorted(set(names) | set(installed))
+        ]

@@ -1,4 +1,5 @@
-"""Events: files shared in channels (as `file_share` messages or `file_shared` events), mentions, other messages.
+"""Events: files shared in channels (as `file_share` messages or `file_shared` events), mentions, uninstalls
+(which delete the workspace's data: docs/data-and-tokens.md), other messages.
 
 Every listener that does work first checks the delivery's event_id against the database (after Slack was
 acknowledged), so Slack's retries and replays are handled once.
@@ -14,6 +15,7 @@ from slack_sdk import WebClient
 
 from bot.report.render import render_help
 from bot.services.accept_upload import accept_shared_file, wants_catalog_import
+from bot.services.workspace_data import forget_user_tokens, forget_workspace
 from bot.slack.jobs import CATALOG_IMPORT, SEGMENT_UPLOAD
 from bot.slack.runtime import SlackRuntime
 
@@ -72,13 +74,22 @@ def register(app: App, runtime: SlackRuntime) -> None:
         runtime.access.forget_conversation(_workspace(context), str(event.get("channel") or ""))
 
     @app.event("app_uninstalled")
+    def on_uninstalled(context: BoltContext) -> None:
+        forget_workspace(runtime.engine, _workspace(context), reason="app_uninstalled")
+
     @app.event("tokens_revoked")
-    def on_uninstalled(body: dict[str, Any]) -> None:
-        log.warning(
-            "Segbot was uninstalled or its tokens revoked in workspace %s; its jobs there will fail until it is "
-            "reinstalled",
-            body.get("team_id"),
-        )
+    def on_tokens_revoked(event: dict[str, Any], context: BoltContext) -> None:
+        """The bot's token revoked: the workspace is gone for Segbot. Only user tokens: drop those users' rows."""
+        tokens = event.get("tokens") or {}
+        if tokens.get("bot"):
+            forget_workspace(runtime.engine, _workspace(context), reason="tokens_revoked")
+        elif tokens.get("oauth") and runtime.tokens.store is not None:
+            forget_user_tokens(
+                runtime.tokens.store,
+                enterprise_id=context.enterprise_id,
+                team_id=context.team_id,
+                user_ids=[str(user) for user in tokens["oauth"]],
+            )
 
     @app.event("message")
     def on_other_message() -> None:
