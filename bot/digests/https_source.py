@@ -52,10 +52,6 @@ class Deadline:
             raise TimeoutError("the deadline of this pull has passed")
         return remaining
 
-    @property
-    def passed(self) -> bool:
-        return time.monotonic() >= self._end
-
 
 def ssl_context(ca_file: str | None) -> ssl.SSLContext:
     """The system's trusted certificates, plus those in `ca_file` (an operator's internal CA)."""

@@ -188,16 +188,16 @@ def _session(url: URL, shown: str, end: float) -> Iterator[_Session]:
     except SourceError:
         raise
     except TimeoutError as error:
-        raise SourceError(_too_slow(shown, end)) from error
+        raise SourceError(_too_slow(shown)) from error
     except Exception as error:
         if _is_timeout(error):
-            raise SourceError(_too_slow(shown, end)) from error
+            raise SourceError(_too_slow(shown)) from error
         raise SourceError(_failure(shown, error)) from error
     finally:
         _close(connection)
 
 
-def _too_slow(shown: str, end: float) -> str:
+def _too_slow(shown: str) -> str:
     return (
         f"The query on {shown} did not finish in the time allowed (SEGBOT_SOURCE_TIMEOUT); make it faster or "
         "raise the setting."
