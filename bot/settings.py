@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import fields
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigurationError
+from segmentation.limits import ReadLimits
+
+_LIMITS = ReadLimits()
 
 
 class Settings(BaseSettings):
@@ -29,7 +33,16 @@ class Settings(BaseSettings):
     digest_min_segment: int = Field(default=10, ge=1, alias="SEGBOT_DIGEST_MIN_SEGMENT")
     source_timeout_seconds: float = Field(default=30, gt=0, alias="SEGBOT_SOURCE_TIMEOUT")
     source_max_mb: float = Field(default=200, gt=0, alias="SEGBOT_SOURCE_MAX_MB")
-    max_rows: int = Field(default=2_000_000, ge=1, alias="SEGBOT_MAX_ROWS")
+    max_input_mb: int = Field(default=_LIMITS.max_input_mb, ge=1, alias="SEGBOT_MAX_INPUT_MB")
+    max_rows: int = Field(default=_LIMITS.max_rows, ge=1, alias="SEGBOT_MAX_ROWS")
+    max_columns: int = Field(default=_LIMITS.max_columns, ge=1, alias="SEGBOT_MAX_COLUMNS")
+    max_cells: int = Field(default=_LIMITS.max_cells, ge=1, alias="SEGBOT_MAX_CELLS")
+    max_xlsx_cells: int = Field(default=_LIMITS.max_xlsx_cells, ge=1, alias="SEGBOT_MAX_XLSX_CELLS")
+    max_cell_chars: int = Field(default=_LIMITS.max_cell_chars, ge=1, alias="SEGBOT_MAX_CELL_CHARS")
+    max_line_kb: int = Field(default=_LIMITS.max_line_kb, ge=1, alias="SEGBOT_MAX_LINE_KB")
+    max_compression_ratio: int = Field(
+        default=_LIMITS.max_compression_ratio, ge=1, alias="SEGBOT_MAX_COMPRESSION_RATIO"
+    )
     source_allowed_hosts: str = Field(default="", alias="SEGBOT_SOURCE_ALLOWED_HOSTS")
     source_ca_file: str | None = Field(default=None, alias="SEGBOT_SOURCE_CA_FILE")
     access_cache_seconds: float = Field(default=60, ge=0, alias="SEGBOT_ACCESS_CACHE_SECONDS")
@@ -37,6 +50,10 @@ class Settings(BaseSettings):
     retention_days: int = Field(default=90, ge=0, alias="SEGBOT_RETENTION_DAYS")
     log_level: str = Field(default="WARNING", alias="SEGBOT_LOG_LEVEL")
     debug: bool = Field(default=False, alias="SEGBOT_DEBUG")
+
+    def read_limits(self) -> ReadLimits:
+        """The limits every reader (uploads, CLI files, catalog imports, dataset sources) works within."""
+        return ReadLimits(**{limit.name: getattr(self, limit.name) for limit in fields(ReadLimits)})
 
     @field_validator("slack_api_url")
     @classmethod

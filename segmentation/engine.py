@@ -21,9 +21,10 @@ from segmentation.clustering import cluster
 from segmentation.columns import prepare_table
 from segmentation.errors import InvalidOptionError, UnusableDataError
 from segmentation.features import FeatureSpace
+from segmentation.limits import ReadLimits
 from segmentation.prepared import PreparedTable
 from segmentation.profiles import profile_segments
-from segmentation.reading import read_table
+from segmentation.reading import DEFAULT_LIMITS, read_table
 from segmentation.result import ColumnRole, SegmentationResult
 
 MIN_ROWS = 20
@@ -38,9 +39,13 @@ def segment(
     seed: int = 0,
     columns: Sequence[str] | None = None,
     exclude: Sequence[str] | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> SegmentationResult:
-    """Split the audience in `data` into segments; `k` forces their number, `seed` makes runs repeatable."""
-    table = read_table(data)
+    """Split the audience in `data` into segments; `k` forces their number, `seed` makes runs repeatable.
+
+    `limits` bounds what is read (see `segmentation.limits`); a larger file raises `LimitExceededError`.
+    """
+    table = read_table(data, limits=limits)
     if len(table) < MIN_ROWS:
         raise UnusableDataError(
             f"The table has only {len(table)} rows; segmenting needs at least {MIN_ROWS}, so upload a larger export."

@@ -22,14 +22,18 @@ import warnings
 import zipfile
 import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import BinaryIO
+from dataclasses import dataclass, replace
+from typing import BinaryIO, cast
 
 import numpy as np
 import pandas as pd
 
+from segmentation import limits as limit_errors
 from segmentation.errors import UnreadableFileError
+from segmentation.guarded_stream import GuardedStream
+from segmentation.limits import ReadLimits
 from segmentation.values import MISSING_TOKENS
+from segmentation.xlsx_scan import check_workbook
 
 HEAD_BYTES = 512 * 1024
 """How much of a file is looked at to decide its format; the rest is streamed."""
@@ -70,6 +74,11 @@ TOO_MANY_FIELDS = (
     "Line {line} of the file has {seen} fields but the header has {expected}; "
     "check the delimiter and quoting, or export the table again as CSV or .xlsx."
 )
+OPEN_QUOTE = (
+    "Row {row} of the file opens a quote that is not closed before the end of its line, so the rows after it "
+    "would be read as one cell; fix the quote in row {row} (or export the table again as CSV or .xlsx)."
+)
+DEFAULT_LIMITS = ReadLimits()
 
 _IMAGE_MAGIC = {
     b"\x89PNG\r\n\x1a\n": "PNG",
@@ -95,14 +104,32 @@ class Dialect:
     skip_lines: int = 0
 
 
-def read_table(data: bytes | bytearray | memoryview | BinaryIO | pd.DataFrame) -> pd.DataFrame:
-    """The table in `data` (CSV/TSV text, gzip of it, or .xlsx), or a cleaned copy of a DataFrame."""
+def read_table(
+    data: bytes | bytearray | memoryview | BinaryIO | pd.DataFrame, *, limits: ReadLimits = DEFAULT_LIMITS
+) -> pd.DataFrame:
+    """The table in `data` (CSV/TSV text, gzip of it, or .xlsx), or a cleaned copy of a DataFrame.
+
+    A file larger than `limits` allow raises `LimitExceededError` (an `UnreadableFileError`) as soon as the
+    reader gets there; a DataFrame is checked against the row, column and cell limits.
+    """
     if isinstance(data, pd.DataFrame):
+        check_shape(data.shape, limits)
         return clean_frame(data)
     if isinstance(data, str | io.TextIOBase):
         raise TypeError("read_table takes bytes or a binary file object (open files with 'rb'), not text or a path")
     stream: BinaryIO = io.BytesIO(data) if isinstance(data, bytes | bytearray | memoryview) else data
-    return _read_stream(stream, compressed=False)
+    return _read_stream(stream, compressed=False, limits=limits)
+
+
+def check_shape(shape: tuple[int, int], limits: ReadLimits) -> None:
+    """`LimitExceededError` when a table of `shape` (rows, columns) is over the limits."""
+    rows, columns = shape
+    if columns > limits.max_columns:
+        raise limit_errors.too_many_columns(limits, columns)
+    if rows > limits.max_rows:
+        raise limit_errors.too_many_rows(limits)
+    if rows * columns > limits.max_cells:
+        raise limit_errors.too_many_cells(limits, rows, columns)
 
 
 def clean_frame(frame: pd.DataFrame, *, names: Iterable[object] | None = None) -> pd.DataFrame:
@@ -179,7 +206,7 @@ def _read_up_to(stream: BinaryIO, size: int) -> bytes:
     return b"".join(parts)
 
 
-def _read_stream(stream: BinaryIO, *, compressed: bool) -> pd.DataFrame:
+def _read_stream(stream: BinaryIO, *, compressed: bool, limits: ReadLimits) -> pd.DataFrame:
     try:
         head = _read_up_to(stream, HEAD_BYTES)
     except (gzip.BadGzipFile, EOFError, zlib.error) as error:
@@ -187,24 +214,72 @@ def _read_stream(stream: BinaryIO, *, compressed: bool) -> pd.DataFrame:
     if head.startswith(b"\x1f\x8b"):
         replay = io.BufferedReader(_Replay(head, stream))
         with gzip.GzipFile(fileobj=replay, mode="rb") as unzipped:
-            return _read_stream(unzipped, compressed=True)  # type: ignore[arg-type]
+            return _read_stream(unzipped, compressed=True, limits=limits)  # type: ignore[arg-type]
     if head.startswith(b"PK\x03\x04"):
-        return _read_zip(head, stream)
+        return _read_zip(head, stream, limits, compressed=compressed)
+    guard = _line_guard(stream, limits)
+    guard.observe(head)
     _reject_binary(head)
     encoding = _encoding_of(head)
     text = _decode_head(head, encoding)
     if not text.strip():
         raise UnreadableFileError(EMPTY)
     _reject_markup(text)
-    dialect = sniff(text, truncated=len(head) == HEAD_BYTES)
-    frame, encoding = _parse_csv_retrying(head, stream, dialect, encoding, compressed)
+    dialect = sniff(text, truncated=len(head) == HEAD_BYTES, limits=limits)
+    if len(dialect.header) > limits.max_columns:
+        raise limit_errors.too_many_columns(limits, len(dialect.header))
+    frame, encoding = _parse_csv_retrying(head, cast(BinaryIO, guard), dialect, encoding, compressed, limits=limits)
     if len(frame) == 0:
         raise UnreadableFileError(HEADER_ONLY)
+    _check_cells(frame, limits, first_row=2 + dialect.skip_lines)
+    _check_quotes(frame, dialect)
     cleaned = clean_frame(frame, names=dialect.header)
     cleaned.attrs.update(
         format="csv", delimiter=dialect.delimiter, encoding=encoding, decimal_comma=dialect.decimal_comma
     )
     return cleaned
+
+
+def _line_guard(stream: BinaryIO, limits: ReadLimits) -> GuardedStream:
+    return GuardedStream(
+        stream,
+        max_bytes=limits.max_input_bytes,
+        too_large=lambda: limit_errors.too_much_text(limits),
+        separator=b"\n",
+        max_run=limits.max_line_bytes,
+        too_long=lambda line: limit_errors.line_too_long(limits, line),
+    )
+
+
+def _check_cells(frame: pd.DataFrame, limits: ReadLimits, *, first_row: int) -> None:
+    """`LimitExceededError` naming the first cell longer than `limits.max_cell_chars`."""
+    for position in range(frame.shape[1]):
+        column = frame.iloc[:, position]
+        if not (pd.api.types.is_string_dtype(column) or pd.api.types.is_object_dtype(column)):
+            continue
+        lengths = column.astype("str").str.len() if pd.api.types.is_object_dtype(column) else column.str.len()
+        too_long = np.flatnonzero(lengths.fillna(0).to_numpy() > limits.max_cell_chars)
+        if len(too_long):
+            where = f"in row {int(too_long[0]) + first_row:,}, column {position + 1}"
+            raise limit_errors.cell_too_long(limits, where)
+
+
+def _check_quotes(frame: pd.DataFrame, dialect: Dialect) -> None:
+    """`UnreadableFileError` when a quote opened in a cell swallowed whole records after it.
+
+    A quoted cell may hold line breaks; one whose text after a break holds a full record's worth of
+    delimiters is a quote that was never closed, and the rows it ate would otherwise vanish silently.
+    """
+    needed = max(1, len(dialect.header) - 1)
+    for position in range(frame.shape[1]):
+        column = frame.iloc[:, position]
+        if not pd.api.types.is_string_dtype(column):
+            continue
+        broken = column.str.contains("\n", regex=False).fillna(False).to_numpy(dtype=bool)
+        for row in np.flatnonzero(broken):
+            lines = str(column.iloc[row]).split("\n")[1:]
+            if any(line.count(dialect.delimiter) >= needed for line in lines):
+                raise UnreadableFileError(OPEN_QUOTE.format(row=int(row) + 2 + dialect.skip_lines))
 
 
 def _reject_binary(head: bytes) -> None:
@@ -277,8 +352,17 @@ def _reject_markup(text: str) -> None:
 # --- CSV -----------------------------------------------------------------------------------------------------
 
 
-def sniff(text: str, *, truncated: bool) -> Dialect:
+def sniff(text: str, *, truncated: bool, limits: ReadLimits = DEFAULT_LIMITS) -> Dialect:
     """Delimiter, header and number format decided from the first records of the file's text."""
+    if csv.field_size_limit() <= limits.max_cell_chars:  # the csv module's own cap is 128 K characters
+        csv.field_size_limit(limits.max_cell_chars + 1)
+    try:
+        return _sniff(text, truncated=truncated)
+    except csv.Error as error:  # only "field larger than field limit" escapes _records
+        raise limit_errors.cell_too_long(limits, "near the start of the file") from error
+
+
+def _sniff(text: str, *, truncated: bool) -> Dialect:
     if truncated and "\n" in text:
         text = text[: text.rfind("\n") + 1]
     hint = _SEPARATOR_HINT.match(text)
@@ -346,7 +430,9 @@ def _records(text: str, delimiter: str, *, drop_last: bool) -> tuple[list[list[s
             consumed = reader.line_num
             if len(records) > SNIFF_RECORDS:
                 break
-    except csv.Error:
+    except csv.Error as error:
+        if "field limit" in str(error):
+            raise
         return records, lines_before
     if drop_last and len(records) <= SNIFF_RECORDS and len(records) > 2:
         records.pop()
@@ -373,7 +459,7 @@ def _number_format(rows: list[list[str]], delimiter: str) -> tuple[bool, bool]:
 
 
 def _parse_csv_retrying(
-    head: bytes, stream: BinaryIO, dialect: Dialect, encoding: str, compressed: bool
+    head: bytes, stream: BinaryIO, dialect: Dialect, encoding: str, compressed: bool, *, limits: ReadLimits
 ) -> tuple[pd.DataFrame, str]:
     """The parsed table and its encoding.
 
@@ -384,13 +470,14 @@ def _parse_csv_retrying(
     rest_at = _position(stream)
     errors = "strict" if encoding.startswith("utf-8") else "replace"
     try:
-        return _parse_csv(_replay(head, stream), dialect, encoding, compressed, errors=errors), encoding
+        return _parse_csv(_replay(head, stream), dialect, encoding, compressed, limits, errors=errors), encoding
     except UnicodeDecodeError as error:
         if rest_at is None:
             raise UnreadableFileError(MIXED_ENCODING) from error
         stream.seek(rest_at)
         fallback = "cp1252" if head.isascii() else encoding
-        return _parse_csv(_replay(head, stream), dialect, fallback, compressed, errors="replace"), fallback
+        frame = _parse_csv(_replay(head, stream), dialect, fallback, compressed, limits, errors="replace")
+        return frame, fallback
 
 
 def _replay(head: bytes, stream: BinaryIO) -> BinaryIO:
@@ -404,7 +491,23 @@ def _position(stream: BinaryIO) -> int | None:
         return None
 
 
-def _parse_csv(stream: BinaryIO, dialect: Dialect, encoding: str, compressed: bool, *, errors: str) -> pd.DataFrame:
+def _parse_csv(
+    stream: BinaryIO, dialect: Dialect, encoding: str, compressed: bool, limits: ReadLimits, *, errors: str
+) -> pd.DataFrame:
+    """The rows of the CSV, stopping one row past what the row and cell limits allow."""
+    columns = len(dialect.header)
+    allowed = min(limits.max_rows, limits.max_cells // max(columns, 1))
+    frame = _read_csv(stream, dialect, encoding, compressed, errors=errors, nrows=allowed + 1)
+    if len(frame) > allowed:
+        if allowed == limits.max_rows:
+            raise limit_errors.too_many_rows(limits)
+        raise limit_errors.too_many_cells(limits, len(frame), columns)
+    return frame
+
+
+def _read_csv(
+    stream: BinaryIO, dialect: Dialect, encoding: str, compressed: bool, *, errors: str, nrows: int
+) -> pd.DataFrame:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", pd.errors.DtypeWarning)
@@ -423,11 +526,16 @@ def _parse_csv(stream: BinaryIO, dialect: Dialect, encoding: str, compressed: bo
                 on_bad_lines="error",
                 decimal="," if dialect.decimal_comma else ".",
                 thousands="." if dialect.thousands_dot else None,
+                nrows=nrows,
             )
     except pd.errors.EmptyDataError as error:
         raise UnreadableFileError(EMPTY) from error
     except pd.errors.ParserError as error:
         found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(error))
+        unclosed = re.search(r"EOF inside string starting at row (\d+)", str(error))
+        if unclosed:
+            row = int(unclosed.group(1)) + 1 + dialect.skip_lines
+            raise UnreadableFileError(OPEN_QUOTE.format(row=row)) from error
         if found:
             expected, line, seen = found.groups()
             raise UnreadableFileError(TOO_MANY_FIELDS.format(line=line, seen=seen, expected=expected)) from error
@@ -439,20 +547,21 @@ def _parse_csv(stream: BinaryIO, dialect: Dialect, encoding: str, compressed: bo
 # --- xlsx ----------------------------------------------------------------------------------------------------
 
 
-def _read_zip(head: bytes, stream: BinaryIO) -> pd.DataFrame:
-    whole = _seekable_whole(head, stream)
+def _read_zip(head: bytes, stream: BinaryIO, limits: ReadLimits, *, compressed: bool) -> pd.DataFrame:
+    whole = _seekable_whole(head, stream, limits, compressed=compressed)
     try:
         with zipfile.ZipFile(whole) as archive:
             entries = set(archive.namelist())
-            mimetype = archive.read("mimetype") if "mimetype" in entries else b""
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as error:
+            mimetype = archive.read("mimetype") if "mimetype" in entries and _small(archive, "mimetype") else b""
+            if b"opendocument" in mimetype:
+                raise UnreadableFileError(OPEN_DOCUMENT)
+            if "xl/workbook.bin" in entries:
+                raise UnreadableFileError(XLSB)
+            if "xl/workbook.xml" not in entries:
+                raise UnreadableFileError(ZIP_NOT_XLSX)
+            check_workbook(archive, limits)
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as error:
         raise UnreadableFileError(BAD_ZIP) from error
-    if b"opendocument" in mimetype:
-        raise UnreadableFileError(OPEN_DOCUMENT)
-    if "xl/workbook.bin" in entries:
-        raise UnreadableFileError(XLSB)
-    if "xl/workbook.xml" not in entries:
-        raise UnreadableFileError(ZIP_NOT_XLSX)
     whole.seek(0)
     try:
         sheet = pd.read_excel(whole, sheet_name=0, header=None, engine="openpyxl")
@@ -468,20 +577,30 @@ def _read_zip(head: bytes, stream: BinaryIO) -> pd.DataFrame:
     if len(sheet) == 1:
         raise UnreadableFileError(HEADER_ONLY)
     body = sheet.iloc[1:].infer_objects()
+    _check_cells(body, limits, first_row=int(sheet.index[0]) + 2)
     cleaned = clean_frame(body, names=list(sheet.iloc[0]))
     cleaned.attrs.update(format="xlsx")
     return cleaned
 
 
-def _seekable_whole(head: bytes, stream: BinaryIO) -> BinaryIO:
-    """The whole file as a seekable stream (zip needs its end first): the stream itself when it can seek."""
+def _small(archive: zipfile.ZipFile, name: str) -> bool:
+    return archive.getinfo(name).file_size <= 1024
+
+
+def _seekable_whole(head: bytes, stream: BinaryIO, limits: ReadLimits, *, compressed: bool) -> BinaryIO:
+    """The whole file as a seekable stream (zip needs its end first): the stream itself when it can seek.
+
+    A gzip stream could seek too, but only by unpacking everything; it is read into memory, within the limit.
+    """
     try:
-        if stream.seekable():
+        if stream.seekable() and not compressed:
             stream.seek(stream.tell() - len(head))
             return stream
     except (OSError, ValueError):
         pass
-    return io.BytesIO(head + stream.read())
+    guard = _line_guard(stream, replace(limits, max_line_kb=limits.max_input_mb * 1000))
+    guard.observe(head)
+    return io.BytesIO(head + io.BufferedReader(guard).read())
 
 
 # --- cleaning ------------------------------------------------------------------------------------------------

@@ -21,7 +21,8 @@ from bot.catalog.headers import CatalogColumns, fold_header, recognise_columns
 from bot.catalog.mapping import check_mapping
 from bot.catalog.names import handle_from_cell, normalize_platform, platform_in
 from segmentation.catalog_index import CatalogEntry
-from segmentation.reading import read_table
+from segmentation.limits import ReadLimits
+from segmentation.reading import DEFAULT_LIMITS, read_table
 
 CANONICAL_HEADERS = "platform, handle, followers, engagement_rate, topics, audience_country"
 _FIRST_DATA_ROW = 2
@@ -56,11 +57,13 @@ def read_catalog(
     source_name: str | None = None,
     platform: str | None = None,
     mapping: Mapping[str, str | None] | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> CatalogReading:
     """The creators in `data`; `platform` is used where the file has no platform column (or a blank cell),
     otherwise the platform its headers or `source_name` mention (`Influencer insta name`, `tiktok.csv`).
-    `mapping` (field -> column, from `--map`) overrides the recognition of those fields."""
-    frame = read_table(data)
+    `mapping` (field -> column, from `--map`) overrides the recognition of those fields;
+    `limits` bounds what is read, as for audience files."""
+    frame = read_table(data, limits=limits)
     headers = [str(name) for name in frame.columns]
     columns = recognise_columns(headers, check_mapping(mapping or {}, headers))
     missing = columns.missing()

@@ -44,8 +44,11 @@ def register(subparsers: Any) -> None:
 def run_add(args: argparse.Namespace) -> int:
     name = check_dataset_name(args.name)
     engine = open_database(load_settings().database_url)
-    pulled = pull(SourceSpec(kind="path", location=args.path), load_settings())
-    version = add_version(engine, args.workspace, name, pulled, origin="file", now=datetime.now(UTC))
+    settings = load_settings()
+    pulled = pull(SourceSpec(kind="path", location=args.path), settings)
+    version = add_version(
+        engine, args.workspace, name, pulled, origin="file", now=datetime.now(UTC), limits=settings.read_limits()
+    )
     print(
         f"{name}: version {version.version} (run {version.run_id}) from {Path(args.path).name}, "
         f"{version.n_rows:,} rows in {version.k} segments."

@@ -92,11 +92,18 @@ def _repository() -> InfluencerRepository:
 def run_import(args: argparse.Namespace) -> int:
     path = Path(args.path)
     mapping = parse_mapping(args.map)
-    engine = open_database(load_settings().database_url)
+    settings = load_settings()
+    engine = open_database(settings.database_url)
     with open_input(path) as stream:
         try:
             outcome = import_catalog(
-                engine, args.workspace, stream, path.name, platform=args.platform, mapping=mapping
+                engine,
+                args.workspace,
+                stream,
+                path.name,
+                platform=args.platform,
+                mapping=mapping,
+                limits=settings.read_limits(),
             )
         except NothingImportedError as error:
             print("\n".join(column_lines(error.reading) + rejection_lines(error.reading)))

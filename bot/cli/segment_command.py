@@ -14,6 +14,7 @@ from bot.csv_export import labels_csv_text
 from bot.errors import SegbotError
 from bot.files import check_output_path, open_input, write_atomically
 from bot.report.report_input import ReportInput
+from bot.settings import load_settings
 from bot.terminal.report import print_report
 from segmentation import SegmentationResult, segment
 
@@ -51,7 +52,14 @@ def run(args: argparse.Namespace) -> int:
     if args.labels_out:
         check_output_path(Path(args.labels_out), not_the_input=path if path.is_file() else None)
     with open_input(path) as stream:
-        result = segment(stream, k=args.k, seed=args.seed, columns=args.columns, exclude=args.exclude)
+        result = segment(
+            stream,
+            k=args.k,
+            seed=args.seed,
+            columns=args.columns,
+            exclude=args.exclude,
+            limits=load_settings().read_limits(),
+        )
     database = None
     if args.influencers:
         report, database = _report_with_influencers(result, workspace_id=args.workspace, per_segment=args.influencers)
@@ -76,7 +84,6 @@ def _report_with_influencers(
 ) -> tuple[ReportInput, str]:
     """The report with suggestions from `workspace_id`'s catalog, and the database it was read from."""
     from bot.services.report_data import build_report
-    from bot.settings import load_settings
     from bot.storage.database import open_database
 
     if per_segment < 1:

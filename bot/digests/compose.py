@@ -53,7 +53,9 @@ def make_digest(
         pulled = pull(spec, settings)
         newest_hash = _file_hash(engine, workspace_id, versions[-1]) if versions else None
         if pulled.file_hash != newest_hash:
-            add_version(engine, workspace_id, dataset.name, pulled, origin=spec.kind, now=now)
+            add_version(
+                engine, workspace_id, dataset.name, pulled, origin=spec.kind, now=now, limits=settings.read_limits()
+            )
             versions = repository.versions(workspace_id, dataset.name)
     if not versions:
         raise NoDataYetError(

@@ -11,6 +11,8 @@ from bot.catalog.errors import UnusableCatalogError
 from bot.catalog.outcome import CatalogImport
 from bot.catalog.reading import CatalogReading, read_catalog
 from bot.storage.influencers import InfluencerRepository
+from segmentation.limits import ReadLimits
+from segmentation.reading import DEFAULT_LIMITS
 
 
 class NothingImportedError(UnusableCatalogError):
@@ -29,9 +31,10 @@ def import_catalog(
     *,
     platform: str | None = None,
     mapping: Mapping[str, str | None] | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> CatalogImport:
     """Read the creators in `data` and upsert them; `NothingImportedError` when no row could be read."""
-    reading = read_catalog(data, source_name=file_name, platform=platform, mapping=mapping)
+    reading = read_catalog(data, source_name=file_name, platform=platform, mapping=mapping, limits=limits)
     if not reading.entries:
         first = f"; row {reading.rejected[0].row}: {reading.rejected[0].reason}" if reading.rejected else ""
         raise NothingImportedError(

@@ -50,7 +50,7 @@ def process_upload(runtime: SlackRuntime, client: WebClient, request: UploadRequ
     progress.stage("downloading")
     data = fetch_bytes(runtime, client, request.file)
     progress.stage("segmenting")
-    result = segmentation.segment(data, k=request.forced_k)
+    result = segmentation.segment(data, k=request.forced_k, limits=runtime.settings.read_limits())
     run = RunRepository(runtime.engine).add(
         NewRun(
             workspace_id=request.workspace_id,

@@ -39,6 +39,11 @@ SEGMENT_UPLOAD = "segment_upload"
 LABELS_CSV = "labels_csv"
 CATALOG_IMPORT = "catalog_import"
 
+ABANDONED = (
+    "Segbot stopped while working on {file} (a restart, or the file needed more memory than the worker has), "
+    "so it was not tried again; share it again, or a smaller export if this happens twice."
+)
+
 Work = Callable[[SlackRuntime, WebClient, dict[str, Any], Progress], None]
 
 
@@ -85,7 +90,14 @@ def _catalog_import(runtime: SlackRuntime, client: WebClient, payload: dict[str,
     data = fetch_bytes(runtime, client, shared)
     progress.stage("reading")
     mapping = parse_mapping(payload.get("column_map") or [])
-    outcome = import_catalog(runtime.engine, payload["workspace_id"], data, shared.name, mapping=mapping)
+    outcome = import_catalog(
+        runtime.engine,
+        payload["workspace_id"],
+        data,
+        shared.name,
+        mapping=mapping,
+        limits=runtime.settings.read_limits(),
+    )
     progress.replies.post(render_catalog_import(outcome))
     progress.finish()
 
@@ -121,6 +133,12 @@ def _run_slack_job(runtime: SlackRuntime, job: Job, work: Work) -> None:
         log.error("job %s for workspace %s: %s", job.id, job.workspace_id, error)
         raise JobFailed(str(error)) from error
     progress = Progress(ThreadReplies(client, channel_id, thread_ts), _file_name(payload), payload.get("progress_ts"))
+    if job.attempts > 1:
+        # Its worker died on it (out of memory, killed, restarted): a file that takes a worker down must not
+        # take down the next one too, so the job ends here with a sentence instead of running again.
+        log.warning("job %s (%s) was abandoned by its worker; not running it again", job.id, job.kind)
+        _tell(progress, render_error(ABANDONED.format(file=_file_name(payload))))
+        raise JobFailed("abandoned by its worker; not retried")
     try:
         work(runtime, client, payload, progress)
     except (SegbotError, SegmentationError) as error:
