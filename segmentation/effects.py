@@ -15,6 +15,7 @@ import numpy as np
 from scipy import sparse
 
 from segmentation.countries import country_code, country_name
+from segmentation.features import scaled_down
 from segmentation.genders import gender_group
 from segmentation.prepared import PreparedColumn
 from segmentation.result import FeatureEffect
@@ -96,12 +97,12 @@ def _numeric_candidates(column: PreparedColumn, labels: np.ndarray, k: int) -> l
     known = ~np.isnan(values)
     if known.sum() < 2:
         return []
-    known_values = values[known]
+    overall_median = float(np.median(values[known]))
+    known_values = scaled_down(values[known])
     spread = float(known_values.std())
     if spread == 0 or not np.isfinite(spread):
         return []
     overall_mean = float(known_values.mean())
-    overall_median = float(np.median(known_values))
     counts = np.bincount(labels[known], minlength=k)
     sums = np.bincount(labels[known], weights=known_values, minlength=k)
     candidates = []

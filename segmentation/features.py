@@ -108,6 +108,10 @@ def _block(column: PreparedColumn) -> Block:
     return _numeric_block(column)
 
 
+HUGE = 1e100
+"""Numbers larger than this are scaled down before their moments are taken."""
+
+
 def _numeric_block(column: PreparedColumn) -> Block:
     assert column.numbers is not None
     values = np.asarray(column.numbers, dtype=np.float64)
@@ -116,6 +120,7 @@ def _numeric_block(column: PreparedColumn) -> Block:
     out = np.zeros(len(values), dtype=np.float32)
     if len(finite) == 0:
         return Block(column.name, 1, values=out, present=present)
+    finite = scaled_down(finite)
     if finite.min() >= 0 and _skewness(finite) > SKEW_FOR_LOG:
         finite = np.log1p(finite)
     low, high = np.percentile(finite, CLIP_PERCENTILES)
@@ -123,6 +128,16 @@ def _numeric_block(column: PreparedColumn) -> Block:
     spread = finite.std()
     out[present] = (finite - finite.mean()) / (spread if spread > 0 else 1.0)
     return Block(column.name, 1, values=out, present=present)
+
+
+def scaled_down(finite: np.ndarray) -> np.ndarray:
+    """`finite` divided by its largest magnitude when that is huge (9e307 and the like), else unchanged.
+
+    Sums of squares (and cubes, for the skew) of such numbers overflow to inf; standardised values, skew and
+    segment-vs-overall differences do not change with the scale.
+    """
+    largest = float(np.abs(finite).max()) if len(finite) else 0.0
+    return finite / largest if largest > HUGE else finite
 
 
 def _levels_block(name: str, raw: np.ndarray) -> Block:

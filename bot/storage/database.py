@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from alembic import command
@@ -22,9 +23,9 @@ def create_database_engine(url: str) -> Engine:
     """An Engine for `url`; `postgresql://` URLs use psycopg 3, SQLite gets foreign keys and a busy timeout."""
     try:
         parsed = make_url(url)
-    except ArgumentError as error:
+    except (ArgumentError, ValueError) as error:  # ValueError: a port that is not a number
         raise ConfigurationError(
-            f"DATABASE_URL {url!r} is not a database URL; use e.g. sqlite:///segbot.db "
+            f"DATABASE_URL {_without_password(url)!r} is not a database URL; use e.g. sqlite:///segbot.db "
             "or postgresql://user@host/dbname."
         ) from error
     if parsed.drivername in ("postgresql", "postgres"):
@@ -40,6 +41,14 @@ def create_database_engine(url: str) -> Engine:
             f"DATABASE_URL names a database Segbot cannot use ({parsed.drivername}); use SQLite "
             "(sqlite:///segbot.db) or PostgreSQL (postgresql://user@host/dbname)."
         ) from error
+
+
+_PASSWORD = re.compile(r"^((?:[^:/@]*://)?[^:/@]*):[^@]*@")
+
+
+def _without_password(url: str) -> str:
+    """`url` with the password masked, even when it is too malformed to parse (a typo must not echo it)."""
+    return _PASSWORD.sub(r"\1:***@", url)
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
