@@ -188,6 +188,8 @@ class _Extent:
             raise limit_errors.too_many_sheet_cells(limits)
         rows, columns, ref = self.far
         if rows * columns > limits.max_cells:
+            if self.cells * 2 >= rows * columns:  # a full table, not a few cells far away from it
+                raise limit_errors.too_many_cells(limits, rows, columns)
             raise limit_errors.sheet_too_wide(limits, ref or f"row {rows:,}", rows, columns)
 
 

@@ -94,7 +94,7 @@ _SHEET_END = "</sheetData></worksheet>"
 _SST_START = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
 
 
-def _xlsx(path: Path, sheet: Iterable[bytes], shared: Iterable[bytes] = (b"<si><t>name</t></si>",)) -> None:
+def write_workbook(path: Path, sheet: Iterable[bytes], shared: Iterable[bytes] = (b"<si><t>name</t></si>",)) -> None:
     """A minimal workbook whose sheet and shared strings parts are streamed from `sheet` and `shared`."""
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
@@ -128,23 +128,23 @@ def _small_table_rows(rows: int = 30) -> Iterator[bytes]:
 def xlsx_far_cell(path: Path) -> None:
     """A 2 KB workbook: a small table and one cell at XFD1048576 (the last cell Excel has)."""
     rows = [*_small_table_rows(), f'<row r="{EXCEL_ROWS}"><c r="XFD{EXCEL_ROWS}"><v>1</v></c></row>'.encode()]
-    _xlsx(path, rows)
+    write_workbook(path, rows)
 
 
 def xlsx_40m_shared_strings(path: Path) -> None:
     """40 million (empty) shared strings: about 1.9 MB packed, 520 MB unpacked."""
-    _xlsx(path, _small_table_rows(), _repeat(b"<si><t/></si>", 40_000_000 * 13))
+    write_workbook(path, _small_table_rows(), _repeat(b"<si><t/></si>", 40_000_000 * 13))
 
 
 def xlsx_1gib_shared_string(path: Path) -> None:
     """One shared string of 1 GiB."""
-    _xlsx(path, _small_table_rows(), [b"<si><t>", *_repeat(b"a", 1 << 30), b"</t></si>"])
+    write_workbook(path, _small_table_rows(), [b"<si><t>", *_repeat(b"a", 1 << 30), b"</t></si>"])
 
 
 def xlsx_long_shared_string(path: Path) -> None:
     """One 4 MB shared string of random letters (packs like real text): caught by the length of its text."""
     text = base64.b64encode(random.Random(10).randbytes(3 * MIB))
-    _xlsx(path, _small_table_rows(), [b"<si><t>", text, b"</t></si>"])
+    write_workbook(path, _small_table_rows(), [b"<si><t>", text, b"</t></si>"])
 
 
 def xlsx_excel_rows(path: Path) -> None:
@@ -169,7 +169,7 @@ def xlsx_excel_rows(path: Path) -> None:
                 block = []
         yield b"".join(block)
 
-    _xlsx(path, rows())
+    write_workbook(path, rows())
 
 
 def csv_gz_small_lines(path: Path) -> None:

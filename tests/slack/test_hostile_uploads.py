@@ -1,0 +1,104 @@
+"""Hostile files shared in Slack: one plain reply in the thread, the job failed once and never run again."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+
+from bot.queue.jobs import FAILED
+from bot.queue.workers import WorkerPool
+from bot.slack.jobs import job_handlers
+from bot.storage.database import open_database
+from bot.storage.runs import RunRepository
+from bot.storage.tables_slack import slack_jobs
+from tests.corpus.make_hostile import HOSTILE
+from tests.slack.conftest import RunningBot, start_bot, stop_bot
+from tests.slack.fake_slack import FAKE_TEAM, FakeSlack
+from tests.slack.sender import file_share_event
+
+SHARE_TS = "1700000000.000200"
+HOSTILE_UPLOADS = ["far_cell.xlsx", "small_lines.csv.gz", "2gib_line.csv.gz", "40m_shared_strings.xlsx"]
+
+
+@pytest.fixture(scope="module")
+def hostile_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[bytes, str]]:
+    folder = tmp_path_factory.mktemp("hostile-uploads")
+    files = {}
+    for name, write, expected in HOSTILE:
+        if name in HOSTILE_UPLOADS:
+            write(folder / name)
+            files[name] = ((folder / name).read_bytes(), expected)
+    return files
+
+
+@pytest.fixture
+def idle_bot(fake_slack: FakeSlack, tmp_path: Path) -> Iterator[RunningBot]:
+    """Segbot with no worker threads: the test runs each job itself."""
+    url = f"sqlite:///{tmp_path / 'segbot.db'}"
+    engine = open_database(url)
+    running = start_bot(fake_slack, url, engine, SEGBOT_WORKERS=0)
+    yield running
+    stop_bot(running)
+    engine.dispose()
+
+
+def _share(bot: RunningBot, name: str, content: bytes) -> None:
+    file = bot.fake.add_file(name, content, ts=SHARE_TS)
+    assert bot.sender.event(file_share_event(file, ts=SHARE_TS)).status == 200
+
+
+def _last_text(bot: RunningBot) -> str:
+    updates = bot.fake.calls_to("chat.update")
+    return str(updates[-1].params["text"]) if updates else str(bot.fake.messages()[-1]["text"])
+
+
+@pytest.mark.parametrize("name", HOSTILE_UPLOADS)
+def test_a_hostile_upload_gets_one_sentence_and_fails_once(
+    sqlite_bot: RunningBot, hostile_files: dict[str, tuple[bytes, str]], name: str
+) -> None:
+    content, expected = hostile_files[name]
+    _share(sqlite_bot, name, content)
+    assert sqlite_bot.wait_for_jobs(timeout=60) == {FAILED: 1}
+    reply = _last_text(sqlite_bot)
+    assert expected in reply and "went wrong" not in reply and "Traceback" not in reply
+    assert RunRepository(sqlite_bot.engine).recent(FAKE_TEAM) == []
+    with sqlite_bot.engine.connect() as connection:
+        assert connection.execute(slack_jobs.select()).one().attempts == 1
+
+
+def test_a_job_whose_worker_died_is_answered_and_not_run_again(idle_bot: RunningBot) -> None:
+    _share(idle_bot, "audience.csv", b"age,spend\n" + b"30,10\n" * 40)
+    idle_bot.fake.wait_for("chat.postMessage")  # the "working on it" note
+    pool = WorkerPool(idle_bot.runtime.jobs, job_handlers(idle_bot.runtime), size=0)
+    claimed = idle_bot.runtime.jobs.claim("worker-that-dies")
+    assert claimed is not None
+    with idle_bot.engine.begin() as connection:  # its worker was killed: the lease runs out
+        connection.execute(update(slack_jobs).values(lease_expires_at=datetime.now(UTC) - timedelta(seconds=1)))
+    downloads_before = len(idle_bot.fake.calls_to("file_download"))
+
+    assert pool.run_one("next-worker")
+
+    assert idle_bot.runtime.jobs.status(claimed.id) == FAILED
+    reply = _last_text(idle_bot)
+    assert "Segbot stopped while working on audience.csv" in reply and "not tried again" in reply
+    assert len(idle_bot.fake.calls_to("file_download")) == downloads_before
+    assert RunRepository(idle_bot.engine).recent(FAKE_TEAM) == []
+    assert not pool.run_one("another-worker")
+
+
+def test_limits_set_for_the_server_apply_to_uploads(fake_slack: FakeSlack, tmp_path: Path, sample_csv: bytes) -> None:
+    url = f"sqlite:///{tmp_path / 'segbot.db'}"
+    engine = open_database(url)
+    running = start_bot(fake_slack, url, engine, SEGBOT_MAX_ROWS=50)
+    try:
+        _share(running, "audience.csv", sample_csv)
+        assert running.wait_for_jobs(timeout=60) == {FAILED: 1}
+        reply = _last_text(running)
+        assert "more than 50 rows" in reply and "SEGBOT_MAX_ROWS" in reply
+    finally:
+        stop_bot(running)
+        engine.dispose()
