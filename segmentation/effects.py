@@ -94,7 +94,7 @@ def category_groups(column: PreparedColumn) -> tuple[np.ndarray, tuple[str, ...]
 def _numeric_candidates(column: PreparedColumn, labels: np.ndarray, k: int) -> list[Candidate]:
     assert column.numbers is not None
     values = np.asarray(column.numbers, dtype=np.float64)
-    known = ~np.isnan(values)
+    known = np.isfinite(values)
     if known.sum() < 2:
         return []
     overall_median = float(np.median(values[known]))

@@ -74,6 +74,10 @@ TOO_MANY_FIELDS = (
     "Line {line} of the file has {seen} fields but the header has {expected}; "
     "check the delimiter and quoting, or export the table again as CSV or .xlsx."
 )
+WIDER_FIRST_ROW = (
+    "Line {line} of the file has more fields than the header's {expected}; "
+    "check the delimiter and quoting, or export the table again as CSV or .xlsx."
+)
 OPEN_QUOTE = (
     "Row {row} of the file opens a quote that is not closed before the end of its line, so the rows after it "
     "would be read as one cell; fix the quote in row {row} (or export the table again as CSV or .xlsx)."
@@ -511,6 +515,8 @@ def _read_csv(
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", pd.errors.DtypeWarning)
+            # pandas drops the extra fields of a first row wider than the header, with only this warning.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
             return pd.read_csv(
                 stream,
                 sep=dialect.delimiter,
@@ -530,6 +536,9 @@ def _read_csv(
             )
     except pd.errors.EmptyDataError as error:
         raise UnreadableFileError(EMPTY) from error
+    except pd.errors.ParserWarning as error:
+        first_row = dialect.skip_lines + 2
+        raise UnreadableFileError(WIDER_FIRST_ROW.format(line=first_row, expected=len(dialect.header))) from error
     except pd.errors.ParserError as error:
         found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(error))
         unclosed = re.search(r"EOF inside string starting at row (\d+)", str(error))
@@ -631,7 +640,17 @@ def _tidy_texts(texts: pd.Series) -> pd.Series:
 def _from_objects(column: pd.Series) -> pd.Series:
     kind = pd.api.types.infer_dtype(column, skipna=True)
     if kind in {"integer", "floating", "mixed-integer-float", "decimal"}:
-        return pd.to_numeric(column, errors="coerce")
+        try:
+            return pd.to_numeric(column, errors="coerce")
+        except OverflowError:  # an integer of hundreds of digits: no float holds it
+            return pd.to_numeric(column.map(_float_or_missing), errors="coerce")
     if kind in {"boolean", "datetime", "datetime64", "date", "empty"}:
         return column.infer_objects()
     return column.astype("str").where(column.notna())
+
+
+def _float_or_missing(value: object) -> float:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (OverflowError, TypeError, ValueError):
+        return np.nan

@@ -18,6 +18,7 @@ import sys
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED_ROWS = ROOT.parent / "shared" / "datasets" / "teen_sns_interests" / "snsdata.csv"
@@ -94,7 +95,9 @@ _SHEET_END = "</sheetData></worksheet>"
 _SST_START = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
 
 
-def write_workbook(path: Path, sheet: Iterable[bytes], shared: Iterable[bytes] = (b"<si><t>name</t></si>",)) -> None:
+def write_workbook(
+    path: Path | BinaryIO, sheet: Iterable[bytes], shared: Iterable[bytes] = (b"<si><t>name</t></si>",)
+) -> None:
     """A minimal workbook whose sheet and shared strings parts are streamed from `sheet` and `shared`."""
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         archive.writestr("[Content_Types].xml", _CONTENT_TYPES)

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from bot.queue.jobs import FAILED
+from bot.queue.jobs import FAILED, QUEUED
 from bot.queue.workers import WorkerPool
 from bot.slack.jobs import job_handlers
 from bot.storage.database import open_database
 from bot.storage.runs import RunRepository
 from bot.storage.tables_slack import slack_jobs
 from tests.corpus.make_hostile import HOSTILE
-from tests.slack.conftest import RunningBot, start_bot, stop_bot
+from tests.slack.conftest import RunningBot, start_bot, stop_bot, wait_until
 from tests.slack.fake_slack import FAKE_TEAM, FakeSlack
 from tests.slack.sender import file_share_event
 
@@ -72,7 +72,7 @@ def test_a_hostile_upload_gets_one_sentence_and_fails_once(
 
 def test_a_job_whose_worker_died_is_answered_and_not_run_again(idle_bot: RunningBot) -> None:
     _share(idle_bot, "audience.csv", b"age,spend\n" + b"30,10\n" * 40)
-    idle_bot.fake.wait_for("chat.postMessage")  # the "working on it" note
+    wait_until(lambda: idle_bot.runtime.jobs.counts().get(QUEUED), what="the job to be queued")
     pool = WorkerPool(idle_bot.runtime.jobs, job_handlers(idle_bot.runtime), size=0)
     claimed = idle_bot.runtime.jobs.claim("worker-that-dies")
     assert claimed is not None
