@@ -3,8 +3,15 @@
 Engagement that is implausible for the follower count (bought followers or bought engagement), missing
 engagement or audience data, and tiny accounts are flagged; matching ranks flagged creators below healthy ones.
 Engagement is per post as a fraction of followers. What is plausible depends on the platform: YouTube
-channels keep subscribers who no longer watch (likes per subscriber are ten times lower than on Instagram),
-while TikTok shows videos far beyond the followers (likes often reach half the follower count).
+channels keep subscribers who no longer watch (likes per subscriber are a hundred times lower than on
+Instagram), while TikTok shows videos far beyond the followers (likes often exceed the follower count).
+
+The bounds were calibrated on the public influencer tables in `../shared/datasets` (top_instagram_influencers,
+social_media_influencers_2022; global_youtube_statistics has no engagement column): on one half of the
+creators (split by a hash of platform and handle), among accounts of LARGE_ACCOUNT followers or more, "too low"
+is the 1st percentile of the non-zero rates and "too high" the 99th percentile, to two significant figures.
+`benchmarks/bench_credibility.py` redoes this and reports what share of the other half each rule flags
+(benchmarks/results/credibility.md). Platforms without public data keep DEFAULT_BOUNDS.
 """
 
 from __future__ import annotations
@@ -13,9 +20,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
-# (too low, too high) for accounts of LARGE_ACCOUNT followers or more, by platform.
+# (too low, too high) for accounts of LARGE_ACCOUNT followers or more, by platform (calibrated, see above).
 DEFAULT_BOUNDS = (0.001, 0.25)
-PLATFORM_BOUNDS = {"youtube": (0.0001, 0.25), "tiktok": (0.001, 1.0)}
+PLATFORM_BOUNDS = {
+    "instagram": (0.00089, 0.34),
+    "tiktok": (0.0063, 2.3),
+    "youtube": (0.0000013, 0.034),
+}
 LARGE_ACCOUNT = 100_000
 # More engagements per post than followers is implausible at any size (TikTok: its own upper bound).
 ABSURD_ENGAGEMENT = 1.0

@@ -23,19 +23,39 @@ def percent(share: float) -> str:
     return f"{value:.1f}%" if abs(value) >= 0.1 else f"{value:.2g}%"
 
 
-def flag_texts(bits: int, followers: float, engagement: float) -> tuple[str, ...]:
-    """The credibility warnings of one creator, from its bit mask."""
+_PLATFORM_NAMES = {"instagram": "Instagram", "tiktok": "TikTok", "youtube": "YouTube", "x": "X"}
+
+
+def flag_texts(bits: int, followers: float, engagement: float, platform: str = "") -> tuple[str, ...]:
+    """The credibility warnings of one creator, from its bit mask: each names the rule that raised it."""
+    low, high = credibility.PLATFORM_BOUNDS.get(platform, credibility.DEFAULT_BOUNDS)
+    name = _PLATFORM_NAMES.get(platform, platform.title() or "other")
+    accounts, audience = ("channels", "subscribers") if platform == "youtube" else ("accounts", "followers")
+    size = f"{compact_number(followers)} {audience}"
     texts = []
+    # The bounds are the 1st and 99th percentiles of large accounts in public rankings (see `credibility`).
     if bits & credibility.LOW:
-        texts.append(f"engagement {percent(engagement)} is implausibly low for {compact_number(followers)} followers")
-    if bits & credibility.HIGH:
-        texts.append(f"engagement {percent(engagement)} is implausibly high for {compact_number(followers)} followers")
+        texts.append(
+            f"{percent(engagement)} engagement at {size} is far below {name} {accounts} of that size "
+            f"(under {percent(low)} is the lowest 1% in public rankings)"
+        )
+    if bits & credibility.HIGH and followers >= credibility.LARGE_ACCOUNT:
+        texts.append(
+            f"{percent(engagement)} engagement at {size} is far above {name} {accounts} of that size "
+            f"(over {percent(high)} is the highest 1% in public rankings)"
+        )
+    elif bits & credibility.HIGH:
+        ceiling = percent(max(high, credibility.ABSURD_ENGAGEMENT))
+        texts.append(
+            f"{percent(engagement)} engagement at {size}: more than {ceiling} of the {audience} per post is "
+            "implausible at any size"
+        )
     if bits & credibility.NO_ENGAGEMENT:
-        texts.append("no engagement data")
+        texts.append("no engagement data, so bought followers cannot be ruled out")
     if bits & credibility.NO_AUDIENCE:
-        texts.append("no audience country data")
+        texts.append("no audience country data, so where its audience lives is unknown")
     if bits & credibility.TINY:
-        texts.append(f"tiny account ({compact_number(followers)} followers)")
+        texts.append(f"tiny account ({size}, under {compact_number(credibility.TINY_ACCOUNT)})")
     return tuple(texts)
 
 

@@ -252,7 +252,10 @@ def _suggestion(index: CatalogIndex, pool: _Pool, position: int, pinned: bool) -
         score=round(float(pool.score[position]), 3),
         reasons=reasons,
         flags=match_text.flag_texts(
-            int(index.flags[position]), float(index.followers[position]), float(index.engagement[position])
+            int(index.flags[position]),
+            float(index.followers[position]),
+            float(index.engagement[position]),
+            entry.platform,
         ),
         name=entry.name,
         followers=entry.followers,

@@ -87,12 +87,13 @@ def sample_catalog(seed: int = 0, size: int = SAMPLE_SIZE) -> list[CatalogEntry]
             if other != interest:
                 topics.append(str(rng.choice(INTERESTS[other][0])))
         followers = int(round(10 ** rng.uniform(3.7, 7.3), -2))
+        platform = str(rng.choice(PLATFORMS, p=PLATFORM_WEIGHTS))
         entry = CatalogEntry(
-            platform=str(rng.choice(PLATFORMS, p=PLATFORM_WEIGHTS)),
+            platform=platform,
             handle=handle,
             name=handle.replace(".", " ").replace("_", " ").title(),
             followers=followers,
-            engagement_rate=_healthy_engagement(rng, followers),
+            engagement_rate=_healthy_engagement(rng, followers, platform),
             topics=tuple(topics),
             audience_country=_country(rng, interest),
             audience_age=str(rng.choice(bands)),
@@ -121,9 +122,15 @@ def _handle(rng: np.random.Generator, words: tuple[str, ...], taken: set[str]) -
             return handle
 
 
-def _healthy_engagement(rng: np.random.Generator, followers: int) -> float:
-    """Engagement falls with size: about 6% at 10k followers, 2% at 1M, 1% at 10M."""
-    return float(round(0.06 * (followers / 10_000) ** -0.25 * rng.lognormal(0, 0.3), 5))
+# Typical engagement relative to Instagram's, as in public rankings (benchmarks/results/credibility.md):
+# TikTok likes often exceed the followers; YouTube likes per subscriber are a hundred times lower.
+PLATFORM_ENGAGEMENT = {"instagram": 1.0, "tiktok": 2.5, "youtube": 0.05}
+
+
+def _healthy_engagement(rng: np.random.Generator, followers: int, platform: str) -> float:
+    """Engagement falls with size: on Instagram about 6% at 10k followers, 2% at 1M, 1% at 10M."""
+    typical = 0.06 * (followers / 10_000) ** -0.25 * PLATFORM_ENGAGEMENT[platform]
+    return float(f"{typical * rng.lognormal(0, 0.3):.3g}")
 
 
 def _suspicious(rng: np.random.Generator, entry: CatalogEntry, number: int) -> CatalogEntry:
@@ -134,10 +141,10 @@ def _suspicious(rng: np.random.Generator, entry: CatalogEntry, number: int) -> C
     low, high = PLATFORM_BOUNDS.get(entry.platform, DEFAULT_BOUNDS)
     if problem == 0:  # bought followers: engagement far below what the platform's creators get
         followers = max(entry.followers, 500_000)
-        return replace(entry, followers=followers, engagement_rate=round(low * float(rng.uniform(0.2, 0.8)), 7))
+        return replace(entry, followers=followers, engagement_rate=float(f"{low * rng.uniform(0.2, 0.8):.2g}"))
     if problem == 1:  # bought likes
         followers = max(entry.followers, 150_000)
-        return replace(entry, followers=followers, engagement_rate=round(high * float(rng.uniform(1.2, 2.4)), 4))
+        return replace(entry, followers=followers, engagement_rate=float(f"{high * rng.uniform(1.2, 2.4):.3g}"))
     if problem == 2:
         return replace(entry, audience_country=None, audience_age=None, audience_female_pct=None)
     return replace(entry, followers=int(rng.integers(150, 900)))

@@ -19,7 +19,8 @@ def catalog_rows(stored: Sequence[StoredInfluencer], choices: Choices) -> list[d
     rows = []
     for position, entry in enumerate(entries):
         flags = flag_texts(
-            int(index.flags[position]), float(index.followers[position]), float(index.engagement[position])
+            int(index.flags[position]), float(index.followers[position]), float(index.engagement[position]),
+            entry.platform,
         )
         rows.append({**_fields(entry), "flags": list(flags), "choice": _choice(entry, choices)})
     return rows

@@ -68,10 +68,16 @@ def test_suspicious_accounts_are_flagged_and_rank_below_healthy_matches() -> Non
     assert found[0].handle == "healthy_weaker"
     assert found[0].flags == ()
     flags = {s.handle: s.flags for s in found[1:]}
-    assert flags["bought_followers"] == ("engagement 0.03% is implausibly low for 2M followers",)
-    assert flags["bought_likes"] == ("engagement 40% is implausibly high for 300K followers",)
-    assert flags["no_audience"] == ("no audience country data",)
-    assert flags["tiny"] == ("tiny account (400 followers)",)
+    assert flags["bought_followers"] == (
+        "0.03% engagement at 2M followers is far below Instagram accounts of that size "
+        "(under 0.089% is the lowest 1% in public rankings)",
+    )
+    assert flags["bought_likes"] == (
+        "40% engagement at 300K followers is far above Instagram accounts of that size "
+        "(over 34% is the highest 1% in public rankings)",
+    )
+    assert flags["no_audience"] == ("no audience country data, so where its audience lives is unknown",)
+    assert flags["tiny"] == ("tiny account (400 followers, under 1K)",)
 
 
 def test_blocked_creators_are_never_suggested_and_pinned_ones_lead_when_relevant() -> None:
