@@ -18,14 +18,15 @@ from segmentation.topics import interest_keys
 class CatalogEntry:
     """One creator as the catalog knows them.
 
-    `engagement_rate` is a fraction (0.0139 for 1.39%); `audience_country` an ISO alpha-2 code;
+    `followers` is None when the export left it blank (`n/a`, `-`); `engagement_rate` is a fraction (0.0139
+    for 1.39%); `audience_country` an ISO alpha-2 code;
     `audience_age` a band of `AGE_BANDS` (e.g. "18-24"); `audience_female_pct` a percentage (0-100).
     """
 
     platform: str
     handle: str
     name: str | None = None
-    followers: int = 0
+    followers: int | None = 0
     engagement_rate: float | None = None
     topics: tuple[str, ...] = ()
     audience_country: str | None = None
@@ -45,7 +46,7 @@ class CatalogIndex:
     """A catalog as aligned arrays: one entry per creator, codes -1 where unknown."""
 
     entries: tuple[CatalogEntry, ...]
-    followers: np.ndarray  # float64
+    followers: np.ndarray  # float64, NaN unknown
     engagement: np.ndarray  # float64 fraction, NaN unknown
     countries: np.ndarray  # int32 index into country_codes, -1 unknown
     country_codes: tuple[str, ...]
@@ -64,7 +65,9 @@ class CatalogIndex:
 def build_catalog_index(catalog: Sequence[CatalogEntry]) -> CatalogIndex:
     """Arrays for `catalog`; the one pass over the entries that matching needs."""
     entries = tuple(catalog)
-    followers = np.array([entry.followers for entry in entries], dtype=np.float64)
+    followers = np.array(
+        [np.nan if entry.followers is None else entry.followers for entry in entries], dtype=np.float64
+    )
     engagement = np.array(
         [np.nan if entry.engagement_rate is None else entry.engagement_rate for entry in entries], dtype=np.float64
     )

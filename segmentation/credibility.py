@@ -37,6 +37,7 @@ HIGH = 2
 NO_ENGAGEMENT = 4
 NO_AUDIENCE = 8
 TINY = 16
+NO_FOLLOWERS = 32
 
 
 def engagement_bounds(platforms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -50,7 +51,8 @@ def engagement_bounds(platforms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]
 def credibility_flags(
     followers: np.ndarray, engagement: np.ndarray, audience_known: np.ndarray, platforms: Sequence[str]
 ) -> np.ndarray:
-    """A bit mask per creator (0 = healthy) from follower counts and engagement fractions (NaN = unknown)."""
+    """A bit mask per creator (0 = healthy) from follower counts and engagement fractions (NaN = unknown; an
+    unknown follower count is neither large nor tiny)."""
     low, high = engagement_bounds(platforms)
     large = followers >= LARGE_ACCOUNT
     known = ~np.isnan(engagement)
@@ -62,4 +64,5 @@ def credibility_flags(
     flags |= np.where(known, 0, NO_ENGAGEMENT).astype(np.uint8)
     flags |= np.where(audience_known, 0, NO_AUDIENCE).astype(np.uint8)
     flags |= np.where(followers < TINY_ACCOUNT, TINY, 0).astype(np.uint8)
+    flags |= np.where(np.isnan(followers), NO_FOLLOWERS, 0).astype(np.uint8)
     return flags

@@ -31,7 +31,7 @@ def flag_texts(bits: int, followers: float, engagement: float, platform: str = "
     low, high = credibility.PLATFORM_BOUNDS.get(platform, credibility.DEFAULT_BOUNDS)
     name = _PLATFORM_NAMES.get(platform, platform.title() or "other")
     accounts, audience = ("channels", "subscribers") if platform == "youtube" else ("accounts", "followers")
-    size = f"{compact_number(followers)} {audience}"
+    size = f"{compact_number(followers)} {audience}" if not math.isnan(followers) else f"unknown {audience}"
     texts = []
     # The bounds are the 1st and 99th percentiles of large accounts in public rankings (see `credibility`).
     if bits & credibility.LOW:
@@ -54,6 +54,8 @@ def flag_texts(bits: int, followers: float, engagement: float, platform: str = "
         texts.append("no engagement data, so bought followers cannot be ruled out")
     if bits & credibility.NO_AUDIENCE:
         texts.append("no audience country data, so where its audience lives is unknown")
+    if bits & credibility.NO_FOLLOWERS:
+        texts.append(f"no {audience.rstrip('s')} count, so reach and engagement cannot be judged")
     if bits & credibility.TINY:
         texts.append(f"tiny account ({size}, under {compact_number(credibility.TINY_ACCOUNT)})")
     return tuple(texts)

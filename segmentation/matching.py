@@ -200,7 +200,7 @@ def _pool(
 ) -> _Pool:
     fit, evidence, matched = fit_and_evidence(target, index)
     score = fit * evidence
-    reach = np.clip(np.log10(np.maximum(index.followers, 1.0)) / 9, 0.0, 1.0)
+    reach = np.clip(np.log10(np.fmax(index.followers, 1.0)) / 9, 0.0, 1.0)  # fmax: unknown counts as 1
     tiers = np.where(pinned, _PINNED_TIER, np.where(index.flags > 0, _FLAGGED_TIER, 0.0))
     keys = tiers + score + REACH_BONUS * reach
     keys = np.where(allowed & matched & (fit >= MIN_FIT), keys, -np.inf)

@@ -135,8 +135,6 @@ class _Parsed:
         found = next((problems[position] for problems in self.problems if problems[position]), None)
         if found:
             return found
-        if np.isnan(followers):
-            return "no follower count"
         if followers < 0:
             return f"followers {followers:.0f} is negative"
         return None
@@ -147,7 +145,7 @@ class _Parsed:
             platform=platform,
             handle=handle,
             name=_clipped(self.names[position], MAX_NAME),
-            followers=round(float(self.followers[position])),
+            followers=_optional_count(self.followers[position]),
             engagement_rate=_optional_float(self.engagement[position]),
             topics=self.topics[position],
             audience_country=self.countries[position],
@@ -297,6 +295,11 @@ def _quiet(frame: pd.DataFrame, columns: CatalogColumns, field: str) -> np.ndarr
 
 def _clipped(text: str | None, width: int) -> str | None:
     return text[:width] if text else None
+
+
+def _optional_count(value: float) -> int | None:
+    """A blank follower cell (`n/a`, `-`, `—`) is an unknown count, not a reason to reject the creator."""
+    return None if np.isnan(value) else round(float(value))
 
 
 def _optional_float(value: float) -> float | None:

@@ -140,10 +140,10 @@ def _suspicious(rng: np.random.Generator, entry: CatalogEntry, number: int) -> C
     problem = (number // 8) % 4
     low, high = PLATFORM_BOUNDS.get(entry.platform, DEFAULT_BOUNDS)
     if problem == 0:  # bought followers: engagement far below what the platform's creators get
-        followers = max(entry.followers, 500_000)
+        followers = max(entry.followers or 0, 500_000)
         return replace(entry, followers=followers, engagement_rate=float(f"{low * rng.uniform(0.2, 0.8):.2g}"))
     if problem == 1:  # bought likes
-        followers = max(entry.followers, 150_000)
+        followers = max(entry.followers or 0, 150_000)
         return replace(entry, followers=followers, engagement_rate=float(f"{high * rng.uniform(1.2, 2.4):.3g}"))
     if problem == 2:
         return replace(entry, audience_country=None, audience_age=None, audience_female_pct=None)
@@ -152,7 +152,7 @@ def _suspicious(rng: np.random.Generator, entry: CatalogEntry, number: int) -> C
 
 def _with_extras(entry: CatalogEntry, rng: np.random.Generator) -> CatalogEntry:
     """Average likes (and views on video platforms) consistent with the engagement rate."""
-    if entry.engagement_rate is None:
+    if entry.engagement_rate is None or entry.followers is None:
         return entry
     likes = float(round(entry.followers * entry.engagement_rate * 0.9))
     views = float(round(entry.followers * rng.uniform(0.1, 0.6))) if entry.platform != "instagram" else None

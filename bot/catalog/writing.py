@@ -29,7 +29,7 @@ def catalog_csv(entries: Iterable[CatalogEntry]) -> str:
             entry.platform,
             entry.handle,
             entry.name or "",
-            entry.followers,
+            "" if entry.followers is None else entry.followers,
             "" if entry.engagement_rate is None else f"{_number(entry.engagement_rate * 100)}%",
             "|".join(entry.topics),
             entry.audience_country or "",

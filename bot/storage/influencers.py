@@ -109,7 +109,9 @@ class InfluencerRepository:
             query = query.where(influencers.c.audience_country == (country_code(country) or country.upper()))
         if platform:
             query = query.where(influencers.c.platform == normalize_platform(platform))
-        query = query.order_by(influencers.c.followers.desc(), influencers.c.platform, influencers.c.handle)
+        query = query.order_by(
+            influencers.c.followers.desc().nulls_last(), influencers.c.platform, influencers.c.handle
+        )
         with self.engine.connect() as connection:
             stored = [_to_stored(row) for row in connection.execute(query)]
         if topic:

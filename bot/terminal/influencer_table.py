@@ -34,7 +34,8 @@ def catalog_table(rows: Sequence[dict[str, Any]], *, title: str) -> Table:
         handle = f"@{row['handle']}" + (f" ({row['choice']})" if row["choice"] else "")
         engagement = "" if row["engagement_rate"] is None else percent(row["engagement_rate"])
         table.add_row(
-            row["platform"], handle, compact_number(row["followers"]), engagement, ", ".join(row["topics"]),
+            row["platform"], handle, "" if row["followers"] is None else compact_number(row["followers"]),
+            engagement, ", ".join(row["topics"]),
             _audience(row), "; ".join(row["flags"]),
         )
     return table

@@ -262,3 +262,23 @@ def test_french_sheet_with_space_thousands_read_after_mapping_its_handle_column(
         "youtube", "petitgeek", followers=12_400_000, engagement_rate=0.009, topics=("Tech",), audience_country="CA",
         audience_age="18-24",
     ))
+
+
+def test_a_follower_count_written_as_n_a_or_a_dash_is_unknown_and_survives_export_and_matching() -> None:
+    from bot.catalog.writing import catalog_csv
+    from segmentation.catalog_index import build_catalog_index
+    from segmentation.match_text import flag_texts
+
+    reading = _read("01_agency_instagram.csv")
+    data = b"handle,followers,topics\nana,n/a,Fitness\nbo,-,Music\ncy,\xe2\x80\x94,Travel\ndi,12k,Travel\n"
+    blanks = read_catalog(data, platform="tiktok")
+
+    assert reading.rejected == () and blanks.rejected == ()
+    assert [entry.followers for entry in blanks.entries] == [None, None, None, 12_000]
+    assert read_catalog(catalog_csv(blanks.entries).encode()).entries == blanks.entries
+    index = build_catalog_index(blanks.entries)
+    assert flag_texts(int(index.flags[0]), float(index.followers[0]), float(index.engagement[0]), "tiktok") == (
+        "no engagement data, so bought followers cannot be ruled out",
+        "no audience country data, so where its audience lives is unknown",
+        "no follower count, so reach and engagement cannot be judged",
+    )

@@ -160,3 +160,16 @@ def test_restaurant_bills_rest_on_gender_alone_so_nothing_is_suggested() -> None
     assert match.evidence.withheld
     assert all(suggestions == () for suggestions in match.suggestions.values())
     assert "rest on gender only" in match.evidence.sentence()
+
+
+def test_a_creator_with_an_unknown_follower_count_is_matched_and_says_so() -> None:
+    from dataclasses import replace
+
+    unknown = replace(creator("unknown_reach", ("Fitness & Gym",), "BR", age="25-34", female=80), followers=None)
+    known = creator("known_reach", ("Fitness & Gym",), "BR", age="25-34", female=80)
+
+    found = match_influencers(TWO_SEGMENTS, [unknown, known], per_segment=2)[0]
+
+    assert [s.handle for s in found] == ["known_reach", "unknown_reach"]  # flagged creators rank after healthy
+    assert found[1].followers is None
+    assert found[1].flags == ("no follower count, so reach and engagement cannot be judged",)

@@ -137,3 +137,18 @@ def test_a_failed_import_leaves_the_catalog_unchanged(engine: Engine) -> None:
         repository.upsert("T1", [CATALOG[1], CATALOG[2], CATALOG[2]])
 
     assert [item.entry.handle for item in repository.list("T1")] == ["fit_br"]
+
+
+def test_an_unknown_follower_count_is_stored_listed_last_and_never_blanks_a_known_one(engine: Engine) -> None:
+    repository = InfluencerRepository(engine)
+    unknown = replace(creator("unknown_reach", ("Music",), "US"), followers=None)
+    repository.upsert("T1", [*CATALOG, unknown])
+
+    listed = [item.entry for item in repository.list("T1")]
+    assert listed[-1] == unknown
+    assert [entry.followers for entry in listed[:-1]] == sorted((e.followers or 0 for e in CATALOG), reverse=True)
+
+    repository.upsert("T1", [replace(CATALOG[0], followers=None, topics=("Yoga",))])
+    stored = {item.entry.key: item.entry for item in repository.list("T1")}
+    assert stored[("instagram", "fit_br")].followers == CATALOG[0].followers
+    assert stored[("instagram", "fit_br")].topics == ("Yoga",)
