@@ -70,7 +70,9 @@ def counts(series: pd.Series, label: str, factor: float = 1.0) -> tuple[np.ndarr
 
 
 def _decimal_comma(cells: list[str | None]) -> bool | None:
-    present = [_SUFFIX_ONLY.sub("", cell.replace(" ", "")) for cell in cells if cell]
+    # Only cells with a comma or a dot can tell; each distinct one is looked at once.
+    marked = {cell for cell in cells if cell and ("," in cell or "." in cell)}
+    present = [_SUFFIX_ONLY.sub("", cell.replace(" ", "")) for cell in marked]
     if any(_DECIMAL_COMMA.search(cell) for cell in present):
         return True
     if any(_DECIMAL_DOT.search(cell) for cell in present):

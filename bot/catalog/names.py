@@ -30,7 +30,7 @@ _PROFILE_URL = re.compile(
 def handle_from_cell(text: str) -> str:
     """A handle from a cell as exports write it: `@Ana`, `ana`, or a profile link
     (`https://www.instagram.com/ana.fit/`, `youtube.com/@ChefLu`, `tiktok.com/@joe?lang=en`)."""
-    found = _PROFILE_URL.match(text.strip())
+    found = _PROFILE_URL.match(text.strip()) if "." in text and "/" in text else None
     return normalize_handle(found.group("handle") if found else text)
 
 
