@@ -201,6 +201,10 @@ def _named_interest(column: PreparedColumn) -> str | None:
 def _looks_like_keyword_count(column: PreparedColumn) -> bool:
     if column.numbers is None or column.role != "numeric" or column.unit is not None or column.source is not None:
         return False
+    # Keyword counts are named by the word counted ("basketball", "shopping"); coded columns such as
+    # PBYSTAND or MOSTYPE count levels of something else and are not interests.
+    if not re.fullmatch(r"[a-z][a-z\- ]*", column.name):
+        return False
     if column.semantic in _NON_INTEREST_SEMANTICS:
         return False
     values = column.numbers[~np.isnan(column.numbers)]

@@ -32,6 +32,7 @@ from sklearn.metrics import adjusted_rand_score
 from threadpoolctl import threadpool_limits
 
 from segmentation.features import FeatureSpace
+from segmentation.merging import merge_groups
 from segmentation.mixture import Mixture, MixtureData, encode, fit_mixture
 
 SELECT_ROWS = 4_000
@@ -43,6 +44,7 @@ STABILITY_REFITS = 3
 STABLE = 0.8
 STABLE_SLACK = 0.05
 STABILITY_SHARE = 0.7
+NEAR_TIE = 0.005  # fit score difference per sampled row under which two k fit about equally well
 CHUNK_ROWS = 65_536
 
 
@@ -58,6 +60,9 @@ class Clustering:
     stability: float
     stability_by_segment: dict[int, float]
     weights: np.ndarray
+    k_alternative: int | None = None
+    k_alternative_reason: str | None = None
+    no_distinct_segments: bool = False
 
 
 def cluster(space: FeatureSpace, *, k: int | None, k_range: range, seed: int) -> Clustering:
@@ -79,23 +84,40 @@ def _cluster(space: FeatureSpace, *, k: int | None, k_range: range, seed: int) -
         for candidate, labels in refits.items()
     }
     chosen, bar = (k, 0.0) if k else choose_k(fits, k_stability)
+    groups = np.arange(chosen, dtype=np.int32) if k or chosen == 1 else merge_groups(
+        fits[chosen], data, encode(space, select, point_masses=False))
+    n_segments = int(groups.max()) + 1
+    alternative = None if k or n_segments < chosen else near_tie(fits, k_stability, chosen, bar)
+    # A forced split is checked against one segment for everyone: the report warns when that fits better.
+    single = fits[1] if 1 in fits else best_fit(data, balanced, 1, seed, starts=1)
     fit_rows = order[:FIT_ROWS]
     fit_data = encode(space, fit_rows)
     model = fit_mixture(fit_data, _dense_labels(fits[chosen].predict(fit_data), chosen), chosen)
-    labels, model = _by_size(assign(space, model), model)
+    labels = _by_size(groups[assign(space, model)], model.means, groups)
     sample_labels = labels[select]
-    by_segment = segment_stability(sample_labels, refits[chosen], chosen)
-    sizes = np.bincount(labels, minlength=chosen)
+    by_segment = segment_stability(sample_labels, [_onto(other, sample_labels) for other in refits[chosen]],
+                                   n_segments)
+    sizes = np.bincount(labels, minlength=n_segments)
     return Clustering(
         labels=labels,
-        k=chosen,
+        k=n_segments,
         k_scores={candidate: -fit.icl / data.n_rows for candidate, fit in fits.items()},
         k_stability=k_stability,
-        k_reason=k_reason(fits, k_stability, chosen, bar=bar, forced=k is not None),
+        k_reason=k_reason(fits, k_stability, chosen, bar=bar, forced=k is not None, merged=n_segments),
         stability=float(np.average(list(by_segment.values()), weights=sizes)),
         stability_by_segment=by_segment,
-        weights=column_weights(space, balanced, sample_labels),
+        weights=column_weights(space, balanced, sample_labels) if n_segments > 1 else np.zeros(len(space.blocks)),
+        k_alternative=alternative,
+        k_alternative_reason=None if alternative is None else tie_reason(chosen, alternative, k_stability),
+        no_distinct_segments=n_segments == 1 or single.icl <= fits[chosen].icl,
     )
+
+
+def _onto(other: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """A refit's components mapped onto the segments they overlap most (a merged segment spans several)."""
+    table = np.zeros((int(other.max()) + 1, int(labels.max()) + 1))
+    np.add.at(table, (other, labels), 1)
+    return table.argmax(axis=1)[other].astype(np.int32)
 
 
 def sample_order(space: FeatureSpace, seed: int) -> np.ndarray:
@@ -210,6 +232,24 @@ def choose_k(fits: dict[int, Mixture], stability: dict[int, float]) -> tuple[int
     return min(usable, key=lambda k: (fits[k].icl, k)), bar
 
 
+def near_tie(fits: dict[int, Mixture], stability: dict[int, float], chosen: int, bar: float) -> int | None:
+    """Another usable k whose score is within NEAR_TIE per sampled row of the chosen one (the closest), or None."""
+    n = fits[chosen].n_rows
+    usable = [k for k, fit in fits.items() if k != chosen and stability[k] >= bar
+              and (k == 1 or fit.smallest_share >= MIN_SEGMENT_SHARE)]
+    close = [k for k in usable if abs(fits[k].icl - fits[chosen].icl) / n <= NEAR_TIE]
+    return min(close, key=lambda k: abs(fits[k].icl - fits[chosen].icl)) if close else None
+
+
+def tie_reason(chosen: int, alternative: int, stability: dict[int, float]) -> str:
+    """Why `chosen` is shown rather than the near-tied `alternative`, in plain words."""
+    if stability[chosen] > stability[alternative] + 0.02:
+        return "it is the more stable when the data is resampled"
+    if chosen < alternative:
+        return "it scores slightly better and is the simpler of the two"
+    return "it scores slightly better"
+
+
 def assign(space: FeatureSpace, model: Mixture) -> np.ndarray:
     """The most likely segment of every row, encoded and scored chunk by chunk."""
     labels = np.empty(space.n_rows, dtype=np.int32)
@@ -253,23 +293,36 @@ def _dense_labels(labels: np.ndarray, k: int) -> np.ndarray:
     return labels
 
 
-def _by_size(labels: np.ndarray, model: Mixture) -> tuple[np.ndarray, Mixture]:
-    """Renumber segments 0..k-1 by size, largest first (ties by parameters, never by row order)."""
-    sizes = np.bincount(labels, minlength=model.k)
-    order = np.lexsort((model.means.sum(axis=1) if model.means.size else np.zeros(model.k), -sizes))
-    rank = np.empty(model.k, dtype=np.int32)
-    rank[order] = np.arange(model.k, dtype=np.int32)
-    return rank[labels], model.reordered(order)
+def _by_size(labels: np.ndarray, means: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Renumber segments 0..g-1 by size, largest first (ties by parameters, never by row order)."""
+    g = int(groups.max()) + 1
+    sizes = np.bincount(labels, minlength=g)
+    totals = means.sum(axis=1) if means.size else np.zeros(len(groups))
+    tie = np.array([totals[groups == group].sum() for group in range(g)])
+    order = np.lexsort((tie, -sizes))
+    rank = np.empty(g, dtype=np.int32)
+    rank[order] = np.arange(g, dtype=np.int32)
+    return rank[labels]
 
 
 def k_reason(
-    fits: dict[int, Mixture], stability: dict[int, float], chosen: int, *, bar: float, forced: bool
+    fits: dict[int, Mixture], stability: dict[int, float], chosen: int, *, bar: float, forced: bool,
+    merged: int | None = None,
 ) -> str:
     """One sentence: why this k, naming the better-fitting candidates that were passed over and why."""
     n = fits[chosen].n_rows
     score = -fits[chosen].icl / n
     if forced:
         return f"k={chosen} was asked for (fit score {score:.2f}, stability {stability[chosen]:.2f})."
+    if merged is not None and merged < chosen:
+        return (f"k={merged}: the best fit has {chosen} components (fit score {score:.2f}), and checked with full "
+                f"covariances they make {merged} segment{'s' if merged > 1 else ''}: components whose numbers "
+                "just rise together were merged.")
+    if chosen == 1:
+        best_split = max((other for other in fits if other > 1), key=lambda other: -fits[other].icl, default=None)
+        tail = ("" if best_split is None
+                else f"; the best split, k={best_split}, fits worse ({-fits[best_split].icl / n:.2f})")
+        return f"k=1: one segment for everyone fits better ({score:.2f}) than any split{tail}."
     reason = (f"k={chosen}: best fit score ({score:.2f}) of the candidates that refits on subsamples reproduce "
               f"(stability {stability[chosen]:.2f}, needed {bar:.2f})")
     better = [other for other in fits if fits[other].icl < fits[chosen].icl]

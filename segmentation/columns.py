@@ -20,7 +20,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -48,6 +48,11 @@ _CODE_TOKENS = frozenset({"region", "channel", "segment", "type", "category", "g
                           "tier", "zone", "cluster", "department", "store", "branch", "source"})
 MAX_CODES = 12
 _INTEREST_TOKENS = frozenset({"interest", "interests", "hobby", "hobbies", "tags", "topics", "likes", "passions"})
+# Yes/no columns under these names record what people did after the fact (the result a marketer wants to
+# explain), not who they are: they are kept out of the clustering and shown per segment instead.
+_OUTCOME_TOKENS = frozenset({"bought", "buy", "buyer", "purchased", "purchase", "converted", "conversion",
+                             "churned", "churn", "defaulted", "default", "subscribed", "responded", "response"})
+OUTCOME_REASON = "outcome (yes/no result): kept out of the clustering, shown per segment"
 
 
 @dataclass(frozen=True)
@@ -64,14 +69,20 @@ def prepare_table(
     columns: Sequence[str] | None = None,
     exclude: Sequence[str] | None = None,
     decimal_comma: bool | None = None,
+    outcomes: Sequence[str] | None = None,
+    cluster_on: Sequence[str] | None = None,
 ) -> PreparedTable:
     """Decide a role for every column of `table` and parse the ones that are used or carry a semantic.
 
     `decimal_comma` is how the file writes decimals when the reader knows it (None: decide per column).
+    `outcomes` names the outcome columns (None: found by name, see `_OUTCOME_TOKENS`); `cluster_on` puts
+    outcome columns back into the clustering (they are still reported per segment).
     """
     names = [str(name) for name in table.columns]
     _check_names(names, columns, "columns")
     _check_names(names, exclude, "exclude")
+    _check_names(names, outcomes, "outcome")
+    _check_names(names, cluster_on, "cluster-on")
     decisions = [
         _decide(name, table.iloc[:, position], forced=columns is not None and name in columns,
                 decimal_comma=decimal_comma)
@@ -79,11 +90,36 @@ def prepare_table(
     ]
     latest = _latest_date(decisions)
     decisions = [_apply_overrides(_with_days(decision, latest), columns, exclude) for decision in decisions]
+    into_clustering = (*(cluster_on or ()), *(columns or ()))
+    decisions = [_as_outcome(decision, outcomes, into_clustering) for decision in decisions]
+    _check_cluster_on(decisions, cluster_on)
     prepared = tuple(column for d in decisions for column in d.prepared if column.used or column.semantic)
     reference_year = int(str(latest)[:4]) if latest is not None else None
     return PreparedTable(
-        n_rows=len(table), columns=prepared, roles=tuple(d.role for d in decisions), reference_year=reference_year
+        n_rows=len(table), columns=prepared, roles=tuple(d.role for d in decisions), reference_year=reference_year,
+        row_noun=_row_noun(names, decisions),
     )
+
+
+_BILL_TOKENS = frozenset({"bill", "bills", "tip", "tips", "check", "table", "party"})
+_TRANSACTION_TOKENS = frozenset({"transaction", "transactions", "invoice", "receipt"})
+_PERSON_TOKENS = frozenset({"customer", "customers", "user", "member", "person", "people", "client", "email",
+                            "name", "first", "last", "age", "gender", "sex", "birth", "income", "married",
+                            "marital", "education", "kids", "children", "student", "occupation"})
+
+
+def _row_noun(names: list[str], decisions: list[_Decision]) -> str:
+    """What a row is: bills (total_bill, tip), transactions (invoice, quantity), people, or plain rows."""
+    tokens = set().union(*(_tokens(name) for name in names)) if names else set()
+    if tokens & _BILL_TOKENS and {"bill", "tip", "tips"} & tokens:
+        return "bills"
+    described = tokens & (_PERSON_TOKENS - {"customer", "customers", "user", "client"})
+    if tokens & _TRANSACTION_TOKENS or ("quantity" in tokens and not described):
+        return "transactions"
+    semantics = {d.role.semantic for d in decisions}
+    if tokens & _PERSON_TOKENS or semantics & {"age", "gender", "birth_year"}:
+        return "people"
+    return "rows"
 
 
 def _check_names(names: list[str], wanted: Sequence[str] | None, option: str) -> None:
@@ -107,6 +143,37 @@ def _apply_overrides(decision: _Decision, columns: Sequence[str] | None, exclude
     if columns is not None and role.used and role.name not in columns:
         return _with_use(decision, used=False, role="excluded", reason=f"not among the chosen columns ({role.role})")
     return decision
+
+
+def _as_outcome(decision: _Decision, outcomes: Sequence[str] | None, cluster_on: Sequence[str]) -> _Decision:
+    """An outcome column: prepared with semantic "outcome", out of the clustering unless in `cluster_on`."""
+    role = decision.role
+    if outcomes is not None:
+        if role.name not in outcomes:
+            return decision
+        if role.role != "boolean":
+            raise InvalidOptionError(
+                f"The outcome column '{role.name}' is not a yes/no column ({role.reason}); choose a column with two "
+                "values such as yes/no or 1/0."
+            )
+    elif role.role != "boolean" or not role.used or not _tokens(role.name) & _OUTCOME_TOKENS:
+        return decision
+    used = role.name in cluster_on
+    reason = "outcome (yes/no result): used for clustering on request" if used else OUTCOME_REASON
+    new_role = ColumnRole(role.name, "boolean", used, reason, missing_share=role.missing_share, semantic="outcome")
+    prepared = tuple(replace(column, used=used, semantic="outcome") for column in decision.prepared)
+    return _Decision(new_role, prepared)
+
+
+def _check_cluster_on(decisions: list[_Decision], cluster_on: Sequence[str] | None) -> None:
+    outcomes = [d.role.name for d in decisions if d.role.semantic == "outcome"]
+    for name in cluster_on or ():
+        if name not in outcomes:
+            found = f"the outcome columns are: {', '.join(outcomes)}" if outcomes else "this file has no outcome column"
+            raise InvalidOptionError(
+                f"'{name}' is not an outcome column, so it needs no cluster-on (it is clustered on already when "
+                f"usable); {found}."
+            )
 
 
 def _with_use(decision: _Decision, *, used: bool, role: Role, reason: str) -> _Decision:

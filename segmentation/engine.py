@@ -22,6 +22,7 @@ from segmentation.columns import prepare_table
 from segmentation.errors import InvalidOptionError, UnusableDataError
 from segmentation.features import FeatureSpace
 from segmentation.limits import ReadLimits
+from segmentation.outcomes import outcome_columns, outcome_rates
 from segmentation.prepared import PreparedTable
 from segmentation.profiles import profile_segments
 from segmentation.reading import DEFAULT_LIMITS, read_table
@@ -40,10 +41,14 @@ def segment(
     columns: Sequence[str] | None = None,
     exclude: Sequence[str] | None = None,
     limits: ReadLimits = DEFAULT_LIMITS,
+    outcomes: Sequence[str] | None = None,
+    cluster_on: Sequence[str] | None = None,
 ) -> SegmentationResult:
     """Split the audience in `data` into segments; `k` forces their number, `seed` makes runs repeatable.
 
     `limits` bounds what is read (see `segmentation.limits`); a larger file raises `LimitExceededError`.
+    `outcomes` names the yes/no outcome columns (default: found by name, such as bought or churned): they are
+    kept out of the clustering and their rate is reported per segment; `cluster_on` puts some back in.
     """
     table = read_table(data, limits=limits)
     if len(table) < MIN_ROWS:
@@ -51,18 +56,21 @@ def segment(
             f"The table has only {len(table)} rows; segmenting needs at least {MIN_ROWS}, so upload a larger export."
         )
     largest_k = min(MAX_K, len(table) // ROWS_PER_SEGMENT)
-    if k is not None and not 2 <= k <= largest_k:
+    if k is not None and not 1 <= k <= largest_k:
         raise InvalidOptionError(
-            f"k must be between 2 and {largest_k} for {len(table):,} rows (at least {ROWS_PER_SEGMENT} rows per "
+            f"k must be between 1 and {largest_k} for {len(table):,} rows (at least {ROWS_PER_SEGMENT} rows per "
             f"segment); {k} is outside that range."
         )
     decimal_comma = table.attrs.get("decimal_comma")
-    prepared = prepare_table(table, columns=columns, exclude=exclude, decimal_comma=decimal_comma or None)
+    prepared = prepare_table(table, columns=columns, exclude=exclude, decimal_comma=decimal_comma or None,
+                             outcomes=outcomes, cluster_on=cluster_on)
     _check_usable(prepared, columns)
     space = FeatureSpace(prepared)
-    found = cluster(space, k=k, k_range=range(2, largest_k + 1), seed=seed)
+    found = cluster(space, k=k, k_range=range(1, largest_k + 1), seed=seed)
     roles = _with_weights(prepared, space, found.weights)
     profiles = profile_segments(prepared, found.labels, found.stability_by_segment)
+    rates = outcome_rates(prepared, found.labels, found.k)
+    profiles = tuple(replace(profile, outcomes=rates[profile.id]) for profile in profiles)
     return SegmentationResult(
         labels=found.labels,
         segments=profiles,
@@ -75,6 +83,10 @@ def segment(
         audience=audience_mix(prepared),
         seed=seed,
         k_stability=found.k_stability,
+        k_alternative=found.k_alternative,
+        k_alternative_reason=found.k_alternative_reason,
+        no_distinct_segments=found.no_distinct_segments,
+        outcome_columns=outcome_columns(prepared),
     )
 
 

@@ -32,6 +32,9 @@ MAX_LEVELS = 24
 MAX_LABELS = 32
 SKEW_FOR_LOG = 1.0
 CLIP_PERCENTILES = (0.5, 99.5)
+MASS_SHARE = 0.05
+MIN_MASS_ROWS = 10
+MAX_MASSES = 8
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,12 @@ class Block:
     # numeric: the transformed, standardized column (float32, one per row; 0 where missing) and presence
     values: np.ndarray | None = None
     present: np.ndarray | None = None
+    # numeric with point masses (values held by many rows: zeros, 0/1 bounds, 1-5 ratings): the mass of each
+    # row (0..n_masses-1; n_masses for any other value, -1 missing), and whether the other values are numerous
+    # enough to be modelled as a number (else they are one more level)
+    masses: np.ndarray | None = None
+    n_masses: int = 0
+    interior: bool = True
     # categorical: level code per row (-1 missing) and the row of the block for each code (last row: missing)
     codes: np.ndarray | None = None
     lookup: np.ndarray | None = None
@@ -120,6 +129,7 @@ def _numeric_block(column: PreparedColumn) -> Block:
     out = np.zeros(len(values), dtype=np.float32)
     if len(finite) == 0:
         return Block(column.name, 1, values=out, present=present)
+    masses, n_masses, interior = _point_masses(values, present)
     finite = scaled_down(finite)
     if finite.min() >= 0 and _skewness(finite) > SKEW_FOR_LOG:
         finite = np.log1p(finite)
@@ -127,7 +137,28 @@ def _numeric_block(column: PreparedColumn) -> Block:
     finite = np.clip(finite, low, high)
     spread = finite.std()
     out[present] = (finite - finite.mean()) / (spread if spread > 0 else 1.0)
-    return Block(column.name, 1, values=out, present=present)
+    return Block(column.name, 1, values=out, present=present, masses=masses, n_masses=n_masses, interior=interior)
+
+
+def _point_masses(values: np.ndarray, present: np.ndarray) -> tuple[np.ndarray | None, int, bool]:
+    """Values held by at least MASS_SHARE of the known rows (at most MAX_MASSES, most common first).
+
+    Within a segment such a value is a spike no Gaussian fits (a zero-inflated count, an open rate clipped at
+    0 or 1, a 1-5 rating): modelled as a Gaussian, one segment would be split in two around it. The latent
+    class model gives each mass a probability of its own and fits the Gaussian to the other values only.
+    """
+    finite = values[present]
+    distinct, counts = np.unique(finite, return_counts=True)
+    order = np.argsort(-counts, kind="stable")[:MAX_MASSES]
+    kept = order[counts[order] >= max(MASS_SHARE * len(finite), MIN_MASS_ROWS)]
+    if not len(kept):
+        return None, 0, True
+    code_of = np.full(len(distinct), len(kept), dtype=np.int32)
+    code_of[kept] = np.arange(len(kept), dtype=np.int32)
+    masses = np.full(len(values), -1, dtype=np.int32)
+    masses[present] = code_of[np.searchsorted(distinct, finite)]
+    interior = float(np.mean(masses[present] == len(kept))) >= MASS_SHARE
+    return masses, len(kept), interior
 
 
 def scaled_down(finite: np.ndarray) -> np.ndarray:

@@ -80,10 +80,20 @@ class MixtureData:
         return len(self.level_blocks)
 
 
-def encode(space: FeatureSpace, rows: np.ndarray) -> MixtureData:
+def encode(space: FeatureSpace, rows: np.ndarray, *, point_masses: bool = True) -> MixtureData:
+    """The design matrix of `rows`; `point_masses=False` keeps numbers with point masses as plain numbers."""
     numeric, present, levels, level_blocks, labels, known = [], [], [], [], [], []
     for position, block in enumerate(space.blocks):
-        if block.values is not None and block.present is not None:
+        if block.values is not None and block.present is not None and block.masses is not None and point_masses:
+            codes = block.masses[rows]
+            width = block.n_masses + 1
+            levels.append(np.eye(width + 1, width, dtype=np.float32)[np.where(codes < 0, width, codes)])
+            level_blocks.append(np.full(width, position))
+            if block.interior:
+                interior = codes == block.n_masses
+                numeric.append(np.where(interior, block.values[rows], 0.0))
+                present.append(interior)
+        elif block.values is not None and block.present is not None:
             numeric.append(block.values[rows])
             present.append(block.present[rows])
         elif block.codes is not None:

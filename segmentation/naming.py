@@ -11,6 +11,7 @@ features, then "Other ..."; a segment where nothing stands out is one of the typ
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from itertools import count
 
@@ -49,6 +50,7 @@ _SHORT_PLACES = {"US": "US", "GB": "UK", "AE": "UAE"}
 def segment_names(features: Sequence[Sequence[FeatureEffect]], prepared: PreparedTable) -> tuple[str, ...]:
     """A unique name per segment, from its distinguishing features (strongest first)."""
     columns = {column.name: column for column in prepared.columns}
+    head = prepared.row_noun if prepared.row_noun in ("bills", "transactions") else DEFAULT_HEAD
     taken: set[str] = set()
     names = []
     for segment_features in features:
@@ -58,7 +60,7 @@ def segment_names(features: Sequence[Sequence[FeatureEffect]], prepared: Prepare
             if (phrase := phrase_for(effect, columns.get(effect.column))) is not None
         ]
         ranked.extend(_broad_interest(segment_features, ranked))
-        name = next((name for name in _candidates(_distinct(ranked)) if name.lower() not in taken), "")
+        name = next((name for name in _candidates(_distinct(ranked), head) if name.lower() not in taken), "")
         # More segments than distinct names (only with a forced, very large k): number the typical groups.
         name = name or next(f"Typical group {n}" for n in count(1) if f"typical group {n}" not in taken)
         taken.add(name.lower())
@@ -92,7 +94,11 @@ def phrase_for(effect: FeatureEffect, column: PreparedColumn | None) -> Phrase |
     if strength(effect) < NAMING_STRENGTH:
         return None
     if effect.kind == "numeric":
-        return numeric_phrase(tokens_of(effect.column), effect.effect > 0, _semantic(column), _is_date(column))
+        phrase = numeric_phrase(tokens_of(effect.column), effect.effect > 0, _semantic(column), _is_date(column))
+        if is_code_name(effect.column) and (phrase is None or phrase.weak):
+            # A coded column (PBYSTAND) is named as it is, never read as a word ("Pbystand fans").
+            return Phrase(f"{'high' if effect.effect > 0 else 'low'} {effect.column}", "modifier", weak=True)
+        return phrase
     if effect.effect <= 1 or effect.value is None:
         return None
     if effect.kind == "label":
@@ -113,9 +119,16 @@ def _category_phrase(effect: FeatureEffect, column: PreparedColumn | None) -> Ph
         code = country_code(effect.value) or ""
         return Phrase(f"{_SHORT_PLACES.get(code, effect.value)}-based", "place")
     tokens = tokens_of(effect.column)
+    if is_code_name(effect.column):
+        return Phrase(f"{effect.column} {effect.value}", "modifier", weak=True)
     if column is not None and column.role == "boolean":
         return boolean_phrase(tokens, effect.value == "yes")
     return categorical_phrase(tokens, effect.value)
+
+
+def is_code_name(name: str) -> bool:
+    """An all-capitals abbreviation such as PBYSTAND or MOSTYPE: a code of the data's own, not a word."""
+    return bool(re.fullmatch(r"[A-Z][A-Z0-9_]{3,}", name))
 
 
 def _semantic(column: PreparedColumn | None) -> str | None:
@@ -126,25 +139,26 @@ def _is_date(column: PreparedColumn | None) -> bool:
     return column is not None and (column.source is not None or column.role == "date")
 
 
-def _candidates(ranked: list[tuple[Phrase, float]]) -> list[str]:
+def _candidates(ranked: list[tuple[Phrase, float]], head: str = DEFAULT_HEAD) -> list[str]:
     """Names to try in order: the strong phrases, then variants that bring in the weaker ones."""
     phrases = [phrase for phrase, _ in ranked]
     variants: list[list[str]] = []
     if ranked:
         cut = RELATIVE_STRENGTH * ranked[0][1]
-        variants.append(_words([phrase for phrase, value in ranked if value >= cut]))
-        variants.append(_words(phrases))
-        variants.extend(_words(phrases[:skipped] + phrases[skipped + 1 :]) for skipped in range(len(phrases)))
-        variants.extend(_words(phrases[skipped:]) for skipped in range(1, len(phrases)))
+        variants.append(_words([phrase for phrase, value in ranked if value >= cut], head))
+        variants.append(_words(phrases, head))
+        variants.extend(_words(phrases[:skipped] + phrases[skipped + 1 :], head) for skipped in range(len(phrases)))
+        variants.extend(_words(phrases[skipped:], head) for skipped in range(1, len(phrases)))
         if 0 < len(variants[0]) < MAX_WORDS:
             variants.append(["other", *variants[0]])
     names = [_sentence_case(" ".join(words)) for words in variants if words]
-    names.extend(FALLBACK_NAMES)
-    names.extend(f"Other {fallback[:1].lower()}{fallback[1:]}" for fallback in FALLBACK_NAMES)
+    fallbacks = [fallback.replace(DEFAULT_HEAD, head) for fallback in FALLBACK_NAMES]
+    names.extend(fallbacks)
+    names.extend(f"Other {fallback[:1].lower()}{fallback[1:]}" for fallback in fallbacks)
     return names
 
 
-def _words(phrases: list[Phrase]) -> list[str]:
+def _words(phrases: list[Phrase], head_noun: str = DEFAULT_HEAD) -> list[str]:
     """A head noun with up to two qualifiers (modifiers, age first, or a place), at most five words."""
     nouns = sorted((phrase for phrase in phrases if phrase.slot == "noun"), key=lambda phrase: phrase.weak)
     head = nouns[0] if nouns else None
@@ -167,7 +181,7 @@ def _words(phrases: list[Phrase]) -> list[str]:
     parts = [_modifier_text(phrase) for phrase in modifiers]
     parts.extend(phrase.text for phrase in qualifiers if phrase.slot == "place")
     if head is None:
-        parts.append(next((phrase.head for phrase in qualifiers if phrase.head), DEFAULT_HEAD))
+        parts.append(next((phrase.head for phrase in qualifiers if phrase.head), head_noun))
     else:
         parts.append(head.alone if head.alone and not parts else head.text)
     while len(" ".join(parts).split()) > MAX_WORDS and len(parts) > 1:

@@ -51,6 +51,9 @@ class PreparedTable:
     # The latest year seen in the data's date columns (ages from a "birth_year" column are counted up to it,
     # never up to the clock); None when the table has no dates.
     reference_year: int | None = None
+    # What one row is, for the words shown: "people" when person columns say so (age, gender, email, ...),
+    # "bills" or "transactions" when the columns describe those, else "rows".
+    row_noun: str = "people"
 
     def used_columns(self) -> tuple[PreparedColumn, ...]:
         return tuple(column for column in self.columns if column.used)

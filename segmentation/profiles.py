@@ -52,16 +52,18 @@ def profile_segments(
             features=features[segment],
             audience=mix_of(mix, labels == segment),
             stability=float(stability.get(segment, 0.0)),
-            confidence_note=confidence_note(int(sizes[segment]), labels.size, float(stability.get(segment, 0.0))),
+            confidence_note=confidence_note(int(sizes[segment]), labels.size, float(stability.get(segment, 0.0)),
+                                            noun=prepared.row_noun),
         )
         for segment in range(k)
     )
 
 
-def confidence_note(size: int, n_rows: int, stability: float) -> str | None:
+def confidence_note(size: int, n_rows: int, stability: float, *, noun: str = "people") -> str | None:
     """Plain words when a segment is too small or too unstable to trust its profile fully; None otherwise."""
     notes = []
-    people = "1 person" if size == 1 else f"{size:,} people"
+    singular = {"people": "person", "bills": "bill", "transactions": "transaction"}.get(noun, "row")
+    people = f"1 {singular}" if size == 1 else f"{size:,} {noun}"
     if size < SMALL_SIZE:
         notes.append(f"Small segment ({people}): treat its profile as a hint.")
     elif n_rows and size / n_rows < SMALL_SHARE:

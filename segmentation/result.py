@@ -160,6 +160,36 @@ class AudienceMix:
 
 
 @dataclass(frozen=True)
+class OutcomeRate:
+    """How often a yes/no outcome (bought, churned, ...) happened in one segment, against the whole audience.
+
+    Rates are fractions in [0, 1] of the rows where the outcome is known; `lift` is rate / overall (0 when
+    nobody in the audience has the outcome); `ci` is the Wilson 95% interval of the segment's rate.
+    """
+
+    column: str
+    rate: float
+    overall: float
+    lift: float
+    ci: tuple[float, float]
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> OutcomeRate:
+        low, high = data["ci"]
+        return cls(column=data["column"], rate=data["rate"], overall=data["overall"], lift=data["lift"],
+                   ci=(float(low), float(high)))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "column": self.column,
+            "rate": _round(self.rate),
+            "overall": _round(self.overall),
+            "lift": _round(self.lift),
+            "ci": [_round(self.ci[0]), _round(self.ci[1])],
+        }
+
+
+@dataclass(frozen=True)
 class SegmentProfile:
     """One segment: who is in it and what sets it apart."""
 
@@ -171,6 +201,7 @@ class SegmentProfile:
     audience: AudienceMix
     stability: float
     confidence_note: str | None = None
+    outcomes: tuple[OutcomeRate, ...] = ()
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SegmentProfile:
@@ -183,6 +214,7 @@ class SegmentProfile:
             audience=AudienceMix.from_dict(data.get("audience", {})),
             stability=data.get("stability", 0.0),
             confidence_note=data.get("confidence_note"),
+            outcomes=tuple(OutcomeRate.from_dict(o) for o in data.get("outcomes", [])),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -195,6 +227,7 @@ class SegmentProfile:
             "audience": self.audience.to_dict(),
             "stability": _round(self.stability),
             "confidence_note": self.confidence_note,
+            "outcomes": [o.to_dict() for o in self.outcomes],
         }
 
 
@@ -214,6 +247,15 @@ class SegmentationResult:
     seed: int = 0
     # Per candidate k: how well refits on subsamples reproduce the fit (adjusted Rand, 1 = always).
     k_stability: dict[int, float] = field(default_factory=dict)
+    # A near tie: another k that fits about as well as `k` (None when the choice is clear or k was forced),
+    # and in plain words why `k` is the one shown.
+    k_alternative: int | None = None
+    k_alternative_reason: str | None = None
+    # True when a single segment describes the audience as well as any split: k == 1, or a forced split the
+    # data does not support (renderers then warn that the segments are a forced split).
+    no_distinct_segments: bool = False
+    # Yes/no outcome columns (bought, churned, ...) kept out of the clustering unless asked, shown per segment.
+    outcome_columns: tuple[str, ...] = ()
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SegmentationResult:
@@ -230,6 +272,10 @@ class SegmentationResult:
             audience=AudienceMix.from_dict(data.get("audience", {})),
             seed=data.get("seed", 0),
             k_stability={int(k): v for k, v in data.get("k_stability", {}).items()},
+            k_alternative=data.get("k_alternative"),
+            k_alternative_reason=data.get("k_alternative_reason"),
+            no_distinct_segments=data.get("no_distinct_segments", False),
+            outcome_columns=tuple(data.get("outcome_columns", [])),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -239,10 +285,14 @@ class SegmentationResult:
             "k_scores": {str(k): _round(score) for k, score in sorted(self.k_scores.items())},
             "k_stability": {str(k): _round(value) for k, value in sorted(self.k_stability.items())},
             "k_reason": self.k_reason,
+            "k_alternative": self.k_alternative,
+            "k_alternative_reason": self.k_alternative_reason,
+            "no_distinct_segments": self.no_distinct_segments,
             "stability": _round(self.stability),
             "seed": self.seed,
             "columns": [c.to_dict() for c in self.columns],
             "audience": self.audience.to_dict(),
+            "outcome_columns": list(self.outcome_columns),
             "segments": [s.to_dict() for s in self.segments],
         }
 

@@ -26,10 +26,23 @@ def register(subparsers: Any) -> None:
         description="Cluster an audience file into segments and describe each one.",
     )
     parser.add_argument("path", metavar="PATH", help="the audience file")
-    parser.add_argument("--k", type=int, default=None, help="number of segments (default: chosen from 2..12)")
+    parser.add_argument(
+        "--k", type=int, default=None,
+        help="number of segments (default: chosen, 1 when the audience has no distinct segments; use it to see "
+        "the other k of a near tie or to force a split)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="random seed (same seed, same answer; default 0)")
     parser.add_argument("--columns", type=_name_list, default=None, help="only use these columns (a,b,c)")
     parser.add_argument("--exclude", type=_name_list, default=None, help="never use these columns (a,b,c)")
+    parser.add_argument(
+        "--outcome", action="append", default=None, metavar="COL",
+        help="a yes/no outcome column (repeatable; default: found by name, e.g. bought, churned): kept out of "
+        "the clustering, its rate shown per segment",
+    )
+    parser.add_argument(
+        "--cluster-on", action="append", default=None, metavar="COL",
+        help="cluster on this outcome column too (repeatable; it is still shown per segment)",
+    )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     parser.add_argument("--labels-out", metavar="FILE", help="write row,segment CSV (0-based input row)")
     parser.add_argument(
@@ -59,6 +72,8 @@ def run(args: argparse.Namespace) -> int:
             columns=args.columns,
             exclude=args.exclude,
             limits=load_settings().read_limits(),
+            outcomes=args.outcome,
+            cluster_on=args.cluster_on,
         )
     database = None
     if args.influencers:

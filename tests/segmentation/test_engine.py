@@ -84,9 +84,9 @@ def test_unknown_column_and_k_out_of_range(planted: tuple[pd.DataFrame, np.ndarr
     table, _, _ = planted
     with pytest.raises(InvalidOptionError, match=r"There is no column 'totl_spend' in columns; did you mean 'total_"):
         segment(table, columns=["age", "totl_spend"])
-    with pytest.raises(InvalidOptionError, match=r"^k must be between 2 and 12 for 900 rows"):
+    with pytest.raises(InvalidOptionError, match=r"^k must be between 1 and 12 for 900 rows"):
         segment(table, k=13)
-    with pytest.raises(InvalidOptionError, match=r"^k must be between 2 and 6 for 30 rows"):
+    with pytest.raises(InvalidOptionError, match=r"^k must be between 1 and 6 for 30 rows"):
         segment(table.head(30), k=7)
 
 
