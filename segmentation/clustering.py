@@ -37,7 +37,8 @@ from segmentation.mixture import Mixture, MixtureData, encode, fit_mixture
 
 SELECT_ROWS = 4_000
 FIT_ROWS = 20_000
-STARTS = 2
+STARTS = 1
+RANDOM_STARTS = 2
 FIRST_PASS_K = 8
 MIN_SEGMENT_SHARE = 0.01
 STABILITY_REFITS = 3
@@ -63,6 +64,7 @@ class Clustering:
     k_alternative: int | None = None
     k_alternative_reason: str | None = None
     no_distinct_segments: bool = False
+    k_merged_from: int | None = None
 
 
 def cluster(space: FeatureSpace, *, k: int | None, k_range: range, seed: int) -> Clustering:
@@ -110,6 +112,7 @@ def _cluster(space: FeatureSpace, *, k: int | None, k_range: range, seed: int) -
         k_alternative=alternative,
         k_alternative_reason=None if alternative is None else tie_reason(chosen, alternative, k_stability),
         no_distinct_segments=n_segments == 1 or single.icl <= fits[chosen].icl,
+        k_merged_from=chosen if n_segments < chosen else None,
     )
 
 
@@ -165,11 +168,16 @@ def best_fit(
     data: MixtureData, balanced: np.ndarray, k: int, seed: int, *, starts: int = STARTS,
     extra_starts: list[np.ndarray] | None = None,
 ) -> Mixture:
-    """The best of EM runs from `starts` k-means partitions of the balanced space (and any `extra_starts`)."""
+    """The best of EM runs from `starts` k-means partitions of the balanced space, RANDOM_STARTS random
+    partitions (k-means on one-hot categories misses segments led by categories; random starts find them)
+    and any `extra_starts`."""
     initials = [
         KMeans(n_clusters=k, n_init=1, random_state=derived_seed(seed, k, start), max_iter=50).fit(balanced).labels_
         for start in range(starts)
     ]
+    if k > 1:
+        initials += [np.random.default_rng(derived_seed(seed, k, 31, start)).integers(0, k, data.n_rows)
+                     for start in range(RANDOM_STARTS)]
     best: Mixture | None = None
     for initial in [*initials, *(extra_starts or [])]:
         model = fit_mixture(data, _dense_labels(initial.astype(np.int32), k), k)
@@ -319,12 +327,10 @@ def k_reason(
                 f"covariances they make {merged} segment{'s' if merged > 1 else ''}: components whose numbers "
                 "just rise together were merged.")
     if chosen == 1:
-        best_split = max((other for other in fits if other > 1), key=lambda other: -fits[other].icl, default=None)
-        tail = ("" if best_split is None
-                else f"; the best split, k={best_split}, fits worse ({-fits[best_split].icl / n:.2f})")
-        return f"k=1: one segment for everyone fits better ({score:.2f}) than any split{tail}."
-    reason = (f"k={chosen}: best fit score ({score:.2f}) of the candidates that refits on subsamples reproduce "
-              f"(stability {stability[chosen]:.2f}, needed {bar:.2f})")
+        reason = f"k=1: one segment for everyone (fit score {score:.2f}); no split both fits better and holds up"
+    else:
+        reason = (f"k={chosen}: best fit score ({score:.2f}) of the candidates that refits on subsamples reproduce "
+                  f"(stability {stability[chosen]:.2f}, needed {bar:.2f})")
     better = [other for other in fits if fits[other].icl < fits[chosen].icl]
     if better:
         best = min(better, key=lambda other: fits[other].icl)

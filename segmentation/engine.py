@@ -86,7 +86,9 @@ def segment(
         k_alternative=found.k_alternative,
         k_alternative_reason=found.k_alternative_reason,
         no_distinct_segments=found.no_distinct_segments,
+        k_merged_from=found.k_merged_from,
         outcome_columns=outcome_columns(prepared),
+        row_noun=prepared.row_noun,
     )
 
 

@@ -33,7 +33,8 @@ MAX_LABELS = 32
 SKEW_FOR_LOG = 1.0
 CLIP_PERCENTILES = (0.5, 99.5)
 MASS_SHARE = 0.05
-MIN_MASS_ROWS = 10
+MIN_MASS_ROWS = 30
+SPIKE_RATIO = 4.0  # a mass holds at least this many times the rows of a typical value
 MAX_MASSES = 8
 
 
@@ -141,7 +142,8 @@ def _numeric_block(column: PreparedColumn) -> Block:
 
 
 def _point_masses(values: np.ndarray, present: np.ndarray) -> tuple[np.ndarray | None, int, bool]:
-    """Values held by at least MASS_SHARE of the known rows (at most MAX_MASSES, most common first).
+    """Values held by at least MASS_SHARE of the known rows and SPIKE_RATIO times a typical value's rows (at most
+    MAX_MASSES, most common first); every value when there are at most MAX_MASSES.
 
     Within a segment such a value is a spike no Gaussian fits (a zero-inflated count, an open rate clipped at
     0 or 1, a 1-5 rating): modelled as a Gaussian, one segment would be split in two around it. The latent
@@ -150,7 +152,11 @@ def _point_masses(values: np.ndarray, present: np.ndarray) -> tuple[np.ndarray |
     finite = values[present]
     distinct, counts = np.unique(finite, return_counts=True)
     order = np.argsort(-counts, kind="stable")[:MAX_MASSES]
-    kept = order[counts[order] >= max(MASS_SHARE * len(finite), MIN_MASS_ROWS)]
+    if len(distinct) <= MAX_MASSES:
+        kept = order  # a handful of values (a 1-5 rating, a household size): each is a level of its own
+    else:
+        spike = max(MASS_SHARE * len(finite), MIN_MASS_ROWS, SPIKE_RATIO * float(np.median(counts)))
+        kept = order[counts[order] >= spike]
     if not len(kept):
         return None, 0, True
     code_of = np.full(len(distinct), len(kept), dtype=np.int32)

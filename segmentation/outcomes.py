@@ -49,4 +49,5 @@ def wilson_interval(successes: float, n: int, z: float = Z_95) -> tuple[float, f
     denominator = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denominator
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
-    return (max(0.0, float(centre - half)), min(1.0, float(centre + half)))
+    # The exact interval always holds p; rounding at p = 0 or 1 must not push a bound past it.
+    return (max(0.0, min(float(centre - half), p)), min(1.0, max(float(centre + half), p)))

@@ -30,6 +30,7 @@ ABSENCE_DISCOUNT = 0.85
 SMALL_SIZE = 30
 SMALL_SHARE = 0.02
 UNSTABLE = 0.6
+WHOLE_AUDIENCE = "Whole audience"
 
 
 def profile_segments(
@@ -41,7 +42,7 @@ def profile_segments(
     sizes = np.bincount(labels, minlength=k)
     interests = interest_columns(prepared)
     features = _distinguishing(prepared, labels, sizes, {column.name: interest for column, interest in interests})
-    names = segment_names(features, prepared)
+    names = segment_names(features, prepared) if k > 1 else (WHOLE_AUDIENCE,)
     mix = audience_columns(prepared, interests)
     return tuple(
         SegmentProfile(

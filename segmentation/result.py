@@ -254,8 +254,12 @@ class SegmentationResult:
     # True when a single segment describes the audience as well as any split: k == 1, or a forced split the
     # data does not support (renderers then warn that the segments are a forced split).
     no_distinct_segments: bool = False
+    # When the best fit's components were merged (numbers that rise together inside one segment): how many.
+    k_merged_from: int | None = None
     # Yes/no outcome columns (bought, churned, ...) kept out of the clustering unless asked, shown per segment.
     outcome_columns: tuple[str, ...] = ()
+    # What one row is, in the words reports use: "people", "bills", "transactions" or "rows".
+    row_noun: str = "people"
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SegmentationResult:
@@ -275,7 +279,9 @@ class SegmentationResult:
             k_alternative=data.get("k_alternative"),
             k_alternative_reason=data.get("k_alternative_reason"),
             no_distinct_segments=data.get("no_distinct_segments", False),
+            k_merged_from=data.get("k_merged_from"),
             outcome_columns=tuple(data.get("outcome_columns", [])),
+            row_noun=data.get("row_noun", "people"),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -288,11 +294,13 @@ class SegmentationResult:
             "k_alternative": self.k_alternative,
             "k_alternative_reason": self.k_alternative_reason,
             "no_distinct_segments": self.no_distinct_segments,
+            "k_merged_from": self.k_merged_from,
             "stability": _round(self.stability),
             "seed": self.seed,
             "columns": [c.to_dict() for c in self.columns],
             "audience": self.audience.to_dict(),
             "outcome_columns": list(self.outcome_columns),
+            "row_noun": self.row_noun,
             "segments": [s.to_dict() for s in self.segments],
         }
 

@@ -15,6 +15,8 @@ from typing import Any
 SHOW_DETAILS = "segbot_show_details"
 DOWNLOAD_LABELS = "segbot_download_labels"
 OPEN_RERUN = "segbot_open_rerun"
+# "Show 5 segments" on a near tie (value: "<run id>:<k>"): re-runs at once with the other k.
+RERUN_ALTERNATIVE = "segbot_rerun_alternative"
 # "Show report" next to a run in `/segment runs` and on the Home tab (value: the run id).
 SHOW_RUN = "segbot_show_run"
 
@@ -22,7 +24,7 @@ SHOW_RUN = "segbot_show_run"
 RERUN_CALLBACK = "segbot_rerun_modal"
 RERUN_K_BLOCK = "segbot_rerun_k_block"
 RERUN_K_INPUT = "segbot_rerun_k"
-MIN_K = 2
+MIN_K = 1
 MAX_K = 12
 
 # Block ids Slack listeners may look for.
@@ -47,12 +49,25 @@ def run_id_from_value(value: str) -> int:
     return run_id
 
 
+def alternative_value(run_id: int, k: int) -> str:
+    return f"{run_id}:{k}"
+
+
+def alternative_from_value(value: str) -> RerunRequest:
+    """The run id and k a "Show k segments" button carries; raises ValueError for anything else."""
+    run_text, _, k_text = value.partition(":")
+    k = int(k_text)
+    if not MIN_K <= k <= MAX_K:
+        raise ValueError(f"k must be between {MIN_K} and {MAX_K}, got {k}")
+    return RerunRequest(run_id=run_id_from_value(run_text), k=k)
+
+
 def rerun_metadata(run_id: int) -> str:
     return json.dumps({"run_id": run_id})
 
 
 def rerun_request(view: Mapping[str, Any]) -> RerunRequest:
-    """The run id and k from a submitted re-run modal (`body["view"]`); raises ValueError when k is not 2..12."""
+    """The run id and k from a submitted re-run modal (`body["view"]`); raises ValueError when k is not 1..12."""
     run_id = int(json.loads(view["private_metadata"])["run_id"])
     raw_k = view["state"]["values"][RERUN_K_BLOCK][RERUN_K_INPUT]["value"]
     k = int(str(raw_k).strip())

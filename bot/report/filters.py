@@ -108,7 +108,13 @@ def timestamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M ") + (moment.tzname() or "UTC")
 
 
+def in_segments(count: int) -> str:
+    """`4` -> "in 4 segments"; `1` -> "with no distinct segments" (one segment holds everyone)."""
+    return "with no distinct segments" if count == 1 else f"in {count} segments"
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
+    "in_segments": in_segments,
     "mrkdwn": mrkdwn,
     "json_string": json_string,
     "num": num,

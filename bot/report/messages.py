@@ -11,6 +11,7 @@ REPORT_HEADER = "Segment report: "
 SHOW_DETAILS = "Show details"
 DOWNLOAD_LABELS = "Download labels CSV"
 RERUN = "Re-run with k=…"
+ONE_SEGMENT = "one segment"
 SMALLER_SEGMENTS = "Smaller segments"
 DETAILS_HEADER = "Segment details: "
 
@@ -21,6 +22,23 @@ K_BEST_RELIABLE = (
     "Segbot tried {lowest} to {highest} segments: {k} is the best fit that holds up when re-run on subsamples "
     "({best_k} fit slightly better but was not reliable)."
 )
+K_MERGED = (
+    "Segbot tried {lowest} to {highest} segments: the best fit cut {best_k} groups, but some of them are one "
+    "segment whose numbers simply rise together, so they are shown as {k}."
+)
+K_NONE = (
+    "This audience has no distinct segments: Segbot tried splitting it into {low_split} to {highest} segments and "
+    "none both fit better than one profile for everyone and held up when re-run on subsamples, so the whole "
+    "audience is shown as one segment."
+)
+K_FORCED_NONE = (
+    "You asked for {k} segments, but this audience has no distinct segments (one segment fits it better): "
+    "treat these {k} as a forced split, where neighbouring segments blend into each other."
+)
+K_TIE = "{low} or {high} segments fit about equally well; showing {k} ({why})."
+K_TIE_CLI = "To see {other} segments, run again with --k {other}."
+K_TIE_SLACK = "Use the *Show {other} segments* button to see the other."
+SHOW_ALTERNATIVE = "Show {other} segments"
 
 # Stability in words, from the top: (lowest score for the word, word). "unstable" starts where the engine's
 # confidence note does, so a segment is never "fairly stable" above a note calling it unstable.

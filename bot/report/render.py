@@ -73,7 +73,7 @@ def render_home(runs: Sequence[RunRecord], catalog_size: int) -> dict[str, Any]:
 
 
 def render_rerun_modal(run_id: int, current_k: int) -> dict[str, Any]:
-    """The "Re-run with k=…" modal: a whole-number input from 2 to 12, starting at the current k."""
+    """The "Re-run with k=…" modal: a whole-number input from 1 to 12, starting at the current k."""
     initial_k = min(max(current_k, actions.MIN_K), actions.MAX_K)
     view: dict[str, Any] = render_json("rerun_modal.json.j2", run_id=run_id, initial_k=initial_k)
     check_view(view)

@@ -6,20 +6,21 @@ templates only lay it out and format numbers through filters.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePath
 from typing import TypeVar
 
 from bot.report import filters, messages
-from bot.report.filters import num
+from bot.report.filters import num, pct
 from bot.report.limits import shorten
 from bot.report.report_input import ReportInput, RunRecord, SegmentReport
 from segmentation.catalog_index import CatalogEntry
 from segmentation.countries import country_name
 from segmentation.matching import Suggestion
-from segmentation.result import AudienceMix, ColumnRole, FeatureEffect
+from segmentation.result import AudienceMix, ColumnRole, FeatureEffect, OutcomeRate, SegmentationResult
 
 T = TypeVar("T")
 
@@ -124,6 +125,8 @@ class SegmentView:
     suggestions_made: bool  # some segment of this report has suggestions, so an empty list means no match
     confidence_note: str | None
     no_match: str | None = None  # suggestions were asked for, the catalog has creators, none fits this segment
+    outcomes: tuple[str, ...] = ()  # "20.8% bought vs 6.0% overall (95% interval 18.1%-23.7%)"
+    noun: str = "people"  # what a row is: people, bills, transactions, rows
 
 
 @dataclass(frozen=True)
@@ -152,16 +155,32 @@ class KChoice:
     highest: int
     best_fit: bool
     best_k: int
+    no_distinct: bool = False  # one segment fits as well as any split (k = 1, or a forced split)
+    alternative: int | None = None  # a near tie: this k fits about as well
+    alternative_reason: str | None = None
+    merged: bool = False  # the best fit's groups were merged into fewer segments
 
     def sentence(self) -> str:
         """Why this many segments, in one plain sentence (no statistics jargon)."""
         if self.forced:
-            template = messages.K_FORCED
+            template = messages.K_FORCED_NONE if self.no_distinct else messages.K_FORCED
+        elif self.k == 1:
+            template = messages.K_NONE
+        elif self.merged:
+            template = messages.K_MERGED
         elif self.best_fit:
             template = messages.K_BEST_FIT
         else:
             template = messages.K_BEST_RELIABLE
-        return template.format(k=self.k, lowest=self.lowest, highest=self.highest, best_k=self.best_k)
+        return template.format(k=self.k, lowest=self.lowest, highest=self.highest, best_k=self.best_k,
+                               low_split=max(2, self.lowest))
+
+    def tie_sentence(self) -> str | None:
+        """ "4 or 5 segments fit about equally well; showing 4 (why)." when two k are a near tie."""
+        if self.alternative is None:
+            return None
+        low, high = sorted((self.k, self.alternative))
+        return messages.K_TIE.format(low=low, high=high, k=self.k, why=self.alternative_reason or "the better score")
 
 
 @dataclass(frozen=True)
@@ -201,7 +220,8 @@ def report_view(
     result = report.result
     suggestions_made = report.suggestions_made
     segments = [
-        segment_view(s, layout, suggestions_made=suggestions_made, no_match=no_match_sentence(report, s))
+        segment_view(s, layout, suggestions_made=suggestions_made, no_match=no_match_sentence(report, s),
+                     noun=result.row_noun)
         for s in report.segments
     ]
     by_size = sorted(segments, key=lambda s: -s.size)
@@ -214,7 +234,7 @@ def report_view(
         rows=result.n_rows,
         k=result.k,
         k_reason=shorten(result.k_reason, K_REASON_LENGTH),
-        k_choice=k_choice(result.k, result.k_scores),
+        k_choice=k_choice(result),
         stability=result.stability,
         stability_word=stability_word(result.stability),
         used_columns=tuple(used[:USED_SHOWN]),
@@ -238,7 +258,9 @@ def report_view(
     )
 
 
-def k_choice(k: int, k_scores: Mapping[int, float]) -> KChoice:
+def k_choice(result: SegmentationResult) -> KChoice:
+    k_scores = result.k_scores
+    k = result.k
     best_k = max(k_scores, key=lambda candidate: k_scores[candidate]) if k_scores else k
     return KChoice(
         k=k,
@@ -247,6 +269,10 @@ def k_choice(k: int, k_scores: Mapping[int, float]) -> KChoice:
         highest=max(k_scores, default=k),
         best_fit=best_k == k,
         best_k=best_k,
+        no_distinct=result.no_distinct_segments,
+        alternative=result.k_alternative,
+        alternative_reason=result.k_alternative_reason,
+        merged=result.k_merged_from is not None,
     )
 
 
@@ -271,7 +297,8 @@ def no_match_sentence(report: ReportInput, segment: SegmentReport) -> str | None
 
 
 def segment_view(
-    segment: SegmentReport, layout: Layout, *, suggestions_made: bool, no_match: str | None = None
+    segment: SegmentReport, layout: Layout, *, suggestions_made: bool, no_match: str | None = None,
+    noun: str = "people",
 ) -> SegmentView:
     profile = segment.profile
     features = [_difference(f) for f in profile.features]
@@ -292,6 +319,8 @@ def segment_view(
         suggestions_made=suggestions_made,
         confidence_note=shorten(profile.confidence_note, NOTE_LENGTH) if profile.confidence_note else None,
         no_match=shorten(no_match, NOTE_LENGTH) if no_match else None,
+        outcomes=tuple(outcome_sentence(outcome) for outcome in profile.outcomes),
+        noun=noun,
     )
 
 
@@ -326,6 +355,16 @@ def mix_lines(audience: AudienceMix, items: int) -> tuple[MixLine, ...]:
 def _largest(pairs: Iterable[tuple[str, float]], items: int) -> list[MixItem]:
     ranked = sorted(pairs, key=lambda p: -p[1])
     return [MixItem(name, share) for name, share in ranked[:items] if share > 0]
+
+
+def outcome_sentence(outcome: OutcomeRate) -> str:
+    """ "20.8% bought vs 6.0% overall (95% interval 18.1%-23.7%)"; a column that is not a verb leads instead."""
+    rate, overall = pct(outcome.rate, 1), pct(outcome.overall, 1)
+    interval = f"(95% interval {pct(outcome.ci[0], 1)}-{pct(outcome.ci[1], 1)})"
+    name = outcome.column.strip()
+    if re.fullmatch(r"[a-z_ ]*(ed|bought)", name):
+        return f"{rate} {name.replace('_', ' ')} vs {overall} overall {interval}"
+    return f"{name}: {rate} vs {overall} overall {interval}"
 
 
 def _difference(feature: FeatureEffect) -> Difference:

@@ -9,8 +9,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from bot.report import messages
 from bot.report.report_input import ReportInput, SegmentReport
-from bot.report.view_model import k_choice, no_match_sentence, stability_word
+from bot.report.view_model import k_choice, no_match_sentence, outcome_sentence, stability_word
 from bot.terminal.formatting import describe_feature, percent
 from segmentation.matching import Suggestion
 from segmentation.result import AudienceMix, ColumnRole
@@ -33,21 +34,28 @@ def print_report(
     """Print the report for people to read; "Suggested influencers" only when suggestions were asked for,
     then from the catalog of `workspace` in `database`, which the report names with its size."""
     result = report.result
-    console.print(
-        Text.assemble(
-            (f"{len(report.segments)} segments", "bold"),
-            f" in {file_name} ({result.n_rows:,} rows), {stability_word(result.stability)} "
-            f"(stability {result.stability:.2f} of 1)",
+    if result.k == 1:
+        console.print(Text.assemble(("No distinct segments", "bold"), f" in {file_name} ({result.n_rows:,} rows)"))
+    else:
+        console.print(
+            Text.assemble(
+                (f"{len(report.segments)} segments", "bold"),
+                f" in {file_name} ({result.n_rows:,} rows), {stability_word(result.stability)} "
+                f"(stability {result.stability:.2f} of 1)",
+            )
         )
-    )
-    console.print(Text(k_choice(result.k, result.k_scores).sentence()))
+    choice = k_choice(result)
+    console.print(Text(choice.sentence(), style="yellow" if choice.forced and choice.no_distinct else ""))
+    tie = choice.tie_sentence()
+    if tie and choice.alternative is not None:
+        console.print(Text(f"{tie} {messages.K_TIE_CLI.format(other=choice.alternative)}", style="yellow"))
     console.print(_k_scores_line(result.k_scores, result.k))
     console.print(Text(f"Engine note: {result.k_reason}", style="dim"))
     console.print(_columns_table(result.columns))
     for line in _catalog_lines(report, workspace, database):
         console.print(line)
     for segment in report.segments:
-        console.print(_segment_panel(segment, _empty_line(report, segment, workspace)))
+        console.print(_segment_panel(segment, _empty_line(report, segment, workspace), noun=result.row_noun))
 
 
 def _catalog_lines(report: ReportInput, workspace: str | None, database: str | None) -> list[Text]:
@@ -94,11 +102,11 @@ def _columns_table(columns: Sequence[ColumnRole]) -> Table:
     return table
 
 
-def _segment_panel(segment: SegmentReport, empty_line: str) -> Panel:
+def _segment_panel(segment: SegmentReport, empty_line: str, *, noun: str) -> Panel:
     profile = segment.profile
-    lines: list[Text | Table] = [
-        Text(f"{profile.size:,} people ({percent(profile.share)}), stability {profile.stability:.2f}")
-    ]
+    stability = f", stability {profile.stability:.2f}" if profile.share < 1 else ""
+    lines: list[Text | Table] = [Text(f"{profile.size:,} {noun} ({percent(profile.share)}){stability}")]
+    lines += [Text(f"  {outcome_sentence(outcome)}", style="cyan") for outcome in profile.outcomes]
     if profile.confidence_note:
         lines.append(Text(profile.confidence_note, style="yellow"))
     lines.append(Text("What sets it apart", style="bold"))

@@ -22,7 +22,7 @@ def test_json_output_and_labels_file_agree(tmp_path: Path, capsys: pytest.Captur
     assert exit_code == 0
     summary = json.loads(capsys.readouterr().out)
     assert {"k", "k_scores", "stability", "columns", "segments"} <= summary.keys()
-    assert 2 <= summary["k"] <= 12
+    assert 1 <= summary["k"] <= 12
     assert str(summary["k"]) in summary["k_scores"]
     segments = summary["segments"]
     assert len(segments) == summary["k"]
@@ -54,7 +54,7 @@ def test_text_report_names_segments_and_reasons(capsys: pytest.CaptureFixture[st
     out = capsys.readouterr().out
     assert "segments in sample_audience.csv" in out
     flowing = " ".join(out.split())
-    assert "Segbot tried 2 to 12 segments: 5 fit the data best" in flowing
+    assert "Segbot tried 1 to 12 segments: 5 fit the data best" in flowing
     assert "Engine note: k=5" in flowing
     assert "What sets it apart" in out
     assert "Traceback" not in out
@@ -149,3 +149,25 @@ def test_labels_out_is_checked_before_segmenting_and_never_overwrites_the_input(
     page.write_text("<!DOCTYPE html><html><body>Sign in</body></html>")
     assert main(["segment", str(page), "--labels-out", str(tmp_path / "missing" / "labels.csv")]) == 2
     assert "missing does not exist" in capsys.readouterr().err  # the output path is judged first
+
+
+def test_outcome_flags_choose_and_cluster_on_outcomes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    audience = tmp_path / "audience.csv"
+    rows = ["age,plan,bought,opted_in"] + [
+        f"{20 + i % 50},{'pro' if i % 3 == 0 else 'free'},{'yes' if i % 7 == 0 else 'no'},{i % 2}" for i in range(300)
+    ]
+    audience.write_text("\n".join(rows) + "\n")
+    assert main(["segment", str(audience), "--k", "2", "--format", "json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found["outcome_columns"] == ["bought"]
+    roles = {c["name"]: c for c in found["columns"]}
+    assert not roles["bought"]["used"] and roles["bought"]["semantic"] == "outcome"
+    rates = [s["outcomes"][0] for s in found["segments"]]
+    assert all(r["column"] == "bought" and r["overall"] == pytest.approx(43 / 300, abs=1e-4) for r in rates)
+    assert main(["segment", str(audience), "--k", "2", "--format", "json", "--outcome", "opted_in",
+                 "--outcome", "bought", "--cluster-on", "bought"]) == 0
+    chosen = json.loads(capsys.readouterr().out)
+    assert chosen["outcome_columns"] == ["bought", "opted_in"]
+    assert {c["name"]: c["used"] for c in chosen["columns"]}["bought"] is True
+    assert main(["segment", str(audience), "--outcome", "age"]) == 2
+    assert "The outcome column 'age' is not a yes/no column" in capsys.readouterr().err

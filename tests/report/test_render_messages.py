@@ -118,8 +118,8 @@ def test_home_tab_shows_runs_and_catalog_size() -> None:
     assert "No runs yet" in all_text(empty["blocks"])
 
 
-@pytest.mark.parametrize(("current_k", "initial"), [(4, "4"), (1, "2"), (30, "12")])
-def test_rerun_modal_asks_for_a_whole_k_from_2_to_12(current_k: int, initial: str) -> None:
+@pytest.mark.parametrize(("current_k", "initial"), [(4, "4"), (1, "1"), (0, "1"), (30, "12")])
+def test_rerun_modal_asks_for_a_whole_k_from_1_to_12(current_k: int, initial: str) -> None:
     view = render_rerun_modal(17, current_k)
     assert view_problems(view) == []
     assert view["callback_id"] == actions.RERUN_CALLBACK
@@ -129,7 +129,7 @@ def test_rerun_modal_asks_for_a_whole_k_from_2_to_12(current_k: int, initial: st
         "type": "number_input",
         "action_id": actions.RERUN_K_INPUT,
         "is_decimal_allowed": False,
-        "min_value": "2",
+        "min_value": "1",
         "max_value": "12",
         "initial_value": initial,
     }
@@ -140,7 +140,7 @@ def test_rerun_modal_asks_for_a_whole_k_from_2_to_12(current_k: int, initial: st
 def test_rerun_request_rejects_k_out_of_range() -> None:
     view = render_rerun_modal(17, 4)
     submitted = dict(view, state={"values": {actions.RERUN_K_BLOCK: {actions.RERUN_K_INPUT: {"value": "13"}}}})
-    with pytest.raises(ValueError, match="between 2 and 12"):
+    with pytest.raises(ValueError, match="between 1 and 12"):
         actions.rerun_request(submitted)
     with pytest.raises(ValueError):
         actions.run_id_from_value("0")

@@ -288,3 +288,51 @@ def test_smallest_segments_fold_into_summary_lines() -> None:
         == "• *4. Young Brazilian gamers 4*: 250 people (25%), Median age: *24* vs 38 overall"
     )
     assert summary_text.splitlines()[2].startswith("• *3. Young Brazilian gamers 3*: 40 people (4%)")
+
+
+def test_one_segment_says_there_are_no_distinct_segments() -> None:
+    data = summary(1)
+    data["k_scores"] = {str(k): -2.0 - 0.1 * k for k in range(1, 13)}
+    data["no_distinct_segments"] = True
+    message = render_report(typed(data), file_name="a.csv", run_id=1)
+    assert block_problems(message.blocks) == []
+    overview = message.blocks[1]["text"]["text"]
+    assert overview.startswith("*3,000 rows*, *no distinct segments*.\nThis audience has no distinct segments: Segbot")
+    assert "The segments are" not in overview
+    assert message.text.startswith("No distinct segments in a.csv (3,000 rows)")
+
+
+def test_a_forced_split_without_structure_is_called_forced() -> None:
+    data = summary(3)
+    data["k_scores"] = {"3": -2.0}
+    data["no_distinct_segments"] = True
+    overview = render_report(typed(data), file_name="a.csv", run_id=1).blocks[1]["text"]["text"]
+    assert "You asked for 3 segments, but this audience has no distinct segments" in overview
+    assert "treat these 3 as a forced split" in overview
+
+
+def test_a_near_tie_is_said_and_offered_in_one_click() -> None:
+    data = summary(4)
+    data["k_alternative"] = 5
+    data["k_alternative_reason"] = "it scores slightly better and is the simpler of the two"
+    message = render_report(typed(data), file_name="a.csv", run_id=42)
+    overview = message.blocks[1]["text"]["text"]
+    assert ("4 or 5 segments fit about equally well; showing 4 (it scores slightly better and is the simpler of "
+            "the two). Use the *Show 5 segments* button to see the other.") in overview
+    buttons = message.blocks[-1]["elements"]
+    alternative = next(b for b in buttons if b["action_id"] == actions.RERUN_ALTERNATIVE)
+    assert alternative["text"]["text"] == "Show 5 segments"
+    assert actions.alternative_from_value(alternative["value"]) == actions.RerunRequest(run_id=42, k=5)
+    with pytest.raises(ValueError):
+        actions.alternative_from_value("42:13")
+
+
+def test_outcomes_show_per_segment() -> None:
+    data = summary(2)
+    for segment, rate in zip(data["segments"], (0.208, 0.04), strict=True):
+        segment["outcomes"] = [{"column": "bought", "rate": rate, "overall": 0.06, "lift": rate / 0.06,
+                                "ci": [rate - 0.02, rate + 0.02]}]
+    data["outcome_columns"] = ["bought"]
+    text = all_text(render_report(typed(data), file_name="a.csv", run_id=1).blocks)
+    assert ":dart: 20.8% bought vs 6.0% overall (95% interval 18.8%-22.8%)" in text
+    assert ":dart: 4.0% bought vs 6.0% overall" in text

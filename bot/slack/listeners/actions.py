@@ -17,6 +17,7 @@ from bot.services.labels_export import find_run
 from bot.services.report_data import stored_report
 from bot.slack.error_handler import acknowledged
 from bot.slack.jobs import LABELS_CSV
+from bot.slack.rerun import queue_rerun
 from bot.slack.runtime import SlackRuntime
 from bot.slack.visibility import require_run_access
 from bot.storage.runs import RunRepository, StoredRun
@@ -69,6 +70,13 @@ def register(app: App, runtime: SlackRuntime) -> None:
                     "user_id": body["user"]["id"],
                 },
             )
+
+    @app.action(ids.RERUN_ALTERNATIVE)
+    def rerun_alternative(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        with acknowledged(ack, body, context):
+            request = ids.alternative_from_value(body["actions"][0]["value"])
+            run = find_run(runtime, str(context.team_id or body["team"]["id"]), request.run_id)
+            queue_rerun(runtime, client, run, request.k, user_id=body["user"]["id"])
 
     @app.action(ids.OPEN_RERUN)
     def open_rerun(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:

@@ -1,0 +1,111 @@
+"""The choice of k beyond Gaussian blobs: k = 1 answers, forced splits, merged components, near ties, point masses."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from segmentation import segment
+from segmentation.clustering import near_tie, tie_reason
+from segmentation.columns import prepare_table
+from segmentation.features import FeatureSpace
+from segmentation.mixture import Mixture
+
+
+def _homogeneous(n: int, seed: int) -> pd.DataFrame:
+    """One population: skewed money, a zero-inflated count, categories; nothing planted."""
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({
+        "age": np.clip(rng.normal(40, 12, n), 18, 90).round(),
+        "orders": rng.poisson(3, n),
+        "site_visits": np.where(rng.random(n) < 0.3, 0, rng.poisson(8, n)),
+        "total_spend": rng.lognormal(5, 1.0, n).round(2),
+        "device": rng.choice(np.array(["iOS", "Android", "Desktop"], dtype=object), n),
+    })
+
+
+def _correlated(n: int, seed: int) -> pd.DataFrame:
+    """One population whose money columns rise together: a diagonal model tiles it with components."""
+    rng = np.random.default_rng(seed)
+    z = rng.multivariate_normal(np.zeros(3), [[1, .75, .6], [.75, 1, .5], [.6, .5, 1]], n)
+    return pd.DataFrame({"income": np.exp(10.8 + 0.5 * z[:, 0]).round(-2),
+                         "total_spend": np.exp(6 + 0.9 * z[:, 1]).round(2),
+                         "avg_basket": np.exp(3.5 + 0.6 * z[:, 2]).round(2)})
+
+
+@pytest.fixture(scope="module")
+def flat() -> pd.DataFrame:
+    return _homogeneous(1_200, 4)
+
+
+def test_a_homogeneous_audience_is_one_segment(flat: pd.DataFrame) -> None:
+    result = segment(flat)
+    assert result.k == 1 and result.no_distinct_segments
+    assert len(result.segments) == 1 and result.segments[0].size == len(flat)
+    assert result.segments[0].name == "Whole audience"
+    assert set(np.unique(result.labels)) == {0}
+    assert result.k_reason.startswith("k=1: one segment for everyone"), result.k_reason
+    assert 1 in result.k_scores and set(result.k_scores) == set(range(1, 13))
+    data = result.to_dict()
+    assert data["k"] == 1 and len(data["segments"]) == 1 and data["no_distinct_segments"] is True
+
+
+def test_a_forced_split_of_a_homogeneous_audience_is_flagged(flat: pd.DataFrame) -> None:
+    forced = segment(flat, k=3)
+    assert forced.k == 3 and forced.no_distinct_segments
+    assert forced.k_alternative is None
+
+
+def test_correlated_numbers_are_one_segment_not_a_tiling() -> None:
+    result = segment(_correlated(1_500, 2))
+    assert result.k == 1, result.k_reason
+
+
+def test_planted_segments_are_not_flagged_as_no_structure() -> None:
+    rng = np.random.default_rng(1)
+    truth = np.repeat([0, 1, 2], [500, 300, 200])
+    table = pd.DataFrame({
+        "spend": rng.lognormal(np.array([3.0, 5.0, 7.0])[truth], 0.4),
+        "orders": rng.poisson(np.array([1.0, 6.0, 15.0])[truth]),
+        "plan": np.array(["free", "plus", "pro"], dtype=object)[truth],
+    })
+    result = segment(table)
+    assert result.k == 3 and not result.no_distinct_segments
+
+
+def _model(icl_per_row: float, n: int = 1000, share: float = 0.3) -> Mixture:
+    """A stand-in with the ICL and smallest share that `near_tie` reads."""
+    k = 2
+    log_weights = np.log(np.array([1 - share, share], dtype=np.float32))
+    empty = np.zeros((k, 0), dtype=np.float32)
+    n_params = 10
+    log_likelihood = -(icl_per_row * n - n_params * np.log(n)) / 2
+    return Mixture(log_weights, empty, empty, empty, empty, empty, float(log_likelihood), 0.0, n_params, n)
+
+
+def test_near_tie_names_the_close_k_and_why() -> None:
+    fits = {3: _model(-10.0), 4: _model(-10.003), 5: _model(-10.2)}
+    stability = {3: 0.95, 4: 0.97, 5: 0.9}
+    assert near_tie(fits, stability, 3, 0.8) == 4
+    assert near_tie({3: fits[3], 5: fits[5]}, stability, 3, 0.8) is None
+    # an unstable or tiny-segment neighbour is no alternative
+    assert near_tie(fits, {3: 0.95, 4: 0.5, 5: 0.9}, 3, 0.8) is None
+    assert tie_reason(3, 4, stability) == "it scores slightly better and is the simpler of the two"
+    assert tie_reason(4, 3, {3: 0.8, 4: 0.95}) == "it is the more stable when the data is resampled"
+
+
+def test_spikes_become_levels_and_smooth_columns_stay_numbers() -> None:
+    rng = np.random.default_rng(0)
+    n = 2_000
+    table = pd.DataFrame({
+        "open_rate": np.clip(rng.normal(0.3, 0.4, n), 0, 1),  # masses at 0 and 1
+        "rating": rng.integers(1, 6, n),  # five values: each a level
+        "income": rng.lognormal(10, 0.4, n).round(-2),  # many values, no spike
+        "visits": np.where(rng.random(n) < 0.4, 0, rng.poisson(9, n)),  # a zero spike
+    })
+    blocks = {block.name: block for block in FeatureSpace(prepare_table(table)).blocks}
+    assert blocks["open_rate"].n_masses == 2 and blocks["open_rate"].interior
+    assert blocks["rating"].n_masses == 5 and not blocks["rating"].interior
+    assert blocks["income"].masses is None
+    assert blocks["visits"].n_masses == 1 and blocks["visits"].interior
