@@ -219,13 +219,14 @@ def _numeric_column(name: str, numbers: np.ndarray, distinct: int, missing_share
         return _excluded(name, "identifier", reason, missing_share)
     if not forced and distinct == n_present == len(numbers) and _counts_up(numbers):
         return _excluded(name, "identifier", "unique per row and counts up like a row number", missing_share)
-    if distinct <= MAX_CODES and _tokens(name) & _CODE_TOKENS and _is_code(numbers):
+    if distinct <= MAX_CODES and _is_code(numbers) and (_tokens(name) & _CODE_TOKENS or _sparse_codes(numbers)):
         text = pd.Series(numbers).map(_show, na_action="ignore")
         codes, uniques = pd.factorize(text)
         levels = pd.Series(np.asarray(uniques, dtype=object), dtype="string")
         counts = np.bincount(codes[codes >= 0], minlength=len(levels))
         decision = _categorical(name, text, levels, counts, missing_share)
-        reason = f"category codes ({distinct} distinct numbers under a category-like name)"
+        named = "under a category-like name" if _tokens(name) & _CODE_TOKENS else "spread like labels, not amounts"
+        reason = f"category codes ({distinct} distinct numbers {named})"
         return _used(name, "categorical", reason, missing_share, prepared=decision.prepared)
     if distinct == 2:
         low, high = np.unique(numbers[np.isfinite(numbers)])
@@ -474,6 +475,12 @@ def _is_code(numbers: np.ndarray) -> bool:
     """Whole numbers other than 0/1 flags."""
     finite = numbers[np.isfinite(numbers)]
     return bool(np.all(finite == np.round(finite))) and not set(np.unique(finite).tolist()) <= {0.0, 1.0}
+
+
+def _sparse_codes(numbers: np.ndarray) -> bool:
+    """A few whole numbers far apart (store 101 / 205 / 330): labels, not amounts on a scale (1-5, 0-3)."""
+    finite = np.unique(numbers[np.isfinite(numbers)])
+    return len(finite) >= 3 and finite.min() >= 0 and (finite.max() - finite.min() + 1) > 10 * len(finite)
 
 
 def _counts_up(numbers: np.ndarray) -> bool:

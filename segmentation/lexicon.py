@@ -86,11 +86,15 @@ _SOCIAL = {"friends", "followers", "connections", "following", "contacts"}
 _CAMPAIGN = {"response", "responded", "accepted", "acceptedcmp", "cmp", "campaign", "campaigns", "conversions",
              "converted", "conversion"}
 _COMPLAINT = {"complain", "complaints", "complaint", "complained", "tickets"}
-_SATISFACTION = {"satisfaction", "nps", "rating", "csat", "happiness"}
+_SATISFACTION = {"satisfaction", "satisfied", "nps", "csat", "happiness"}
+# A rating or score is satisfaction only on a short survey scale (1-5, 0-10); a credit rating of 600 is not.
+RATINGS = {"rating", "ratings", "score", "scores", "stars"}
+SURVEY_SCALE_MAX = 10
 _DEALS = {"deals", "deal", "discount", "discounts", "coupon", "coupons", "promo", "promotions"}
 _FILLER = {"num", "mnt", "total", "count", "number", "of", "the", "n", "no", "avg", "average", "per", "in", "k",
            "amt", "qty", "is", "has", "flag", "days", "since", "date", "pct", "percent", "score", "month", "year",
            "for", "last", "to", "and", "a", "by", "on", "at", "rate", "x"}
+FILLER = frozenset(_FILLER)
 # Columns holding codes (Region 1/2/3, Channel 1/2): "high" or "yes" on them means nothing to a person.
 _CODES = {"region", "channel", "type", "category", "class", "group", "segment", "code", "zone", "area", "cluster",
           "branch", "district", "state", "city", "location", "store", "cohort", "variant", "id"}

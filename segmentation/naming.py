@@ -15,12 +15,17 @@ import re
 from collections.abc import Sequence
 from itertools import count
 
+import numpy as np
+
 from segmentation.countries import country_code
 from segmentation.effects import strength
 from segmentation.lexicon import (
     DEFAULT_HEAD,
     FALLBACK_NAMES,
+    FILLER,
     PROPER_WORDS,
+    RATINGS,
+    SURVEY_SCALE_MAX,
     Phrase,
     boolean_phrase,
     categorical_phrase,
@@ -95,6 +100,8 @@ def phrase_for(effect: FeatureEffect, column: PreparedColumn | None) -> Phrase |
         return None
     if effect.kind == "numeric":
         phrase = numeric_phrase(tokens_of(effect.column), effect.effect > 0, _semantic(column), _is_date(column))
+        if phrase is None or phrase.weak:
+            phrase = _rating_phrase(effect, column) or phrase
         if is_code_name(effect.column) and (phrase is None or phrase.weak):
             # A coded column (PBYSTAND) is named as it is, never read as a word ("Pbystand fans").
             return Phrase(f"{'high' if effect.effect > 0 else 'low'} {effect.column}", "modifier", weak=True)
@@ -124,6 +131,19 @@ def _category_phrase(effect: FeatureEffect, column: PreparedColumn | None) -> Ph
     if column is not None and column.role == "boolean":
         return boolean_phrase(tokens, effect.value == "yes")
     return categorical_phrase(tokens, effect.value)
+
+
+def _rating_phrase(effect: FeatureEffect, column: PreparedColumn | None) -> Phrase | None:
+    """A "rating" or "score" column: satisfaction on a survey scale (at most 10), else just a high/low rating."""
+    tokens = tokens_of(effect.column)
+    if not set(tokens) & RATINGS or column is None or column.numbers is None:
+        return None
+    high = effect.effect > 0
+    values = column.numbers[np.isfinite(column.numbers)]
+    if len(values) and values.min() >= 0 and values.max() <= SURVEY_SCALE_MAX:
+        return Phrase("satisfied" if high else "dissatisfied", "modifier")
+    words = [token for token in tokens if token not in FILLER or token in RATINGS][-2:]
+    return Phrase(f"{'high' if high else 'low'}-{'-'.join(words)}", "modifier", weak=True)
 
 
 def is_code_name(name: str) -> bool:
