@@ -18,7 +18,7 @@ import numpy as np
 from segmentation.audience import audience_columns, interest_columns, mix_of
 from segmentation.effects import Candidate, candidates_for, interest_candidates
 from segmentation.naming import segment_names
-from segmentation.prepared import PreparedTable
+from segmentation.prepared import PreparedColumn, PreparedTable
 from segmentation.result import FeatureEffect, SegmentProfile
 
 MAX_FEATURES = 6
@@ -31,6 +31,8 @@ SMALL_SIZE = 30
 SMALL_SHARE = 0.02
 UNSTABLE = 0.6
 WHOLE_AUDIENCE = "Whole audience"
+TWIN_DIFFERENT = 0.5
+TWIN_SAME = 0.2
 
 
 def profile_segments(
@@ -44,6 +46,7 @@ def profile_segments(
     features = _distinguishing(prepared, labels, sizes, {column.name: interest for column, interest in interests})
     names = segment_names(features, prepared) if k > 1 else (WHOLE_AUDIENCE,)
     mix = audience_columns(prepared, interests)
+    twins = one_column_twins(prepared, labels, k)
     return tuple(
         SegmentProfile(
             id=segment,
@@ -53,8 +56,11 @@ def profile_segments(
             features=features[segment],
             audience=mix_of(mix, labels == segment),
             stability=float(stability.get(segment, 0.0)),
-            confidence_note=confidence_note(int(sizes[segment]), labels.size, float(stability.get(segment, 0.0)),
-                                            noun=prepared.row_noun),
+            confidence_note=_joined(
+                confidence_note(int(sizes[segment]), labels.size, float(stability.get(segment, 0.0)),
+                                noun=prepared.row_noun),
+                _twin_note(twins.get(segment), names),
+            ),
         )
         for segment in range(k)
     )
@@ -75,6 +81,74 @@ def confidence_note(size: int, n_rows: int, stability: float, *, noun: str = "pe
             "so check it before acting on it."
         )
     return " ".join(notes) or None
+
+
+def one_column_twins(prepared: PreparedTable, labels: np.ndarray, k: int) -> dict[int, tuple[int, str]]:
+    """Segments that differ from another segment in one column only: segment -> (the other, the column).
+
+    Per pair and used column, a difference on a common scale (numbers: mean difference over the column's
+    standard deviation; categories, yes/no and labels: the largest difference in a share, doubled). A pair is
+    a twin when exactly one column differs by at least TWIN_DIFFERENT and every other by less than TWIN_SAME.
+    """
+    if k < 2:
+        return {}
+    columns = prepared.used_columns()
+    gaps = np.stack([_column_gaps(column, labels, k) for column in columns]) if columns else np.zeros((0, k, k))
+    twins: dict[int, tuple[int, str]] = {}
+    for a in range(k):
+        for b in range(a + 1, k):
+            pair = gaps[:, a, b]
+            different = np.flatnonzero(pair >= TWIN_DIFFERENT)
+            if len(different) == 1 and np.all(np.delete(pair, different) < TWIN_SAME):
+                name = columns[int(different[0])].source or columns[int(different[0])].name
+                twins.setdefault(a, (b, name))
+                twins.setdefault(b, (a, name))
+    return twins
+
+
+def _column_gaps(column: PreparedColumn, labels: np.ndarray, k: int) -> np.ndarray:
+    """k x k: how far apart each pair of segments is on this column."""
+    if column.numbers is not None and column.role != "boolean":
+        values = np.asarray(column.numbers, dtype=np.float64)
+        known = np.isfinite(values)
+        spread = float(values[known].std()) or 1.0
+        means = np.array([values[known & (labels == s)].mean() if (known & (labels == s)).any() else 0.0
+                          for s in range(k)])
+        return np.abs(means[:, None] - means[None, :]) / spread
+    shares = _segment_shares(column, labels, k)
+    return 2 * np.abs(shares[:, None, :] - shares[None, :, :]).max(axis=2)
+
+
+def _segment_shares(column: PreparedColumn, labels: np.ndarray, k: int) -> np.ndarray:
+    """k x levels: the share of each level (or label) among each segment's known rows."""
+    if column.categories is not None:
+        codes = np.asarray(column.categories.codes)
+        known = codes >= 0
+        table = np.zeros((k, max(len(column.categories.categories), 1)))
+        np.add.at(table, (labels[known], codes[known]), 1)
+    elif column.labels is not None and column.labels_known is not None:
+        known = np.asarray(column.labels_known, dtype=bool)
+        table = np.stack([np.asarray(column.labels[known & (labels == s)].sum(axis=0)).ravel() for s in range(k)])
+        counts = np.bincount(labels[known], minlength=k).astype(np.float64)
+        return table / np.maximum(counts, 1.0)[:, None]
+    else:
+        assert column.numbers is not None
+        flags = np.asarray(column.numbers, dtype=np.float64)
+        known = np.isfinite(flags)
+        table = np.zeros((k, 2))
+        np.add.at(table, (labels[known], flags[known].astype(int)), 1)
+    return table / np.maximum(table.sum(axis=1, keepdims=True), 1.0)
+
+
+def _twin_note(twin: tuple[int, str] | None, names: tuple[str, ...]) -> str | None:
+    if twin is None:
+        return None
+    other, column = twin
+    return f"Differs from \"{names[other]}\" only in {column}; otherwise the two segments are alike."
+
+
+def _joined(*notes: str | None) -> str | None:
+    return " ".join(note for note in notes if note) or None
 
 
 def _distinguishing(

@@ -1,0 +1,88 @@
+"""Column meaning from the data: codes, ratings, coded names, keyword-count interests and what a row is."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from segmentation.audience import interest_columns
+from segmentation.columns import prepare_table
+from segmentation.naming import segment_names
+from segmentation.result import FeatureEffect
+from tests.segmentation.prepared_tables import numeric, table
+
+
+def _roles(frame: pd.DataFrame) -> dict[str, str]:
+    return {role.name: role.role for role in prepare_table(frame).roles}
+
+
+def test_sparse_whole_numbers_are_codes_and_scales_stay_numbers() -> None:
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({
+        "store": rng.choice([101, 205, 330, 412], 300),  # a code name anyway
+        "outlet_no": rng.choice([1_001, 2_040, 3_300], 300),  # far apart: labels
+        "stars": rng.integers(1, 6, 300),  # a 1-5 scale: a quantity
+        "kids": rng.integers(0, 4, 300),
+    })
+    roles = _roles(frame)
+    assert roles["store"] == "categorical" and roles["outlet_no"] == "categorical"
+    assert roles["stars"] == "numeric" and roles["kids"] == "numeric"
+    reason = next(r.reason for r in prepare_table(frame).roles if r.name == "outlet_no")
+    assert reason == "category codes (3 distinct numbers spread like labels, not amounts)"
+
+
+def _name(column: str, values: list[float], effect: float) -> str:
+    prepared = table(numeric(column, values))
+    feature = FeatureEffect(column, "numeric", column, None, 0.0, 0.0, effect)
+    return segment_names([[feature]], prepared)[0]
+
+
+def test_a_rating_is_satisfaction_only_on_a_survey_scale() -> None:
+    assert _name("rating", [1, 3, 5], 1.2) == "Satisfied customers"
+    assert _name("Rating", [150, 400, 980], 1.2) == "High-rating customers"
+    assert _name("credit_score", [300, 850], -1.0) == "Low-credit-score customers"
+
+
+def test_coded_columns_are_named_as_they_are() -> None:
+    assert _name("PBYSTAND", [0, 3, 5], 1.5) == "High PBYSTAND customers"
+    assert _name("AGE", [20, 60], 1.5) == "Older customers"
+
+
+def test_keyword_counts_are_interests_only_under_word_names() -> None:
+    rng = np.random.default_rng(1)
+    def counts() -> list[float]:
+        return list(np.where(rng.random(200) < 0.7, 0, rng.integers(1, 4, 200)).astype(float))
+    words = table(*(numeric(name, counts()) for name in ("basketball", "football", "music", "shopping", "dance")))
+    codes = table(*(numeric(name, counts()) for name in ("PBYSTAND", "PWAPART", "PPERSAUT", "AWAOREG", "ABRAND")))
+    assert [interest for _, interest in interest_columns(words)] == [
+        "basketball", "football", "music", "shopping", "dance"]
+    assert interest_columns(codes) == ()
+
+
+def test_what_a_row_is() -> None:
+    bills = pd.DataFrame({"total_bill": [10.5, 20.0, 8.0] * 10, "tip": [1.0, 3.0, 1.5] * 10,
+                          "sex": ["Female", "Male", "Male"] * 10, "size": [2, 4, 2] * 10})
+    people = pd.DataFrame({"age": [20, 30, 40] * 10, "total_spend": [1.0, 2.0, 3.0] * 10})
+    shops = pd.DataFrame({"Fresh": [1, 2, 3] * 10, "Milk": [3, 4, 5] * 10})
+    sales = pd.DataFrame({"customer_id": range(30), "invoice": range(100, 130), "amount": [1.0, 2.0, 3.0] * 10})
+    assert prepare_table(bills).row_noun == "bills"
+    assert prepare_table(people).row_noun == "people"
+    assert prepare_table(shops).row_noun == "rows"
+    assert prepare_table(sales).row_noun == "transactions"
+
+
+def test_two_segments_differing_in_one_column_say_so() -> None:
+    from segmentation.profiles import profile_segments
+    from tests.segmentation.prepared_tables import boolean, categorical
+
+    rng = np.random.default_rng(2)
+    labels = np.repeat([0, 1, 2], [200, 150, 100])
+    spend = rng.normal(np.array([50.0, 50.0, 300.0])[labels], 10.0)
+    coupon = (rng.random(450) < np.array([0.05, 0.95, 0.5])[labels]).astype(float)
+    plan = np.array(["basic", "basic", "pro"], dtype=object)[labels]
+    prepared = table(numeric("spend", spend), boolean("coupon_user", coupon), categorical("plan", list(plan)))
+    profiles = profile_segments(prepared, labels, {0: 0.9, 1: 0.9, 2: 0.9})
+    expected = f'Differs from "{profiles[1].name}" only in coupon_user; otherwise the two segments are alike.'
+    assert profiles[0].confidence_note == expected
+    assert profiles[1].confidence_note is not None and "only in coupon_user" in profiles[1].confidence_note
+    assert profiles[2].confidence_note is None
