@@ -20,6 +20,7 @@ Seeds are split in two per family: TUNE_SEEDS chose every rule and threshold; HE
 
 from __future__ import annotations
 
+import os
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,9 +44,9 @@ class Family:
 
 SEPARABLE = 0.9
 TUNE_SEEDS = tuple(range(0, 6))
-HELD_OUT_SEEDS = tuple(range(1000, 1002))
+HELD_OUT_SEEDS = tuple(range(1000, 1000 + int(os.environ.get("HELD_OUT", "4"))))
 FLAT_TUNE_SEEDS = tuple(range(0, 10))
-FLAT_HELD_OUT_SEEDS = tuple(range(1000, 1006))
+FLAT_HELD_OUT_SEEDS = tuple(range(1000, 1000 + int(os.environ.get("FLAT_HELD_OUT", "10"))))
 
 
 CACHE = Path(__file__).parent / "out" / "families"

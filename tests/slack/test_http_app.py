@@ -205,7 +205,7 @@ def test_segment_last_runs_and_rerun_with_k(sqlite_bot: RunningBot, sample_csv: 
 def test_bad_k_gets_a_plain_sentence(sqlite_bot: RunningBot) -> None:
     sqlite_bot.sender.command("/segment", "k=99")
     [answer] = sqlite_bot.fake.wait_for("response_url")
-    assert "from 2 to 12" in answer.params["text"]
+    assert "from 1 to 12" in answer.params["text"]
 
 
 def test_buttons_details_labels_and_the_rerun_modal(bot: RunningBot, sample_csv: bytes) -> None:
@@ -234,7 +234,7 @@ def test_buttons_details_labels_and_the_rerun_modal(bot: RunningBot, sample_csv:
     assert view["callback_id"] == ids.RERUN_CALLBACK
 
     bad = bot.sender.submit_view(
-        ids.RERUN_CALLBACK, view["private_metadata"], {ids.RERUN_K_BLOCK: {ids.RERUN_K_INPUT: {"value": "1"}}}
+        ids.RERUN_CALLBACK, view["private_metadata"], {ids.RERUN_K_BLOCK: {ids.RERUN_K_INPUT: {"value": "13"}}}
     )
     assert bad.status == 200 and json.loads(bad.body)["response_action"] == "errors"
 
@@ -246,6 +246,13 @@ def test_buttons_details_labels_and_the_rerun_modal(bot: RunningBot, sample_csv:
     bot.wait_for_jobs(3)
     latest = RunRepository(bot.engine).latest(FAKE_TEAM)
     assert latest is not None and latest.k == 3 and latest.forced_k == 3
+
+    # "Show 2 segments" on a near tie re-runs at once with the other k
+    assert bot.sender.click(ids.RERUN_ALTERNATIVE, ids.alternative_value(run.id, 2)).status == 200
+    wait_until(lambda: RunRepository(bot.engine).count(FAKE_TEAM) == 3, what="the re-run with the other k")
+    bot.wait_for_jobs(4)
+    latest = RunRepository(bot.engine).latest(FAKE_TEAM)
+    assert latest is not None and latest.k == 2 and latest.forced_k == 2
 
 
 def test_app_home_shows_recent_runs(sqlite_bot: RunningBot, sample_csv: bytes) -> None:
