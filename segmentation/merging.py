@@ -5,7 +5,9 @@ spend and basket size rising together inside one segment), the best diagonal fit
 segment with several components, and an information criterion counts each tile as a segment. Here every pair
 of components is checked again with full covariances: the pair's rows (weighted by their posterior) are
 scored once as ONE component and once as TWO, numbers as Gaussians with a full covariance matrix (a row's
-missing numbers are marginalised out), levels and labels as in the mixture. When one component has the better
+missing numbers are marginalised out; with more than MAX_FULL numbers, only the MAX_FULL that separate the
+pair most share the covariance, so the check does not drown in parameters), levels and labels as in the
+mixture. When one component has the better
 BIC, the pair is one segment and the components are merged; the best merge is made first and the check is
 repeated until no pair merges. Segments that differ in anything a full covariance cannot explain (a shifted
 mean, other categories) keep their own component.
@@ -18,6 +20,7 @@ import numpy as np
 from segmentation.mixture import LABEL_PRIOR, LEVEL_PRIOR, LOG_2PI, VARIANCE_FLOOR, Mixture, MixtureData, e_step
 
 MIN_WEIGHT = 1e-3  # rows with less posterior weight than this on a pair are left out of the pair's check
+MAX_FULL = 6  # numbers checked with a full covariance (the ones that separate the pair most)
 
 
 def merge_groups(model: Mixture, data: MixtureData, plain: MixtureData) -> np.ndarray:
@@ -60,9 +63,10 @@ def _merge_gain(data: MixtureData, first: np.ndarray, second: np.ndarray) -> flo
     weight = both[rows]
     n = float(weight.sum())
     design = data.design[rows].astype(np.float64)
-    log_one, params_one = _component(data, design, weight)
-    log_a, params_a = _component(data, design, first[rows])
-    log_b, _ = _component(data, design, second[rows])
+    full = _full_dims(data, design, first[rows], second[rows])
+    log_one, params_one = _component(data, design, weight, full)
+    log_a, params_a = _component(data, design, first[rows], full)
+    log_b, _ = _component(data, design, second[rows], full)
     share = float(first[rows].sum()) / n
     log_two = np.logaddexp(np.log(max(share, 1e-12)) + log_a, np.log(max(1 - share, 1e-12)) + log_b)
     split = -2.0 * float(weight @ log_two) + (2 * params_a + 1) * np.log(n)
@@ -70,12 +74,45 @@ def _merge_gain(data: MixtureData, first: np.ndarray, second: np.ndarray) -> flo
     return split - merged
 
 
-def _component(data: MixtureData, design: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, int]:
-    """Log-density of every row under one component fitted with `weight`, and its number of parameters."""
-    groups = data.columns
-    log_density = _full_gaussian(design[:, groups.numbers], design[:, groups.present] > 0, weight)
+def _full_dims(data: MixtureData, design: np.ndarray, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """The numbers checked with a full covariance: all of them, or the MAX_FULL that separate the pair most.
+
+    A full covariance over many numbers costs so many parameters that BIC would merge any pair; the numbers
+    that tell the two components apart are the ones whose joint shape decides whether they are one segment.
+    """
     p = data.n_numbers
-    params = p + p * (p + 1) // 2
+    if p <= MAX_FULL:
+        return np.arange(p)
+    groups = data.columns
+    values, present = design[:, groups.numbers], design[:, groups.present]
+    gaps = np.zeros(p)
+    for j in range(p):
+        known = present[:, j] > 0
+        wa, wb = first[known], second[known]
+        if wa.sum() <= 0 or wb.sum() <= 0:
+            continue
+        x = values[known, j]
+        ma, mb = np.average(x, weights=wa), np.average(x, weights=wb)
+        pooled = np.average((x - np.where(wa >= wb, ma, mb)) ** 2, weights=wa + wb)
+        gaps[j] = abs(ma - mb) / np.sqrt(max(pooled, VARIANCE_FLOOR))
+    return np.sort(np.argsort(-gaps, kind="stable")[:MAX_FULL])
+
+
+def _component(
+    data: MixtureData, design: np.ndarray, weight: np.ndarray, full: np.ndarray
+) -> tuple[np.ndarray, int]:
+    """Log-density of every row under one component fitted with `weight`, and its number of parameters.
+
+    The numbers in `full` share a full covariance; any others are independent Gaussians."""
+    groups = data.columns
+    values, present = design[:, groups.numbers], design[:, groups.present] > 0
+    log_density = _full_gaussian(values[:, full], present[:, full], weight)
+    m = len(full)
+    params = m + m * (m + 1) // 2
+    others = np.setdiff1d(np.arange(data.n_numbers), full)
+    if len(others):
+        log_density = log_density + _diagonal_gaussian(values[:, others], present[:, others], weight)
+        params += 2 * len(others)
     if data.n_levels:
         counts = weight @ design[:, groups.levels] + LEVEL_PRIOR
         totals = counts @ data.block_sums
@@ -113,6 +150,17 @@ def _full_gaussian(values: np.ndarray, present: np.ndarray, weight: np.ndarray) 
         quadratic = (solved * centred[np.ix_(rows, dims)]).sum(axis=1)
         out[rows] = -0.5 * (quadratic + log_det + len(dims) * LOG_2PI)
     return out
+
+
+def _diagonal_gaussian(values: np.ndarray, present: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Per row: the sum of independent Gaussian log-densities of its known numbers (weighted fits)."""
+    mask = present.astype(np.float64)
+    weighted = mask * weight[:, None]
+    total = np.maximum(weighted.sum(axis=0), 1e-9)
+    mean = (weighted * values).sum(axis=0) / total
+    variance = np.maximum((weighted * (values - mean) ** 2).sum(axis=0) / total, VARIANCE_FLOOR)
+    terms = -0.5 * ((values - mean) ** 2 / variance + np.log(variance) + LOG_2PI)
+    return np.asarray((terms * mask).sum(axis=1))
 
 
 def _positive_definite(covariance: np.ndarray) -> np.ndarray:
