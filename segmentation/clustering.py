@@ -324,8 +324,8 @@ def k_reason(
         return f"k={chosen} was asked for (fit score {score:.2f}, stability {stability[chosen]:.2f})."
     if merged is not None and merged < chosen:
         return (f"k={merged}: the best fit has {chosen} components (fit score {score:.2f}), and checked with full "
-                f"covariances they make {merged} segment{'s' if merged > 1 else ''}: components whose numbers "
-                "just rise together were merged.")
+                f"covariances they make {merged} segment{'s' if merged > 1 else ''}: components that tile one "
+                "group (blending into each other) rather than separate two were merged.")
     if chosen == 1:
         reason = f"k=1: one segment for everyone (fit score {score:.2f}); no split both fits better and holds up"
     else:

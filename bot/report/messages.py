@@ -23,8 +23,12 @@ K_BEST_RELIABLE = (
     "({best_k} fit slightly better but was not reliable)."
 )
 K_MERGED = (
-    "Segbot tried {lowest} to {highest} segments: the best fit cut {best_k} groups, but some of them are one "
-    "segment whose numbers simply rise together, so they are shown as {k}."
+    "Segbot tried {lowest} to {highest} segments: the best fit cut {merged_from} groups, but some of them are pieces "
+    "of one segment that blend into each other rather than separate, so they are shown as {k}."
+)
+K_NONE_MERGED = (
+    "This audience has no distinct segments: the best fit cut {merged_from} groups, but they are pieces of one "
+    "population that blend into each other, so the whole audience is shown as one segment."
 )
 K_NONE = (
     "This audience has no distinct segments: Segbot tried splitting it into {low_split} to {highest} segments and "

@@ -158,22 +158,22 @@ class KChoice:
     no_distinct: bool = False  # one segment fits as well as any split (k = 1, or a forced split)
     alternative: int | None = None  # a near tie: this k fits about as well
     alternative_reason: str | None = None
-    merged: bool = False  # the best fit's groups were merged into fewer segments
+    merged_from: int | None = None  # the best fit's groups, when they were merged into fewer segments
 
     def sentence(self) -> str:
         """Why this many segments, in one plain sentence (no statistics jargon)."""
         if self.forced:
             template = messages.K_FORCED_NONE if self.no_distinct else messages.K_FORCED
         elif self.k == 1:
-            template = messages.K_NONE
-        elif self.merged:
+            template = messages.K_NONE_MERGED if self.merged_from else messages.K_NONE
+        elif self.merged_from:
             template = messages.K_MERGED
         elif self.best_fit:
             template = messages.K_BEST_FIT
         else:
             template = messages.K_BEST_RELIABLE
         return template.format(k=self.k, lowest=self.lowest, highest=self.highest, best_k=self.best_k,
-                               low_split=max(2, self.lowest))
+                               low_split=max(2, self.lowest), merged_from=self.merged_from)
 
     def tie_sentence(self) -> str | None:
         """ "4 or 5 segments fit about equally well; showing 4 (why)." when two k are a near tie."""
@@ -272,7 +272,7 @@ def k_choice(result: SegmentationResult) -> KChoice:
         no_distinct=result.no_distinct_segments,
         alternative=result.k_alternative,
         alternative_reason=result.k_alternative_reason,
-        merged=result.k_merged_from is not None,
+        merged_from=result.k_merged_from,
     )
 
 

@@ -300,6 +300,9 @@ def test_one_segment_says_there_are_no_distinct_segments() -> None:
     assert overview.startswith("*3,000 rows*, *no distinct segments*.\nThis audience has no distinct segments: Segbot")
     assert "The segments are" not in overview
     assert message.text.startswith("No distinct segments in a.csv (3,000 rows)")
+    data["k_merged_from"] = 3
+    overview = render_report(typed(data), file_name="a.csv", run_id=1).blocks[1]["text"]["text"]
+    assert "This audience has no distinct segments: the best fit cut 3 groups, but they are pieces of one" in overview
 
 
 def test_a_forced_split_without_structure_is_called_forced() -> None:
