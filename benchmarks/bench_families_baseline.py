@@ -50,7 +50,11 @@ def main() -> None:
     rows = []
     for family in FAMILIES:
         after_path = RAW / f"{family.name}.json"
+        before_path = RAW / f"{family.name}.before.json"
         if not after_path.exists():
+            continue
+        if before_path.exists():  # measured earlier in this run of the families (one child per family)
+            rows.append(json.loads(before_path.read_text(encoding="utf-8")))
             continue
         environment = dict(os.environ, PYTHONPATH=f"{source}{os.pathsep}{HERE.parent}", OMP_NUM_THREADS="1")
         output = subprocess.run(
@@ -66,6 +70,7 @@ def main() -> None:
             f"{np.mean(aris):.3f}" if aris else "-", f"{np.mean(after['ours_ari']):.3f}" if after["ours_ari"] else "-",
             ", ".join(str(r["k"]) for r in before),
         ])
+        before_path.write_text(json.dumps(rows[-1]), encoding="utf-8")
         print(family.name, rows[-1], flush=True)
     header = ["family", "audiences", f"exact k before ({BASELINE_REV})", "exact k after", "mean ARI before",
               "mean ARI after", "k before, per audience"]
