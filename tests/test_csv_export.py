@@ -7,11 +7,11 @@ import io
 from pathlib import Path
 
 import pytest
+from bot.services.labels_export import labels_csv
 
 from bot.catalog.writing import catalog_csv
 from bot.cli import main
 from bot.csv_export import FORMULA_STARTS, csv_text, from_spreadsheet_safe, labels_csv_text, spreadsheet_safe
-from bot.services.labels_export import labels_csv
 
 HOSTILE = [
     "=cmd|' /C calc'!A0",

@@ -13,6 +13,7 @@ from bot.digests.runner import OutcomeStatus, run_due
 from bot.digests.schedule import next_slot, parse_schedule, zone_of
 from bot.errors import SegbotError
 from bot.settings import load_settings
+from bot.slack.tokens import workspace_clients
 from bot.storage.database import open_database
 from bot.storage.datasets import DatasetRepository
 from bot.storage.subscriptions import SubscriptionRepository
@@ -120,7 +121,7 @@ def run_unsubscribe(args: argparse.Namespace) -> int:
 def run_run_due(args: argparse.Namespace) -> int:
     settings = load_settings()
     engine = open_database(settings.database_url)
-    report = run_due(settings, engine, args.now or datetime.now(UTC))
+    report = run_due(settings, engine, args.now or datetime.now(UTC), client_for=workspace_clients(settings, engine))
     for outcome in report.outcomes:
         print(outcome.line())
     due = len(report.outcomes)

@@ -120,7 +120,8 @@ def run_list(args: argparse.Namespace) -> int:
     stored = repository.list(args.workspace, topic=args.topic, country=args.country, platform=args.platform)
     limit = args.limit if args.limit is not None else (TEXT_LIST_LIMIT if args.format == "text" else 0)
     shown = stored[:limit] if limit > 0 else stored
-    rows = catalog_rows(shown, repository.choices(args.workspace))
+    choices = repository.choices(args.workspace)
+    rows = catalog_rows([item.entry for item in shown], pinned=choices.pinned, blocked=choices.blocked)
     if args.format == "json":
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

@@ -16,9 +16,7 @@ log = logging.getLogger(__name__)
 INTERVAL_SECONDS = 60.0
 
 
-def run_scheduler(
-    settings: Settings, engine: Engine, stop: threading.Event, client_for: ClientFactory | None = None
-) -> None:
+def run_scheduler(settings: Settings, engine: Engine, stop: threading.Event, client_for: ClientFactory) -> None:
     """Run due digests once a minute until `stop` is set; a failing round is logged and the loop goes on."""
     while not stop.is_set():
         try:

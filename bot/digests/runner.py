@@ -28,8 +28,6 @@ from bot.digests.schedule import latest_slot
 from bot.errors import SegbotError
 from bot.report.filters import mrkdwn
 from bot.settings import Settings
-from bot.slack.client import build_web_client
-from bot.slack.tokens import bot_tokens
 from bot.storage.subscriptions import (
     FINISHED,
     Delivery,
@@ -75,11 +73,12 @@ class DigestRunReport:
         return sum(1 for o in self.outcomes if o.status == status)
 
 
-def run_due(
-    settings: Settings, engine: Engine, now: datetime, *, client_for: ClientFactory | None = None
-) -> DigestRunReport:
-    """Post every digest due at `now` (an aware datetime) that no other process has posted or claimed."""
-    client_for = client_for or workspace_clients(settings, engine)
+def run_due(settings: Settings, engine: Engine, now: datetime, *, client_for: ClientFactory) -> DigestRunReport:
+    """Post every digest due at `now` (an aware datetime) that no other process has posted or claimed.
+
+    `client_for(workspace_id)` gives a Web API client with that workspace's bot token
+    (`bot.slack.tokens.workspace_clients`).
+    """
     deliveries = DeliveryRepository(engine)
     owner = f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
     outcomes = []
@@ -91,12 +90,6 @@ def run_due(
         if claimed is not None:
             outcomes.append(_Delivery(settings, engine, subscription, claimed, now).run(client_for))
     return DigestRunReport(now=now, outcomes=tuple(outcomes))
-
-
-def workspace_clients(settings: Settings, engine: Engine) -> ClientFactory:
-    """A Web API client per workspace: the installed bot token with OAuth, SLACK_BOT_TOKEN otherwise."""
-    tokens = bot_tokens(settings, engine)
-    return lambda workspace_id: build_web_client(settings, tokens.for_workspace(workspace_id))
 
 
 def _open(existing: Delivery | None, now: datetime) -> bool:

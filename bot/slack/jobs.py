@@ -22,15 +22,15 @@ from bot.queue.jobs import Job
 from bot.queue.workers import JobFailed, JobHandler
 from bot.report.render import RenderedMessage, render_catalog_import, render_error
 from bot.services.catalog_import import import_catalog
-from bot.services.labels_export import export_labels, find_run
-from bot.services.process_upload import UploadRequest, process_upload
-from bot.services.source_files import fetch_bytes
 from bot.services.workspace_data import forget_workspace
 from bot.slack.failures import explain, is_permanent
 from bot.slack.files import SharedFile
 from bot.slack.progress import Progress
 from bot.slack.runtime import SlackRuntime
 from bot.slack.thread import ThreadReplies
+from bot.slack.workflows.labels_export import export_labels, find_run
+from bot.slack.workflows.process_upload import UploadRequest, process_upload
+from bot.slack.workflows.source_files import fetch_bytes
 from segmentation.errors import SegmentationError
 
 log = logging.getLogger(__name__)

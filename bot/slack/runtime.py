@@ -35,6 +35,7 @@ class SlackRuntime:
         return api_base_url(self.settings)
 
     def client_for(self, workspace_id: str) -> WebClient:
+        """A Web API client with the workspace's bot token."""
         return build_web_client(self.settings, self.tokens.for_workspace(workspace_id))
 
     def enqueue(self, workspace_id: str, kind: str, payload: dict[str, object]) -> int:

@@ -8,7 +8,9 @@ token rotation (the bot has a refresh token and an expiry), a token that expires
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackTokenRotationError
 from slack_sdk.oauth.installation_store import Bot, InstallationStore
 from slack_sdk.oauth.token_rotation import TokenRotator
@@ -89,3 +91,9 @@ def bot_tokens(settings: Settings, engine: Engine) -> BotTokens:
         client=build_web_client(settings),
     )
     return BotTokens(settings, installation_store(settings, engine), rotator)
+
+
+def workspace_clients(settings: Settings, engine: Engine) -> Callable[[str], WebClient]:
+    """A Web API client per workspace id, with that workspace's bot token (for digests and workers)."""
+    tokens = bot_tokens(settings, engine)
+    return lambda workspace_id: build_web_client(settings, tokens.for_workspace(workspace_id))

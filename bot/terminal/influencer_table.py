@@ -7,14 +7,16 @@ from typing import Any
 
 from rich.table import Table
 
-from bot.storage.influencers import Choices, StoredInfluencer
 from segmentation.catalog_index import CatalogEntry, build_catalog_index
 from segmentation.match_text import compact_number, flag_texts, percent
 
+Key = tuple[str, str]  # (platform, handle)
 
-def catalog_rows(stored: Sequence[StoredInfluencer], choices: Choices) -> list[dict[str, Any]]:
+
+def catalog_rows(
+    entries: Sequence[CatalogEntry], *, pinned: frozenset[Key], blocked: frozenset[Key]
+) -> list[dict[str, Any]]:
     """One dict per creator: its fields, its credibility flags and whether the workspace pinned or blocked it."""
-    entries = [item.entry for item in stored]
     index = build_catalog_index(entries)
     rows = []
     for position, entry in enumerate(entries):
@@ -22,7 +24,7 @@ def catalog_rows(stored: Sequence[StoredInfluencer], choices: Choices) -> list[d
             int(index.flags[position]), float(index.followers[position]), float(index.engagement[position]),
             entry.platform,
         )
-        rows.append({**_fields(entry), "flags": list(flags), "choice": _choice(entry, choices)})
+        rows.append({**_fields(entry), "flags": list(flags), "choice": _choice(entry, pinned, blocked)})
     return rows
 
 
@@ -58,10 +60,10 @@ def _fields(entry: CatalogEntry) -> dict[str, Any]:
     }
 
 
-def _choice(entry: CatalogEntry, choices: Choices) -> str | None:
-    if entry.key in choices.pinned:
+def _choice(entry: CatalogEntry, pinned: frozenset[Key], blocked: frozenset[Key]) -> str | None:
+    if entry.key in pinned:
         return "pinned"
-    if entry.key in choices.blocked:
+    if entry.key in blocked:
         return "blocked"
     return None
 

@@ -10,9 +10,11 @@ from pathlib import Path
 from slack_sdk.models.blocks import Block
 from sqlalchemy import Engine
 
+from bot.digests import runner
 from bot.digests.loop import run_scheduler
-from bot.digests.runner import run_due
+from bot.digests.runner import DigestRunReport
 from bot.settings import Settings
+from bot.slack.tokens import workspace_clients
 from bot.storage.datasets import CipherFactory, DatasetRepository, SourceSpec
 from bot.storage.subscriptions import DeliveryRepository, Schedule, SubscriptionRepository
 from tests.digests.conftest import WORKSPACE, store_version, subscribe
@@ -20,6 +22,10 @@ from tests.segmentation.tracking_fixtures import BASE, LOYAL, QUIET, SPENDERS, Y
 from tests.slack.fake_slack import FakeSlack
 
 BERLIN_MONDAY_9 = Schedule(weekday=0, hour=9, minute=0, timezone="Europe/Berlin")
+
+
+def run_due(settings: Settings, engine: Engine, now: datetime) -> DigestRunReport:
+    return runner.run_due(settings, engine, now, client_for=workspace_clients(settings, engine))
 
 
 def utc(text: str) -> datetime:
@@ -154,7 +160,7 @@ def test_the_scheduler_loop_runs_due_digests_until_stopped(
     every_day_passed = Schedule(weekday=now.weekday(), hour=0, minute=0, timezone="UTC")
     subscribe(engine, "newsletter", every_day_passed, now - timedelta(days=8))
     stop = threading.Event()
-    thread = threading.Thread(target=run_scheduler, args=(settings, engine, stop))
+    thread = threading.Thread(target=run_scheduler, args=(settings, engine, stop, workspace_clients(settings, engine)))
     thread.start()
     fake_slack.wait_for("chat.postMessage")
     stop.set()

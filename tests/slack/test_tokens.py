@@ -15,10 +15,10 @@ from cryptography.fernet import Fernet
 from slack_sdk.oauth.installation_store import Installation
 from sqlalchemy import Engine
 
-from bot.services.process_upload import UploadRequest
 from bot.slack.files import SharedFile
 from bot.slack.jobs import SEGMENT_UPLOAD
 from bot.slack.oauth import installation_store
+from bot.slack.workflows.process_upload import UploadRequest
 from bot.storage.token_secrets import TokenCipher
 from tests.slack.conftest import RunningBot, make_settings, start_bot, stop_bot
 from tests.slack.fake_slack import FAKE_BOT_ID, FAKE_BOT_USER, FAKE_TEAM, Call, FakeSlack

@@ -13,13 +13,13 @@ from slack_sdk import WebClient
 
 from bot.report import actions as ids
 from bot.report.render import render_report, render_rerun_modal
-from bot.services.labels_export import find_run
 from bot.services.report_data import stored_report
 from bot.slack.error_handler import acknowledged
 from bot.slack.jobs import LABELS_CSV
 from bot.slack.rerun import queue_rerun
 from bot.slack.runtime import SlackRuntime
 from bot.slack.visibility import require_run_access
+from bot.slack.workflows.labels_export import find_run
 from bot.storage.runs import RunRepository, StoredRun
 
 

@@ -14,10 +14,10 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.report.render import render_help
-from bot.services.accept_upload import accept_shared_file, wants_catalog_import
 from bot.services.workspace_data import forget_user_tokens, forget_workspace
 from bot.slack.jobs import CATALOG_IMPORT, SEGMENT_UPLOAD
 from bot.slack.runtime import SlackRuntime
+from bot.slack.workflows.accept_upload import accept_shared_file, wants_catalog_import
 
 log = logging.getLogger(__name__)
 

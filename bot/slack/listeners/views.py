@@ -9,14 +9,14 @@ from slack_sdk import WebClient
 
 from bot.catalog.mapping import ColumnMappingError, parse_mapping
 from bot.report import actions as ids
-from bot.services.accept_upload import accept_shared_file
-from bot.services.labels_export import find_run
 from bot.slack import catalog_modal
 from bot.slack.error_handler import acknowledged
 from bot.slack.jobs import CATALOG_IMPORT
 from bot.slack.rerun import queue_rerun
 from bot.slack.runtime import SlackRuntime
 from bot.slack.visibility import require_run_access
+from bot.slack.workflows.accept_upload import accept_shared_file
+from bot.slack.workflows.labels_export import find_run
 
 
 def register(app: App, runtime: SlackRuntime) -> None:

@@ -7,10 +7,10 @@ from slack_sdk import WebClient
 import segmentation
 from bot.csv_export import labels_csv_text
 from bot.errors import NotFoundError
-from bot.services.source_files import describe_file, fetch_bytes
 from bot.slack.progress import Progress
 from bot.slack.runtime import SlackRuntime
 from bot.slack.thread import ThreadReplies
+from bot.slack.workflows.source_files import describe_file, fetch_bytes
 from bot.storage.runs import RunRepository, StoredRun
 
 LABELS_FILE_NAME = "labels.csv"
@@ -27,11 +27,6 @@ def find_run(runtime: SlackRuntime, workspace_id: str, run_id: int) -> StoredRun
     return run
 
 
-def labels_csv(labels: list[int]) -> bytes:
-    """`row,segment` with the 0-based input row (as `segbot segment --labels-out` writes it)."""
-    return labels_csv_text(labels).encode("utf-8")
-
-
 def export_labels(runtime: SlackRuntime, client: WebClient, run: StoredRun, progress: Progress) -> None:
     """Segment the run's source file again the way the run did, then upload `labels.csv` in its thread."""
     assert run.source_file_id is not None and run.channel_id is not None
@@ -43,6 +38,8 @@ def export_labels(runtime: SlackRuntime, client: WebClient, run: StoredRun, prog
         data, k=run.forced_k, seed=run.seed, limits=runtime.settings.read_limits()
     )
     ThreadReplies(client, run.channel_id, run.thread_ts).upload(
-        labels_csv(result.labels.tolist()), filename=LABELS_FILE_NAME, title=f"Segment of each row in {run.file_name}"
+        labels_csv_text(result.labels.tolist()).encode("utf-8"),
+        filename=LABELS_FILE_NAME,
+        title=f"Segment of each row in {run.file_name}",
     )
     progress.finish()

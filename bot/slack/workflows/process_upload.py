@@ -13,11 +13,11 @@ from bot.report.chart import render_chart
 from bot.report.render import render_report
 from bot.services.dataset_names import dataset_name_for_upload
 from bot.services.report_data import build_report
-from bot.services.source_files import fetch_bytes
 from bot.slack.files import SharedFile
 from bot.slack.progress import Progress
 from bot.slack.runtime import SlackRuntime
 from bot.slack.thread import ThreadReplies
+from bot.slack.workflows.source_files import fetch_bytes
 from bot.storage.runs import NewRun, RunRepository, StoredRun
 
 CHART_FILE_NAME = "segments.png"

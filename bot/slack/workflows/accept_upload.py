@@ -12,14 +12,14 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.report.render import render_error
-from bot.services.process_upload import UploadRequest
-from bot.services.source_files import check_readable, files_info
 from bot.slack.files import FileTooLargeError, SharedFile, is_tabular
 from bot.slack.jobs import SEGMENT_UPLOAD
 from bot.slack.progress import Progress
 from bot.slack.receipts import file_key
 from bot.slack.runtime import SlackRuntime
 from bot.slack.thread import ThreadReplies
+from bot.slack.workflows.process_upload import UploadRequest
+from bot.slack.workflows.source_files import check_readable, files_info
 
 CATALOG_IMPORT_MESSAGE = re.compile(r"\s*/?influencers?\s+import\b", re.IGNORECASE)
 
