@@ -3,6 +3,10 @@
 Raised where the problem is found; turned into a message once, at the edge (CLI exit code 2, Slack reply).
 """
 
+import uuid
+
+REFERENCE_LENGTH = 8
+
 
 class SegbotError(Exception):
     """Base class for problems a user or admin can fix; the message is shown as it is."""
@@ -14,3 +18,8 @@ class ConfigurationError(SegbotError):
 
 class NotFoundError(SegbotError):
     """A named thing (run, dataset, influencer, subscription) does not exist in this workspace."""
+
+
+def error_reference() -> str:
+    """A short random id for an unexpected error: told to the user and written in the log beside its traceback."""
+    return uuid.uuid4().hex[:REFERENCE_LENGTH]

@@ -291,7 +291,7 @@ def _spread_codes(per_level: np.ndarray, codes: np.ndarray) -> np.ndarray:
     """Per-distinct-value results back to one value per row (NaN where the cell was missing)."""
     out = np.asarray(per_level, dtype="float64")[np.maximum(codes, 0)]
     out[codes < 0] = np.nan
-    return out
+    return np.asarray(out)
 
 
 def _numeric_text(name: str, numbers: np.ndarray, unit: str, distinct: int, missing_share: float, *,

@@ -64,13 +64,13 @@ class Block:
 
     def rows(self, indices: np.ndarray) -> np.ndarray:
         if self.values is not None:
-            return self.values[indices, None]
+            return np.asarray(self.values[indices, None])
         if self.codes is not None and self.lookup is not None:
-            return self.lookup[self.codes[indices]]
+            return np.asarray(self.lookup[self.codes[indices]])
         assert self.labels is not None and self.means is not None and self.known is not None
         dense = (self.labels[indices].toarray().astype(np.float32) - self.means) / self.scale
         dense[~self.known[indices]] = 0.0
-        return dense
+        return np.asarray(dense)
 
 
 class FeatureSpace:

@@ -146,7 +146,7 @@ def _with_neighbours(scores: np.ndarray) -> np.ndarray:
     """An audience in the next age band up or down still half-fits."""
     bands = scores[:-1]
     shifted = np.maximum(np.r_[bands[1:], 0.0], np.r_[0.0, bands[:-1]]) * 0.5
-    return np.r_[np.maximum(bands, shifted), scores[-1]]
+    return np.asarray(np.r_[np.maximum(bands, shifted), scores[-1]])
 
 
 def _female(segment: AudienceMix, overall: AudienceMix) -> Shares | None:

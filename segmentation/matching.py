@@ -187,9 +187,9 @@ def _dimension_scores(dimension: str, target: SegmentTarget, index: CatalogIndex
         scores = 0.75 * np.minimum(1.0, matched / target.interest_top) + 0.25 * matched / target.interest_total
         return np.where(index.has_topics, scores, UNKNOWN_SCORES["interests"])
     if dimension == "country":
-        return target.country_scores[index.countries]
+        return np.asarray(target.country_scores[index.countries])
     if dimension == "age":
-        return target.age_scores[index.ages]
+        return np.asarray(target.age_scores[index.ages])
     assert target.female is not None
     closeness = np.clip(1 - 2 * np.abs(index.female - target.female.segment), 0.0, 1.0)
     return np.where(np.isnan(index.female), UNKNOWN_SCORES["gender"], closeness)

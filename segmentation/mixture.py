@@ -69,7 +69,7 @@ class MixtureData:
     @property
     def block_sums(self) -> np.ndarray:
         """levels x levels: 1 where two level columns belong to the same category (sums levels per category)."""
-        return (self.level_blocks[:, None] == self.level_blocks[None, :]).astype(np.float32)
+        return np.asarray(self.level_blocks[:, None] == self.level_blocks[None, :], dtype=np.float32)
 
     @property
     def n_rows(self) -> int:
@@ -169,10 +169,10 @@ class Mixture:
         coefficients[:, groups.levels] = self.log_levels
         coefficients[:, groups.labels] = self.log_labels - self.log_no_labels
         coefficients[:, groups.label_known] = self.log_no_labels
-        return data.design @ coefficients.T + self.log_weights
+        return np.asarray(data.design @ coefficients.T + self.log_weights)
 
     def predict(self, data: MixtureData) -> np.ndarray:
-        return self.log_joint(data).argmax(axis=1).astype(np.int32)
+        return np.asarray(self.log_joint(data).argmax(axis=1), dtype=np.int32)
 
 
 def fit_mixture(data: MixtureData, start: np.ndarray, k: int, *, max_iter: int = 200, tol: float = 1e-5) -> Mixture:

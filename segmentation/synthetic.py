@@ -94,7 +94,7 @@ def _draw_categories(
 ) -> np.ndarray:
     cumulative = probabilities.cumsum(axis=1)[truth]
     picks = (rng.random(len(truth))[:, None] > cumulative).sum(axis=1)
-    return np.array(levels, dtype=object)[np.minimum(picks, len(levels) - 1)]
+    return np.asarray(np.array(levels, dtype=object)[np.minimum(picks, len(levels) - 1)])
 
 
 def _draw_interests(rng: np.random.Generator, probabilities: np.ndarray) -> np.ndarray:

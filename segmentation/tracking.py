@@ -190,7 +190,7 @@ def track_segments(
     before, after = space.vectors(previous), space.vectors(current)
     comparison = _Comparison(previous, current, space, before, after, _pairwise(before, after), options)
     pairs = _one_to_one(comparison.distances, _separation(before), _separation(after), options)
-    merges, splits = _mixtures(comparison, pairs)
+    pairs, merges, splits = _mixtures(comparison, pairs)
     return _assemble(comparison, pairs, merges, splits)
 
 
@@ -333,7 +333,7 @@ def _spreads(results: Iterable[SegmentationResult]) -> dict[str, float]:
 
 def _pairwise(before: np.ndarray, after: np.ndarray) -> np.ndarray:
     difference = before[:, None, :] - after[None, :, :]
-    return np.sqrt((difference**2).sum(axis=2))
+    return np.asarray(np.sqrt((difference**2).sum(axis=2)))
 
 
 def _separation(vectors: np.ndarray) -> np.ndarray:
@@ -367,12 +367,16 @@ class _Mixture:
     distance: float
 
 
-def _mixtures(comparison: _Comparison, pairs: dict[int, int]) -> tuple[list[_Mixture], list[_Mixture]]:
-    """Merges (whole = current index, parts = previous) and splits (whole = previous, parts = current).
+def _mixtures(
+    comparison: _Comparison, one_to_one: dict[int, int]
+) -> tuple[dict[int, int], list[_Mixture], list[_Mixture]]:
+    """The one-to-one pairs left, merges (whole = current index, parts = previous) and splits (whole = previous,
+    parts = current).
 
     Candidates are tried best first; accepting one removes the one-to-one pairs it explains better.
     """
     previous, current, options = comparison.previous, comparison.current, comparison.options
+    pairs = dict(one_to_one)
     before, after, distances = comparison.before, comparison.after, comparison.distances
     merges: list[_Mixture] = []
     splits: list[_Mixture] = []
@@ -403,16 +407,13 @@ def _mixtures(comparison: _Comparison, pairs: dict[int, int]) -> tuple[list[_Mix
         )
         best = min((c for c in (merge, split) if c is not None), key=lambda c: c.distance, default=None)
         if best is None:
-            return merges, splits
+            return pairs, merges, splits
         if best is merge:
             merges.append(best)
-            for part in best.parts:
-                pairs.pop(part, None)
-            pairs = {p: c for p, c in pairs.items() if c != best.whole}
+            pairs = {p: c for p, c in pairs.items() if p not in best.parts and c != best.whole}
         else:
             splits.append(best)
-            pairs.pop(best.whole, None)
-            pairs = {p: c for p, c in pairs.items() if c not in best.parts}
+            pairs = {p: c for p, c in pairs.items() if p != best.whole and c not in best.parts}
 
 
 def _best_mixture(

@@ -406,7 +406,7 @@ def _iso_dates(text: pd.Series) -> np.ndarray:
 
 def _month_name_parts(text: pd.Series, pattern: str) -> pd.DataFrame:
     found = text.str.extract(pattern)
-    month = found["month_name"].str.lower().map(_MONTHS).astype("float64")
+    month = found["month_name"].str.lower().map(_MONTHS).astype("Int64")
     return _with_time(found, year=_full_year(_to_int(found["year"])), month=month, day=_to_int(found["day"]))
 
 
@@ -472,12 +472,14 @@ def _assemble(parts: pd.DataFrame) -> np.ndarray:
 
 
 def _to_int(values: pd.Series) -> pd.Series:
-    return pd.to_numeric(values, errors="coerce").astype("float64")
+    """Digits captured by a date pattern as whole numbers (`Int64`, <NA> where the part is missing)."""
+    return pd.to_numeric(values, errors="coerce").astype("Int64")
 
 
 def _full_year(year: pd.Series) -> pd.Series:
     """Two-digit years as strptime reads them: 00-68 are 20xx, 69-99 are 19xx."""
-    return year.where(year >= 100, np.where(year < 69, year + 2000, year + 1900))
+    century = pd.Series(np.where(year.fillna(100).to_numpy() < 69, 2000, 1900), index=year.index)
+    return year.where(year.isna() | (year >= 100), year + century)
 
 
 # --- labels --------------------------------------------------------------------------------------------------

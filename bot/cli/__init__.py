@@ -15,10 +15,9 @@ import logging
 import os
 import pkgutil
 import sys
-import uuid
 from collections.abc import Sequence
 
-from bot.errors import SegbotError
+from bot.errors import SegbotError, error_reference
 from bot.settings import load_settings
 from segmentation.errors import SegmentationError
 
@@ -63,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception:
         if debug:
             raise
-        reference = uuid.uuid4().hex[:8]
+        reference = error_reference()
         log.debug("unexpected error (reference %s)", reference, exc_info=True)
         print(
             f"segbot: something went wrong on our side (reference {reference}); "

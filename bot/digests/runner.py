@@ -26,6 +26,7 @@ from bot.digests.placement import digest_refusal
 from bot.digests.posting import ChannelUnavailableError, pause_reason, post_digest
 from bot.digests.schedule import latest_slot
 from bot.errors import SegbotError
+from bot.queue.jobs import LEASE, MAX_ATTEMPTS  # a digest delivery is claimed and retried like a job
 from bot.report.filters import mrkdwn
 from bot.settings import Settings
 from bot.storage.subscriptions import (
@@ -40,9 +41,7 @@ from segmentation.errors import SegmentationError
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=15)
 RETRY_DELAY = timedelta(minutes=10)
-MAX_ATTEMPTS = 3
 
 OutcomeStatus = Literal["posted", "skipped", "paused", "retry", "failed"]
 ClientFactory = Callable[[str], WebClient]

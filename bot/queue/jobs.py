@@ -20,6 +20,8 @@ RUNNING = "running"
 DONE = "done"
 FAILED = "failed"
 
+# A claimed job (or digest delivery) is another worker's to take over once its lease ends; each is tried at
+# most MAX_ATTEMPTS times.
 LEASE = timedelta(minutes=15)
 MAX_ATTEMPTS = 3
 

@@ -6,9 +6,9 @@ import logging
 import os
 import socket
 import threading
-import uuid
 from collections.abc import Callable, Mapping
 
+from bot.errors import error_reference
 from bot.queue.jobs import Job, JobQueue
 
 log = logging.getLogger(__name__)
@@ -81,7 +81,7 @@ class WorkerPool:
         except JobFailed as failure:
             self.jobs.fail(job.id, str(failure))
         except Exception as error:
-            reference = uuid.uuid4().hex[:8]
+            reference = error_reference()
             log.exception("job %s (%s) failed unexpectedly (reference %s)", job.id, job.kind, reference)
             self.jobs.fail(job.id, f"{type(error).__name__}: {error} (reference {reference})")
         else:

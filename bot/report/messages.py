@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from segmentation.profiles import UNSTABLE
 
-BOT_NAME = "Segbot"
-
 # Report
 REPORT_HEADER = "Segment report: "
 SHOW_DETAILS = "Show details"
@@ -94,7 +92,6 @@ STAGES: dict[str, str] = {
 }
 
 # Errors
-ERROR_FALLBACK = "Something went wrong"
 ERROR_REFERENCE = "Reference: {reference}. Quote it when you ask for help."
 
 # Runs, Home tab, influencers

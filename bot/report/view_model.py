@@ -10,7 +10,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import PurePath
 from typing import TypeVar
 
 from bot.report import filters, messages
@@ -508,7 +507,7 @@ def run_views(runs: Sequence[RunRecord]) -> tuple[RunView, ...]:
             id=run.id,
             file_name=shorten(run.file_name, FILE_NAME_LENGTH),
             dataset_name=shorten(run.dataset_name, NAME_LENGTH),
-            named_dataset=run.dataset_name != PurePath(run.file_name).stem,
+            named_dataset=run.named_dataset,
             created_at=run.created_at,
             rows=run.n_rows,
             k=run.k,

@@ -9,8 +9,6 @@ from bot.storage.suggestions import SuggestionRepository
 from segmentation.matching import CatalogMatch, match_catalog
 from segmentation.result import SegmentationResult
 
-EMPTY_CATALOG_HINT = "no catalog yet: import one with `segbot influencers import`"
-
 
 def suggest_for_result(
     engine: Engine, workspace_id: str, result: SegmentationResult, per_segment: int, *, run_id: int | None = None

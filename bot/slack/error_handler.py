@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -11,7 +10,7 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 from slack_sdk.errors import SlackApiError
 
-from bot.errors import SegbotError
+from bot.errors import SegbotError, error_reference
 from bot.report.render import RenderedMessage, render_error
 from bot.slack.failures import explain, is_permanent, sentence_for_user
 from segmentation.errors import SegmentationError
@@ -30,7 +29,7 @@ def handle_error(error: Exception, body: dict[str, Any], context: BoltContext) -
         log.warning("Slack refused a call for team %s: %s", context.team_id, explain(error))
         _tell(context, render_error(sentence_for_user(error)))
         return
-    reference = uuid.uuid4().hex[:8]
+    reference = error_reference()
     log.error("unexpected error handling a %s request (reference %s)", body.get("type"), reference, exc_info=error)
     _tell(context, render_error(UNEXPECTED, reference))
 

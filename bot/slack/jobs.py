@@ -9,15 +9,14 @@ the job was queued (or None).
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.catalog.mapping import parse_mapping
-from bot.errors import SegbotError
+from bot.errors import SegbotError, error_reference
 from bot.queue.jobs import Job
 from bot.queue.workers import JobFailed, JobHandler
 from bot.report.render import RenderedMessage, render_catalog_import, render_error
@@ -45,6 +44,7 @@ ABANDONED = (
 )
 
 Work = Callable[[SlackRuntime, WebClient, dict[str, Any], Progress], None]
+UNEXPECTED = "Something went wrong on our side while working on this."
 
 
 def job_handlers(runtime: SlackRuntime) -> dict[str, JobHandler]:
@@ -146,14 +146,20 @@ def _run_slack_job(runtime: SlackRuntime, job: Job, work: Work) -> None:
         raise JobFailed(str(error)) from error
     except SlackApiError as error:
         if not is_permanent(error):
-            raise
+            # Slack's own retries already ran (rate limits, server errors); another attempt would fail alike.
+            _unexpected(job, progress, error, explain(error))
         log.warning("job %s (%s) in %s/%s stopped: %s", job.id, job.kind, job.workspace_id, channel_id, explain(error))
         raise JobFailed(explain(error)) from error
     except Exception as error:
-        reference = uuid.uuid4().hex[:8]
-        log.exception("job %s (%s) failed unexpectedly (reference %s)", job.id, job.kind, reference)
-        _tell(progress, render_error("Something went wrong on our side while working on this.", reference))
-        raise JobFailed(f"{type(error).__name__}: {error} (reference {reference})") from error
+        _unexpected(job, progress, error, f"{type(error).__name__}: {error}")
+
+
+def _unexpected(job: Job, progress: Progress, error: Exception, detail: str) -> NoReturn:
+    """Log the traceback under a reference id, tell the user with the same id, and fail the job."""
+    reference = error_reference()
+    log.error("job %s (%s) failed unexpectedly (reference %s): %s", job.id, job.kind, reference, detail, exc_info=error)
+    _tell(progress, render_error(UNEXPECTED, reference))
+    raise JobFailed(f"{detail} (reference {reference})") from error
 
 
 def _file_name(payload: dict[str, Any]) -> str:

@@ -26,6 +26,8 @@ SourceKind = Literal["path", "url", "sql"]
 MAX_NAME_LENGTH = 80
 # Printable, and nothing Slack mrkdwn or a path would read specially.
 _NAME = re.compile(r"^[^\x00-\x1f<>&/\\`*|]+$")
+_NOT_IN_NAMES = re.compile(r"[\x00-\x1f<>&/\\`*|]")
+COMPOUND_EXTENSIONS = (".csv.gz", ".tsv.gz", ".txt.gz")
 
 
 class InvalidDatasetNameError(SegbotError):
@@ -84,6 +86,25 @@ def check_dataset_name(name: str) -> str:
             "e.g. newsletter or shop-customers."
         )
     return cleaned
+
+
+def is_dataset_name(name: str) -> bool:
+    """Whether `check_dataset_name` accepts `name` as it is."""
+    return name == name.strip() and 0 < len(name) <= MAX_NAME_LENGTH and _NAME.match(name) is not None
+
+
+def default_dataset_name(file_name: str) -> str:
+    """The dataset an upload belongs to unless named otherwise: the file name without its extension
+    (`audience.csv` and `audience.csv.gz` both give `audience`), made a valid name (characters names may not
+    hold become "-", at most MAX_NAME_LENGTH characters), so every upload can be listed and subscribed to."""
+    base = file_name.strip().rsplit("/", 1)[-1]
+    lowered = base.lower()
+    stem = next((base[: -len(e)] for e in COMPOUND_EXTENSIONS if lowered.endswith(e)), None)
+    if stem is None:
+        before_dot, dot, _extension = base.rpartition(".")
+        stem = before_dot if dot else base
+    name = _NOT_IN_NAMES.sub("-", stem or base).strip()[:MAX_NAME_LENGTH].rstrip()
+    return name or "upload"
 
 
 class DatasetRepository:
@@ -187,7 +208,7 @@ class DatasetRepository:
             )
         summaries = []
         for name in sorted(names, key=str.lower):
-            if _NAME.match(name) is None:
+            if not is_dataset_name(name):  # a run stored before upload names were made to fit
                 continue
             self.ensure(workspace_id, name)
             found = self.versions(workspace_id, name)

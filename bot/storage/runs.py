@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, desc, func, insert, select
 from sqlalchemy.engine import Row
 
+from bot.storage.datasets import default_dataset_name
 from bot.storage.tables_core import runs
 from bot.storage.workspaces import ensure_workspace
 from segmentation.result import SegmentationResult
@@ -48,6 +49,11 @@ class StoredRun:
     seed: int
     forced_k: int | None
     result: SegmentationResult  # as stored: no row labels
+
+    @property
+    def named_dataset(self) -> bool:
+        """The run's dataset has a name of its own, not just the one its file name gives."""
+        return self.dataset_name != default_dataset_name(self.file_name)
 
 
 def result_to_json(result: SegmentationResult) -> tuple[dict[str, Any], list[dict[str, Any]]]:

@@ -40,18 +40,10 @@ class WorkspaceOverview:
 
 
 class WorkspaceRepository:
-    """Reads and creates workspace rows."""
+    """Reads workspace rows (they are created by `ensure_workspace` inside other writes)."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-
-    def ensure(self, workspace_id: str, name: str | None = None) -> None:
-        with self.engine.begin() as connection:
-            ensure_workspace(connection, workspace_id, name)
-
-    def list_ids(self) -> list[str]:
-        with self.engine.connect() as connection:
-            return [row.id for row in connection.execute(select(workspaces.c.id).order_by(workspaces.c.id))]
 
     def overview(self) -> list[WorkspaceOverview]:
         """Every workspace with a row, or with an install (OAuth): its name, number of runs, and whether installed."""

@@ -100,6 +100,13 @@ def test_runs_list_has_a_button_per_run() -> None:
     assert message.text.startswith("Recent segmentation runs:\n#3 audience.csv: 3,000 rows, 4 segments")
 
 
+def test_a_compressed_upload_is_not_listed_as_renamed() -> None:
+    gzipped, renamed = stored_run(5, file_name="audience.csv.gz"), stored_run(4, dataset="newsletter")
+    first, second = (s["text"]["text"] for s in render_runs([gzipped, renamed]).blocks[1:])
+    assert first.startswith("*#5 audience.csv.gz*\n")
+    assert second.startswith("*#4 audience.csv* (dataset newsletter)\n")
+
+
 def test_no_runs_yet() -> None:
     message = render_runs([])
     assert "No runs yet" in message.text

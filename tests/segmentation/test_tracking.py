@@ -110,6 +110,27 @@ def test_two_groups_that_became_one_are_a_merge() -> None:
     assert {s.name for s in tracking.continuing} == {"Young Germans", "Quiet Americans"}
 
 
+def test_two_merges_in_one_run_are_both_merges() -> None:
+    weekend = Group("Weekend buyers", 300, (0.0, 1.0, 1.0), (0.5, 0.3, 0.2))
+    evening = Group("Evening buyers", 300, (0.0, 2.0, 2.0), (0.3, 0.5, 0.2))
+    regular = Group("Regular buyers", 600, (0.0, 1.5, 1.5), (0.4, 0.4, 0.2))
+    students = Group("Students", 400, (1.0, -1.0, -2.0), (0.2, 0.2, 0.6))
+    pensioners = Group("Pensioners", 100, (2.2, -1.0, -2.0), (0.2, 0.2, 0.6))
+    # The engine names the merged group after its bigger source; the first pass pairs the two one-to-one.
+    savers = Group("Students", 500, (1.24, -1.0, -2.0), (0.2, 0.2, 0.6))
+    before = audience([YOUNG, weekend, evening, students, pensioners])
+    tracking = track_segments(before, audience([YOUNG, regular, savers], seed=20))
+    assert len(tracking.merges) == 2
+    assert [(s.name, s.status, s.shifts) for s in tracking.segments] == [
+        ("Young Germans", "continuing", ()),
+        ("Regular buyers", "merged", ()),
+        ("Students", "merged", ()),
+    ]
+    merged = next(m for m in tracking.merges if len({s.name for s in m.sources} & {"Students", "Pensioners"}) == 2)
+    assert merged.into == tracking.segments[2].id
+    assert tracking.gone == () and tracking.continuing == (tracking.segments[0],)
+
+
 def test_one_group_that_became_two_is_a_split() -> None:
     whole = Group("Regular buyers", 600, (0.0, 1.5, 1.5), (0.4, 0.4, 0.2))
     part_a = Group("Weekend buyers", 320, (0.0, 1.0, 1.0), (0.5, 0.3, 0.2))

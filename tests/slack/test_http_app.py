@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.request
 from collections import Counter
@@ -177,6 +178,28 @@ def test_not_in_channel_during_a_job_marks_it_failed(sqlite_bot: RunningBot, sam
     share_file(sqlite_bot, "audience.csv", sample_csv)
     assert sqlite_bot.wait_for_jobs() == {"failed": 1}
     assert any("not_in_channel" in record.getMessage() for record in caplog.records)
+
+
+def test_an_unexpected_slack_error_during_a_job_tells_the_user_and_clears_the_note(
+    sqlite_bot: RunningBot, sample_csv: bytes, caplog
+) -> None:
+    posted = []
+
+    def refuse_the_report(call):
+        posted.append(call)
+        if len(posted) == 1:  # the "working on it" note
+            return {"ok": True, "channel": CHANNEL, "ts": "1700000001.000001"}
+        return {"ok": False, "error": "invalid_blocks"}
+
+    sqlite_bot.fake.respond("chat.postMessage", refuse_the_report)
+    share_file(sqlite_bot, "audience.csv", sample_csv)
+    assert sqlite_bot.wait_for_jobs() == {"failed": 1}
+    note = sqlite_bot.fake.calls_to("chat.update")[-1].params
+    assert note["ts"] == "1700000001.000001"
+    assert note["text"].startswith("Something went wrong on our side while working on this.")
+    reference = re.search(r"Reference: ([0-9a-f]{8})\.", note["text"])
+    assert reference is not None
+    assert any(reference.group(1) in r.getMessage() and "invalid_blocks" in r.getMessage() for r in caplog.records)
 
 
 def test_segment_last_runs_and_rerun_with_k(sqlite_bot: RunningBot, sample_csv: bytes) -> None:

@@ -11,7 +11,16 @@ from cryptography.fernet import Fernet
 from sqlalchemy import Engine
 
 from bot.errors import ConfigurationError, NotFoundError
-from bot.storage.datasets import CipherFactory, DatasetRepository, InvalidDatasetNameError, SourceSpec
+from bot.services.dataset_names import dataset_name_for_upload
+from bot.storage.datasets import (
+    MAX_NAME_LENGTH,
+    CipherFactory,
+    DatasetRepository,
+    InvalidDatasetNameError,
+    SourceSpec,
+    check_dataset_name,
+    default_dataset_name,
+)
 from bot.storage.runs import NewRun, RunRepository
 from bot.storage.subscriptions import DeliveryRepository, Schedule, SubscriptionRepository
 from bot.storage.tables_digests import dataset_sources
@@ -49,6 +58,34 @@ def test_datasets_are_scoped_by_workspace_and_listed_with_upload_names(engine: E
     assert DatasetRepository(engine).get("T3", "newsletter") is None
     with pytest.raises(NotFoundError, match="no dataset called 'newsletter'"):
         DatasetRepository(engine).require("T3", "newsletter")
+
+
+def test_a_long_file_name_makes_a_dataset_that_lists(engine: Engine) -> None:
+    long_stem = "customer export for the spring campaign in every region we sell in, with consent flags"
+    assert len(long_stem) > MAX_NAME_LENGTH
+    name = dataset_name_for_upload(engine, "T1", "C1", f"{long_stem}.csv")
+    assert name == long_stem[:MAX_NAME_LENGTH].rstrip()
+    _run(engine, name, T0)
+    _run(engine, "newsletter", T0)
+    assert [(s.name, s.versions) for s in DatasetRepository(engine).summaries("T1")] == [
+        (name, 1),
+        ("newsletter", 1),
+    ]
+
+
+def test_a_run_stored_under_a_name_no_dataset_may_have_does_not_break_the_list(engine: Engine) -> None:
+    _run(engine, "x" * 90, T0)  # stored before names were cut to fit
+    _run(engine, "newsletter", T0)
+    assert [s.name for s in DatasetRepository(engine).summaries("T1")] == ["newsletter"]
+
+
+@pytest.mark.parametrize(
+    ("file_name", "dataset"),
+    [("audience.csv.gz", "audience"), ("Q3 <!channel> & co.csv", "Q3 -!channel- - co"), ("a\tb.tsv", "a-b")],
+)
+def test_an_upload_always_gets_a_dataset_name_people_can_type_back(file_name: str, dataset: str) -> None:
+    assert default_dataset_name(file_name) == dataset
+    assert check_dataset_name(dataset) == dataset
 
 
 @pytest.mark.parametrize("name", ["", "   ", "a/b", "<!channel>", "x" * 81])
