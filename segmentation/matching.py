@@ -178,7 +178,7 @@ def _known(dimension: str, index: CatalogIndex) -> np.ndarray:
         return index.countries >= 0
     if dimension == "age":
         return index.ages >= 0
-    return ~np.isnan(index.female)
+    return np.asarray(~np.isnan(index.female))
 
 
 def _dimension_scores(dimension: str, target: SegmentTarget, index: CatalogIndex) -> np.ndarray:

@@ -15,7 +15,7 @@ class InstalledBotAuthorize(Authorize):
     """Answers Bolt with the same token the workers would use for the workspace."""
 
     def __init__(self, tokens: BotTokens) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # slack_bolt leaves it unannotated
         self.tokens = tokens
 
     def __call__(
