@@ -7,7 +7,6 @@ import io
 from pathlib import Path
 
 import pytest
-from bot.services.labels_export import labels_csv
 
 from bot.catalog.writing import catalog_csv
 from bot.cli import main
@@ -51,7 +50,6 @@ def test_csv_text_applies_the_rule_to_header_and_every_cell() -> None:
 
 def test_labels_are_plain_numbers() -> None:
     assert labels_csv_text([2, 0, 1]) == "row,segment\n0,2\n1,0\n2,1\n"
-    assert labels_csv([1]) == b"row,segment\n0,1\n"
 
 
 def _cells(text: str) -> list[list[str]]:
