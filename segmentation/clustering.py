@@ -120,7 +120,7 @@ def _onto(other: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """A refit's components mapped onto the segments they overlap most (a merged segment spans several)."""
     table = np.zeros((int(other.max()) + 1, int(labels.max()) + 1))
     np.add.at(table, (other, labels), 1)
-    return table.argmax(axis=1)[other].astype(np.int32)
+    return np.asarray(table.argmax(axis=1)[other], dtype=np.int32)
 
 
 def sample_order(space: FeatureSpace, seed: int) -> np.ndarray:
@@ -310,7 +310,7 @@ def _by_size(labels: np.ndarray, means: np.ndarray, groups: np.ndarray) -> np.nd
     order = np.lexsort((tie, -sizes))
     rank = np.empty(g, dtype=np.int32)
     rank[order] = np.arange(g, dtype=np.int32)
-    return rank[labels]
+    return np.asarray(rank[labels])
 
 
 def k_reason(

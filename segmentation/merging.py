@@ -71,7 +71,7 @@ def _merge_gain(data: MixtureData, first: np.ndarray, second: np.ndarray) -> flo
     log_two = np.logaddexp(np.log(max(share, 1e-12)) + log_a, np.log(max(1 - share, 1e-12)) + log_b)
     split = -2.0 * float(weight @ log_two) + (2 * params_a + 1) * np.log(n)
     merged = -2.0 * float(weight @ log_one) + params_one * np.log(n)
-    return split - merged
+    return float(split - merged)
 
 
 def _full_dims(data: MixtureData, design: np.ndarray, first: np.ndarray, second: np.ndarray) -> np.ndarray:
@@ -166,4 +166,4 @@ def _diagonal_gaussian(values: np.ndarray, present: np.ndarray, weight: np.ndarr
 def _positive_definite(covariance: np.ndarray) -> np.ndarray:
     """The covariance with every eigenvalue at least the variance floor the diagonal model uses."""
     values, vectors = np.linalg.eigh((covariance + covariance.T) / 2)
-    return (vectors * np.maximum(values, VARIANCE_FLOOR)) @ vectors.T
+    return np.asarray((vectors * np.maximum(values, VARIANCE_FLOOR)) @ vectors.T)

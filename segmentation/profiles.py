@@ -114,9 +114,9 @@ def _column_gaps(column: PreparedColumn, labels: np.ndarray, k: int) -> np.ndarr
         spread = float(values[known].std()) or 1.0
         means = np.array([values[known & (labels == s)].mean() if (known & (labels == s)).any() else 0.0
                           for s in range(k)])
-        return np.abs(means[:, None] - means[None, :]) / spread
+        return np.asarray(np.abs(means[:, None] - means[None, :]) / spread)
     shares = _segment_shares(column, labels, k)
-    return 2 * np.abs(shares[:, None, :] - shares[None, :, :]).max(axis=2)
+    return np.asarray(2 * np.abs(shares[:, None, :] - shares[None, :, :]).max(axis=2))
 
 
 def _segment_shares(column: PreparedColumn, labels: np.ndarray, k: int) -> np.ndarray:
@@ -137,7 +137,7 @@ def _segment_shares(column: PreparedColumn, labels: np.ndarray, k: int) -> np.nd
         known = np.isfinite(flags)
         table = np.zeros((k, 2))
         np.add.at(table, (labels[known], flags[known].astype(int)), 1)
-    return table / np.maximum(table.sum(axis=1, keepdims=True), 1.0)
+    return np.asarray(table / np.maximum(table.sum(axis=1, keepdims=True), 1.0))
 
 
 def _twin_note(twin: tuple[int, str] | None, names: tuple[str, ...]) -> str | None:
