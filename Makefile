@@ -17,12 +17,15 @@ install: $(STAMP)
 
 $(STAMP): pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Segbot needs Python 3.11 or newer (found " + sys.version.split()[0] + ").")'
+	@echo "Setting up $(VENV) with Segbot and the exact versions in $(LOCK) (pandas, scikit-learn, slack-bolt, ...)."
+	@echo "The first time takes a few minutes (about 900 MB in $(VENV)); pip lists each package as it goes."
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(PIP_INSTALL) --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar off --require-hashes --no-deps -r $(LOCK)
 	$(PIP_INSTALL) --no-deps -e .
 	@$(BIN)/python -m pip check --disable-pip-version-check >/dev/null || { $(BIN)/python -m pip check; \
 		echo "The installed packages do not match pyproject.toml: run 'make lock' after changing dependencies."; exit 1; }
 	@touch $(STAMP)
+	@echo "Segbot is installed: run $(BIN)/segbot, or 'source $(BIN)/activate' once per shell and then segbot."
 
 # Resolves pyproject.toml (with the test extra) into the hashed lock files, keeping existing pins;
 # `make lock UPGRADE=1` moves every pin to the newest allowed release.

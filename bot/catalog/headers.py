@@ -15,6 +15,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+# The headers an export needs at least, as `segbot influencers import --help` and error messages name them.
+CANONICAL_HEADERS = "platform, handle, followers, engagement_rate, topics, audience_country"
+
 # Field -> folded header names, best first. A field takes the first column whose name is listed.
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "platform": ("platform", "network", "social network", "social media", "site", "app"),

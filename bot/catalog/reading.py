@@ -17,14 +17,13 @@ import pandas as pd
 from bot.catalog import cells
 from bot.catalog.column_uses import ColumnUse, column_uses
 from bot.catalog.errors import UnusableCatalogError
-from bot.catalog.headers import CatalogColumns, fold_header, recognise_columns
+from bot.catalog.headers import CANONICAL_HEADERS, CatalogColumns, fold_header, recognise_columns
 from bot.catalog.mapping import check_mapping
 from bot.catalog.names import handle_from_cell, normalize_platform, platform_in
 from segmentation.catalog_index import CatalogEntry
 from segmentation.limits import ReadLimits
 from segmentation.reading import DEFAULT_LIMITS, read_table
 
-CANONICAL_HEADERS = "platform, handle, followers, engagement_rate, topics, audience_country"
 _FIRST_DATA_ROW = 2
 # The widths of the catalog's columns (bot/storage/tables_influencers.py).
 MAX_HANDLE = 255

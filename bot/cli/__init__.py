@@ -5,6 +5,11 @@ taking the parsed arguments and returning the exit code. Settings (log level, SE
 `bot.settings`. Errors meant for people (`SegbotError`,
 `SegmentationError`) become one line on stderr and exit code 2; nothing else prints a traceback unless
 `SEGBOT_DEBUG=1`.
+
+Building the parser must stay cheap: command modules import pandas, scikit-learn, SQLAlchemy, Slack and
+pydantic inside their handlers, so `segbot --help` answers in a fraction of a second
+(tests/cli/test_parser.py checks which modules the parser pulls in). A mistyped command, option or choice
+gets a "did you mean" suggestion (`bot.cli.parser`).
 """
 
 from __future__ import annotations
@@ -17,8 +22,8 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 
+from bot.cli.parser import SegbotParser
 from bot.errors import SegbotError, error_reference
-from bot.settings import load_settings
 from segmentation.errors import SegmentationError
 
 EXIT_USER_ERROR = 2
@@ -28,7 +33,7 @@ log = logging.getLogger("segbot")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = SegbotParser(
         prog="segbot",
         description="Segbot: audience segmentation and influencer suggestions, from the terminal or Slack.",
     )
@@ -44,6 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     debug = False
     try:
+        from bot.settings import load_settings
+
         settings = load_settings()
         debug = settings.debug
         logging.basicConfig(level=settings.log_level, stream=sys.stderr)

@@ -5,15 +5,14 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.digests.sources import check_sql_source, check_url, pull
-from bot.digests.versions import add_version
+from bot.cli.parser import LOCAL_WORKSPACE
 from bot.errors import SegbotError
-from bot.settings import Settings, load_settings
-from bot.storage.database import open_database
-from bot.storage.datasets import CipherFactory, DatasetRepository, SourceSpec, check_dataset_name
-from bot.storage.workspaces import LOCAL_WORKSPACE
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+    from bot.storage.datasets import SourceSpec
 
 
 def register(subparsers: Any) -> None:
@@ -42,6 +41,12 @@ def register(subparsers: Any) -> None:
 
 
 def run_add(args: argparse.Namespace) -> int:
+    from bot.digests.sources import pull
+    from bot.digests.versions import add_version
+    from bot.settings import load_settings
+    from bot.storage.database import open_database
+    from bot.storage.datasets import SourceSpec, check_dataset_name
+
     name = check_dataset_name(args.name)
     engine = open_database(load_settings().database_url)
     settings = load_settings()
@@ -57,6 +62,10 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from bot.settings import load_settings
+    from bot.storage.database import open_database
+    from bot.storage.datasets import DatasetRepository
+
     engine = open_database(load_settings().database_url)
     summaries = DatasetRepository(engine).summaries(args.workspace)
     if not summaries:
@@ -76,6 +85,10 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_source(args: argparse.Namespace) -> int:
+    from bot.settings import load_settings
+    from bot.storage.database import open_database
+    from bot.storage.datasets import CipherFactory, DatasetRepository, check_dataset_name
+
     settings = load_settings()
     spec = _spec(args, settings)
     engine = open_database(settings.database_url)
@@ -85,6 +98,9 @@ def run_source(args: argparse.Namespace) -> int:
 
 
 def _spec(args: argparse.Namespace, settings: Settings) -> SourceSpec:
+    from bot.digests.sources import check_sql_source, check_url
+    from bot.storage.datasets import SourceSpec
+
     if args.sql is not None:
         if not args.db:
             raise SegbotError("--sql needs --db URL, the SQLAlchemy URL of the database to run it on.")

@@ -7,13 +7,6 @@ import argparse
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.services.workspace_data import describe
-from bot.settings import load_settings
-from bot.storage.database import create_database_engine, current_revision, open_database, upgrade
-from bot.storage.purge import delete_expired
-from bot.storage.rekey import rekey_secrets
-from bot.storage.token_secrets import TokenCipher
-
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("db", help="manage the database schema and its encrypted secrets")
@@ -33,6 +26,10 @@ def register(subparsers: Any) -> None:
 
 
 def run_upgrade(_args: argparse.Namespace) -> int:
+    from bot.settings import load_settings
+    from bot.storage.database import create_database_engine, current_revision, upgrade
+    from bot.storage.token_secrets import TokenCipher
+
     settings = load_settings()
     engine = create_database_engine(settings.database_url)
     upgrade(engine, token_cipher=TokenCipher(settings.secret_key) if settings.secret_key else None)
@@ -41,6 +38,10 @@ def run_upgrade(_args: argparse.Namespace) -> int:
 
 
 def run_rekey(_args: argparse.Namespace) -> int:
+    from bot.settings import load_settings
+    from bot.storage.database import open_database
+    from bot.storage.rekey import rekey_secrets
+
     settings = load_settings()
     report = rekey_secrets(open_database(settings.database_url), settings.secret_key)
     print(
@@ -51,6 +52,11 @@ def run_rekey(_args: argparse.Namespace) -> int:
 
 
 def run_prune(args: argparse.Namespace) -> int:
+    from bot.services.workspace_data import describe
+    from bot.settings import load_settings
+    from bot.storage.database import open_database
+    from bot.storage.purge import delete_expired
+
     settings = load_settings()
     days = settings.retention_days if args.days is None else args.days
     if days == 0:

@@ -8,19 +8,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
-
-from bot.catalog.reading import read_catalog
-from bot.services.report_data import build_report
-from bot.storage.database import open_database
-from bot.storage.influencers import InfluencerRepository
-from bot.storage.workspaces import LOCAL_WORKSPACE
-from bot.terminal.report import print_report
-from segmentation import segment
-
-SAMPLES = Path(__file__).resolve().parents[1] / "samples"
-SAMPLE_AUDIENCE = SAMPLES / "sample_audience.csv"
-SAMPLE_CATALOG = SAMPLES / "sample_influencers.csv"
+from bot.cli.parser import LOCAL_WORKSPACE
+from bot.samples import AUDIENCE, CATALOG, sample_file
 
 
 def register(subparsers: Any) -> None:
@@ -34,19 +23,27 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from bot.catalog.reading import read_catalog
+    from bot.services.report_data import build_report
+    from bot.storage.database import open_database
+    from bot.storage.influencers import InfluencerRepository
+    from bot.terminal.report import print_report
+    from segmentation import segment
+
     console = Console()
-    with SAMPLE_AUDIENCE.open("rb") as stream:
-        result = segment(stream, seed=args.seed)
+    audience_file, catalog_file = sample_file(AUDIENCE), sample_file(CATALOG)
+    result = segment(audience_file.read_bytes(), seed=args.seed)
     with tempfile.TemporaryDirectory(prefix="segbot-demo-") as folder:
         engine = open_database(f"sqlite:///{Path(folder) / 'demo.db'}")
-        with SAMPLE_CATALOG.open("rb") as stream:
-            catalog = read_catalog(stream, source_name=SAMPLE_CATALOG.name)
-        InfluencerRepository(engine).upsert(LOCAL_WORKSPACE, catalog.entries, source=SAMPLE_CATALOG.name)
+        catalog = read_catalog(catalog_file.read_bytes(), source_name=catalog_file.name)
+        InfluencerRepository(engine).upsert(LOCAL_WORKSPACE, catalog.entries, source=catalog_file.name)
         report = build_report(engine, LOCAL_WORKSPACE, result, None)
         engine.dispose()
     console.print(
-        f"Segbot demo: the built-in synthetic audience ({SAMPLE_AUDIENCE.name}) and "
-        f"{len(catalog.entries)} synthetic creators ({SAMPLE_CATALOG.name}).\n"
+        f"Segbot demo: the built-in synthetic audience ({audience_file.name}) and "
+        f"{len(catalog.entries)} synthetic creators ({catalog_file.name}).\n"
     )
-    print_report(console, report, file_name=SAMPLE_AUDIENCE.name)
+    print_report(console, report, file_name=audience_file.name)
     return 0

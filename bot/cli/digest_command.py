@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import argparse
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine
-
-from bot.digests.compose import make_digest
-from bot.digests.runner import OutcomeStatus, run_due
-from bot.digests.schedule import next_slot, parse_schedule, zone_of
+from bot.cli.parser import LOCAL_WORKSPACE
 from bot.errors import SegbotError
-from bot.settings import load_settings
-from bot.slack.tokens import workspace_clients
-from bot.storage.database import open_database
-from bot.storage.datasets import DatasetRepository
-from bot.storage.subscriptions import SubscriptionRepository
-from bot.storage.workspaces import LOCAL_WORKSPACE
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from bot.digests.runner import OutcomeStatus
 
 _COUNTED: tuple[tuple[OutcomeStatus, str], ...] = (
     ("posted", "posted"),
@@ -68,6 +63,12 @@ def _instant(text: str) -> datetime:
 
 
 def run_subscribe(args: argparse.Namespace) -> int:
+    from bot.digests.schedule import next_slot, parse_schedule, zone_of
+    from bot.settings import load_settings
+    from bot.storage.database import open_database
+    from bot.storage.datasets import DatasetRepository
+    from bot.storage.subscriptions import SubscriptionRepository
+
     if len(args.weekly) > 2:
         raise SegbotError("--weekly takes a weekday and an optional time, e.g. --weekly mon 09:00.")
     schedule = parse_schedule(args.weekly[0], args.weekly[1] if len(args.weekly) > 1 else None, args.tz)
@@ -90,11 +91,18 @@ def run_subscribe(args: argparse.Namespace) -> int:
 
 def _has_data(engine: Engine, workspace_id: str, name: str) -> bool:
     """Whether the dataset has a version or a source to pull one from (a typo in NAME has neither)."""
+    from bot.storage.datasets import DatasetRepository
+
     summary = next((s for s in DatasetRepository(engine).summaries(workspace_id) if s.name == name), None)
     return summary is not None and (summary.versions > 0 or summary.source is not None)
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from bot.digests.schedule import next_slot, zone_of
+    from bot.settings import load_settings
+    from bot.storage.database import open_database
+    from bot.storage.subscriptions import SubscriptionRepository
+
     engine = open_database(load_settings().database_url)
     found = SubscriptionRepository(engine).list(args.workspace)
     if not found:
@@ -112,6 +120,10 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_unsubscribe(args: argparse.Namespace) -> int:
+    from bot.settings import load_settings
+    from bot.storage.database import open_database
+    from bot.storage.subscriptions import SubscriptionRepository
+
     engine = open_database(load_settings().database_url)
     removed = SubscriptionRepository(engine).unsubscribe(args.workspace, args.name.strip(), args.channel)
     print(f"Removed {removed} digest subscription{'s' if removed != 1 else ''} of {args.name.strip()}.")
@@ -119,6 +131,11 @@ def run_unsubscribe(args: argparse.Namespace) -> int:
 
 
 def run_run_due(args: argparse.Namespace) -> int:
+    from bot.digests.runner import run_due
+    from bot.settings import load_settings
+    from bot.slack.tokens import workspace_clients
+    from bot.storage.database import open_database
+
     settings = load_settings()
     engine = open_database(settings.database_url)
     report = run_due(settings, engine, args.now or datetime.now(UTC), client_for=workspace_clients(settings, engine))
@@ -131,6 +148,10 @@ def run_run_due(args: argparse.Namespace) -> int:
 
 
 def run_preview(args: argparse.Namespace) -> int:
+    from bot.digests.compose import make_digest
+    from bot.settings import load_settings
+    from bot.storage.database import open_database
+
     settings = load_settings()
     engine = open_database(settings.database_url)
     digest = make_digest(settings, engine, args.workspace, args.name, now=datetime.now(UTC))

@@ -6,23 +6,15 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-
-from bot.catalog.headers import SYNONYMS
-from bot.catalog.mapping import parse_mapping
-from bot.catalog.reading import CANONICAL_HEADERS
-from bot.catalog.writing import catalog_csv
+from bot.catalog.headers import CANONICAL_HEADERS, SYNONYMS
+from bot.cli.parser import LOCAL_WORKSPACE
 from bot.errors import SegbotError
 from bot.files import open_input, write_atomically
-from bot.services.catalog_import import NothingImportedError, import_catalog
-from bot.settings import load_settings
-from bot.storage.database import open_database
-from bot.storage.influencers import Choice, InfluencerRepository
-from bot.storage.workspaces import LOCAL_WORKSPACE
-from bot.terminal.catalog_import import column_lines, import_lines, rejection_lines
-from bot.terminal.influencer_table import catalog_rows, catalog_table
+
+if TYPE_CHECKING:
+    from bot.storage.influencers import Choice, InfluencerRepository
 
 TEXT_LIST_LIMIT = 50
 _CHOICE_MESSAGES = {
@@ -86,10 +78,20 @@ def _action(actions: Any, name: str, help_text: str, handler: Any) -> argparse.A
 
 
 def _repository() -> InfluencerRepository:
+    from bot.settings import load_settings
+    from bot.storage.database import open_database
+    from bot.storage.influencers import InfluencerRepository
+
     return InfluencerRepository(open_database(load_settings().database_url))
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from bot.catalog.mapping import parse_mapping
+    from bot.services.catalog_import import NothingImportedError, import_catalog
+    from bot.settings import load_settings
+    from bot.storage.database import open_database
+    from bot.terminal.catalog_import import column_lines, import_lines, rejection_lines
+
     path = Path(args.path)
     mapping = parse_mapping(args.map)
     settings = load_settings()
@@ -116,6 +118,10 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from bot.terminal.influencer_table import catalog_rows, catalog_table
+
     repository = _repository()
     stored = repository.list(args.workspace, topic=args.topic, country=args.country, platform=args.platform)
     limit = args.limit if args.limit is not None else (TEXT_LIST_LIMIT if args.format == "text" else 0)
@@ -141,6 +147,8 @@ def _empty_catalog(workspace: str) -> str:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    from bot.catalog.writing import catalog_csv
+
     entries = _repository().entries(args.workspace)
     if not entries:
         raise SegbotError(_empty_catalog(args.workspace))

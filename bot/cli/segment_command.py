@@ -6,17 +6,16 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-
+from bot.cli.parser import LOCAL_WORKSPACE
 from bot.csv_export import labels_csv_text
 from bot.errors import SegbotError
 from bot.files import check_output_path, open_input, write_atomically
-from bot.report.report_input import ReportInput
-from bot.settings import load_settings
-from bot.terminal.report import print_report
-from segmentation import SegmentationResult, segment
+
+if TYPE_CHECKING:
+    from bot.report.report_input import ReportInput
+    from segmentation import SegmentationResult
 
 
 def register(subparsers: Any) -> None:
@@ -48,8 +47,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--influencers", type=int, default=0, metavar="N", help="suggest up to N influencers per segment"
     )
-    # "local", as `bot.storage.workspaces.LOCAL_WORKSPACE` (not imported: `segment` alone needs no database).
-    parser.add_argument("--workspace", default="local", help="whose influencer catalog to use (default: local)")
+    parser.add_argument(
+        "--workspace", default=LOCAL_WORKSPACE, help=f"whose influencer catalog to use (default: {LOCAL_WORKSPACE})"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -61,6 +61,13 @@ def _name_list(text: str) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from bot.report.report_input import ReportInput
+    from bot.settings import load_settings
+    from bot.terminal.report import print_report
+    from segmentation import segment
+
     path = Path(args.path)
     if args.labels_out:
         check_output_path(Path(args.labels_out), not_the_input=path if path.is_file() else None)
@@ -99,6 +106,7 @@ def _report_with_influencers(
 ) -> tuple[ReportInput, str]:
     """The report with suggestions from `workspace_id`'s catalog, and the database it was read from."""
     from bot.services.report_data import build_report
+    from bot.settings import load_settings
     from bot.storage.database import open_database
 
     if per_segment < 1:

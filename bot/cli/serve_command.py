@@ -6,14 +6,7 @@ import argparse
 import logging
 from typing import Any
 
-from slack_bolt.adapter.socket_mode import SocketModeHandler
-
 from bot.cli.worker_command import add_background_options, job_threads
-from bot.settings import load_settings
-from bot.slack.app import build_slack_runtime, create_app
-from bot.slack.background import StopRequested, start_background, stop_on_sigterm
-from bot.slack.server import make_http_server
-from bot.storage.database import open_database
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +24,14 @@ def register(subparsers: Any) -> None:
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.settings import load_settings
+    from bot.slack.app import build_slack_runtime, create_app
+    from bot.slack.background import StopRequested, start_background, stop_on_sigterm
+    from bot.slack.server import make_http_server
+    from bot.storage.database import open_database
+
     settings = load_settings()
     engine = open_database(settings.database_url)
     runtime = build_slack_runtime(settings, engine)

@@ -6,11 +6,6 @@ import argparse
 import threading
 from typing import Any
 
-from bot.settings import load_settings
-from bot.slack.app import build_slack_runtime, require_credentials
-from bot.slack.background import StopRequested, start_background, stop_on_sigterm
-from bot.storage.database import open_database
-
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
@@ -29,6 +24,11 @@ def add_background_options(parser: argparse.ArgumentParser) -> None:
 
 
 def run_worker(args: argparse.Namespace) -> int:
+    from bot.settings import load_settings
+    from bot.slack.app import build_slack_runtime, require_credentials
+    from bot.slack.background import StopRequested, start_background, stop_on_sigterm
+    from bot.storage.database import open_database
+
     settings = load_settings()
     require_credentials(settings)
     engine = open_database(settings.database_url)

@@ -7,11 +7,6 @@ import sys
 from typing import Any
 
 from bot.errors import SegbotError
-from bot.services.workspace_data import describe
-from bot.settings import load_settings
-from bot.storage.database import open_database
-from bot.storage.purge import purge_workspace
-from bot.storage.workspaces import WorkspaceRepository
 
 INSTALL_TABLES = ("slack_bots", "slack_installations")
 
@@ -31,6 +26,10 @@ def register(subparsers: Any) -> None:
 
 
 def run_list(_args: argparse.Namespace) -> int:
+    from bot.settings import load_settings
+    from bot.storage.database import open_database
+    from bot.storage.workspaces import WorkspaceRepository
+
     overview = WorkspaceRepository(open_database(load_settings().database_url)).overview()
     if not overview:
         print("No workspace has data in this database.")
@@ -44,6 +43,11 @@ def run_list(_args: argparse.Namespace) -> int:
 
 
 def run_purge(args: argparse.Namespace) -> int:
+    from bot.services.workspace_data import describe
+    from bot.settings import load_settings
+    from bot.storage.database import open_database
+    from bot.storage.purge import purge_workspace
+
     engine = open_database(load_settings().database_url)
     team_id = args.team_id.strip()
     found = purge_workspace(engine, team_id, dry_run=True)

@@ -11,8 +11,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from bot.storage.tables_core import runs, workspaces
 from bot.storage.tables_slack_oauth import slack_bots
 
-LOCAL_WORKSPACE = "local"
-
 
 def ensure_workspace(connection: Connection, workspace_id: str, name: str | None = None) -> None:
     """Create the workspace row if it does not exist yet (inside the caller's transaction).
