@@ -41,8 +41,8 @@ from bot.slack.background import start_background
 from bot.slack.client import build_web_client
 from bot.slack.server import make_http_server, serve_in_thread
 from bot.storage.database import open_database
-from tests.slack.conftest import SIGNING_SECRET, make_settings
 from tests.slack.fake_slack import FakeSlack
+from tests.slack.harness import SIGNING_SECRET, make_settings
 from tests.slack.sender import command_form, event_envelope, file_share_event
 from tests.slack.signing import signed_headers
 

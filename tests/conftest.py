@@ -4,6 +4,10 @@ PostgreSQL comes from SEGBOT_TEST_POSTGRES_URL (default: the local server); each
 schema, dropped at the end. Without the server the PostgreSQL cases are skipped with the reason, unless
 SEGBOT_REQUIRE_SERVICES=1 (set by .ci/run), which turns the skip into a failure. The same goes for
 ../shared/datasets and SEGBOT_REQUIRE_SHARED=1.
+
+Also here: the fixtures the Slack app's and the digests' tests share (`fake_slack`, `sqlite_bot`, `sample_csv`).
+Helpers shared between test folders live in importable modules (tests/slack/harness.py, tests/digests/helpers.py,
+...), never in a conftest.py or a test_*.py module.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import pytest
@@ -21,6 +26,10 @@ from sqlalchemy import Engine
 import bot.storage.tables  # noqa: F401  (registers every table)
 from bot.storage.database import create_database_engine, upgrade
 from bot.storage.metadata import metadata
+
+if TYPE_CHECKING:
+    from tests.slack.fake_slack import FakeSlack
+    from tests.slack.harness import RunningBot
 
 SHARED_DATASETS = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -95,3 +104,36 @@ def engine(database_url: str) -> Iterator[Engine]:
     engine = create_database_engine(database_url)
     yield engine
     engine.dispose()
+
+
+# The local fake of Slack and Segbot's real HTTP server wired to it: for the Slack app's and the digests' tests.
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    from tests.slack.fake_slack import FakeSlack
+
+    fake = FakeSlack().start()
+    yield fake
+    fake.stop()
+    fake.assert_clean()  # nothing Slack would refuse, and no unescaped mention, reached the fake
+
+
+@pytest.fixture
+def sqlite_bot(fake_slack: FakeSlack, tmp_path: Path) -> Iterator[RunningBot]:
+    """Segbot on a fresh SQLite file: for behaviour that does not depend on the database."""
+    from bot.storage.database import open_database
+    from tests.slack.harness import start_bot, stop_bot
+
+    url = f"sqlite:///{tmp_path / 'segbot.db'}"
+    engine = open_database(url)
+    running = start_bot(fake_slack, url, engine)
+    yield running
+    stop_bot(running)
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sample_csv() -> bytes:
+    """The first rows of the built-in sample audience (a real, messy export)."""
+    from tests.slack.harness import sample_rows
+
+    return sample_rows()

@@ -1,65 +1,14 @@
-"""Fixtures for digests: the local fake of Slack, settings pointing at it, and stored dataset versions."""
+"""Fixtures for digests: settings pointing at the fake Slack (`fake_slack`, `sqlite_bot`: tests/conftest.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime
-from typing import Any
-
 import pytest
-from sqlalchemy import Engine
 
 from bot.settings import Settings
-from bot.storage.datasets import DatasetRepository
-from bot.storage.runs import NewRun, RunRepository
-from bot.storage.subscriptions import Schedule, Subscription, SubscriptionRepository
-from segmentation.result import SegmentationResult
-from tests.slack.conftest import sample_csv, sqlite_bot
-from tests.slack.fake_slack import FAKE_TOKEN, FakeSlack
-
-WORKSPACE = "T0FAKE"
-__all__ = ["sample_csv", "sqlite_bot"]  # fixtures shared with the Slack app's tests
-
-
-@pytest.fixture
-def fake_slack() -> Iterator[FakeSlack]:
-    fake = FakeSlack().start()
-    yield fake
-    fake.stop()
-    fake.assert_clean()  # nothing Slack would refuse, and no unescaped mention, reached the fake
-
-
-def digest_settings(database_url: str, api_url: str, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {
-        "DATABASE_URL": database_url,
-        "SLACK_BOT_TOKEN": FAKE_TOKEN,
-        "SLACK_API_URL": api_url,
-        "SLACK_CLIENT_ID": None,
-        "SLACK_CLIENT_SECRET": None,
-        "SEGBOT_SECRET_KEY": None,
-        "SEGBOT_DIGEST_MIN_SEGMENT": 10,
-        **overrides,
-    }
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+from tests.digests.helpers import digest_settings
+from tests.slack.fake_slack import FakeSlack
 
 
 @pytest.fixture
 def settings(database_url: str, fake_slack: FakeSlack) -> Settings:
     return digest_settings(database_url, fake_slack.api_url)
-
-
-def store_version(
-    engine: Engine, name: str, result: SegmentationResult, at: datetime, file_hash: str | None = None
-) -> int:
-    """A version of dataset `name`, as an upload would store it; returns its run id."""
-    new_run = NewRun(
-        workspace_id=WORKSPACE, dataset_name=name, file_name=f"{name}.csv", file_hash=file_hash or f"h{at}"
-    )
-    return RunRepository(engine).add(new_run, result, created_at=at).id
-
-
-def subscribe(
-    engine: Engine, name: str, schedule: Schedule, created_at: datetime, channel: str = "C0DIGEST"
-) -> Subscription:
-    dataset = DatasetRepository(engine).ensure(WORKSPACE, name)
-    return SubscriptionRepository(engine).subscribe(WORKSPACE, dataset.id, channel, schedule, now=created_at)

@@ -19,7 +19,7 @@ from bot.cli import main
 from bot.storage.runs import RunRepository
 from bot.storage.subscriptions import DeliveryRepository, Schedule, SubscriptionRepository
 from segmentation.synthetic import planted_audience
-from tests.digests.conftest import store_version, subscribe
+from tests.digests.helpers import store_version, subscribe
 from tests.segmentation.tracking_fixtures import BASE, LOYAL, QUIET, SPENDERS, YOUNG, audience
 from tests.slack.fake_slack import FAKE_TOKEN, FakeSlack
 

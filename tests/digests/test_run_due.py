@@ -17,7 +17,7 @@ from bot.settings import Settings
 from bot.slack.tokens import workspace_clients
 from bot.storage.datasets import CipherFactory, DatasetRepository, SourceSpec
 from bot.storage.subscriptions import DeliveryRepository, Schedule, SubscriptionRepository
-from tests.digests.conftest import WORKSPACE, store_version, subscribe
+from tests.digests.helpers import WORKSPACE, store_version, subscribe
 from tests.segmentation.tracking_fixtures import BASE, LOYAL, QUIET, SPENDERS, YOUNG, Group, audience
 from tests.slack.fake_slack import FakeSlack
 

@@ -11,9 +11,9 @@ from bot.errors import SegbotError
 from bot.slack.commands.digest_commands import SubscribeWords, parse_subscribe
 from bot.storage.runs import RunRepository
 from bot.storage.subscriptions import Schedule, SubscriptionRepository
-from tests.digests.conftest import WORKSPACE, store_version
+from tests.digests.helpers import WORKSPACE, store_version
 from tests.segmentation.tracking_fixtures import BASE, LOYAL, QUIET, SPENDERS, YOUNG, audience
-from tests.slack.conftest import RunningBot, wait_until
+from tests.slack.harness import RunningBot, wait_until
 from tests.slack.sender import CHANNEL, file_share_event
 
 

@@ -17,7 +17,7 @@ from bot.digests.sources import SourceError, pull
 from bot.settings import Settings
 from bot.storage.datasets import CipherFactory, DatasetRepository, SourceSpec
 from segmentation.synthetic import planted_audience
-from tests.digests.conftest import WORKSPACE, digest_settings
+from tests.digests.helpers import WORKSPACE, digest_settings
 from tests.digests.https_servers import Answer, HTTPSServer, LocalCA, make_ca
 
 

@@ -22,7 +22,7 @@ from bot.digests.addresses import AddressPolicy, address_kind
 from bot.digests.sources import SourceError, check_url, pull
 from bot.settings import Settings
 from bot.storage.datasets import SourceSpec
-from tests.digests.conftest import digest_settings
+from tests.digests.helpers import digest_settings
 from tests.digests.https_servers import Answer, HTTPSServer, LocalCA, make_ca, stub_resolver
 
 CSV = b"age,country\n30,DE\n40,FR\n"

@@ -1,20 +1,10 @@
 from __future__ import annotations
 
-import io
-
-import matplotlib.image
 import pytest
 
 from bot.report.chart import _wrap, render_chart
+from tests.report.png import decode
 from tests.report.summaries import summary, typed
-
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def decode(png: bytes) -> tuple[int, int]:
-    assert png.startswith(PNG_SIGNATURE)
-    height, width = matplotlib.image.imread(io.BytesIO(png), format="png").shape[:2]
-    return width, height
 
 
 def test_chart_is_a_readable_png() -> None:

@@ -8,9 +8,9 @@ from bot.report.chart import render_chart
 from bot.report.limits import block_problems
 from bot.report.render import render_report
 from bot.report.report_input import ReportInput
+from tests.report.blocks import all_text
+from tests.report.png import decode
 from tests.report.preview import demo_report
-from tests.report.test_chart import decode
-from tests.report.test_render_report import all_text
 
 
 @pytest.fixture(scope="module")

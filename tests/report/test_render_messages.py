@@ -19,7 +19,7 @@ from bot.report.render import (
 from bot.storage.runs import StoredRun
 from segmentation.catalog_index import CatalogEntry
 from segmentation.result import SegmentationResult
-from tests.report.test_render_report import all_text, mrkdwn_parts
+from tests.report.blocks import all_text, mrkdwn_parts
 
 HELP_COMMANDS = (
     "/segment help",

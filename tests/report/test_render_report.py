@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,31 +14,10 @@ from bot.report.templating import render_blocks
 from bot.report.view_model import report_view
 from segmentation.profiles import confidence_note
 from segmentation.result import ColumnRole
+from tests.report.blocks import all_text, mrkdwn_parts, texts
 from tests.report.summaries import summary, typed, with_influencers
 
 NASTY = 'Fans of <!channel> & "quotes" \\ <@U024BE7LH>\nsecond line'
-
-
-def texts(blocks: list[dict[str, Any]]) -> Iterator[str]:
-    """Every text a person sees in these blocks."""
-    for block in blocks:
-        for key in ("text",):
-            if key in block:
-                yield block[key]["text"]
-        for item in block.get("fields", []) + block.get("elements", []):
-            if "text" in item:
-                yield item["text"] if isinstance(item["text"], str) else item["text"]["text"]
-
-
-def mrkdwn_parts(blocks: list[dict[str, Any]]) -> Iterator[str]:
-    """Every mrkdwn text (Slack parses mentions only there; plain_text is shown as typed)."""
-    for block in blocks:
-        candidates = [block.get("text"), *block.get("fields", []), *block.get("elements", [])]
-        yield from (c["text"] for c in candidates if isinstance(c, dict) and c.get("type") == "mrkdwn")
-
-
-def all_text(blocks: list[dict[str, Any]]) -> str:
-    return "\n".join(texts(blocks))
 
 
 def test_fallback_text_names_the_number_of_segments() -> None:

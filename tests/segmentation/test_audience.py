@@ -6,11 +6,11 @@ import math
 
 import numpy as np
 import pytest
-from prepared_tables import boolean, categorical, multilabel, numeric, table
 
 from segmentation.audience import audience_mix, interest_columns
 from segmentation.genders import gender_group
 from segmentation.result import AGE_BANDS
+from tests.segmentation.prepared_tables import boolean, categorical, multilabel, numeric, table
 
 
 def test_ages_fall_in_influencer_bands_and_impossible_ages_count_as_unknown() -> None:

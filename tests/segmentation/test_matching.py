@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from influencer_results import FITNESS_BR, GAMERS_US, OVERALL, TWO_SEGMENTS, creator, mix, result_of
-
 from segmentation.catalog_index import build_catalog_index
 from segmentation.matching import Suggestion, match_influencers
+from tests.influencer_results import FITNESS_BR, GAMERS_US, OVERALL, TWO_SEGMENTS, creator, mix, result_of
 
 CATALOG = (
     creator("fit_br", ("Fitness & Gym",), "BR", age="25-34", female=78),

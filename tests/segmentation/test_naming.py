@@ -8,7 +8,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from prepared_tables import boolean, categorical, multilabel, numeric, table
 from sklearn.cluster import KMeans
 from sklearn.preprocessing import StandardScaler
 
@@ -25,6 +24,7 @@ from segmentation.naming import segment_names
 from segmentation.prepared import PreparedColumn, PreparedTable
 from segmentation.profiles import profile_segments
 from segmentation.result import FeatureEffect
+from tests.segmentation.prepared_tables import boolean, categorical, multilabel, numeric, table
 
 
 @pytest.mark.parametrize(

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from prepared_tables import boolean, categorical, multilabel, numeric, table
 from scipy import sparse
 
 from segmentation.effects import strength
 from segmentation.prepared import PreparedColumn, PreparedTable
 from segmentation.profiles import ABSENCE_DISCOUNT, confidence_note, profile_segments
+from tests.segmentation.prepared_tables import boolean, categorical, multilabel, numeric, table
 
 LABELS = np.array([0, 0, 0, 0, 0, 0, 1, 1, 1, 1])
 

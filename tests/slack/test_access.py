@@ -18,8 +18,8 @@ import pytest
 from bot.report import actions as ids
 from bot.slack.access import NOT_A_MEMBER, NOT_IN_THIS_CONVERSATION, ConversationAccess
 from bot.storage.runs import RunRepository, StoredRun
-from tests.slack.conftest import RunningBot, wait_until
 from tests.slack.fake_slack import FAKE_TEAM, Call
+from tests.slack.harness import RunningBot, wait_until
 
 ANA, BEN = "U0ANA", "U0BEN"
 BOARD, PUBLIC, DM = "G0BOARD", "C0PUB", "D0ANA"

@@ -10,8 +10,8 @@ from bot.cli import main
 from bot.errors import ConfigurationError
 from bot.slack.app import create_app
 from bot.storage.database import open_database
-from tests.slack.conftest import make_settings
 from tests.slack.fake_slack import FakeSlack
+from tests.slack.harness import make_settings
 
 
 def test_a_token_slack_refuses_is_a_configuration_error(fake_slack: FakeSlack, tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from bot.cli import build_parser
 from bot.slack.app import build_slack_runtime
 from bot.slack.background import start_background
 from bot.storage.tables_core import runs
-from tests.slack.conftest import make_settings, wait_until
+from tests.slack.harness import make_settings, wait_until
 from tests.storage.workspace_rows import populate
 
 

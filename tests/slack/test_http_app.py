@@ -15,8 +15,8 @@ from bot.slack.server import health
 from bot.storage.database import create_database_engine
 from bot.storage.runs import RunRepository
 from bot.storage.tables_slack import slack_event_receipts
-from tests.slack.conftest import RunningBot, wait_until
 from tests.slack.fake_slack import FAKE_TEAM, FAKE_TOKEN, FakeSlack
+from tests.slack.harness import RunningBot, wait_until
 from tests.slack.sender import CHANNEL, file_share_event, file_shared_event
 from tests.slack.signing import slack_signature
 

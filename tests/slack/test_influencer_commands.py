@@ -8,8 +8,8 @@ from pathlib import Path
 from bot.catalog.reading import read_catalog
 from bot.slack import catalog_modal
 from bot.storage.influencers import InfluencerRepository
-from tests.slack.conftest import RunningBot, wait_until
 from tests.slack.fake_slack import FAKE_TEAM
+from tests.slack.harness import RunningBot, wait_until
 from tests.slack.sender import file_share_event
 
 CATALOG = (Path(__file__).resolve().parents[2] / "bot" / "samples" / "sample_influencers.csv").read_bytes()

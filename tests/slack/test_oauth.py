@@ -22,8 +22,8 @@ from bot.slack.runtime import SlackRuntime
 from bot.slack.server import make_http_server, serve_in_thread
 from bot.storage.database import open_database
 from bot.storage.token_secrets import TokenCipher
-from tests.slack.conftest import make_settings
 from tests.slack.fake_slack import INSTALLED_TEAM, INSTALLED_TOKEN, FakeSlack
+from tests.slack.harness import make_settings
 
 SECRET_KEY = Fernet.generate_key().decode()
 

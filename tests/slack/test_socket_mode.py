@@ -15,8 +15,8 @@ from sqlalchemy import Engine
 from websockets.sync.server import Server, ServerConnection, serve
 
 from bot.slack.app import build_slack_runtime, create_app
-from tests.slack.conftest import make_settings
 from tests.slack.fake_slack import FakeSlack
+from tests.slack.harness import make_settings
 from tests.slack.sender import command_form, event_envelope
 
 

@@ -20,8 +20,8 @@ from bot.slack.jobs import SEGMENT_UPLOAD
 from bot.slack.oauth import installation_store
 from bot.slack.workflows.process_upload import UploadRequest
 from bot.storage.token_secrets import TokenCipher
-from tests.slack.conftest import RunningBot, make_settings, start_bot, stop_bot
 from tests.slack.fake_slack import FAKE_BOT_ID, FAKE_BOT_USER, FAKE_TEAM, Call, FakeSlack
+from tests.slack.harness import RunningBot, make_settings, start_bot, stop_bot
 from tests.slack.test_oauth import every_stored_value
 
 SECRET_KEY = Fernet.generate_key().decode()

@@ -16,8 +16,8 @@ from sqlalchemy import Engine, text
 from bot.queue.jobs import Job
 from bot.slack.jobs import SEGMENT_UPLOAD, job_handlers
 from bot.storage.purge import UNSCOPED
-from tests.slack.conftest import RunningBot, start_bot, stop_bot, wait_until
 from tests.slack.fake_slack import FAKE_BOT_ID, FAKE_BOT_USER, FAKE_TEAM, FakeSlack
+from tests.slack.harness import RunningBot, start_bot, stop_bot, wait_until
 from tests.storage.workspace_rows import populate, snapshot
 
 OAUTH = {

@@ -14,8 +14,8 @@ import pytest
 
 from bot.storage.database import open_database
 from bot.storage.runs import RunRepository
-from tests.slack.conftest import SIGNING_SECRET, RunningBot, start_bot, stop_bot, wait_until
 from tests.slack.fake_slack import FAKE_TEAM, FAKE_TOKEN, FakeSlack
+from tests.slack.harness import SIGNING_SECRET, RunningBot, start_bot, stop_bot, wait_until
 from tests.slack.sender import file_share_event
 
 

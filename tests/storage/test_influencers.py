@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from influencer_results import TWO_SEGMENTS, creator
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -14,6 +13,7 @@ from bot.services.suggestions import suggest_for_result
 from bot.storage.influencers import InfluencerRepository
 from bot.storage.runs import NewRun, RunRepository
 from bot.storage.suggestions import SuggestionRepository
+from tests.influencer_results import TWO_SEGMENTS, creator
 
 CATALOG = [
     creator("fit_br", ("Fitness & Gym",), "BR", age="25-34", female=78),

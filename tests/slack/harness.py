@@ -1,0 +1,110 @@
+"""Segbot's real HTTP server and workers wired to the local fake of Slack: settings, start/stop, waiting.
+
+Used by the Slack app's and the digests' tests (fixtures in tests/conftest.py and tests/slack/conftest.py) and by
+benchmarks/bench_slack.py.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from slack_bolt import App
+from sqlalchemy import Engine
+
+from bot.queue.jobs import QUEUED, RUNNING
+from bot.settings import Settings
+from bot.slack.app import build_slack_runtime, create_app
+from bot.slack.background import Background, start_background
+from bot.slack.runtime import SlackRuntime
+from bot.slack.server import ThreadingWSGIServer, make_http_server, serve_in_thread
+from tests.slack.fake_slack import FAKE_TOKEN, FakeSlack
+from tests.slack.sender import SlackSender
+
+SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+SAMPLE_AUDIENCE = Path(__file__).resolve().parents[2] / "bot" / "samples" / "sample_audience.csv"
+SAMPLE_ROWS = 200
+
+
+def make_settings(database_url: str, api_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "DATABASE_URL": database_url,
+        "SLACK_BOT_TOKEN": FAKE_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_APP_TOKEN": None,
+        "SLACK_API_URL": api_url,
+        "SLACK_CLIENT_ID": None,
+        "SLACK_CLIENT_SECRET": None,
+        "SLACK_STATE_SECRET": None,
+        "SEGBOT_WORKERS": 2,
+        **overrides,
+    }
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+def wait_until(predicate: Callable[[], object], timeout: float = 30.0, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+@dataclass
+class RunningBot:
+    """Segbot serving HTTP on a free port, with its workers, talking to `fake`."""
+
+    fake: FakeSlack
+    settings: Settings
+    engine: Engine
+    runtime: SlackRuntime
+    app: App
+    server: ThreadingWSGIServer
+    background: Background
+    sender: SlackSender
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_port}"
+
+    def jobs_idle(self) -> bool:
+        counts = self.runtime.jobs.counts()
+        return counts.get(QUEUED, 0) == 0 and counts.get(RUNNING, 0) == 0
+
+    def wait_for_jobs(self, count: int = 1, timeout: float = 30.0) -> dict[str, int]:
+        """Wait until at least `count` jobs were queued and none is left to run; the counts by status."""
+        wait_until(
+            lambda: sum(self.runtime.jobs.counts().values()) >= count and self.jobs_idle(),
+            timeout,
+            f"{count} job(s) to finish",
+        )
+        return self.runtime.jobs.counts()
+
+
+def start_bot(fake: FakeSlack, database_url: str, engine: Engine, **overrides: Any) -> RunningBot:
+    settings = make_settings(database_url, fake.api_url, **overrides)
+    runtime = build_slack_runtime(settings, engine)
+    app = create_app(settings, engine, runtime=runtime)
+    server = make_http_server(app, engine, "127.0.0.1", 0, signing_secret=SIGNING_SECRET)
+    serve_in_thread(server)
+    background = start_background(settings, engine, runtime, workers=settings.workers, scheduler=False)
+    sender = SlackSender(
+        f"http://127.0.0.1:{server.server_port}/slack/events", SIGNING_SECRET, fake.response_url("command")
+    )
+    return RunningBot(fake, settings, engine, runtime, app, server, background, sender)
+
+
+def stop_bot(bot: RunningBot) -> None:
+    bot.background.stop()
+    bot.server.shutdown()
+    bot.server.server_close()
+
+
+def sample_rows(rows: int = SAMPLE_ROWS) -> bytes:
+    """The first rows of the built-in sample audience (a real, messy export), as an upload's bytes."""
+    lines = SAMPLE_AUDIENCE.read_bytes().splitlines(keepends=True)
+    return b"".join(lines[: rows + 1])
