@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from slack_bolt import App
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect
 
 from bot.queue.jobs import QUEUED, RUNNING
 from bot.settings import Settings
@@ -108,3 +109,13 @@ def sample_rows(rows: int = SAMPLE_ROWS) -> bytes:
     """The first rows of the built-in sample audience (a real, messy export), as an upload's bytes."""
     lines = SAMPLE_AUDIENCE.read_bytes().splitlines(keepends=True)
     return b"".join(lines[: rows + 1])
+
+
+def every_stored_value(engine: Engine) -> str:
+    """Every value of every row of every table in the database, as one text (what a database dump shows)."""
+    values = []
+    with engine.connect() as connection:
+        for table in inspect(connection).get_table_names():
+            for row in connection.execute(sa.text(f'SELECT * FROM "{table}"')):
+                values.extend(str(value) for value in row)
+    return "\n".join(values)

@@ -23,7 +23,7 @@ from bot.slack.server import make_http_server, serve_in_thread
 from bot.storage.database import open_database
 from bot.storage.token_secrets import TokenCipher
 from tests.slack.fake_slack import INSTALLED_TEAM, INSTALLED_TOKEN, FakeSlack
-from tests.slack.harness import make_settings
+from tests.slack.harness import every_stored_value, make_settings
 
 SECRET_KEY = Fernet.generate_key().decode()
 
@@ -70,16 +70,6 @@ def install(base: str) -> None:
     )
     with urllib.request.build_opener(NoRedirects()).open(request, timeout=5) as finished:
         assert finished.status == 200
-
-
-def every_stored_value(engine: Engine) -> str:
-    """Every value of every row of every table in the database, as one text (what a database dump shows)."""
-    values = []
-    with engine.connect() as connection:
-        for table in inspect(connection).get_table_names():
-            for row in connection.execute(sa.text(f'SELECT * FROM "{table}"')):
-                values.extend(str(value) for value in row)
-    return "\n".join(values)
 
 
 def test_install_stores_the_workspace_bot_token_sealed(oauth_server: tuple[str, SlackRuntime], engine: Engine) -> None:

@@ -21,8 +21,7 @@ from bot.slack.oauth import installation_store
 from bot.slack.workflows.process_upload import UploadRequest
 from bot.storage.token_secrets import TokenCipher
 from tests.slack.fake_slack import FAKE_BOT_ID, FAKE_BOT_USER, FAKE_TEAM, Call, FakeSlack
-from tests.slack.harness import RunningBot, make_settings, start_bot, stop_bot
-from tests.slack.test_oauth import every_stored_value
+from tests.slack.harness import RunningBot, every_stored_value, make_settings, start_bot, stop_bot
 
 SECRET_KEY = Fernet.generate_key().decode()
 OAUTH = {
