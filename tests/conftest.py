@@ -26,13 +26,13 @@ from sqlalchemy import Engine
 import bot.storage.tables  # noqa: F401  (registers every table)
 from bot.storage.database import create_database_engine, upgrade
 from bot.storage.metadata import metadata
+from tests.postgres import DEFAULT_POSTGRES_URL
 
 if TYPE_CHECKING:
     from tests.slack.fake_slack import FakeSlack
     from tests.slack.harness import RunningBot
 
 SHARED_DATASETS = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
-DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 def _require(flag: str, reason: str) -> None:

@@ -296,7 +296,7 @@ def test_segment_names_the_catalog_it_reads_and_says_the_truth_when_nobody_fits(
 def test_a_file_without_interests_country_or_age_gets_capped_or_no_suggestions(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tests.segmentation.test_match_evidence import restaurant_bills
+    from tests.segmentation.audience_files import restaurant_bills
 
     _run(capsys, "import", str(SAMPLE_PATH))
     bills = tmp_path / "bills.csv"

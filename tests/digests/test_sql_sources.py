@@ -24,8 +24,8 @@ from bot.digests.sources import SourceError, check_sql_source, pull
 from bot.digests.sql_query_check import check_read_query
 from bot.settings import Settings
 from bot.storage.datasets import SourceSpec
-from tests.conftest import DEFAULT_POSTGRES_URL
 from tests.digests.helpers import digest_settings
+from tests.postgres import DEFAULT_POSTGRES_URL
 
 MARIADB_URL = os.environ.get("SEGBOT_TEST_MARIADB_URL", "mysql://root@127.0.0.1:3306")
 ROWS = [(30, "DE"), (40, "FR"), (50, "US")]

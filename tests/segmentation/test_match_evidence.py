@@ -6,13 +6,14 @@ import io
 
 import numpy as np
 import pytest
-from influencer_results import FITNESS_BR, GAMERS_US, OVERALL, TWO_SEGMENTS, creator, mix, result_of
 
 from segmentation import segment
 from segmentation.catalog_index import CatalogEntry
 from segmentation.match_evidence import EVIDENCE, match_evidence
 from segmentation.matching import match_catalog, match_influencers
 from segmentation.result import AGE_BANDS
+from tests.influencer_results import FITNESS_BR, GAMERS_US, OVERALL, TWO_SEGMENTS, creator, mix, result_of
+from tests.segmentation.audience_files import restaurant_bills
 
 
 def test_the_evidence_scale_sums_to_one_and_reads_as_documented() -> None:
@@ -130,23 +131,6 @@ def test_no_creator_fits_names_the_closest_by_its_weakest_signal() -> None:
     assert match.closest[0].handle == "cook_fr"
     assert match.closest[0].why_not == "posts about Food & Cooking, while this segment is into fitness, music"
     assert 0 <= match.closest[0].score < 0.3
-
-
-BILLS_DAYS = ("Thur", "Fri", "Sat", "Sun")
-
-
-def restaurant_bills(seed: int = 0, rows: int = 244) -> bytes:
-    """The restaurant-bills shape (total_bill, tip, sex, smoker, day, time, size): no interests, country or age."""
-    rng = np.random.default_rng(seed)
-    lines = ["total_bill,tip,sex,smoker,day,time,size"]
-    for _ in range(rows):
-        bill = float(rng.gamma(4, 5))
-        lines.append(
-            f"{bill:.2f},{bill * rng.uniform(0.08, 0.22):.2f},{rng.choice(['Female', 'Male'], p=[0.36, 0.64])},"
-            f"{rng.choice(['Yes', 'No'])},{rng.choice(BILLS_DAYS)},{rng.choice(['Lunch', 'Dinner'])},"
-            f"{int(rng.integers(1, 7))}"
-        )
-    return ("\n".join(lines) + "\n").encode()
 
 
 def test_restaurant_bills_rest_on_gender_alone_so_nothing_is_suggested() -> None:
