@@ -101,6 +101,16 @@ def matches(expected: list[str], actual: list[str]) -> bool:
     return fits(0, 0)
 
 
+def abridged_like(expected: list[str], actual: list[str]) -> list[str]:
+    """New output for an update: cut where the old one was cut (`...` after a line found again), else whole."""
+    if len(expected) >= 2 and expected[-1].strip() == ELLIPSIS:
+        anchor = _line_pattern(expected[-2])
+        for index, line in enumerate(actual):
+            if anchor.fullmatch(line) and index < len(actual) - 1:
+                return [*actual[: index + 1], ELLIPSIS]
+    return actual
+
+
 def _line_pattern(line: str) -> re.Pattern[str]:
     return re.compile(".*".join(re.escape(part) for part in line.rstrip().split(ELLIPSIS)))
 
@@ -152,7 +162,7 @@ def check_file(path: Path, *, update: bool = False) -> list[Mismatch]:
                     new_body += step.expected
                 else:
                     mismatches.append(Mismatch(path, start_line, step.command, step.expected, actual))
-                    new_body += actual
+                    new_body += abridged_like(step.expected, actual)
                     changed = True
             if changed:
                 replacements.append((block.start(2), block.end(2), "\n".join(new_body) + "\n"))
@@ -193,7 +203,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     if mismatches:
-        print(f"Rewrote {len(mismatches)} output(s); abridge them again with `...` where they were.", file=sys.stderr)
+        print(
+            f"Rewrote {len(mismatches)} output(s) (cut again after the same line where they ended in `...`); "
+            "read the diff.",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.doc_outputs import DOCS, ROOT, check_file, matches, parse_console
+from tests.doc_outputs import DOCS, ROOT, abridged_like, check_file, matches, parse_console
 
 ANY_FENCE = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
 LINK = re.compile(r"\]\(([^)#\s]+)(#[^)]*)?\)")
@@ -75,3 +75,10 @@ def test_console_blocks_parse_into_commands_and_outputs() -> None:
 )
 def test_ellipsis_matching(expected: list[str], actual: list[str], fit: bool) -> None:
     assert matches(expected, actual) is fit
+
+
+def test_an_update_keeps_an_abridged_output_abridged() -> None:
+    expected = ["5 segments in a.csv", "╰───╯", "..."]
+    actual = ["5 segments in a.csv", "new line", "╰───╯", "╭─ 1. more", "╰───╯"]
+    assert abridged_like(expected, actual) == ["5 segments in a.csv", "new line", "╰───╯", "..."]
+    assert abridged_like(["a", "b"], ["a", "c"]) == ["a", "c"]
