@@ -16,8 +16,8 @@ from bot.storage.database import open_database
 from bot.storage.runs import RunRepository
 from bot.storage.tables_slack import slack_jobs
 from tests.corpus.make_hostile import HOSTILE
-from tests.slack.conftest import RunningBot, start_bot, stop_bot, wait_until
 from tests.slack.fake_slack import FAKE_TEAM, FakeSlack
+from tests.slack.harness import RunningBot, start_bot, stop_bot, wait_until
 from tests.slack.sender import file_share_event
 
 SHARE_TS = "1700000000.000200"
