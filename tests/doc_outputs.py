@@ -102,7 +102,11 @@ def matches(expected: list[str], actual: list[str]) -> bool:
 
 
 def abridged_like(expected: list[str], actual: list[str]) -> list[str]:
-    """New output for an update: cut where the old one was cut (`...` after a line found again), else whole."""
+    """New output for an update, abridged as the old one was where it still fits: a line the old output wrote
+    with `...` in it (a date) keeps that form when it matches, and an output that ended in `...` after some line
+    is cut again after that line."""
+    wildcards = [(_line_pattern(line), line) for line in expected if ELLIPSIS in line and line.strip() != ELLIPSIS]
+    actual = [next((kept for pattern, kept in wildcards if pattern.fullmatch(line)), line) for line in actual]
     if len(expected) >= 2 and expected[-1].strip() == ELLIPSIS:
         anchor = _line_pattern(expected[-2])
         for index, line in enumerate(actual):

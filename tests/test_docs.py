@@ -82,3 +82,4 @@ def test_an_update_keeps_an_abridged_output_abridged() -> None:
     actual = ["5 segments in a.csv", "new line", "╰───╯", "╭─ 1. more", "╰───╯"]
     assert abridged_like(expected, actual) == ["5 segments in a.csv", "new line", "╰───╯", "..."]
     assert abridged_like(["a", "b"], ["a", "c"]) == ["a", "c"]
+    assert abridged_like(["v2 (... UTC)", "x"], ["v2 (2026-12-02 13:03 UTC)", "y"]) == ["v2 (... UTC)", "y"]
