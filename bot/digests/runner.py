@@ -27,7 +27,8 @@ from bot.digests.posting import ChannelUnavailableError, pause_reason, post_dige
 from bot.digests.schedule import latest_slot
 from bot.errors import SegbotError
 from bot.queue.jobs import LEASE, MAX_ATTEMPTS  # a digest delivery is claimed and retried like a job
-from bot.report.filters import mrkdwn
+from bot.report.escaping import mrkdwn_format
+from bot.report.limits import shorten
 from bot.settings import Settings
 from bot.storage.subscriptions import (
     FINISHED,
@@ -165,7 +166,11 @@ class _Delivery:
         try:
             client_for(subscription.workspace_id).chat_postMessage(
                 channel=subscription.channel_id,
-                text=f"This week's digest of *{mrkdwn(subscription.dataset_name)}* could not be made: {mrkdwn(detail)}",
+                text=mrkdwn_format(
+                    "This week's digest of *{name}* could not be made: {detail}",
+                    name=shorten(subscription.dataset_name, 80),
+                    detail=shorten(detail, 2000),
+                ),
             )
         except (SlackApiError, SegbotError) as error:
             log.warning("could not tell %s about the failed digest: %s", subscription.channel_id, error)

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-_MRKDWN_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+from bot.report.escaping import Mrkdwn, escape_mrkdwn, plain_text, rendered
+
 _PLATFORMS = {
     "instagram": "Instagram",
     "tiktok": "TikTok",
@@ -30,14 +31,16 @@ _UNIT_PREFIX = {"currency": "$"}
 _UNIT_SUFFIX = {"percent": "%", "days": " days", "years": " years"}
 
 
-def mrkdwn(value: object) -> str:
-    """Escape `&`, `<` and `>` so user text (a CSV header like `<!channel>`) shows as typed and pings no one."""
-    return str(value).translate(_MRKDWN_ESCAPES)
+def mrkdwn(value: object) -> Mrkdwn:
+    """User text made safe for mrkdwn (see `bot.report.escaping`): a CSV header like `<!channel>` shows as typed
+    and pings no one. Templates escape every value already; the filter stays for explicit, readable markup."""
+    return escape_mrkdwn(value)
 
 
 def json_string(value: object) -> str:
-    """The inside of a JSON string literal: quotes, backslashes and control characters escaped."""
-    return json.dumps(str(value), ensure_ascii=False)[1:-1]
+    """The inside of a JSON string literal: quotes, backslashes and control characters escaped (and the
+    bidirectional controls of `plain_text` dropped, as everywhere a value is written)."""
+    return json.dumps(plain_text(value), ensure_ascii=False)[1:-1]
 
 
 def num(value: float | int, unit: str | None = None) -> str:
@@ -116,6 +119,7 @@ def in_segments(count: int) -> str:
 FILTERS: dict[str, Callable[..., Any]] = {
     "in_segments": in_segments,
     "mrkdwn": mrkdwn,
+    "rendered": rendered,
     "json_string": json_string,
     "num": num,
     "compact": compact,

@@ -12,6 +12,8 @@ from typing import Any
 from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
 
+from bot.report.escaping import escape_mrkdwn
+
 MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
 SECTION_TEXT = 3000
@@ -42,6 +44,18 @@ def shorten(text: str, limit: int) -> str:
     kept = cut[:space] if space > 0 else ""
     kept = kept.rstrip(" ,;:·—-")
     return kept + ELLIPSIS if kept else ELLIPSIS
+
+
+def fit_mrkdwn(text: str, limit: int) -> str:
+    """`shorten`, counting characters as Slack will after escaping (`&` becomes 5 characters, `<` and `>` 4),
+    so user text at its cap still fits the block it goes into."""
+    budget = limit
+    while True:
+        kept = shorten(text, budget)
+        over = len(escape_mrkdwn(kept)) - limit
+        if over <= 0 or budget <= 1:
+            return kept
+        budget = max(1, budget - over)
 
 
 def block_problems(blocks: Sequence[Mapping[str, Any]], *, max_blocks: int = MAX_MESSAGE_BLOCKS) -> list[str]:

@@ -27,6 +27,7 @@ from segmentation.catalog_index import CatalogEntry
 FALLBACK_LENGTH = 3000
 REJECTIONS_SHOWN = 5
 IMPORT_REPLY_LENGTH = 3900
+ERROR_LENGTH = 2000
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,8 @@ def render_catalog_import(outcome: CatalogImport) -> RenderedMessage:
 
 def render_error(message: str, reference: str | None = None) -> RenderedMessage:
     """One plain sentence for the user, with the reference id of a logged unexpected error when there is one."""
-    blocks = render_blocks("error.blocks.json.j2", message=shorten(message, 2000), reference=reference)
+    message = shorten(message, ERROR_LENGTH)
+    blocks = render_blocks("error.blocks.json.j2", message=message, reference=reference)
     check_blocks(blocks)
     return RenderedMessage(text=render_text("error.txt.j2", message=message, reference=reference), blocks=blocks)
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TypeVar
 
 from bot.report import filters, messages
 from bot.report.filters import num, pct
-from bot.report.limits import shorten
+from bot.report.limits import fit_mrkdwn
 from bot.report.report_input import ReportInput, RunRecord, SegmentReport
 from segmentation.catalog_index import CatalogEntry
 from segmentation.countries import country_name
@@ -23,7 +23,7 @@ from segmentation.result import AudienceMix, ColumnRole, FeatureEffect, OutcomeR
 
 T = TypeVar("T")
 
-# Longest texts shown, in characters (`shorten` ends a longer one with "…").
+# Longest texts shown, in characters as Slack counts them after escaping (`fit_mrkdwn` ends a longer one with "…").
 NAME_LENGTH = 90
 LABEL_LENGTH = 80
 FILE_NAME_LENGTH = 100
@@ -41,6 +41,11 @@ FLAGS_SHOWN = 3
 RUN_SEGMENTS_SHOWN = 4
 CATALOG_NAMES_IN_FALLBACK = 10
 USED_SHOWN = 12
+# The overview's column lists stay well inside one context block (3,000 characters) however wide the file:
+# ignored columns are grouped by reason (a CRM export's 50 empty custom fields are one group).
+OVERVIEW_COLUMN_LENGTH = 40
+IGNORED_GROUPS_SHOWN = 4
+IGNORED_NAMES_SHOWN = 4
 COLUMNS_DETAILED = 48  # in the details view; segments matter more than a very wide file's column list
 RUNS_SHOWN = 20
 CATALOG_SHOWN = 40
@@ -138,6 +143,15 @@ class ColumnView:
 
 
 @dataclass(frozen=True)
+class IgnoredGroup:
+    """Ignored columns sharing one reason: the first few names, and how many more."""
+
+    reason: str
+    names: tuple[str, ...]
+    more: int
+
+
+@dataclass(frozen=True)
 class KScore:
     k: int
     score: float
@@ -193,7 +207,8 @@ class ReportView:
     stability_word: str
     used_columns: tuple[ColumnView, ...]  # the first USED_SHOWN
     more_used_columns: int
-    ignored_columns: tuple[ColumnView, ...]
+    ignored_groups: tuple[IgnoredGroup, ...]  # the first IGNORED_GROUPS_SHOWN reasons
+    more_ignored: int  # ignored columns in the groups not shown
     column_chunks: tuple[tuple[ColumnView, ...], ...]  # the first COLUMNS_DETAILED, for the details view
     more_columns: int
     any_influencers: bool
@@ -228,22 +243,24 @@ def report_view(
     detailed_ids = {s.id for s in by_size[:keep]}
     columns = [_column_view(c) for c in result.columns]
     used = [c for c in columns if c.used]
+    ignored_groups, more_ignored = _ignored(columns)
     return ReportView(
-        file_name=shorten(file_name, FILE_NAME_LENGTH),
+        file_name=fit_mrkdwn(file_name, FILE_NAME_LENGTH),
         rows=result.n_rows,
         k=result.k,
-        k_reason=shorten(result.k_reason, K_REASON_LENGTH),
+        k_reason=fit_mrkdwn(result.k_reason, K_REASON_LENGTH),
         k_choice=k_choice(result),
         stability=result.stability,
         stability_word=stability_word(result.stability),
-        used_columns=tuple(used[:USED_SHOWN]),
+        used_columns=tuple(_overview(c) for c in used[:USED_SHOWN]),
         more_used_columns=max(0, len(used) - USED_SHOWN),
-        ignored_columns=tuple(c for c in columns if not c.used),
+        ignored_groups=ignored_groups,
+        more_ignored=more_ignored,
         column_chunks=chunks(columns[:COLUMNS_DETAILED], LINES_PER_SECTION),
         more_columns=max(0, len(columns) - COLUMNS_DETAILED),
         any_influencers=suggestions_made,
         catalog_size=report.catalog_size,
-        evidence_note=shorten(report.evidence.sentence(), NOTE_LENGTH) if report.evidence else None,
+        evidence_note=fit_mrkdwn(report.evidence.sentence(), NOTE_LENGTH) if report.evidence else None,
         suggestions_withheld=bool(report.evidence and report.evidence.withheld),
         segments=tuple(s for s in segments if s.id in detailed_ids),
         summarised_segments=tuple(s for s in by_size if s.id not in detailed_ids),
@@ -305,7 +322,7 @@ def segment_view(
     influencers = [_suggested(s, layout.influencer_reasons) for s in segment.influencers or ()]
     return SegmentView(
         id=profile.id,
-        name=shorten(profile.name, NAME_LENGTH),
+        name=fit_mrkdwn(profile.name, NAME_LENGTH),
         size=profile.size,
         share=profile.share,
         stability=profile.stability,
@@ -316,8 +333,8 @@ def segment_view(
         mix=mix_lines(profile.audience, layout.mix_items),
         influencers=tuple(influencers[: layout.influencers]),
         suggestions_made=suggestions_made,
-        confidence_note=shorten(profile.confidence_note, NOTE_LENGTH) if profile.confidence_note else None,
-        no_match=shorten(no_match, NOTE_LENGTH) if no_match else None,
+        confidence_note=fit_mrkdwn(profile.confidence_note, NOTE_LENGTH) if profile.confidence_note else None,
+        no_match=fit_mrkdwn(no_match, NOTE_LENGTH) if no_match else None,
         outcomes=tuple(outcome_sentence(outcome) for outcome in profile.outcomes),
         noun=noun,
     )
@@ -342,7 +359,7 @@ def mix_lines(audience: AudienceMix, items: int) -> tuple[MixLine, ...]:
     return tuple(
         MixLine(
             title=title,
-            items=tuple(MixItem(shorten(i.name, LABEL_LENGTH), i.share) for i in found),
+            items=tuple(MixItem(fit_mrkdwn(i.name, LABEL_LENGTH), i.share) for i in found),
             known=known,
             partly_known=known < MOSTLY_KNOWN,
         )
@@ -375,7 +392,7 @@ def _difference(feature: FeatureEffect) -> Difference:
     tied = numeric and num(feature.segment_value, feature.unit) == num(feature.overall_value, feature.unit)
     return Difference(
         numeric=numeric,
-        label=shorten(label, LABEL_LENGTH),
+        label=fit_mrkdwn(label, LABEL_LENGTH),
         value=value,
         segment_value=feature.segment_value,
         overall_value=feature.overall_value,
@@ -410,13 +427,13 @@ def _influencer(
     pinned: bool = False,
 ) -> InfluencerView:
     return InfluencerView(
-        name=shorten(name, NAME_LENGTH) if name else None,
-        handle=shorten(handle.lstrip("@"), NAME_LENGTH),
-        platform=shorten(platform, PLATFORM_LENGTH),
+        name=fit_mrkdwn(name, NAME_LENGTH) if name else None,
+        handle=fit_mrkdwn(handle.lstrip("@"), NAME_LENGTH),
+        platform=fit_mrkdwn(platform, PLATFORM_LENGTH),
         followers=float(followers) if followers else None,  # 0: not known
         score=score,
-        reasons=tuple(shorten(r, REASON_LENGTH) for r in reasons),
-        flags=tuple(shorten(f, REASON_LENGTH) for f in flags[:FLAGS_SHOWN]),
+        reasons=tuple(fit_mrkdwn(r, REASON_LENGTH) for r in reasons),
+        flags=tuple(fit_mrkdwn(f, REASON_LENGTH) for f in flags[:FLAGS_SHOWN]),
         pinned=pinned,
     )
 
@@ -424,12 +441,34 @@ def _influencer(
 def _column_view(column: ColumnRole) -> ColumnView:
     reason = column.reason or messages.IGNORED_ROLE_WORDS.get(column.role, column.role)
     return ColumnView(
-        name=shorten(column.name, LABEL_LENGTH),
+        name=fit_mrkdwn(column.name, LABEL_LENGTH),
         role=messages.ROLE_WORDS.get(column.role, column.role),
         used=column.used,
-        reason=shorten(reason, ROLE_REASON_LENGTH),
-        detail=shorten(column.reason, REASON_LENGTH),
+        reason=fit_mrkdwn(reason, ROLE_REASON_LENGTH),
+        detail=fit_mrkdwn(column.reason, REASON_LENGTH),
     )
+
+
+def _overview(column: ColumnView) -> ColumnView:
+    return replace(column, name=fit_mrkdwn(column.name, OVERVIEW_COLUMN_LENGTH))
+
+
+def _ignored(columns: Sequence[ColumnView]) -> tuple[tuple[IgnoredGroup, ...], int]:
+    """`ignored_groups` and `more_ignored` of a report: ignored columns by reason, in the file's order."""
+    by_reason: dict[str, list[str]] = {}
+    for column in columns:
+        if not column.used:
+            by_reason.setdefault(column.reason, []).append(column.name)
+    groups = [
+        IgnoredGroup(
+            reason=reason,
+            names=tuple(fit_mrkdwn(name, OVERVIEW_COLUMN_LENGTH) for name in names[:IGNORED_NAMES_SHOWN]),
+            more=max(0, len(names) - IGNORED_NAMES_SHOWN),
+        )
+        for reason, names in by_reason.items()
+    ]
+    hidden = groups[IGNORED_GROUPS_SHOWN:]
+    return tuple(groups[:IGNORED_GROUPS_SHOWN]), sum(len(g.names) + g.more for g in hidden)
 
 
 def chunks(items: Sequence[T], size: int) -> tuple[tuple[T, ...], ...]:
@@ -460,7 +499,7 @@ class CatalogListView:
 def catalog_list_view(entries: Sequence[CatalogEntry], topic: str | None) -> CatalogListView:
     lines = [_catalog_line(entry) for entry in entries[:CATALOG_SHOWN]]
     return CatalogListView(
-        topic=shorten(topic, TOPIC_LENGTH) if topic else None,
+        topic=fit_mrkdwn(topic, TOPIC_LENGTH) if topic else None,
         total=len(entries),
         chunks=chunks(lines, CATALOG_LINES_PER_SECTION),
         shown=len(lines),
@@ -478,7 +517,7 @@ def _catalog_line(entry: CatalogEntry) -> CatalogLine:
         influencer=_influencer(
             name=entry.name, handle=entry.handle, platform=entry.platform, followers=entry.followers
         ),
-        topics=shorten(", ".join(entry.topics), TOPICS_LENGTH),
+        topics=fit_mrkdwn(", ".join(entry.topics), TOPICS_LENGTH),
         engagement_rate=entry.engagement_rate,
         audience=tuple(part for part in (country_name(country) if country else None, entry.audience_age) if part),
         audience_female=female / 100 if female is not None else None,
@@ -505,8 +544,8 @@ def run_views(runs: Sequence[RunRecord]) -> tuple[RunView, ...]:
     return tuple(
         RunView(
             id=run.id,
-            file_name=shorten(run.file_name, FILE_NAME_LENGTH),
-            dataset_name=shorten(run.dataset_name, NAME_LENGTH),
+            file_name=fit_mrkdwn(run.file_name, FILE_NAME_LENGTH),
+            dataset_name=fit_mrkdwn(run.dataset_name, NAME_LENGTH),
             named_dataset=run.named_dataset,
             created_at=run.created_at,
             rows=run.n_rows,
@@ -515,7 +554,7 @@ def run_views(runs: Sequence[RunRecord]) -> tuple[RunView, ...]:
             stability_word=stability_word(run.stability),
             forced_k=run.forced_k is not None,
             segment_names=tuple(
-                shorten(s.name, RUN_SEGMENT_NAME_LENGTH) for s in run.result.segments[:RUN_SEGMENTS_SHOWN]
+                fit_mrkdwn(s.name, RUN_SEGMENT_NAME_LENGTH) for s in run.result.segments[:RUN_SEGMENTS_SHOWN]
             ),
         )
         for run in runs[:RUNS_SHOWN]

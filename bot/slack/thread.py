@@ -8,9 +8,14 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.report.escaping import plain_text
+from bot.report.limits import shorten
 from bot.report.render import RenderedMessage
 
 log = logging.getLogger(__name__)
+
+# A file's title is shown as typed (not mrkdwn); long file names are cut so the title stays readable.
+TITLE_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -47,5 +52,5 @@ class ThreadReplies:
             thread_ts=self.thread_ts,
             content=content,
             filename=filename,
-            title=title,
+            title=shorten(plain_text(title), TITLE_LENGTH),
         )

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
+from bot.report.escaping import Mrkdwn
 from bot.report.render import RenderedMessage
 from bot.slack.runtime import SlackRuntime
 
@@ -40,6 +41,11 @@ class CommandRequest:
     def reply(self, message: RenderedMessage) -> None:
         """Answer only the person who typed the command (a rendered message: `text` plus `blocks`)."""
         self.respond(text=message.text, blocks=message.blocks, response_type="ephemeral", replace_original=False)
+
+    def say(self, text: Mrkdwn, *, in_channel: bool = False) -> None:
+        """Answer with one mrkdwn sentence, built by `mrkdwn_format` (user text escaped), to the person who typed
+        the command or, `in_channel`, to everyone in the conversation."""
+        self.respond(text=text, response_type="in_channel" if in_channel else "ephemeral", replace_original=False)
 
 
 SubcommandHandler = Callable[[CommandRequest], None]

@@ -12,13 +12,19 @@ from bot.digests.placement import digest_refusal
 from bot.digests.posting import ChannelUnavailableError, pause_reason, post_digest
 from bot.digests.schedule import known_timezone, next_slot, parse_schedule, zone_of
 from bot.errors import NotFoundError, SegbotError
-from bot.report.filters import mrkdwn
+from bot.report.escaping import Mrkdwn, mrkdwn_format
+from bot.report.limits import shorten
 from bot.slack.commands import CommandRegistry, CommandRequest
 from bot.slack.visibility import subscriptions_visible_to
 from bot.storage.datasets import DatasetRepository, UploadNames
 from bot.storage.subscriptions import SubscriptionRepository
 
 SEGMENT = "/segment"
+# `/segment subscriptions` stays one readable message (far below Slack's 40,000 characters) however long the
+# list or its names.
+SUBSCRIPTIONS_SHOWN = 40
+NAME_SHOWN = 80
+REASON_SHOWN = 300
 SUBSCRIBE_USAGE = "/segment subscribe NAME weekly [day] [HH:MM]"
 
 
@@ -90,12 +96,16 @@ def subscribe(request: CommandRequest) -> None:
     )
     upcoming = next_slot(schedule, datetime.now(UTC)).astimezone(zone_of(schedule.timezone))
     has_data = bool(DatasetRepository(engine).versions(request.workspace_id, dataset.name))
-    note = "" if has_data else f" There is no data for it yet: upload `{mrkdwn(dataset.name)}.csv` here first."
-    request.respond(
-        text=f"<@{request.user_id}> subscribed this channel to a weekly digest of *{mrkdwn(dataset.name)}*: "
-        f"{schedule.describe()}, next on {upcoming:%A %d %B %H:%M %Z}.{note}",
-        response_type="in_channel",
-        replace_original=False,
+    note = "" if has_data else " There is no data for it yet: upload `{name}.csv` here first."
+    request.say(
+        mrkdwn_format(
+            "{user} subscribed this channel to a weekly digest of *{name}*: {schedule}, next on {upcoming}." + note,
+            user=Mrkdwn(f"<@{request.user_id}>"),
+            name=dataset.name,
+            schedule=schedule.describe(),
+            upcoming=f"{upcoming:%A %d %B %H:%M %Z}",
+        ),
+        in_channel=True,
     )
 
 
@@ -118,11 +128,7 @@ def unsubscribe(request: CommandRequest) -> None:
         raise SegbotError(
             f"This channel has no digest of {name!r}; `/segment subscriptions` lists every subscription."
         ) from error
-    request.respond(
-        text=f"This channel no longer gets the weekly digest of *{mrkdwn(name)}*.",
-        response_type="in_channel",
-        replace_original=False,
-    )
+    request.say(mrkdwn_format("This channel no longer gets the weekly digest of *{name}*.", name=name), in_channel=True)
 
 
 def digest_now(request: CommandRequest) -> None:
@@ -150,16 +156,28 @@ def check_placement(request: CommandRequest, dataset_name: str) -> None:
 def list_subscriptions(request: CommandRequest) -> None:
     found = subscriptions_visible_to(request.runtime, request.client, request.workspace_id, request.user_id)
     if not found:
-        text = f"No digest subscriptions in the conversations you are in; start one with `{SUBSCRIBE_USAGE}`."
+        text = mrkdwn_format(
+            "No digest subscriptions in the conversations you are in; start one with `{usage}`.", usage=SUBSCRIBE_USAGE
+        )
     else:
         now = datetime.now(UTC)
         lines = []
         for s in found:
             upcoming = next_slot(s.schedule, now).astimezone(zone_of(s.schedule.timezone))
-            state = f"paused: {mrkdwn(s.paused_reason or '')}" if s.paused else f"next {upcoming:%a %d %b %H:%M %Z}"
-            lines.append(f"• *{mrkdwn(s.dataset_name)}* in <#{s.channel_id}>: {s.schedule.describe()} ({state})")
-        text = "Digest subscriptions:\n" + "\n".join(lines)
-    request.respond(text=text, response_type="ephemeral", replace_original=False)
+            state = f"paused: {s.paused_reason or ''}" if s.paused else f"next {upcoming:%a %d %b %H:%M %Z}"
+            lines.append(
+                mrkdwn_format(
+                    "• *{name}* in {channel}: {schedule} ({state})",
+                    name=shorten(s.dataset_name, NAME_SHOWN),
+                    channel=Mrkdwn(f"<#{s.channel_id}>"),
+                    schedule=s.schedule.describe(),
+                    state=shorten(state, REASON_SHOWN),
+                )
+            )
+        text = Mrkdwn("Digest subscriptions:\n" + "\n".join(lines[:SUBSCRIPTIONS_SHOWN]))
+        if len(lines) > SUBSCRIPTIONS_SHOWN:
+            text = Mrkdwn(f"{text}\n…and {len(lines) - SUBSCRIPTIONS_SHOWN} more.")
+    request.say(text)
 
 
 def name_next_upload(request: CommandRequest) -> None:
@@ -169,8 +187,4 @@ def name_next_upload(request: CommandRequest) -> None:
     name = UploadNames(request.runtime.engine).name_next(
         request.workspace_id, request.channel_id, name, set_by=request.user_id
     )
-    request.respond(
-        text=f"The next file uploaded in this channel becomes a new version of *{mrkdwn(name)}*.",
-        response_type="ephemeral",
-        replace_original=False,
-    )
+    request.say(mrkdwn_format("The next file uploaded in this channel becomes a new version of *{name}*.", name=name))

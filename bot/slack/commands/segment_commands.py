@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from bot.errors import NotFoundError, SegbotError
 from bot.report.actions import MAX_K, MIN_K
+from bot.report.escaping import mrkdwn_format
+from bot.report.limits import shorten
 from bot.report.render import render_help, render_report, render_runs
+from bot.report.view_model import FILE_NAME_LENGTH
 from bot.services.report_data import stored_report
 from bot.slack.commands import CommandRegistry, CommandRequest
 from bot.slack.rerun import queue_rerun
@@ -52,10 +55,12 @@ def rerun_latest(request: CommandRequest) -> None:
     k = parse_k(request.match.group(1))
     run = latest_run(request)
     queue_rerun(request.runtime, request.client, run, k, user_id=request.user_id)
-    request.respond(
-        text=f"Re-running {run.file_name} with k={k}; the report will appear in its thread.",
-        response_type="ephemeral",
-        replace_original=False,
+    request.say(
+        mrkdwn_format(
+            "Re-running {name} with k={k}; the report will appear in its thread.",
+            name=shorten(run.file_name, FILE_NAME_LENGTH),
+            k=k,
+        )
     )
 
 

@@ -1,0 +1,196 @@
+"""Every result renders: results of any width and length, every message and view, checked as Slack would.
+
+Hypothesis builds results with 1 to 12 segments (some empty), 0 to 500 columns, long and hostile names and
+labels, missing or many influencers, and renders the report (summary and details), the run list, the Home
+tab and the re-run modal. Each is validated by the fake Slack's own checks (tests/slack/fake_checks.py:
+slack_sdk's block and view models plus Slack's size limits, independent of Segbot's `bot.report.limits`),
+and every mrkdwn text must hold no unescaped mention, link or angle bracket.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.report.render import render_home, render_report, render_rerun_modal, render_runs
+from bot.report.report_input import ReportInput
+from segmentation.matching import Suggestion
+from segmentation.result import (
+    AGE_BANDS,
+    AudienceMix,
+    ColumnRole,
+    FeatureEffect,
+    SegmentationResult,
+    SegmentProfile,
+)
+from tests.slack import fake_checks
+
+EXAMPLES = 500
+HOSTILE = (
+    "<!channel>",
+    "<!here>",
+    "<!subteam^S1>",
+    "<@U123>",
+    "<#C123>",
+    "<https://x|y>",
+    "&",
+    "> quoted",
+    "a\u200bb",
+    "\u202eexe.csv",
+    "*bold* _it_ `code`",
+    "",
+    " ",
+)
+ROLES = ("numeric", "categorical", "multilabel", "date", "boolean", "identifier", "free_text", "constant", "empty")
+
+any_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
+long_text = st.builds(lambda part, n: (part or "x") * n, any_text, st.integers(1, 400))
+names = st.one_of(st.sampled_from(HOSTILE), any_text, long_text)
+shares = st.floats(0, 1, allow_nan=False)
+
+
+@st.composite
+def audiences(draw: st.DrawFn) -> AudienceMix:
+    countries = draw(st.lists(st.tuples(st.text("ABCDEFGHIJ", min_size=2, max_size=2), shares), max_size=6))
+    return AudienceMix(
+        age_bands={band: draw(shares) for band in draw(st.lists(st.sampled_from(AGE_BANDS), unique=True))},
+        age_known=draw(shares),
+        gender={g: draw(shares) for g in draw(st.lists(names, max_size=4))},
+        gender_known=draw(shares),
+        countries=tuple(countries),
+        country_names={code: draw(names) for code, _ in countries},
+        countries_known=draw(shares),
+        interests=tuple(draw(st.lists(st.tuples(names, shares), max_size=8))),
+        interests_known=draw(shares),
+    )
+
+
+@st.composite
+def features(draw: st.DrawFn) -> FeatureEffect:
+    kind = draw(st.sampled_from(("numeric", "category", "label")))
+    return FeatureEffect(
+        column=draw(names),
+        kind=kind,
+        label=draw(names),
+        value=None if kind == "numeric" else draw(names),
+        segment_value=draw(st.floats(-1e9, 1e9, allow_nan=False)),
+        overall_value=draw(st.floats(-1e9, 1e9, allow_nan=False)),
+        effect=draw(st.floats(-50, 50, allow_nan=False)),
+        unit=draw(st.sampled_from((None, "currency", "percent", "days", "years"))),
+    )
+
+
+@st.composite
+def suggestions(draw: st.DrawFn) -> Suggestion:
+    return Suggestion(
+        platform=draw(names),
+        handle=draw(names) or "h",
+        score=draw(shares),
+        reasons=tuple(draw(st.lists(names, min_size=1, max_size=4))),
+        flags=tuple(draw(st.lists(names, max_size=4))),
+        name=draw(st.one_of(st.none(), names)),
+        followers=draw(st.one_of(st.none(), st.integers(0, 10**9))),
+        pinned=draw(st.booleans()),
+    )
+
+
+@st.composite
+def reports(draw: st.DrawFn) -> ReportInput:
+    k = draw(st.integers(1, 12))
+    rows = draw(st.integers(0, 10**7))
+    segments = tuple(
+        SegmentProfile(
+            id=index,
+            size=draw(st.integers(0, rows)),  # empty segments too
+            share=draw(shares),
+            name=draw(names),
+            features=tuple(draw(st.lists(features(), max_size=20))),
+            audience=draw(audiences()),
+            stability=draw(shares),
+            confidence_note=draw(st.one_of(st.none(), names)),
+        )
+        for index in range(1, k + 1)
+    )
+    # Wide files cheaply: a few drawn names, roles and reasons repeated over up to 500 columns (as a CRM export
+    # repeats `custom_field_12 (empty)`), so Hypothesis spends its budget on shapes, not on random bytes.
+    width = draw(st.one_of(st.integers(0, 12), st.integers(0, 500)))
+    pool = draw(st.lists(st.tuples(names, st.sampled_from(ROLES), st.booleans(), names), min_size=1, max_size=4))
+    numbered = draw(st.booleans())
+    columns = tuple(
+        ColumnRole(name + (f"_{i}" if numbered else ""), role, used, reason)
+        for i, (name, role, used, reason) in ((i, pool[i % len(pool)]) for i in range(width))
+    )
+    result = SegmentationResult(
+        labels=np.empty(0, dtype=np.int32),
+        segments=segments,
+        k=k,
+        k_scores={c: draw(st.floats(-1, 1, allow_nan=False)) for c in draw(st.lists(st.integers(1, 12), unique=True))},
+        k_reason=draw(names),
+        stability=draw(shares),
+        columns=columns,
+        n_rows=rows,
+        audience=draw(audiences()),
+    )
+    suggested = draw(
+        st.one_of(st.none(), st.dictionaries(st.integers(1, k), st.lists(suggestions(), max_size=6), max_size=k))
+    )
+    return ReportInput.of(result, suggested, catalog_size=draw(st.one_of(st.none(), st.integers(0, 10**6))))
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stored run as run lists read it (`RunRecord`)."""
+
+    id: int
+    file_name: str
+    dataset_name: str
+    created_at: datetime
+    n_rows: int
+    k: int
+    stability: float
+    forced_k: int | None
+    result: SegmentationResult
+
+
+def leaks(texts: object) -> list[str]:
+    return [leak for text in fake_checks.mrkdwn_texts(texts) for leak in fake_checks.leaks_in(text, lambda _: False)]  # type: ignore[arg-type]
+
+
+@settings(
+    max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+@given(report=reports(), file_name=names, run_id=st.one_of(st.none(), st.integers(1, 2**31)), details=st.booleans())
+def test_every_result_renders_as_valid_block_kit_without_leaks(
+    report: ReportInput, file_name: str, run_id: int | None, details: bool
+) -> None:
+    message = render_report(report, file_name=file_name, run_id=run_id, details=details)
+    params = {"text": message.text, "blocks": message.blocks}
+    assert fake_checks.message_problems(params) == []
+    assert leaks(params) == []
+
+    runs = [
+        Run(
+            n,
+            file_name,
+            name,
+            datetime(2026, 1, 1, tzinfo=UTC),
+            report.result.n_rows,
+            report.result.k,
+            0.5,
+            None,
+            report.result,
+        )
+        for n, name in enumerate((file_name, "x" * 300, "<!channel>"), start=1)
+    ]
+    listing = render_runs(runs)
+    listing_params = {"text": listing.text, "blocks": listing.blocks}
+    assert fake_checks.message_problems(listing_params) == []
+    assert leaks(listing_params) == []
+    home = render_home(runs, report.catalog_size or 0)
+    assert fake_checks.view_problems(home) == []
+    assert leaks({"view": home}) == []
+    assert fake_checks.view_problems(render_rerun_modal(run_id or 1, report.result.k)) == []
