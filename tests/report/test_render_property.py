@@ -2,7 +2,8 @@
 
 Hypothesis builds results with 1 to 12 segments (some empty), 0 to 500 columns, long and hostile names and
 labels, missing or many influencers, and renders the report (summary and details), the run list, the Home
-tab and the re-run modal. Each is validated by the fake Slack's own checks (tests/slack/fake_checks.py:
+tab and the re-run modal; and catalogs of up to 60 creators (`/influencers list`), errors and progress
+notes. Each is validated by the fake Slack's own checks (tests/slack/fake_checks.py:
 slack_sdk's block and view models plus Slack's size limits, independent of Segbot's `bot.report.limits`),
 and every mrkdwn text must hold no unescaped mention, link or angle bracket.
 """
@@ -16,8 +17,18 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.report.render import render_home, render_report, render_rerun_modal, render_runs
+from bot.report.render import (
+    RenderedMessage,
+    render_error,
+    render_home,
+    render_influencer_list,
+    render_progress,
+    render_report,
+    render_rerun_modal,
+    render_runs,
+)
 from bot.report.report_input import ReportInput
+from segmentation.catalog_index import CatalogEntry
 from segmentation.matching import Suggestion
 from segmentation.result import (
     AGE_BANDS,
@@ -194,3 +205,39 @@ def test_every_result_renders_as_valid_block_kit_without_leaks(
     assert fake_checks.view_problems(home) == []
     assert leaks({"view": home}) == []
     assert fake_checks.view_problems(render_rerun_modal(run_id or 1, report.result.k)) == []
+
+
+@st.composite
+def catalog_entries(draw: st.DrawFn) -> CatalogEntry:
+    return CatalogEntry(
+        platform=draw(names),
+        handle=draw(names) or "h",
+        name=draw(st.one_of(st.none(), names)),
+        followers=draw(st.integers(0, 10**9)),
+        engagement_rate=draw(st.one_of(st.none(), shares)),
+        topics=tuple(draw(st.lists(names, max_size=6))),
+        audience_country=draw(st.one_of(st.none(), st.sampled_from(("US", "BR", "ZZ")))),
+        audience_age=draw(st.one_of(st.none(), st.sampled_from(AGE_BANDS))),
+        audience_female_pct=draw(st.one_of(st.none(), st.floats(0, 100))),
+    )
+
+
+def _valid(message: RenderedMessage) -> None:
+    params = {"text": message.text, "blocks": message.blocks}
+    assert fake_checks.message_problems(params) == []
+    assert leaks(params) == []
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    entries=st.lists(catalog_entries(), max_size=60),
+    topic=st.one_of(st.none(), names),
+    sentence=names,
+    stage=st.one_of(st.sampled_from(("queued", "downloading")), names),
+)
+def test_catalog_lists_errors_and_progress_render_valid(
+    entries: list[CatalogEntry], topic: str | None, sentence: str, stage: str
+) -> None:
+    _valid(render_influencer_list(entries, topic))
+    _valid(render_error(sentence or "x", reference="abc123"))
+    _valid(render_progress(sentence, stage))
