@@ -113,21 +113,26 @@ def suggestions(draw: st.DrawFn) -> Suggestion:
 def reports(draw: st.DrawFn) -> ReportInput:
     k = draw(st.integers(1, 12))
     rows = draw(st.integers(0, 10**7))
+    # Segments pick from small pools of drawn features, audiences and names, so Hypothesis spends its budget
+    # on shapes (how many segments, lines, columns; how long; how hostile) rather than on random bytes.
+    feature_pool = draw(st.lists(features(), min_size=1, max_size=4))
+    audience_pool = draw(st.lists(audiences(), min_size=1, max_size=2))
+    name_pool = draw(st.lists(names, min_size=1, max_size=3))
     segments = tuple(
         SegmentProfile(
             id=index,
             size=draw(st.integers(0, rows)),  # empty segments too
             share=draw(shares),
-            name=draw(names),
-            features=tuple(draw(st.lists(features(), max_size=20))),
-            audience=draw(audiences()),
+            name=name_pool[index % len(name_pool)],
+            features=tuple(feature_pool[j % len(feature_pool)] for j in range(draw(st.integers(0, 30)))),
+            audience=audience_pool[index % len(audience_pool)],
             stability=draw(shares),
-            confidence_note=draw(st.one_of(st.none(), names)),
+            confidence_note=draw(st.one_of(st.none(), st.sampled_from(name_pool))),
         )
         for index in range(1, k + 1)
     )
-    # Wide files cheaply: a few drawn names, roles and reasons repeated over up to 500 columns (as a CRM export
-    # repeats `custom_field_12 (empty)`), so Hypothesis spends its budget on shapes, not on random bytes.
+    # Wide files the same way: a few drawn names, roles and reasons repeated over up to 500 columns (as a CRM
+    # export repeats `custom_field_12 (empty)`).
     width = draw(st.one_of(st.integers(0, 12), st.integers(0, 500)))
     pool = draw(st.lists(st.tuples(names, st.sampled_from(ROLES), st.booleans(), names), min_size=1, max_size=4))
     numbered = draw(st.booleans())
@@ -144,10 +149,17 @@ def reports(draw: st.DrawFn) -> ReportInput:
         stability=draw(shares),
         columns=columns,
         n_rows=rows,
-        audience=draw(audiences()),
+        audience=audience_pool[0],
     )
-    suggested = draw(
-        st.one_of(st.none(), st.dictionaries(st.integers(1, k), st.lists(suggestions(), max_size=6), max_size=k))
+    suggestion_pool = draw(st.lists(suggestions(), min_size=1, max_size=3))
+    per_segment = draw(st.one_of(st.none(), st.integers(0, 6)))
+    suggested = (
+        None
+        if per_segment is None
+        else {
+            i: [suggestion_pool[j % len(suggestion_pool)] for j in range((i * per_segment) % 7)]
+            for i in range(1, k + 1)
+        }
     )
     return ReportInput.of(result, suggested, catalog_size=draw(st.one_of(st.none(), st.integers(0, 10**6))))
 
