@@ -178,6 +178,10 @@ class Run:
     forced_k: int | None
     result: SegmentationResult
 
+    @property
+    def named_dataset(self) -> bool:
+        return self.dataset_name != self.file_name
+
 
 def leaks(texts: object) -> list[str]:
     return [leak for text in fake_checks.mrkdwn_texts(texts) for leak in fake_checks.leaks_in(text, lambda _: False)]  # type: ignore[arg-type]

@@ -76,7 +76,7 @@ def reply_to(bot: RunningBot, command: str, text: str, count: int) -> str:
 def hostile_run(sqlite_bot: RunningBot) -> RunningBot:
     shared = sqlite_bot.fake.share_file(HOSTILE_FILE, hostile_csv(), channel=CHANNEL, ts="1700000000.000100")
     sqlite_bot.sender.event(shared.events[0])
-    sqlite_bot.fake.wait_for("files.completeUploadExternal")
+    sqlite_bot.fake.wait_for("files.completeUploadExternal", timeout=90)
     assert sqlite_bot.wait_for_jobs() == {"done": 1}
     return sqlite_bot
 

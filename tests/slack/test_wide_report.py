@@ -39,7 +39,7 @@ def crm_export(rows: int = 240) -> bytes:
 def test_a_wide_crm_export_gets_its_report_and_segment_last_works(sqlite_bot: RunningBot) -> None:
     shared = sqlite_bot.fake.share_file("crm-export.csv", crm_export(), channel=CHANNEL)
     sqlite_bot.sender.event(shared.events[0])
-    sqlite_bot.fake.wait_for("files.completeUploadExternal")
+    sqlite_bot.fake.wait_for("files.completeUploadExternal", timeout=90)
     assert sqlite_bot.wait_for_jobs() == {"done": 1}
     report = sqlite_bot.fake.messages()[-1]
     assert "segments in crm-export.csv" in report["text"]
