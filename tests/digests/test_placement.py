@@ -6,16 +6,22 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
+from bot.digests import runner
 from bot.digests.placement import digest_refusal
-from bot.digests.runner import run_due
+from bot.digests.runner import DigestRunReport
 from bot.settings import Settings
+from bot.slack.tokens import workspace_clients
 from bot.storage.runs import NewRun, RunRepository
 from bot.storage.subscriptions import Schedule, SubscriptionRepository
-from tests.digests.conftest import WORKSPACE, subscribe
+from tests.digests.helpers import WORKSPACE, subscribe
 from tests.segmentation.tracking_fixtures import BASE, audience
 from tests.slack.fake_slack import FakeSlack
 
 MONDAY_9 = Schedule(weekday=0, hour=9, minute=0, timezone="UTC")
+
+
+def run_due(settings: Settings, engine: Engine, now: datetime) -> DigestRunReport:
+    return runner.run_due(settings, engine, now, client_for=workspace_clients(settings, engine))
 
 
 def any_channel(settings: Settings) -> Settings:

@@ -19,10 +19,10 @@ import numpy as np
 import pytest
 
 from bot.storage.runs import RunRepository
-from tests.digests.conftest import store_version
+from tests.digests.helpers import store_version
 from tests.segmentation.tracking_fixtures import BASE, audience
-from tests.slack.conftest import RunningBot, wait_until
 from tests.slack.fake_slack import FAKE_TEAM, FakeSlack
+from tests.slack.harness import RunningBot, wait_until
 from tests.slack.sender import CHANNEL
 
 CORPUS = (

@@ -7,7 +7,7 @@ import io
 
 import numpy as np
 
-from tests.slack.conftest import RunningBot
+from tests.slack.harness import RunningBot
 from tests.slack.sender import CHANNEL
 
 CUSTOM_FIELDS = 52
