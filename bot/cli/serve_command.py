@@ -24,15 +24,16 @@ def register(subparsers: Any) -> None:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
     from bot.settings import load_settings
     from bot.slack.app import build_slack_runtime, create_app
     from bot.slack.background import StopRequested, start_background, stop_on_sigterm
     from bot.slack.server import make_http_server
+    from bot.slack.socket_mode import check_app_token, run_socket_mode
     from bot.storage.database import open_database
 
     settings = load_settings()
+    if settings.slack_app_token:
+        check_app_token(settings.slack_app_token)
     engine = open_database(settings.database_url)
     runtime = build_slack_runtime(settings, engine)
     app = create_app(settings, engine, runtime=runtime)
@@ -42,7 +43,7 @@ def run_serve(args: argparse.Namespace) -> int:
     try:
         if settings.slack_app_token:
             print(f"Segbot is connecting to Slack in Socket Mode ({job_threads(workers)}).", flush=True)
-            SocketModeHandler(app, settings.slack_app_token).start()
+            run_socket_mode(app, settings.slack_app_token)
         else:
             server = make_http_server(
                 app, engine, args.host, args.port, signing_secret=settings.slack_signing_secret or ""

@@ -35,8 +35,11 @@ def handle_error(error: Exception, body: dict[str, Any], context: BoltContext) -
 
 
 def _tell(context: BoltContext, message: RenderedMessage) -> None:
-    """Answer the person through the request's response_url, when it has one (commands, buttons)."""
-    if context.respond is None:
+    """Answer the person through the request's response_url, when it has one (commands, buttons).
+
+    Bolt gives every request a `respond`, also events and view submissions, which have no response_url.
+    """
+    if context.respond is None or not getattr(context.respond, "response_url", None):
         return
     try:
         context.respond(text=message.text, blocks=message.blocks, response_type="ephemeral", replace_original=False)

@@ -7,6 +7,7 @@ request it does not accept with an HTML sign-in page, which must not be mistaken
 
 from __future__ import annotations
 
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -20,6 +21,9 @@ TABULAR_EXTENSIONS = (".csv", ".tsv", ".csv.gz", ".tsv.gz", ".gz", ".xlsx")
 CHUNK_BYTES = 1 << 20
 SIGN_IN_SNIFF_BYTES = 64 * 1024
 DOWNLOAD_TIMEOUT_SECONDS = 60
+# A 429 on the download is retried after Slack's Retry-After, at most this often and this long in all.
+RATE_LIMIT_ATTEMPTS = 4
+RATE_LIMIT_MAX_WAIT_SECONDS = 60.0
 
 
 class FileDownloadError(SegbotError):
@@ -81,29 +85,60 @@ def is_trusted_host(url: str, api_url: str) -> bool:
 
 
 def download(url: str, *, token: str, api_url: str, max_mb: float) -> bytes:
-    """The bytes at `url`, fetched with the bot token; `FileDownloadError` for anything but the file itself."""
+    """The bytes at `url`, fetched with the bot token; `FileDownloadError` for anything but the file itself.
+
+    A 429 is retried after its Retry-After, up to RATE_LIMIT_ATTEMPTS tries and RATE_LIMIT_MAX_WAIT_SECONDS waited.
+    """
     if not is_trusted_host(url, api_url):
         raise FileDownloadError(
             "That file is not hosted by Slack, so Segbot did not download it; upload the file to Slack directly."
         )
     opener = urllib.request.build_opener(_TokenOnlyForSlack(token, api_url))
     request = urllib.request.Request(_escaped(url), headers={"Authorization": f"Bearer {token}"})
-    try:
-        with opener.open(request, timeout=DOWNLOAD_TIMEOUT_SECONDS) as response:
-            content_type = response.headers.get("Content-Type", "")
-            data = _read_capped(response, max_mb)
-    except urllib.error.HTTPError as error:
-        raise FileDownloadError(
-            f"Slack refused to hand over the file (HTTP {error.code}); try uploading it again."
-        ) from error
-    except (urllib.error.URLError, TimeoutError, OSError) as error:
-        raise FileDownloadError("Segbot could not reach Slack to download the file; try again in a minute.") from error
+    waited = 0.0
+    for attempt in range(1, RATE_LIMIT_ATTEMPTS + 1):
+        try:
+            content_type, data = _fetch(opener, request, max_mb)
+            break
+        except urllib.error.HTTPError as error:
+            pause = _retry_after(error)
+            if error.code != 429 or attempt == RATE_LIMIT_ATTEMPTS or waited + pause > RATE_LIMIT_MAX_WAIT_SECONDS:
+                raise _refused(error, attempt, waited) from error
+            time.sleep(pause)
+            waited += pause
+        except (urllib.error.URLError, TimeoutError, OSError) as error:
+            raise FileDownloadError(
+                "Segbot could not reach Slack to download the file; try again in a minute."
+            ) from error
     if _is_sign_in_page(content_type, data):
         raise FileDownloadError(
             "Slack answered with a sign-in page instead of the file, so Segbot may not read files here; "
             "ask an admin to reinstall the app with the files:read scope."
         )
     return data
+
+
+def _fetch(opener: urllib.request.OpenerDirector, request: urllib.request.Request, max_mb: float) -> tuple[str, bytes]:
+    with opener.open(request, timeout=DOWNLOAD_TIMEOUT_SECONDS) as response:
+        return response.headers.get("Content-Type", ""), _read_capped(response, max_mb)
+
+
+def _retry_after(error: urllib.error.HTTPError) -> float:
+    """Slack's Retry-After in seconds (1 when missing or not a number), never more than the per-wait cap."""
+    try:
+        seconds = float(error.headers.get("Retry-After", "1"))
+    except (TypeError, ValueError):
+        seconds = 1.0
+    return min(max(seconds, 0.0), RATE_LIMIT_MAX_WAIT_SECONDS)
+
+
+def _refused(error: urllib.error.HTTPError, attempt: int, waited: float) -> FileDownloadError:
+    if error.code == 429:
+        return FileDownloadError(
+            f"Slack kept rate-limiting the file download ({attempt} tries over {waited:.0f} s); "
+            "share the file again in a few minutes."
+        )
+    return FileDownloadError(f"Slack refused to hand over the file (HTTP {error.code}); try uploading it again.")
 
 
 def _read_capped(response: Any, max_mb: float) -> bytes:

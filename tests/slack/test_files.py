@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -151,3 +152,38 @@ class RedirectingFake(FakeSlack):
 
     def _answer(self, call):  # type: ignore[no-untyped-def]
         return 302, {"Location": self.target, "Content-Type": "text/plain"}, b""
+
+
+def test_a_rate_limited_download_waits_for_retry_after_and_then_succeeds(fake: FakeSlack) -> None:
+    file = fake.add_file("a.csv", b"x,y\n1,2\n")
+    fake.rate_limit("file_download", retry_after=1)
+    started = time.monotonic()
+    assert download(file["url_private_download"], token=FAKE_TOKEN, api_url=fake.api_url, max_mb=1) == b"x,y\n1,2\n"
+    assert time.monotonic() - started >= 1.0
+    assert len(fake.calls_to("file_download")) == 2
+
+
+def test_a_download_rate_limited_for_good_stops_after_bounded_tries(
+    fake: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    waits: list[float] = []
+    monkeypatch.setattr("bot.slack.files.time.sleep", waits.append)
+    file = fake.add_file("a.csv", b"x,y\n")
+    fake.rate_limit("file_download", retry_after=7, times=50)
+    with pytest.raises(FileDownloadError) as raised:
+        download(file["url_private_download"], token=FAKE_TOKEN, api_url=fake.api_url, max_mb=1)
+    assert str(raised.value) == (
+        "Slack kept rate-limiting the file download (4 tries over 21 s); share the file again in a few minutes."
+    )
+    assert waits == [7.0, 7.0, 7.0]
+    assert len(fake.calls_to("file_download")) == 4
+
+
+def test_a_retry_after_beyond_the_bound_is_not_waited_for(fake: FakeSlack, monkeypatch: pytest.MonkeyPatch) -> None:
+    waits: list[float] = []
+    monkeypatch.setattr("bot.slack.files.time.sleep", waits.append)
+    file = fake.add_file("a.csv", b"x,y\n")
+    fake.rate_limit("file_download", retry_after=3600, times=5)
+    with pytest.raises(FileDownloadError, match=r"\(2 tries over 60 s\)"):
+        download(file["url_private_download"], token=FAKE_TOKEN, api_url=fake.api_url, max_mb=1)
+    assert waits == [60.0]

@@ -19,7 +19,7 @@ from bot.slack.receipts import file_key
 from bot.slack.runtime import SlackRuntime
 from bot.slack.thread import ThreadReplies
 from bot.slack.workflows.process_upload import UploadRequest
-from bot.slack.workflows.source_files import check_readable, files_info
+from bot.slack.workflows.source_files import ExternalFileError, check_readable, files_info
 
 CATALOG_IMPORT_MESSAGE = re.compile(r"\s*/?influencers?\s+import\b", re.IGNORECASE)
 
@@ -53,7 +53,7 @@ def accept_shared_file(
     replies = ThreadReplies(client, channel_id, thread_ts)
     try:
         check_readable(shared, runtime.settings.max_upload_mb)
-    except FileTooLargeError as error:
+    except (FileTooLargeError, ExternalFileError) as error:
         replies.post(render_error(str(error)))
         return None
     progress = Progress.announce(replies, shared.name)
