@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     access_cache_seconds: float = Field(default=60, ge=0, alias="SEGBOT_ACCESS_CACHE_SECONDS")
     digest_any_channel: bool = Field(default=False, alias="SEGBOT_DIGEST_ANY_CHANNEL")
     retention_days: int = Field(default=90, ge=0, alias="SEGBOT_RETENTION_DAYS")
+    heartbeat_file: str | None = Field(default=None, alias="SEGBOT_HEARTBEAT_FILE")
     log_level: str = Field(default="WARNING", alias="SEGBOT_LOG_LEVEL")
     debug: bool = Field(default=False, alias="SEGBOT_DEBUG")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import threading
 from typing import Any
 
 from bot.cli.worker_command import add_background_options, job_threads
@@ -27,6 +28,14 @@ def run_serve(args: argparse.Namespace) -> int:
     from bot.settings import load_settings
     from bot.slack.app import build_slack_runtime, create_app
     from bot.slack.background import StopRequested, start_background, stop_on_sigterm
+    from bot.slack.heartbeat import (
+        Heartbeat,
+        database_check,
+        heartbeat_path,
+        http_check,
+        socket_check,
+        workers_check,
+    )
     from bot.slack.server import make_http_server
     from bot.slack.socket_mode import check_app_token, run_socket_mode
     from bot.storage.database import open_database
@@ -40,14 +49,21 @@ def run_serve(args: argparse.Namespace) -> int:
     workers = settings.workers if args.workers is None else args.workers
     stop_on_sigterm()
     background = start_background(settings, engine, runtime, workers=workers, scheduler=not args.no_scheduler)
+    path = heartbeat_path(settings.heartbeat_file)
+    checks = [database_check(engine)] + ([workers_check(background.pool)] if workers else [])
+    heartbeat: Heartbeat | None = None
     try:
         if settings.slack_app_token:
+            connected = threading.Event()
+            heartbeat = Heartbeat(path, "serve (Socket Mode)", [*checks, socket_check(connected)]).start()
             print(f"Segbot is connecting to Slack in Socket Mode ({job_threads(workers)}).", flush=True)
-            run_socket_mode(app, settings.slack_app_token)
+            run_socket_mode(app, settings.slack_app_token, connected=connected)
         else:
             server = make_http_server(
                 app, engine, args.host, args.port, signing_secret=settings.slack_signing_secret or ""
             )
+            heartbeat = Heartbeat(path, "serve", [*checks, http_check(args.host, server.server_port)])
+            heartbeat.start(wait=False)
             print(
                 f"Segbot is listening on http://{args.host}:{server.server_port}/slack/events "
                 f"({job_threads(workers)}); health check at /healthz.",
@@ -57,5 +73,7 @@ def run_serve(args: argparse.Namespace) -> int:
     except (KeyboardInterrupt, StopRequested):
         print("Segbot stopped.", flush=True)
     finally:
+        if heartbeat is not None:
+            heartbeat.stop()
         background.stop()
     return 0

@@ -27,6 +27,7 @@ def run_worker(args: argparse.Namespace) -> int:
     from bot.settings import load_settings
     from bot.slack.app import build_slack_runtime, require_credentials
     from bot.slack.background import StopRequested, start_background, stop_on_sigterm
+    from bot.slack.heartbeat import Heartbeat, database_check, heartbeat_path, workers_check
     from bot.storage.database import open_database
 
     settings = load_settings()
@@ -36,12 +37,16 @@ def run_worker(args: argparse.Namespace) -> int:
     workers = max(1, settings.workers if args.workers is None else args.workers)
     stop_on_sigterm()
     background = start_background(settings, engine, runtime, workers=workers, scheduler=not args.no_scheduler)
+    heartbeat = Heartbeat(
+        heartbeat_path(settings.heartbeat_file), "worker", [database_check(engine), workers_check(background.pool)]
+    ).start()
     print(f"Segbot worker running {job_threads(workers)}; stop with Ctrl+C.", flush=True)
     try:
         threading.Event().wait()
     except (KeyboardInterrupt, StopRequested):
         print("Segbot stopped.", flush=True)
     finally:
+        heartbeat.stop()
         background.stop()
     return 0
 

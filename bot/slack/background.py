@@ -73,8 +73,12 @@ def run_retention(engine: Engine, days: int, stop: threading.Event) -> None:
         stop.wait(RETENTION_INTERVAL_SECONDS)
 
 
-class StopRequested(Exception):
-    """SIGTERM arrived (`docker stop`, Kubernetes, systemd): a normal stop, not an error."""
+class StopRequested(BaseException):
+    """SIGTERM arrived (`docker stop`, Kubernetes, systemd): a normal stop, not an error.
+
+    A BaseException, like KeyboardInterrupt, so that library code catching `Exception` (slack_sdk's Socket Mode
+    connect does) cannot swallow it and leave the process running.
+    """
 
 
 def stop_on_sigterm() -> None:

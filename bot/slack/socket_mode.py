@@ -39,9 +39,15 @@ def check_app_token(token: str) -> None:
 
 
 def run_socket_mode(
-    app: App, app_token: str, *, give_up_after: float = GIVE_UP_SECONDS, stop: threading.Event | None = None
+    app: App,
+    app_token: str,
+    *,
+    give_up_after: float = GIVE_UP_SECONDS,
+    stop: threading.Event | None = None,
+    connected: threading.Event | None = None,
 ) -> None:
-    """Serve `app` over Socket Mode until `stop` is set (or the process is interrupted)."""
+    """Serve `app` over Socket Mode until `stop` is set (or the process is interrupted); `connected` is kept set
+    while the connection is up (the heartbeat reads it)."""
     check_app_token(app_token)
     handler = SocketModeHandler(app, app_token)
     failures = _Failures(handler.client)
@@ -54,7 +60,7 @@ def run_socket_mode(
                 f"Slack refused SLACK_APP_TOKEN ({code}); copy the app-level token (xapp-..., with the "
                 "connections:write scope) from Basic Information > App-Level Tokens again."
             ) from error
-        _watch(handler.client, failures, give_up_after, stop or threading.Event())
+        _watch(handler.client, failures, give_up_after, stop or threading.Event(), connected or threading.Event())
     finally:
         handler.close()
 
@@ -73,14 +79,22 @@ class _Failures:
         self.last = f"{type(error).__name__}: {error}"
 
 
-def _watch(client: SocketModeClient, failures: _Failures, give_up_after: float, stop: threading.Event) -> None:
+def _watch(
+    client: SocketModeClient,
+    failures: _Failures,
+    give_up_after: float,
+    stop: threading.Event,
+    connected: threading.Event,
+) -> None:
     down_since: float | None = None
     while not stop.wait(CHECK_SECONDS):
         if client.is_connected():
+            connected.set()
             if down_since is not None or not failures.ever_connected:
                 log.info("Socket Mode connection to Slack is up")
             down_since, failures.ever_connected, failures.count = None, True, 0
             continue
+        connected.clear()
         down_since = down_since or time.monotonic()
         if time.monotonic() - down_since >= give_up_after:
             verb = "keep" if failures.ever_connected else "open"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.slack.heartbeat import read_health
 from bot.storage.database import open_database
 from bot.storage.runs import RunRepository
 from tests.slack.fake_slack import FAKE_TEAM, FAKE_TOKEN, FakeSlack
@@ -37,6 +38,7 @@ def test_a_separate_worker_process_runs_the_queued_upload(web_only: RunningBot, 
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_API_URL": web_only.fake.api_url,
         "SEGBOT_WORKERS": "1",
+        "SEGBOT_HEARTBEAT_FILE": str(Path(web_only.settings.database_url.removeprefix("sqlite:///")).parent / "beat"),
     }
     env.pop("SLACK_APP_TOKEN", None)
     file = web_only.fake.add_file("audience.csv", sample_csv)
@@ -53,9 +55,13 @@ def test_a_separate_worker_process_runs_the_queued_upload(web_only: RunningBot, 
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
+    beat = Path(env["SEGBOT_HEARTBEAT_FILE"])
     try:
         web_only.fake.wait_for("files.completeUploadExternal", timeout=60)
         assert web_only.wait_for_jobs() == {"done": 1}
+        wait_until(beat.exists, 10, "the worker's heartbeat")
+        health = read_health(beat, now=time.time())
+        assert health.healthy and health.sentence.startswith(f"segbot worker (pid {worker.pid}) is healthy")
     finally:
         worker.send_signal(signal.SIGTERM)
         output = worker.communicate(timeout=20)[0].decode()
@@ -64,3 +70,4 @@ def test_a_separate_worker_process_runs_the_queued_upload(web_only: RunningBot, 
     assert output.rstrip().endswith("Segbot stopped.")
     assert "Traceback" not in output
     assert len(RunRepository(web_only.engine).recent(FAKE_TEAM)) == 1
+    assert not read_health(beat, now=time.time()).healthy, "a stopped worker is not healthy"
