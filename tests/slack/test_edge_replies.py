@@ -11,8 +11,8 @@ from slack_bolt import BoltContext
 from slack_bolt.context.respond import Respond
 
 from bot.slack.error_handler import handle_error
-from tests.slack.conftest import RunningBot
 from tests.slack.fake_slack import Call
+from tests.slack.harness import RunningBot
 from tests.slack.sender import file_shared_event
 
 

@@ -15,8 +15,8 @@ import pytest
 
 from bot.cli import main
 from bot.slack.heartbeat import Heartbeat, read_health
-from tests.slack.conftest import SIGNING_SECRET, wait_until
 from tests.slack.fake_slack import FAKE_APP_TOKEN, FAKE_TOKEN, FakeSlack
+from tests.slack.harness import SIGNING_SECRET, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
