@@ -86,9 +86,9 @@ def confidence_note(size: int, n_rows: int, stability: float, *, noun: str = "pe
 def one_column_twins(prepared: PreparedTable, labels: np.ndarray, k: int) -> dict[int, tuple[int, str]]:
     """Segments that differ from another segment in one column only: segment -> (the other, the column).
 
-    Per pair and used column, a difference on a common scale (numbers: mean difference over the column's
-    standard deviation; categories, yes/no and labels: the largest difference in a share, doubled). A pair is
-    a twin when exactly one column differs by at least TWIN_DIFFERENT and every other by less than TWIN_SAME.
+    Per pair and used column, a difference on a common scale (numbers: mean difference of the rows' ranks over
+    the ranks' standard deviation, which no extreme value can overflow; categories, yes/no and labels: the
+    largest difference in a share, doubled). A pair is a twin when exactly one column differs by at least TWIN_DIFFERENT and every other by less than TWIN_SAME.
     """
     if k < 2:
         return {}
@@ -111,8 +111,11 @@ def _column_gaps(column: PreparedColumn, labels: np.ndarray, k: int) -> np.ndarr
     if column.numbers is not None and column.role != "boolean":
         values = np.asarray(column.numbers, dtype=np.float64)
         known = np.isfinite(values)
-        spread = float(values[known].std()) or 1.0
-        means = np.array([values[known & (labels == s)].mean() if (known & (labels == s)).any() else 0.0
+        # Ranks, not raw values: a column holding 9e307 next to ordinary amounts overflows any mean or spread.
+        ranks = np.zeros(len(values))
+        ranks[known] = np.argsort(np.argsort(values[known], kind="stable"), kind="stable") / max(known.sum() - 1, 1)
+        spread = float(ranks[known].std()) or 1.0
+        means = np.array([ranks[known & (labels == s)].mean() if (known & (labels == s)).any() else 0.0
                           for s in range(k)])
         return np.asarray(np.abs(means[:, None] - means[None, :]) / spread)
     shares = _segment_shares(column, labels, k)

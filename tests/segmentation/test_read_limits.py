@@ -143,7 +143,11 @@ def test_numeric_extremes_segment_without_error(tmp_path: Path) -> None:
     csv_numeric_extremes(path)
     with np.errstate(over="raise", invalid="raise"):
         result = segment(path.read_bytes())
-    assert result.n_rows == 60 and result.k >= 2
+        forced = segment(path.read_bytes(), k=2)
+    # The rows follow arithmetic patterns with nothing planted: one segment (k = 1) is a right answer since
+    # issue 11; a forced split must work through the extremes too.
+    assert result.n_rows == 60 and len(result.segments) == result.k >= 1
+    assert forced.k == 2 and len(forced.segments) == 2
 
 
 # --- .xlsx -----------------------------------------------------------------------------------------------------
