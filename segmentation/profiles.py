@@ -88,7 +88,8 @@ def one_column_twins(prepared: PreparedTable, labels: np.ndarray, k: int) -> dic
 
     Per pair and used column, a difference on a common scale (numbers: mean difference of the rows' ranks over
     the ranks' standard deviation, which no extreme value can overflow; categories, yes/no and labels: the
-    largest difference in a share, doubled). A pair is a twin when exactly one column differs by at least TWIN_DIFFERENT and every other by less than TWIN_SAME.
+    largest difference in a share, doubled). A pair is a twin when exactly one column differs by at least
+    TWIN_DIFFERENT and every other by less than TWIN_SAME.
     """
     if k < 2:
         return {}
