@@ -11,7 +11,7 @@ PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 COMPILE := $(BIN)/uv pip compile pyproject.toml --quiet --universal --python-version 3.11 --generate-hashes \
 	--custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
 
-.PHONY: install lock audit demo test bench lint clean
+.PHONY: install lock audit demo test bench fuzz lint clean
 
 install: $(STAMP)
 
@@ -48,6 +48,11 @@ test: install
 
 bench: install
 	$(BIN)/python -m benchmarks.run_all
+
+# The property tests of the readers and segment() with 10,000 examples (CI runs 1,000), in random order.
+fuzz: install
+	SEGBOT_FUZZ_EXAMPLES=$(or $(EXAMPLES),10000) SEGBOT_FUZZ_RANDOM=1 $(BIN)/python -m pytest -q -p no:cacheprovider \
+		tests/segmentation/test_fuzz_readers.py
 
 lint: install
 	$(BIN)/ruff check .

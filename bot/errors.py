@@ -23,3 +23,22 @@ class NotFoundError(SegbotError):
 def error_reference() -> str:
     """A short random id for an unexpected error: told to the user and written in the log beside its traceback."""
     return uuid.uuid4().hex[:REFERENCE_LENGTH]
+
+
+MEMORY = (
+    "Segbot ran out of memory while working on this file; upload a smaller extract (fewer rows or columns), "
+    "or give the worker more memory or lower the read limits (docs/limits.md)."
+)
+LOCKED = (
+    "The SQLite database stayed locked by another Segbot process for longer than the 30 s Segbot waits; "
+    "try again in a minute, and use PostgreSQL (DATABASE_URL) when several processes share the database."
+)
+
+
+def environment_failure(error: BaseException) -> str | None:
+    """One sentence for failures of the machine rather than of Segbot (memory, a locked SQLite file), or None."""
+    if isinstance(error, MemoryError):
+        return MEMORY
+    if type(error).__name__ == "OperationalError" and "database is locked" in str(error):
+        return LOCKED
+    return None

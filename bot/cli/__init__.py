@@ -23,7 +23,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.cli.parser import SegbotParser
-from bot.errors import SegbotError, error_reference
+from bot.errors import SegbotError, environment_failure, error_reference
 from segmentation.errors import SegmentationError
 
 EXIT_USER_ERROR = 2
@@ -66,9 +66,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
-    except Exception:
+    except Exception as error:
         if debug:
             raise
+        sentence = environment_failure(error)
+        if sentence is not None:
+            print(f"segbot: {sentence}", file=sys.stderr)
+            return EXIT_INTERNAL_ERROR
         reference = error_reference()
         log.debug("unexpected error (reference %s)", reference, exc_info=True)
         print(

@@ -16,7 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.catalog.mapping import parse_mapping
-from bot.errors import SegbotError, error_reference
+from bot.errors import SegbotError, environment_failure, error_reference
 from bot.queue.jobs import Job
 from bot.queue.workers import JobFailed, JobHandler
 from bot.report.render import RenderedMessage, render_catalog_import, render_error
@@ -151,6 +151,11 @@ def _run_slack_job(runtime: SlackRuntime, job: Job, work: Work) -> None:
         log.warning("job %s (%s) in %s/%s stopped: %s", job.id, job.kind, job.workspace_id, channel_id, explain(error))
         raise JobFailed(explain(error)) from error
     except Exception as error:
+        sentence = environment_failure(error)
+        if sentence is not None:
+            log.error("job %s (%s) in %s stopped: %s", job.id, job.kind, job.workspace_id, sentence)
+            _tell(progress, render_error(sentence))
+            raise JobFailed(sentence) from error
         _unexpected(job, progress, error, f"{type(error).__name__}: {error}")
 
 

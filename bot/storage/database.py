@@ -17,6 +17,8 @@ from bot.errors import ConfigurationError
 from bot.storage.token_secrets import TokenCipher
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+SQLITE_BUSY_SECONDS = 30
+"""How long a SQLite write waits for another process's lock before giving up."""
 
 
 def create_database_engine(url: str) -> Engine:
@@ -32,7 +34,7 @@ def create_database_engine(url: str) -> Engine:
         parsed = parsed.set(drivername="postgresql+psycopg")
     try:
         if parsed.get_backend_name() == "sqlite":
-            engine = create_engine(parsed, connect_args={"timeout": 30})
+            engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_SECONDS})
             event.listen(engine, "connect", _sqlite_pragmas)
             return engine
         return create_engine(parsed, pool_pre_ping=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
+from bot.errors import MEMORY
 from bot.queue.jobs import FAILED, QUEUED
 from bot.queue.workers import WorkerPool
 from bot.slack.jobs import job_handlers
@@ -102,3 +103,17 @@ def test_limits_set_for_the_server_apply_to_uploads(fake_slack: FakeSlack, tmp_p
     finally:
         stop_bot(running)
         engine.dispose()
+
+
+def test_running_out_of_memory_in_a_job_is_one_sentence(
+    sqlite_bot: RunningBot, sample_csv: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.slack import jobs
+
+    def exhausted(*_args: object, **_kwargs: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(jobs, "process_upload", exhausted)
+    _share(sqlite_bot, "audience.csv", sample_csv)
+    assert sqlite_bot.wait_for_jobs(timeout=60) == {FAILED: 1}
+    assert _last_text(sqlite_bot).endswith(MEMORY)

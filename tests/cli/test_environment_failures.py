@@ -1,0 +1,46 @@
+"""Failures of the machine, not of Segbot (a locked SQLite file, memory running out): one sentence, not a crash."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main, segment_command
+from bot.errors import LOCKED, MEMORY
+from bot.storage import database
+from bot.storage.database import open_database
+
+SAMPLE_CATALOG = Path(__file__).resolve().parents[2] / "bot" / "samples" / "sample_influencers.csv"
+
+
+def test_a_write_to_a_locked_sqlite_file_is_one_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "segbot.db"
+    open_database(f"sqlite:///{path}").dispose()  # schema in place
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
+    monkeypatch.setattr(database, "SQLITE_BUSY_SECONDS", 0.2)
+    holder = sqlite3.connect(path)
+    holder.execute("BEGIN EXCLUSIVE")  # another process in the middle of a long write
+    try:
+        exit_code = main(["influencers", "import", str(SAMPLE_CATALOG)])
+    finally:
+        holder.rollback()
+        holder.close()
+    captured = capsys.readouterr()
+    assert exit_code == 1
+    assert captured.err.strip() == f"segbot: {LOCKED}"
+
+
+def test_running_out_of_memory_is_one_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def exhausted(*_args: object, **_kwargs: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(segment_command, "segment", exhausted)
+    sample = Path(__file__).resolve().parents[2] / "bot" / "samples" / "sample_audience.csv"
+    assert main(["segment", str(sample)]) == 1
+    assert capsys.readouterr().err.strip() == f"segbot: {MEMORY}"
