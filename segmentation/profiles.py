@@ -207,4 +207,9 @@ class _SegmentRows:
 
     def median(self, segment: int, column: str) -> float:
         rows = self.order[self.bounds[segment] : self.bounds[segment + 1]]
-        return float(np.nanmedian(np.asarray(self.numbers[column])[rows]))
+        values = np.asarray(self.numbers[column])[rows]
+        with np.errstate(over="ignore"):
+            middle = float(np.nanmedian(values))
+        if np.isinf(middle):  # the two middle values of 1e308 and more overflow when averaged; their halves do not
+            middle = float(np.nanmedian(values / 2)) * 2
+        return middle

@@ -62,11 +62,14 @@ def counts(series: pd.Series, label: str, factor: float = 1.0) -> tuple[np.ndarr
     """
     cells = texts(series)
     values = parse_numbers(pd.Series(cells, dtype="object"), decimal_comma=_decimal_comma(cells)).values
-    if factor != 1:
-        own = np.array([cell is not None and bool(_OWN_SUFFIX.search(cell)) for cell in cells], dtype=bool)
-        values = np.where(own, values, values * factor)
-    # Counts are whole: `8.3m` is 8,300,000, not 8,300,000.000000001.
-    return np.round(values, 3), _problems(cells, values, label)
+    # 1e308 thousands is inf, refused later as more than any account has: no overflow warning on the way.
+    with np.errstate(over="ignore", invalid="ignore"):
+        if factor != 1:
+            own = np.array([cell is not None and bool(_OWN_SUFFIX.search(cell)) for cell in cells], dtype=bool)
+            values = np.where(own, values, values * factor)
+        # Counts are whole: `8.3m` is 8,300,000, not 8,300,000.000000001.
+        rounded = np.round(values, 3)
+    return np.where(np.isfinite(rounded), rounded, values), _problems(cells, values, label)
 
 
 def _decimal_comma(cells: list[str | None]) -> bool | None:
@@ -109,8 +112,11 @@ def rates(series: pd.Series, label: str, *, in_percent: bool = False) -> tuple[n
     plain = ~with_sign & ~np.isnan(values)
     plain_are_percent = in_percent or (bool(plain.any()) and float(np.median(values[plain])) > 1)
     divisor = np.where(with_sign | (plain & plain_are_percent), 100.0, 1.0)
-    # Rounded so that `0.072%` reads as 0.00072, not 0.0007199999999999999.
-    return np.round(values / divisor, 12), problems
+    fractions = values / divisor
+    # Rounded so that `0.072%` reads as 0.00072, not 0.0007199999999999999 (rounding 1e300 would overflow).
+    with np.errstate(over="ignore", invalid="ignore"):
+        rounded = np.round(fractions, 12)
+    return np.where(np.isfinite(rounded), rounded, fractions), problems
 
 
 def countries(series: pd.Series) -> tuple[list[str | None], Problems]:

@@ -29,6 +29,8 @@ _FIRST_DATA_ROW = 2
 MAX_HANDLE = 255
 MAX_PLATFORM = 32
 MAX_NAME = 255
+MAX_FOLLOWERS = 10**12
+"""More followers than any account has (the largest have under 10**9): a typo or a hostile file."""
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,10 @@ class _Parsed:
             return found
         if followers < 0:
             return f"followers {followers:.0f} is negative"
+        if not followers <= MAX_FOLLOWERS:
+            return f"followers {followers:.3g} is more than any account has" if np.isfinite(followers) else (
+                "the follower count is more than any account has"
+            )
         return None
 
     def entry(self, position: int) -> CatalogEntry:

@@ -246,3 +246,16 @@ def test_regression_a_first_row_wider_than_the_header_is_refused_not_cut() -> No
     """Found by this fuzzer: pandas dropped the extra field of the first data row with only a warning."""
     with pytest.raises(SegmentationError, match="Line 2 of the file has more fields than the header's 3"):
         read_table(b"a,b,c\n1,2,3,4\n" + b"5,6,7\n" * 30)
+
+
+@pytest.mark.parametrize("value", ["1e300", "9e307", "1.7976931348623157e308"])
+@pytest.mark.parametrize("header", ["followers", "Followers (K)"])
+def test_regression_huge_follower_counts_are_rejected_rows(header: str, value: str) -> None:
+    """Found by the catalog fuzzer: 1e308 thousands overflowed to inf and int(inf) crashed the import."""
+    data = f"platform,handle,{header},avg_likes,engagement_rate\ninstagram,a,{value},{value},{value}\n"
+    data += "instagram,b,300,3,2\n"
+    with np.errstate(over="raise", invalid="raise"):
+        reading = read_catalog(data.encode())
+    assert [entry.handle for entry in reading.entries] == ["b"]
+    assert [rejected.row for rejected in reading.rejected] == [2]
+    assert "more than any account has" in reading.rejected[0].reason
