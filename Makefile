@@ -51,7 +51,7 @@ bench: install
 
 # The property tests of the readers and segment() with 10,000 examples (CI runs 1,000), in random order.
 fuzz: install
-	SEGBOT_FUZZ_EXAMPLES=$(or $(EXAMPLES),10000) SEGBOT_FUZZ_RANDOM=1 $(BIN)/python -m pytest -q -p no:cacheprovider \
+	SEGBOT_FUZZ_EXAMPLES=$(or $(EXAMPLES),10000) SEGBOT_FUZZ_RANDOM=1 $(BIN)/python -m pytest -q -p no:cacheprovider --timeout=0 \
 		tests/segmentation/test_fuzz_readers.py
 
 lint: install

@@ -32,6 +32,7 @@ from tests.corpus.make_hostile import write_workbook
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "datasets"
 EXAMPLES = int(os.environ.get("SEGBOT_FUZZ_EXAMPLES", "1000"))
+pytestmark = pytest.mark.timeout(max(300, EXAMPLES // 2))  # seconds: 1,000 examples take about a minute
 # Small limits, so that mutations which grow a file meet them quickly (the real defaults are tested elsewhere).
 LIMITS = ReadLimits(max_input_mb=2, max_rows=5_000, max_columns=200, max_cells=100_000, max_xlsx_cells=20_000)
 FUZZ = settings(
