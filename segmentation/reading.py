@@ -184,9 +184,26 @@ class _Replay(io.RawIOBase):
         self._head = memoryview(head)
         self._offset = 0
         self._rest = rest
+        self._rest_at = _position(rest)
 
     def readable(self) -> bool:
         return True
+
+    def seekable(self) -> bool:
+        return self._rest_at is not None
+
+    def tell(self) -> int:
+        if self._offset < len(self._head) or self._rest_at is None:
+            return self._offset
+        return len(self._head) + self._rest.tell() - self._rest_at
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        """Absolute positions only (what gzip's rewind needs), when the rest can seek."""
+        if whence != io.SEEK_SET or self._rest_at is None:
+            raise io.UnsupportedOperation("only absolute seeks on a seekable stream")
+        self._offset = min(offset, len(self._head))
+        self._rest.seek(self._rest_at + max(offset - len(self._head), 0))
+        return offset
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
         if self._offset < len(self._head):
@@ -472,6 +489,11 @@ def _parse_csv_retrying(
     with the stray bytes replaced.
     """
     rest_at = _position(stream)
+    if rest_at is not None:
+        try:
+            _refuse_many_lines(head, stream, rest_at, dialect, limits)
+        except (gzip.BadGzipFile, EOFError, zlib.error) as error:
+            raise UnreadableFileError(BAD_GZIP if compressed else BINARY) from error
     errors = "strict" if encoding.startswith("utf-8") else "replace"
     try:
         return _parse_csv(_replay(head, stream), dialect, encoding, compressed, limits, errors=errors), encoding
@@ -482,6 +504,34 @@ def _parse_csv_retrying(
         fallback = "cp1252" if head.isascii() else encoding
         frame = _parse_csv(_replay(head, stream), dialect, fallback, compressed, limits, errors="replace")
         return frame, fallback
+
+
+def _refuse_many_lines(head: bytes, stream: BinaryIO, rest_at: int, dialect: Dialect, limits: ReadLimits) -> None:
+    """The row or cell limit's error before parsing, when counting lines already shows the file is over it.
+
+    Parsing up to the limit first would cost the memory of a limit's worth of rows (about 300 MB for 20 million
+    cells). Without any quote in the file, every non-blank line is one record, so a pass counting line breaks
+    (a few milliseconds a megabyte) can tell. With a quote anywhere, or a stream that cannot go back, it says
+    nothing and the parser's own row limit decides.
+    """
+    columns = len(dialect.header)
+    allowed = min(limits.max_rows, limits.max_cells // max(columns, 1))
+    if b'"' in head:
+        return
+    lines = _non_blank_lines(head) - 1 - dialect.skip_lines  # the header and the lines above it
+    while chunk := stream.read(1 << 20):
+        if b'"' in chunk:
+            break
+        lines += _non_blank_lines(chunk) - 1  # minus one: a blank line may straddle two chunks
+        if lines > allowed:
+            if allowed == limits.max_rows:
+                raise limit_errors.too_many_rows(limits)
+            raise limit_errors.too_many_cells(limits, allowed + 1, columns)
+    stream.seek(rest_at)
+
+
+def _non_blank_lines(data: bytes) -> int:
+    return data.count(b"\n") - data.count(b"\n\n") - data.count(b"\n\r\n")
 
 
 def _replay(head: bytes, stream: BinaryIO) -> BinaryIO:

@@ -222,3 +222,20 @@ def test_peak_memory_of_a_refused_bomb_stays_low() -> None:
         read_table(gzip.compress(b"1,2\n" * 5_000_000), limits=ReadLimits(max_rows=100_000))
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     assert grown_mb < 200
+
+
+def test_counting_lines_refuses_a_quote_free_file_before_parsing_it() -> None:
+    many = b"a,b,c\n" + b"1,2,3\n" * 300_000  # 900,000 cells against a limit of 300,000
+    started = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    for data in (many, gzip.compress(many)):
+        error = _refusal(data, ReadLimits(max_cells=300_000))
+        assert "more than 300,000 cells (100,001 rows by 3 columns so far)" in str(error)
+    assert (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - started) / 1024 < 100
+
+
+def test_with_quotes_the_parser_counts_rows_and_blank_lines_do_not_count() -> None:
+    quoted = b'name,age\n' + b'"p, q",30\n' * 50
+    with pytest.raises(LimitExceededError, match="more than 49 rows"):
+        read_table(quoted, limits=ReadLimits(max_rows=49))
+    spaced = b"a,b\n" + b"1,2\n\n" * 50  # 50 records on 100 lines
+    assert read_table(spaced, limits=ReadLimits(max_rows=50)).shape == (50, 2)
