@@ -138,7 +138,7 @@ class _Parsed:
             return found
         if followers < 0:
             return f"followers {followers:.0f} is negative"
-        if not followers <= MAX_FOLLOWERS:
+        if followers > MAX_FOLLOWERS:  # NaN (a count left blank) is allowed
             return f"followers {followers:.3g} is more than any account has" if np.isfinite(followers) else (
                 "the follower count is more than any account has"
             )

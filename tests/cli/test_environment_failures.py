@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main, segment_command
+import segmentation
+from bot.cli import main
 from bot.errors import LOCKED, MEMORY
 from bot.storage import database
 from bot.storage.database import open_database
@@ -40,7 +41,7 @@ def test_running_out_of_memory_is_one_sentence(
     def exhausted(*_args: object, **_kwargs: object) -> None:
         raise MemoryError
 
-    monkeypatch.setattr(segment_command, "segment", exhausted)
+    monkeypatch.setattr(segmentation, "segment", exhausted)  # the command imports it when it runs
     sample = Path(__file__).resolve().parents[2] / "bot" / "samples" / "sample_audience.csv"
     assert main(["segment", str(sample)]) == 1
     assert capsys.readouterr().err.strip() == f"segbot: {MEMORY}"
