@@ -73,19 +73,32 @@ def _why_not(dimension: str, target: SegmentTarget, index: CatalogIndex, positio
         mine_share = match_text.percent(mine.segment) if mine else "almost none"
         return (
             f"audience mostly in {entry.audience_country}, where {mine_share} of this segment is "
-            f"(most are in {name}, {match_text.percent(share)})"
+            f"({_where_most(name, share)})"
         )
     if dimension == "age":
         top, share = _top(target.ages)
         band = AGE_BANDS[int(index.ages[position])] if index.ages[position] >= 0 else None
         if band is None:
-            return f"no audience age in the catalog, while this segment is mostly {top} ({match_text.percent(share)})"
-        return f"audience mostly aged {band}, while this segment is mostly {top} ({match_text.percent(share)})"
+            return f"no audience age in the catalog, while {_segment_age(top, share)}"
+        return f"audience mostly aged {band}, while {_segment_age(top, share)}"
     assert target.female is not None
     segment = match_text.percent(target.female.segment)
     if np.isnan(index.female[position]):
         return f"no audience gender split in the catalog, while this segment is {segment} female"
     return f"audience {match_text.percent(float(index.female[position]))} female, this segment {segment}"
+
+
+def _segment_age(top: str, share: float) -> str:
+    """'this segment is mostly 35-44 (62%)' only for a majority; a plurality is called the largest group."""
+    if share > 0.5:
+        return f"this segment is mostly {top} ({match_text.percent(share)})"
+    return f"this segment's largest age group is {top} ({match_text.percent(share)})"
+
+
+def _where_most(name: str, share: float) -> str:
+    if share > 0.5:
+        return f"most are in {name}, {match_text.percent(share)}"
+    return f"the largest share is in {name}, {match_text.percent(share)}"
 
 
 def _top(shares: dict[str, Shares]) -> tuple[str, float]:

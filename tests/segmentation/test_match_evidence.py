@@ -157,3 +157,24 @@ def test_a_creator_with_an_unknown_follower_count_is_matched_and_says_so() -> No
     assert [s.handle for s in found] == ["known_reach", "unknown_reach"]  # flagged creators rank after healthy
     assert found[1].followers is None
     assert found[1].flags == ("no follower count, so reach and engagement cannot be judged",)
+
+
+def test_a_plurality_under_half_is_not_called_mostly_in_why_not() -> None:
+    # Customer-personality-like: the largest age band holds 22% of the segment, which is not "mostly".
+    overall = mix({"US": 1.0}, {}, {"25-34": 0.3, "35-44": 0.3, "45-54": 0.4})
+    spread = mix({"US": 1.0}, {}, {"25-34": 0.2, "35-44": 0.22, "45-54": 0.2, "55-64": 0.19, "65+": 0.19})
+    match = match_catalog(result_of(overall, spread), [creator("no_age", (), None)], per_segment=1)
+
+    why_not = match.closest[0].why_not
+    assert "mostly" not in why_not, why_not
+    assert why_not == "no audience age in the catalog, while this segment's largest age group is 35-44 (22%)"
+
+
+def test_a_country_plurality_under_half_is_not_called_most() -> None:
+    overall = mix({"US": 0.5, "DE": 0.5}, {}, {})
+    spread = mix({"US": 0.3, "DE": 0.25, "FR": 0.25, "BR": 0.2}, {}, {})
+    match = match_catalog(result_of(overall, spread), [creator("jp", (), "JP")], per_segment=1)
+
+    why_not = match.closest[0].why_not
+    assert "most are in" not in why_not, why_not
+    assert "the largest share is in United States, 30%" in why_not
