@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from segmentation.audience import audience_mix
+from segmentation.brief import brief_signals, campaign_brief
 from segmentation.clustering import cluster
 from segmentation.columns import prepare_table
 from segmentation.errors import InvalidOptionError, UnusableDataError
@@ -27,6 +28,7 @@ from segmentation.prepared import PreparedTable
 from segmentation.profiles import profile_segments
 from segmentation.reading import DEFAULT_LIMITS, read_table
 from segmentation.result import ColumnRole, SegmentationResult
+from segmentation.value import segment_values, value_column
 
 MIN_ROWS = 20
 MAX_K = 12
@@ -43,12 +45,14 @@ def segment(
     limits: ReadLimits = DEFAULT_LIMITS,
     outcomes: Sequence[str] | None = None,
     cluster_on: Sequence[str] | None = None,
+    value: str | None = None,
 ) -> SegmentationResult:
     """Split the audience in `data` into segments; `k` forces their number, `seed` makes runs repeatable.
 
     `limits` bounds what is read (see `segmentation.limits`); a larger file raises `LimitExceededError`.
     `outcomes` names the yes/no outcome columns (default: found by name, such as bought or churned): they are
     kept out of the clustering and their rate is reported per segment; `cluster_on` puts some back in.
+    `value` names the column segments are valued on (default: found by name, such as spend or revenue).
     """
     table = read_table(data, limits=limits)
     if len(table) < MIN_ROWS:
@@ -65,12 +69,22 @@ def segment(
     prepared = prepare_table(table, columns=columns, exclude=exclude, decimal_comma=decimal_comma or None,
                              outcomes=outcomes, cluster_on=cluster_on)
     _check_usable(prepared, columns)
+    worth = value_column(prepared, value)
     space = FeatureSpace(prepared)
     found = cluster(space, k=k, k_range=range(1, largest_k + 1), seed=seed)
     roles = _with_weights(prepared, space, found.weights)
     profiles = profile_segments(prepared, found.labels, found.stability_by_segment)
     rates = outcome_rates(prepared, found.labels, found.k)
     profiles = tuple(replace(profile, outcomes=rates[profile.id]) for profile in profiles)
+    if worth is not None:
+        values = segment_values(worth, found.labels, found.k)
+        profiles = tuple(replace(profile, value=values[profile.id]) for profile in profiles)
+    overall = audience_mix(prepared)
+    signals = brief_signals(prepared, found.labels, found.k)
+    profiles = tuple(
+        replace(profile, brief=campaign_brief(profile, overall, *signals[profile.id], row_noun=prepared.row_noun))
+        for profile in profiles
+    )
     return SegmentationResult(
         labels=found.labels,
         segments=profiles,
@@ -80,7 +94,7 @@ def segment(
         stability=found.stability,
         columns=roles,
         n_rows=prepared.n_rows,
-        audience=audience_mix(prepared),
+        audience=overall,
         seed=seed,
         k_stability=found.k_stability,
         k_alternative=found.k_alternative,
@@ -89,6 +103,7 @@ def segment(
         k_merged_from=found.k_merged_from,
         outcome_columns=outcome_columns(prepared),
         row_noun=prepared.row_noun,
+        value_column=worth.name if worth is not None else None,
     )
 
 

@@ -190,6 +190,65 @@ class OutcomeRate:
 
 
 @dataclass(frozen=True)
+class SegmentValue:
+    """What one segment is worth on the value column (spend, revenue, orders, ...).
+
+    `share` is the segment's part of the column's total (0-1); `per_person_index` is its value per person over
+    the audience's value per person (1.0 = the average person; share / the segment's share of people).
+    """
+
+    column: str
+    share: float
+    per_person_index: float
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SegmentValue:
+        return cls(column=data["column"], share=data["share"], per_person_index=data["per_person_index"])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"column": self.column, "share": _round(self.share), "per_person_index": _round(self.per_person_index)}
+
+
+@dataclass(frozen=True)
+class CampaignBrief:
+    """A campaign brief for one segment, built only from the data (see `segmentation.brief`).
+
+    `who`: the name and its strongest differences in one line; `differences`: those differences in plain words;
+    `cares_about`: interests, categories and products that over-index; `reach`: channels, devices, platforms,
+    times or countries that over-index; `lead_with`: message angles from what over-indexes; `worth`: what the
+    segment is worth (value share and index, outcome rates), or its size when the file says nothing of worth.
+    """
+
+    who: str
+    differences: tuple[str, ...]
+    cares_about: tuple[str, ...]
+    reach: tuple[str, ...]
+    lead_with: tuple[str, ...]
+    worth: str
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CampaignBrief:
+        return cls(
+            who=data["who"],
+            differences=tuple(data.get("differences", [])),
+            cares_about=tuple(data.get("cares_about", [])),
+            reach=tuple(data.get("reach", [])),
+            lead_with=tuple(data.get("lead_with", [])),
+            worth=data.get("worth", ""),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "who": self.who,
+            "differences": list(self.differences),
+            "cares_about": list(self.cares_about),
+            "reach": list(self.reach),
+            "lead_with": list(self.lead_with),
+            "worth": self.worth,
+        }
+
+
+@dataclass(frozen=True)
 class SegmentProfile:
     """One segment: who is in it and what sets it apart."""
 
@@ -202,6 +261,8 @@ class SegmentProfile:
     stability: float
     confidence_note: str | None = None
     outcomes: tuple[OutcomeRate, ...] = ()
+    value: SegmentValue | None = None  # None: the file has no value column
+    brief: CampaignBrief | None = None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SegmentProfile:
@@ -215,6 +276,8 @@ class SegmentProfile:
             stability=data.get("stability", 0.0),
             confidence_note=data.get("confidence_note"),
             outcomes=tuple(OutcomeRate.from_dict(o) for o in data.get("outcomes", [])),
+            value=SegmentValue.from_dict(data["value"]) if data.get("value") else None,
+            brief=CampaignBrief.from_dict(data["brief"]) if data.get("brief") else None,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -228,6 +291,8 @@ class SegmentProfile:
             "stability": _round(self.stability),
             "confidence_note": self.confidence_note,
             "outcomes": [o.to_dict() for o in self.outcomes],
+            "value": self.value.to_dict() if self.value else None,
+            "brief": self.brief.to_dict() if self.brief else None,
         }
 
 
@@ -260,6 +325,8 @@ class SegmentationResult:
     outcome_columns: tuple[str, ...] = ()
     # What one row is, in the words reports use: "people", "bills", "transactions" or "rows".
     row_noun: str = "people"
+    # The column segments are valued on (spend, revenue, orders, ...); None when the file has none.
+    value_column: str | None = None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SegmentationResult:
@@ -282,6 +349,7 @@ class SegmentationResult:
             k_merged_from=data.get("k_merged_from"),
             outcome_columns=tuple(data.get("outcome_columns", [])),
             row_noun=data.get("row_noun", "people"),
+            value_column=data.get("value_column"),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -301,6 +369,7 @@ class SegmentationResult:
             "audience": self.audience.to_dict(),
             "outcome_columns": list(self.outcome_columns),
             "row_noun": self.row_noun,
+            "value_column": self.value_column,
             "segments": [s.to_dict() for s in self.segments],
         }
 

@@ -24,8 +24,10 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
+    from rich.markdown import Markdown
 
     from bot.catalog.reading import read_catalog
+    from bot.report.briefs import brief_markdown, brief_views
     from bot.services.report_data import build_report
     from bot.storage.database import open_database
     from bot.storage.influencers import InfluencerRepository
@@ -46,4 +48,10 @@ def run(args: argparse.Namespace) -> int:
         f"{len(catalog.entries)} synthetic creators ({catalog_file.name}).\n"
     )
     print_report(console, report, file_name=audience_file.name)
+    first = brief_views(report)[0]
+    console.print()
+    console.print(Markdown(brief_markdown(first, file_name=audience_file.name)))
+    console.print(
+        f"\nEvery segment's brief: segbot brief {audience_file} --segment N, or segbot segment ... --briefs DIR."
+    )
     return 0

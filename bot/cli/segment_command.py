@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.cli.parser import LOCAL_WORKSPACE
+from bot.cli.segment_options import add_segment_options, segment_file
 from bot.csv_export import labels_csv_text
 from bot.errors import SegbotError
 from bot.files import check_output_path, open_input, write_atomically
@@ -25,25 +26,13 @@ def register(subparsers: Any) -> None:
         description="Cluster an audience file into segments and describe each one.",
     )
     parser.add_argument("path", metavar="PATH", help="the audience file")
-    parser.add_argument(
-        "--k", type=int, default=None,
-        help="number of segments (default: chosen, 1 when the audience has no distinct segments; use it to see "
-        "the other k of a near tie or to force a split)",
-    )
-    parser.add_argument("--seed", type=int, default=0, help="random seed (same seed, same answer; default 0)")
-    parser.add_argument("--columns", type=_name_list, default=None, help="only use these columns (a,b,c)")
-    parser.add_argument("--exclude", type=_name_list, default=None, help="never use these columns (a,b,c)")
-    parser.add_argument(
-        "--outcome", action="append", default=None, metavar="COL",
-        help="a yes/no outcome column (repeatable; default: found by name, e.g. bought, churned): kept out of "
-        "the clustering, its rate shown per segment",
-    )
-    parser.add_argument(
-        "--cluster-on", action="append", default=None, metavar="COL",
-        help="cluster on this outcome column too (repeatable; it is still shown per segment)",
-    )
+    add_segment_options(parser)
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     parser.add_argument("--labels-out", metavar="FILE", help="write row,segment CSV (0-based input row)")
+    parser.add_argument(
+        "--ids-out", metavar="FILE", help="write row,<identifier columns>,segment CSV (customer ids, emails)"
+    )
+    parser.add_argument("--briefs", metavar="DIR", help="write a campaign brief per segment (Markdown) and briefs.html")
     parser.add_argument(
         "--influencers", type=int, default=0, metavar="N", help="suggest up to N influencers per segment"
     )
@@ -53,42 +42,34 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
-def _name_list(text: str) -> list[str]:
-    names = [name.strip() for name in text.split(",") if name.strip()]
-    if not names:
-        raise argparse.ArgumentTypeError("give one or more column names separated by commas, e.g. age,country")
-    return names
-
-
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
+    from bot.audience_export import ids_csv_text
+    from bot.cli.brief_files import write_briefs
     from bot.report.report_input import ReportInput
     from bot.settings import load_settings
     from bot.terminal.report import print_report
-    from segmentation import segment
+    from segmentation.reading import read_table
 
     path = Path(args.path)
-    if args.labels_out:
-        check_output_path(Path(args.labels_out), not_the_input=path if path.is_file() else None)
-    with open_input(path) as stream:
-        result = segment(
-            stream,
-            k=args.k,
-            seed=args.seed,
-            columns=args.columns,
-            exclude=args.exclude,
-            limits=load_settings().read_limits(),
-            outcomes=args.outcome,
-            cluster_on=args.cluster_on,
-        )
+    for output in (args.labels_out, args.ids_out):
+        if output:
+            check_output_path(Path(output), not_the_input=path if path.is_file() else None)
+    result = segment_file(path, args)
     database = None
     if args.influencers:
-        report, database = _report_with_influencers(result, workspace_id=args.workspace, per_segment=args.influencers)
+        report, database = report_with_influencers(result, workspace_id=args.workspace, per_segment=args.influencers)
     else:
         report = ReportInput.of(result)
     if args.labels_out:
         write_labels(Path(args.labels_out), result)
+    if args.ids_out:
+        with open_input(path) as stream:
+            table = read_table(stream, limits=load_settings().read_limits())
+        write_atomically(Path(args.ids_out), ids_csv_text(table, result))
+    if args.briefs:
+        write_briefs(Path(args.briefs), report, file_name=path.name)
     if args.format == "json":
         data = report.to_dict()
         if args.influencers:
@@ -101,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _report_with_influencers(
+def report_with_influencers(
     result: SegmentationResult, *, workspace_id: str, per_segment: int
 ) -> tuple[ReportInput, str]:
     """The report with suggestions from `workspace_id`'s catalog, and the database it was read from."""

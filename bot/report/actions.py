@@ -17,6 +17,8 @@ DOWNLOAD_LABELS = "segbot_download_labels"
 OPEN_RERUN = "segbot_open_rerun"
 # "Show 5 segments" on a near tie (value: "<run id>:<k>"): re-runs at once with the other k.
 RERUN_ALTERNATIVE = "segbot_rerun_alternative"
+# "Campaign brief" on each segment of a report (value: "<run id>:<segment id>").
+SHOW_BRIEF = "segbot_show_brief"
 # "Show report" next to a run in `/segment runs` and on the Home tab (value: the run id).
 SHOW_RUN = "segbot_show_run"
 
@@ -60,6 +62,16 @@ def alternative_from_value(value: str) -> RerunRequest:
     if not MIN_K <= k <= MAX_K:
         raise ValueError(f"k must be between {MIN_K} and {MAX_K}, got {k}")
     return RerunRequest(run_id=run_id_from_value(run_text), k=k)
+
+
+def brief_value(run_id: int, segment: int) -> str:
+    return f"{run_id}:{segment}"
+
+
+def brief_from_value(value: str) -> tuple[int, int]:
+    """The run id and segment id a "Campaign brief" button carries; raises ValueError for anything else."""
+    run, _, segment = value.partition(":")
+    return run_id_from_value(run), int(segment)
 
 
 def rerun_metadata(run_id: int) -> str:

@@ -8,6 +8,8 @@ from segmentation.profiles import UNSTABLE
 REPORT_HEADER = "Segment report: "
 SHOW_DETAILS = "Show details"
 DOWNLOAD_LABELS = "Download labels CSV"
+CAMPAIGN_BRIEF = "Campaign brief"
+WHERE_TO_START = "Where to start"
 RERUN = "Re-run with k=…"
 ONE_SEGMENT = "one segment"
 SMALLER_SEGMENTS = "Smaller segments"

@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.catalog.outcome import CatalogImport
 from bot.report import actions, messages
+from bot.report.briefs import brief_blocks, brief_fallback, brief_view
 from bot.report.folding import layouts
 from bot.report.limits import check_blocks, check_view, first_valid, shorten
 from bot.report.report_input import ReportInput, RunRecord
@@ -49,6 +50,14 @@ def render_report(report: ReportInput, *, file_name: str, run_id: int | None, de
     overview = report_view(report, file_name=file_name, run_id=run_id, details=details, layout=Layout())
     text = render_text("report/fallback.txt.j2", view=overview)
     return RenderedMessage(text=shorten(text, FALLBACK_LENGTH), blocks=blocks)
+
+
+def render_brief(report: ReportInput, segment: int, *, run_id: int | None) -> RenderedMessage:
+    """One segment's campaign brief (the "Campaign brief" button, `/segment brief N`)."""
+    view = brief_view(report, segment)
+    blocks = brief_blocks(view, run_id=run_id)
+    check_blocks(blocks)
+    return RenderedMessage(text=brief_fallback(view), blocks=blocks)
 
 
 def render_help() -> RenderedMessage:

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from segmentation.match_evidence import MatchEvidence
 from segmentation.matching import CatalogMatch, NearMiss, Suggestion
+from segmentation.ranking import RankedSegment, rank_segments, ranking_note
 from segmentation.result import SegmentationResult, SegmentProfile
 
 STORED_SCORE_DIGITS = 3  # a suggestion's score as `Suggestion.to_dict` writes it
@@ -27,8 +28,15 @@ class SegmentReport:
     influencers: tuple[Suggestion, ...] | None = None  # None: not asked for; (): asked, nothing fits
     closest: NearMiss | None = None  # nothing fits: the closest creator in the catalog and why not
 
+    @property
+    def creators(self) -> tuple[str, ...]:
+        """The suggested creators as the brief names them: "@handle (platform)", best first."""
+        return tuple(f"@{s.handle.lstrip('@')} ({s.platform})" for s in self.influencers or ())
+
     def to_dict(self) -> dict[str, Any]:
         data = self.profile.to_dict()
+        if data.get("brief") is not None:
+            data["brief"]["creators"] = list(self.creators)
         if self.influencers is not None:
             data["influencers"] = [s.to_dict() for s in self.influencers]
         if self.closest is not None:
@@ -83,6 +91,18 @@ class ReportInput:
         return cls(result=stored, segments=segments, catalog_size=catalog_size, evidence=evidence)
 
     @property
+    def ranking(self) -> tuple[RankedSegment, ...]:
+        """Every segment once, best first, with the reason for its place (`segmentation.ranking`)."""
+        result = self.result
+        outcomes = {p.id: p.outcomes for p in result.segments} if result.outcome_columns else None
+        return rank_segments(result.segments, outcomes=outcomes, row_noun=result.row_noun)
+
+    @property
+    def ranking_note(self) -> str | None:
+        """The sentence shown when the file says nothing of what segments are worth; None otherwise."""
+        return ranking_note(self.result.value_column, self.result.outcome_columns)
+
+    @property
     def suggestions_made(self) -> bool:
         """Some segment has suggestions; without a catalog every list is empty and the report offers the import."""
         return any(segment.influencers for segment in self.segments)
@@ -92,6 +112,7 @@ class ReportInput:
         segment, "catalog_size" and "influencer_evidence" (signals, score cap, withheld, note) when looked up."""
         data = self.result.to_dict()
         data["segments"] = [segment.to_dict() for segment in self.segments]
+        data["ranking"] = [place.to_dict() for place in self.ranking]
         if self.catalog_size is not None:
             data["catalog_size"] = self.catalog_size
         if self.evidence is not None:

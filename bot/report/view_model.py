@@ -19,6 +19,7 @@ from bot.report.report_input import ReportInput, RunRecord, SegmentReport
 from segmentation.catalog_index import CatalogEntry
 from segmentation.countries import country_name
 from segmentation.matching import Suggestion
+from segmentation.ranking import value_phrase
 from segmentation.result import AudienceMix, ColumnRole, FeatureEffect, OutcomeRate, SegmentationResult
 
 T = TypeVar("T")
@@ -131,6 +132,7 @@ class SegmentView:
     no_match: str | None = None  # suggestions were asked for, the catalog has creators, none fits this segment
     outcomes: tuple[str, ...] = ()  # "20.8% bought vs 6.0% overall (95% interval 18.1%-23.7%)"
     noun: str = "people"  # what a row is: people, bills, transactions, rows
+    worth: str | None = None  # "20% of people, 42% of revenue (2.1x the average per person)"; None without value
 
 
 @dataclass(frozen=True)
@@ -222,6 +224,18 @@ class ReportView:
     details: bool
     layout: Layout
     overall_mix: tuple[MixLine, ...]
+    ranking: tuple[RankLine, ...] = ()  # empty when `ranking_note` says the file holds nothing of worth
+    ranking_note: str | None = None
+
+
+@dataclass(frozen=True)
+class RankLine:
+    """One place of "Where to start": 1 = the segment to target first."""
+
+    place: int
+    segment: int
+    name: str
+    reason: str
 
 
 def stability_word(value: float) -> str:
@@ -271,6 +285,19 @@ def report_view(
         details=details,
         layout=layout,
         overall_mix=mix_lines(result.audience, layout.mix_items),
+        ranking=rank_lines(report),
+        ranking_note=report.ranking_note,
+    )
+
+
+def rank_lines(report: ReportInput) -> tuple[RankLine, ...]:
+    """"Where to start", best first; empty when the file says nothing of what segments are worth."""
+    if report.ranking_note is not None:
+        return ()
+    names = {s.profile.id: s.profile.name for s in report.segments}
+    return tuple(
+        RankLine(place, ranked.segment, fit_mrkdwn(names[ranked.segment], NAME_LENGTH), fit_mrkdwn(ranked.reason, 200))
+        for place, ranked in enumerate(report.ranking, start=1)
     )
 
 
@@ -337,7 +364,15 @@ def segment_view(
         no_match=fit_mrkdwn(no_match, NOTE_LENGTH) if no_match else None,
         outcomes=tuple(outcome_sentence(outcome) for outcome in profile.outcomes),
         noun=noun,
+        worth=_worth(segment),
     )
+
+
+def _worth(segment: SegmentReport) -> str | None:
+    value = segment.profile.value
+    if value is None:
+        return None
+    return f"{value_phrase(segment.profile)} ({value.per_person_index:.1f}x the average per person)"
 
 
 def mix_lines(audience: AudienceMix, items: int) -> tuple[MixLine, ...]:

@@ -14,6 +14,7 @@ from bot.report.report_input import ReportInput, SegmentReport
 from bot.report.view_model import k_choice, no_match_sentence, outcome_sentence, stability_word
 from bot.terminal.formatting import describe_feature, percent
 from segmentation.matching import Suggestion
+from segmentation.ranking import value_phrase
 from segmentation.result import AudienceMix, ColumnRole
 
 MAX_FEATURES_SHOWN = 5
@@ -44,6 +45,8 @@ def print_report(
                 f"(stability {result.stability:.2f} of 1)",
             )
         )
+    for line in _ranking_lines(report):
+        console.print(line)
     choice = k_choice(result)
     console.print(Text(choice.sentence(), style="yellow" if choice.forced and choice.no_distinct else ""))
     tie = choice.tie_sentence()
@@ -56,6 +59,17 @@ def print_report(
         console.print(line)
     for segment in report.segments:
         console.print(_segment_panel(segment, _empty_line(report, segment, workspace), noun=result.row_noun))
+
+
+def _ranking_lines(report: ReportInput) -> list[Text]:
+    """"Where to start" with one line per place; only the note when the file says nothing of worth."""
+    if report.ranking_note is not None:
+        return [Text(report.ranking_note, style="yellow")]
+    names = {s.profile.id: s.profile.name for s in report.segments}
+    lines = [Text("Where to start", style="bold")]
+    for place, ranked in enumerate(report.ranking, start=1):
+        lines.append(Text(f"  {place}. {names[ranked.segment]} (segment {ranked.segment}): {ranked.reason}"))
+    return lines
 
 
 def _catalog_lines(report: ReportInput, workspace: str | None, database: str | None) -> list[Text]:
@@ -107,6 +121,9 @@ def _segment_panel(segment: SegmentReport, empty_line: str, *, noun: str) -> Pan
     stability = f", stability {profile.stability:.2f}" if profile.share < 1 else ""
     lines: list[Text | Table] = [Text(f"{profile.size:,} {noun} ({percent(profile.share)}){stability}")]
     lines += [Text(f"  {outcome_sentence(outcome)}", style="cyan") for outcome in profile.outcomes]
+    if profile.value is not None:
+        index = profile.value.per_person_index
+        lines.append(Text(f"Worth: {value_phrase(profile, noun)} ({index:.1f}x the average per person)"))
     if profile.confidence_note:
         lines.append(Text(profile.confidence_note, style="yellow"))
     lines.append(Text("What sets it apart", style="bold"))

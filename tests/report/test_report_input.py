@@ -17,7 +17,11 @@ CREATOR = Suggestion("instagram", "ana", 0.8456, ("posts about gaming",), name="
 def test_json_has_influencers_and_catalog_size_only_when_looked_up() -> None:
     result = SegmentationResult.from_dict(summary(2))
     plain = ReportInput.of(result).to_dict()
+    ranking = plain.pop("ranking")
     assert plain == result.to_dict()
+    sizes = {s.id: s.size for s in result.segments}
+    assert [place["segment"] for place in ranking] == sorted(sizes, key=lambda i: (-sizes[i], i))
+    plain["ranking"] = ranking
     assert "catalog_size" not in plain
     asked = ReportInput.of(result, {1: [CREATOR]}, catalog_size=400).to_dict()
     assert asked["catalog_size"] == 400

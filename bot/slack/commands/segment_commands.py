@@ -6,7 +6,7 @@ from bot.errors import NotFoundError, SegbotError
 from bot.report.actions import MAX_K, MIN_K
 from bot.report.escaping import mrkdwn_format
 from bot.report.limits import shorten
-from bot.report.render import render_help, render_report, render_runs
+from bot.report.render import render_brief, render_help, render_report, render_runs
 from bot.report.view_model import FILE_NAME_LENGTH
 from bot.services.report_data import stored_report
 from bot.slack.commands import CommandRegistry, CommandRequest
@@ -30,6 +30,13 @@ def register(registry: CommandRegistry) -> None:
         summary=f"re-run this channel's latest upload with exactly N segments ({MIN_K}-{MAX_K})",
         pattern=r"k\s*=\s*(\S+)",
     )
+    registry.add(
+        SEGMENT,
+        "brief",
+        show_brief,
+        usage="/segment brief N",
+        summary="the campaign brief of segment N of this channel's latest report",
+    )
 
 
 def show_help(request: CommandRequest) -> None:
@@ -48,6 +55,15 @@ def show_runs(request: CommandRequest) -> None:
         request.workspace_id, channel_id=request.channel_id, limit=RECENT_RUNS
     )
     request.reply(render_runs(runs))
+
+
+def show_brief(request: CommandRequest) -> None:
+    raw = request.args.strip()
+    if not raw.isdigit():
+        raise SegbotError("Name the segment by its number, for example `/segment brief 2`.")
+    run = latest_run(request)
+    report = stored_report(request.runtime.engine, run)
+    request.reply(render_brief(report, int(raw), run_id=run.id))
 
 
 def rerun_latest(request: CommandRequest) -> None:

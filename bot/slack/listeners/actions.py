@@ -12,7 +12,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.report import actions as ids
-from bot.report.render import render_report, render_rerun_modal
+from bot.report.render import render_brief, render_report, render_rerun_modal
 from bot.services.report_data import stored_report
 from bot.slack.error_handler import acknowledged
 from bot.slack.jobs import LABELS_CSV
@@ -41,6 +41,16 @@ def register(app: App, runtime: SlackRuntime) -> None:
             message = render_report(
                 stored_report(runtime.engine, run), file_name=run.file_name, run_id=run.id, details=True
             )
+            respond(text=message.text, blocks=message.blocks, response_type="ephemeral", replace_original=False)
+
+    @app.action(ids.SHOW_BRIEF)
+    def show_brief(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond, client: WebClient) -> None:
+        with acknowledged(ack, body, context):
+            run_id, segment = ids.brief_from_value(body["actions"][0]["value"])
+            workspace_id = str(context.team_id or body["team"]["id"])
+            run = find_run(runtime, workspace_id, run_id)
+            require_run_access(runtime, client, run, body["user"]["id"])
+            message = render_brief(stored_report(runtime.engine, run), segment, run_id=run.id)
             respond(text=message.text, blocks=message.blocks, response_type="ephemeral", replace_original=False)
 
     @app.action(ids.SHOW_RUN)

@@ -1,0 +1,120 @@
+"""Value per segment: which column says what a person is worth, and each segment's part of it.
+
+A value column is a numeric column whose name says money or purchases (spend, revenue, sales, order value,
+LTV, monetary, amount, orders, purchases) and whose values are mostly non-negative with a positive total.
+Scores and ratings (a "spending score 1-100") are not value. Money names win over counts; among several of the
+same kind the one with the largest total wins (`--value COL` chooses explicitly). The column stays in the
+clustering as any other: purchase behaviour is part of who a segment is.
+
+Per segment: `share` = the segment's sum / the column's total (missing cells count as 0, as pandas' `sum`
+skips them), `per_person_index` = share / the segment's share of rows (1.0 = the average person).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from segmentation.errors import InvalidOptionError
+from segmentation.prepared import PreparedColumn, PreparedTable
+from segmentation.result import SegmentValue
+
+MONEY_WORDS = (
+    "revenue",
+    "spend",
+    "spent",
+    "spending",
+    "sales",
+    "ltv",
+    "clv",
+    "lifetime value",
+    "monetary",
+    "amount",
+    "order value",
+    "basket",
+    "turnover",
+    "gmv",
+    "mnt",
+    "total paid",
+    "purchase value",
+    "value",
+)
+COUNT_WORDS = ("orders", "purchases", "transactions", "frequency", "num purchases", "order count")
+NOT_VALUE_WORDS = ("score", "rating", "rank", "percentile", "id", "income", "salary", "per", "avg", "average")
+MAX_NEGATIVE_SHARE = 0.05
+
+
+def value_column(prepared: PreparedTable, requested: str | None = None) -> PreparedColumn | None:
+    """The column segments are valued on: `requested` when given (it must be numeric), else found by name."""
+    numeric = [
+        c
+        for c in prepared.columns
+        if c.role == "numeric" and c.numbers is not None and c.source is None and c.semantic != "outcome"
+    ]
+    if requested is not None:
+        chosen = next((c for c in numeric if c.name == requested), None)
+        if chosen is None:
+            names = ", ".join(c.name for c in numeric[:8]) or "none"
+            raise InvalidOptionError(
+                f"--value {requested} is not a numeric column of this file (numeric columns: {names}); "
+                "name a column of amounts, such as spend or revenue."
+            )
+        if not _positive_total(chosen.numbers):
+            raise InvalidOptionError(
+                f"--value {requested} adds up to zero or less, so no segment can hold a share of it."
+            )
+        return chosen
+    ranked = [(kind, c) for c in numeric if (kind := _value_kind(c)) is not None]
+    if not ranked:
+        return None
+    best_kind = min(kind for kind, _ in ranked)
+    candidates = [c for kind, c in ranked if kind == best_kind]
+    return max(candidates, key=lambda c: float(np.nansum(np.asarray(c.numbers, dtype=np.float64))))
+
+
+def segment_values(column: PreparedColumn, labels: np.ndarray, k: int) -> tuple[SegmentValue, ...]:
+    """One `SegmentValue` per segment id 0..k-1."""
+    numbers = np.nan_to_num(np.asarray(column.numbers, dtype=np.float64), nan=0.0)
+    labels = np.asarray(labels, dtype=np.int64)
+    total = float(numbers.sum())
+    sums = np.bincount(labels, weights=numbers, minlength=k)
+    sizes = np.bincount(labels, minlength=k)
+    values = []
+    for segment in range(k):
+        share = float(sums[segment]) / total if total > 0 else 0.0
+        people = float(sizes[segment]) / labels.size if labels.size else 0.0
+        values.append(SegmentValue(column.name, share, share / people if people > 0 else 0.0))
+    return tuple(values)
+
+
+def _value_kind(column: PreparedColumn) -> int | None:
+    """0 for money, 1 for purchase counts, None when the column is not value."""
+    words = _words(column.name)
+    if any(re.search(rf"\b{re.escape(w)}\b", words) for w in NOT_VALUE_WORDS):
+        return None
+    if not _positive_total(column.numbers):
+        return None
+    if column.unit == "currency" or any(_has(words, w) for w in MONEY_WORDS):
+        return 0
+    if any(_has(words, w) for w in COUNT_WORDS):
+        return 1
+    return None
+
+
+def _has(words: str, word: str) -> bool:
+    if word == "mnt":  # "MntWines": a spend-per-category prefix
+        return words.startswith("mnt ")
+    return re.search(rf"\b{re.escape(word)}\b", words) is not None
+
+
+def _words(name: str) -> str:
+    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", name)
+    return " ".join(re.split(r"[^a-z0-9]+", spaced.lower())).strip()
+
+
+def _positive_total(numbers: np.ndarray | None) -> bool:
+    if numbers is None:
+        return False
+    known = numbers[np.isfinite(numbers)]
+    return bool(known.size) and float(known.sum()) > 0 and float((known < 0).mean()) <= MAX_NEGATIVE_SHARE

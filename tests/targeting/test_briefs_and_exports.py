@@ -1,0 +1,150 @@
+"""Campaign briefs (JSON, Block Kit, Markdown, HTML) and audience exports, through the real CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from slack_sdk.models.blocks import Block
+
+from bot.cli import main
+from bot.report.briefs import brief_views, briefs_html
+from bot.report.render import render_brief, render_report
+from bot.report.report_input import ReportInput
+from segmentation import segment
+from segmentation.sample_audience import sample_audience_csv
+from tests.targeting.public_tables import shared_file
+
+BRIEF_PARTS = {"who", "differences", "cares_about", "reach", "lead_with", "worth", "creators"}
+
+
+@pytest.fixture(scope="module")
+def sample_report() -> ReportInput:
+    return ReportInput.of(segment(sample_audience_csv().encode()))
+
+
+def test_every_segment_of_the_sample_audience_has_a_brief_in_block_kit(sample_report: ReportInput) -> None:
+    for profile in sample_report.result.segments:
+        message = render_brief(sample_report, profile.id, run_id=7)
+        for block in message.blocks:
+            Block.parse(block).validate_json()
+        text = json.dumps(message.blocks)
+        assert profile.name in text and "How to reach them" in text and "What it is worth" in text
+    report = render_report(sample_report, file_name="sample.csv", run_id=7)
+    buttons = [b["accessory"]["value"] for b in report.blocks if "accessory" in b]
+    assert buttons == [f"7:{p.id}" for p in sample_report.result.segments]
+    assert report.blocks[1]["block_id"] == "segbot_ranking" and "Where to start" in report.blocks[1]["text"]["text"]
+
+
+def test_user_text_in_a_brief_is_escaped_for_slack_and_html(sample_report: ReportInput) -> None:
+    frame = pd.read_csv(io.StringIO(sample_audience_csv()))
+    frame["device"] = frame["device"].replace({"desktop": "<!channel> & <b>desk</b>"})
+    report = ReportInput.of(segment(frame.to_csv(index=False).encode()))
+    texts = [json.dumps(render_brief(report, p.id, run_id=1).blocks) for p in report.result.segments]
+    joined = "".join(texts)
+    assert "<!channel>" not in joined and "&lt;!channel&gt; &amp;" in joined
+    page = briefs_html(brief_views(report), file_name="<x>.csv", note=None)
+    assert "<b>desk</b>" not in page and "&lt;b&gt;desk&lt;/b&gt;" in page and "&lt;x&gt;.csv" in page
+
+
+class _Sections(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.sections: list[str] = []
+        self.headings: list[str] = []
+        self._tag = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._tag = tag
+        if tag == "section":
+            self.sections.append(dict(attrs).get("id") or "")
+
+    def handle_data(self, data: str) -> None:
+        if self._tag == "h3" and data.strip():
+            self.headings.append(data.strip())
+
+
+def test_cli_segment_writes_json_fields_briefs_and_ids(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = shared_file("customer_personality", "marketing_campaign.csv")
+    ids, labels, briefs = tmp_path / "ids.csv", tmp_path / "labels.csv", tmp_path / "briefs"
+    code = main(
+        [
+            "segment",
+            str(path),
+            "--format",
+            "json",
+            "--ids-out",
+            str(ids),
+            "--labels-out",
+            str(labels),
+            "--briefs",
+            str(briefs),
+        ]
+    )
+    assert code == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["value_column"] == "MntWines"
+    assert sorted(r["segment"] for r in data["ranking"]) == [s["id"] for s in data["segments"]]
+    for s in data["segments"]:
+        assert set(s["brief"]) == BRIEF_PARTS
+        assert set(s["value"]) == {"column", "share", "per_person_index"}
+    label_rows = list(csv.reader(labels.open()))
+    assert label_rows[0] == ["row", "segment"] and len(label_rows) == 2241
+    id_rows = list(csv.reader(ids.open()))
+    frame = pd.read_csv(path, sep="\t")
+    assert id_rows[0] == ["row", "ID", "segment"]
+    assert [r[1] for r in id_rows[1:]] == frame["ID"].astype(str).tolist()
+    assert [r[2] for r in id_rows[1:]] == [r[1] for r in label_rows[1:]]
+    markdown = sorted(briefs.glob("segment-*.md"))
+    assert len(markdown) == len(data["segments"])
+    assert "## How to reach them" in markdown[0].read_text()
+    parser = _Sections()
+    parser.feed((briefs / "briefs.html").read_text())
+    assert len(parser.sections) == len(data["segments"])
+    assert parser.sections[0] == f"segment-{data['ranking'][0]['segment']}"
+    assert parser.headings[:6] == [
+        "Who they are",
+        "What they care about",
+        "How to reach them",
+        "What to lead with",
+        "Suggested creators",
+        "What it is worth",
+    ]
+
+
+def test_cli_export_writes_one_segments_ids_under_their_kind(tmp_path: Path) -> None:
+    path = shared_file("customer_personality", "marketing_campaign.csv")
+    out = tmp_path / "audience.csv"
+    assert main(["export", str(path), "--segment", "1", "--out", str(out)]) == 0
+    rows = list(csv.reader(out.open()))
+    result = segment(path.read_bytes())
+    frame = pd.read_csv(path, sep="\t")
+    expected = frame.loc[result.labels == 1, "ID"].astype(str).tolist()
+    assert rows[0] == ["customer_id"] and [r[0] for r in rows[1:]] == expected
+
+
+def test_emails_are_exported_only_on_request(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    frame = pd.read_csv(io.StringIO(sample_audience_csv()))
+    frame = frame.drop(columns=["customer_id"])
+    frame["email"] = [f"=user{i}@example.com" for i in range(len(frame))]
+    path = tmp_path / "people.csv"
+    frame.to_csv(path, index=False)
+    assert main(["export", str(path), "--segment", "0"]) == 2
+    assert "add --id email" in capsys.readouterr().err
+    assert main(["export", str(path), "--segment", "0", "--id", "email"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[0] == "email" and rows[1].startswith("'=user")  # spreadsheet-safe
+
+
+def test_cli_brief_prints_one_segment_and_refuses_an_unknown_one(capsys: pytest.CaptureFixture[str]) -> None:
+    path = shared_file("mall_customers", "Mall_Customers.csv")
+    assert main(["brief", str(path), "--segment", "0"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# Campaign brief: 0.") and "## What it is worth" in out
+    assert main(["brief", str(path), "--segment", "42"]) == 2
+    assert "There is no segment 42" in capsys.readouterr().err

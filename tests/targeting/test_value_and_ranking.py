@@ -1,0 +1,112 @@
+"""Value per segment and the ranking, checked against pandas on real customer files (shared data sets always;
+tables shipped in PyPI packages when the package is installed)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from bot.report.report_input import ReportInput
+from segmentation import SegmentationResult, segment
+from segmentation.errors import InvalidOptionError
+from segmentation.ranking import NO_WORTH_NOTE, rank_segments, ranking_note
+from tests.targeting.public_tables import cdnow_customers, shared_file
+
+PERSONALITY = ("customer_personality", "marketing_campaign.csv")
+WHOLESALE = ("wholesale_customers", "Wholesale customers data.csv")
+MALL = ("mall_customers", "Mall_Customers.csv")
+
+
+def assert_values_match_pandas(frame: pd.DataFrame, result: SegmentationResult, column: str) -> None:
+    """share = segment sum / total, index = share / share of rows: recomputed with pandas from the labels."""
+    values = pd.to_numeric(frame[column], errors="coerce")
+    by_segment = values.groupby(result.labels).sum() / values.sum()
+    people = pd.Series(result.labels).value_counts(normalize=True)
+    assert result.value_column == column
+    for profile in result.segments:
+        assert profile.value is not None and profile.value.column == column
+        assert profile.value.share == pytest.approx(by_segment[profile.id], abs=1e-9)
+        assert profile.value.per_person_index == pytest.approx(by_segment[profile.id] / people[profile.id], rel=1e-9)
+    assert sum(p.value.share for p in result.segments if p.value) == pytest.approx(1.0)
+
+
+def test_personality_spend_matches_pandas_and_the_top_segment_holds_the_most() -> None:
+    path = shared_file(*PERSONALITY)
+    frame = pd.read_csv(path, sep="\t")
+    result = segment(path.read_bytes(), value="MntWines")
+    assert_values_match_pandas(frame, result, "MntWines")
+    ranking = ReportInput.of(result).ranking
+    shares = {p.id: p.value.share * p.value.per_person_index**0.5 for p in result.segments if p.value}
+    assert ranking[0].segment == max(shares, key=lambda s: shares[s])
+    assert [r.segment for r in ranking] == sorted(shares, key=lambda s: -shares[s])
+    assert "of MntWines" in ranking[0].reason
+
+
+def test_wholesale_an_explicit_value_column_matches_pandas() -> None:
+    path = shared_file(*WHOLESALE)
+    frame = pd.read_csv(path, sep=";")
+    result = segment(path.read_bytes(), value="Grocery")
+    assert_values_match_pandas(frame, result, "Grocery")
+
+
+def test_a_file_without_value_or_outcome_keeps_its_report_and_gets_the_note() -> None:
+    path = shared_file(*MALL)
+    result = segment(path.read_bytes())
+    # "SpendingScore (1-100)" is a score, not money: no value column.
+    assert result.value_column is None
+    assert all(p.value is None for p in result.segments)
+    report = ReportInput.of(result)
+    assert report.ranking_note == NO_WORTH_NOTE
+    data = report.to_dict()
+    assert data["value_column"] is None
+    sizes = {p.id: p.size for p in result.segments}
+    assert [r["segment"] for r in data["ranking"]] == sorted(sizes, key=lambda s: (-sizes[s], s))
+
+
+def test_value_column_found_automatically_prefers_money_over_counts() -> None:
+    rng = np.random.default_rng(3)
+    n = 300
+    frame = pd.DataFrame(
+        {
+            "age": rng.integers(18, 70, n),
+            "orders": rng.integers(1, 20, n),
+            "total_revenue": rng.gamma(2.0, 50.0, n).round(2),
+            "satisfaction_score": rng.integers(1, 10, n),
+        }
+    )
+    result = segment(frame, seed=1)
+    assert result.value_column == "total_revenue"
+    assert_values_match_pandas(frame, result, "total_revenue")
+
+
+def test_an_unknown_value_column_is_one_sentence() -> None:
+    with pytest.raises(InvalidOptionError, match="--value nope is not a numeric column"):
+        segment(shared_file(*MALL).read_bytes(), value="nope")
+
+
+def test_cdnow_the_frequent_recent_high_spenders_are_ranked_first() -> None:
+    frame = cdnow_customers()
+    result = segment(frame.to_csv(index=False).encode())
+    assert_values_match_pandas(frame, result, "total_spend")
+    top = next(p for p in result.segments if p.id == ReportInput.of(result).ranking[0].segment)
+    assert top.value is not None and top.value.per_person_index > 3
+    assert "high spenders" in top.name.lower()
+
+
+class _Rate:
+    def __init__(self, column: str, rate: float, overall: float, ci: tuple[float, float]) -> None:
+        self.column, self.rate, self.overall, self.ci = column, rate, overall, ci
+        self.lift = rate / overall
+
+
+def test_outcomes_when_given_rank_by_confident_lift_and_avoided_outcomes_by_low_rate() -> None:
+    result = segment(shared_file(*MALL).read_bytes())
+    ids = [p.id for p in result.segments]
+    bought = {i: [_Rate("bought", 0.06 * (1 + i), 0.1, (0.05 * (1 + i), 0.07 * (1 + i)))] for i in ids}
+    ranked = rank_segments(result.segments, outcomes=bought)
+    assert ranked[0].segment == max(ids)
+    assert "bought" in ranked[0].reason and "overall" in ranked[0].reason
+    churned = {i: [_Rate("churned", 0.06 * (1 + i), 0.1, (0.05 * (1 + i), 0.07 * (1 + i)))] for i in ids}
+    assert rank_segments(result.segments, outcomes=churned)[0].segment == min(ids)
+    assert ranking_note(None, ("bought",)) is None
