@@ -9,6 +9,7 @@ Both go through `bot.csv_export.csv_text`, so no cell runs as a formula in a spr
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import overload
 
 import numpy as np
 import pandas as pd
@@ -19,9 +20,21 @@ from segmentation.audience_ids import IdColumn, id_columns
 from segmentation.result import SegmentationResult
 
 
-def ids_csv_text(table: pd.DataFrame, result: SegmentationResult) -> str:
-    """`row,<the file's identifier columns>,segment` for every input row."""
+@overload
+def ids_csv_text(table: pd.DataFrame, result: SegmentationResult) -> str: ...
+@overload
+def ids_csv_text(table: pd.DataFrame, result: SegmentationResult, *, personal: bool) -> str | None: ...
+def ids_csv_text(table: pd.DataFrame, result: SegmentationResult, *, personal: bool | None = None) -> str | None:
+    """`row,<the file's identifier columns>,segment` for every input row.
+
+    `personal=False` leaves emails and phone numbers out (what may be posted in Slack) and gives None when no
+    other identifier is left; by default every identifier is written and a file without one is an error.
+    """
     columns = id_columns(result.columns)
+    if personal is False:
+        columns = tuple(c for c in columns if not c.personal)
+        if not columns:
+            return None
     if not columns:
         raise SegbotError(
             "This file has no identifier column (customer id, email), so --ids-out has nothing to add to "

@@ -177,3 +177,24 @@ def test_a_missing_scope_refuses_with_a_sentence_for_the_admin(workspace: Worksp
     bot.fake.fail("conversations.members", "missing_scope")
     reply = click(workspace, ids.SHOW_RUN, run, PUBLIC, BEN)
     assert "channels:read" in reply.params["text"] and "campaign.csv" not in reply.params["text"]
+
+
+def test_campaign_briefs_only_for_members(workspace: Workspace) -> None:
+    sender, board = workspace.bot.sender, workspace.runs[BOARD]
+    segment = board.result.segments[0]
+    value = ids.brief_value(board.id, segment.id)
+
+    def brief_click(channel: str, user: str) -> Call:
+        return workspace.answer(
+            lambda url: sender.click(ids.SHOW_BRIEF, value, channel=channel, user=user, response_url=url)
+        )
+
+    assert brief_click(PUBLIC, BEN).params["text"] == NOT_A_MEMBER
+    assert command(workspace, f"brief {segment.id}", BOARD, BEN).params["text"] == NOT_IN_THIS_CONVERSATION
+    for reply in (brief_click(BOARD, ANA), command(workspace, f"brief {segment.id}", BOARD, ANA)):
+        assert reply.params["text"].startswith(f"Campaign brief: {segment.id}.")
+        blocks = reply.params["blocks"]
+        blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
+        assert [b["type"] for b in blocks][:2] == ["header", "context"]
+        assert "How to reach them" in json.dumps(blocks)
+    assert "There is no segment 99" in command(workspace, "brief 99", BOARD, ANA).params["text"]

@@ -250,6 +250,13 @@ def test_buttons_details_labels_and_the_rerun_modal(bot: RunningBot, sample_csv:
     sizes = Counter(int(line.split(",")[1]) for line in lines[1:])
     assert sizes == {segment.id: segment.size for segment in run.result.segments}
     assert labels.thread_ts == SHARE_TS
+    # The same rows with the customer ids, never the emails (the sample audience has both).
+    wait_until(lambda: any(u.filename == "audience_ids.csv" for u in bot.fake.uploads.values()))
+    [audience] = [u for u in bot.fake.uploads.values() if u.filename == "audience_ids.csv"]
+    id_lines = audience.content.decode().splitlines()
+    assert id_lines[0] == "row,customer_id,segment" and len(id_lines) == run.n_rows + 1
+    assert "@" not in audience.content.decode()
+    assert [line.split(",")[2] for line in id_lines[1:]] == [line.split(",")[1] for line in lines[1:]]
 
     assert bot.sender.click(ids.OPEN_RERUN, str(run.id)).status == 200
     [opened] = bot.fake.wait_for("views.open")

@@ -11,7 +11,7 @@ from bot.report.report_input import ReportInput
 from segmentation import SegmentationResult, segment
 from segmentation.errors import InvalidOptionError
 from segmentation.ranking import NO_WORTH_NOTE, rank_segments, ranking_note
-from tests.targeting.public_tables import cdnow_customers, shared_file
+from tests.targeting.public_tables import cdnow_customers, package_file, shared_file
 
 PERSONALITY = ("customer_personality", "marketing_campaign.csv")
 WHOLESALE = ("wholesale_customers", "Wholesale customers data.csv")
@@ -110,3 +110,28 @@ def test_outcomes_when_given_rank_by_confident_lift_and_avoided_outcomes_by_low_
     churned = {i: [_Rate("churned", 0.06 * (1 + i), 0.1, (0.05 * (1 + i), 0.07 * (1 + i)))] for i in ids}
     assert rank_segments(result.segments, outcomes=churned)[0].segment == min(ids)
     assert ranking_note(None, ("bought",)) is None
+
+
+@pytest.mark.parametrize(
+    ("relative", "outcome", "yes", "top_is_highest"),
+    [("data/Caravan.csv", "Purchase", "Yes", True), ("data/Default.csv", "default", "Yes", False)],
+)
+def test_islp_outcome_rates_match_pandas_and_rank_the_segment_to_target_first(
+    relative: str, outcome: str, yes: str, top_is_highest: bool
+) -> None:
+    path = package_file("ISLP", relative)
+    frame = pd.read_csv(path)
+    result = segment(path.read_bytes())
+    flags = (frame[outcome] == yes).astype(float)
+    rates = flags.groupby(result.labels).mean()
+    for profile in result.segments:
+        (rate,) = [o for o in profile.outcomes if o.column == outcome]
+        assert rate.rate == pytest.approx(rates[profile.id], abs=1e-9)
+        assert rate.overall == pytest.approx(flags.mean(), abs=1e-9)
+    report = ReportInput.of(result)
+    assert report.ranking_note is None
+    top = report.ranking[0].segment
+    # Purchase: the highest buying rate first; default: an outcome to avoid, the lowest rate first.
+    chosen = rates.idxmax() if top_is_highest else rates.idxmin()
+    assert top == chosen
+    assert outcome in report.ranking[0].reason and "overall" in report.ranking[0].reason

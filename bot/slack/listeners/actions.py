@@ -11,6 +11,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.errors import NotFoundError
 from bot.report import actions as ids
 from bot.report.render import render_brief, render_report, render_rerun_modal
 from bot.services.report_data import stored_report
@@ -48,7 +49,9 @@ def register(app: App, runtime: SlackRuntime) -> None:
         with acknowledged(ack, body, context):
             run_id, segment = ids.brief_from_value(body["actions"][0]["value"])
             workspace_id = str(context.team_id or body["team"]["id"])
-            run = find_run(runtime, workspace_id, run_id)
+            run = RunRepository(runtime.engine).get(workspace_id, run_id)
+            if run is None:
+                raise NotFoundError(f"Run {run_id} does not exist in this workspace; `/segment runs` lists runs.")
             require_run_access(runtime, client, run, body["user"]["id"])
             message = render_brief(stored_report(runtime.engine, run), segment, run_id=run.id)
             respond(text=message.text, blocks=message.blocks, response_type="ephemeral", replace_original=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_sdk import WebClient
 
 import segmentation
+from bot.audience_export import ids_csv_text
 from bot.csv_export import labels_csv_text
 from bot.errors import NotFoundError
 from bot.slack.progress import Progress
@@ -12,8 +13,10 @@ from bot.slack.runtime import SlackRuntime
 from bot.slack.thread import ThreadReplies
 from bot.slack.workflows.source_files import describe_file, fetch_bytes
 from bot.storage.runs import RunRepository, StoredRun
+from segmentation.reading import read_table
 
 LABELS_FILE_NAME = "labels.csv"
+IDS_FILE_NAME = "audience_ids.csv"
 
 
 def find_run(runtime: SlackRuntime, workspace_id: str, run_id: int) -> StoredRun:
@@ -37,9 +40,17 @@ def export_labels(runtime: SlackRuntime, client: WebClient, run: StoredRun, prog
     result = segmentation.segment(
         data, k=run.forced_k, seed=run.seed, limits=runtime.settings.read_limits()
     )
-    ThreadReplies(client, run.channel_id, run.thread_ts).upload(
+    thread = ThreadReplies(client, run.channel_id, run.thread_ts)
+    thread.upload(
         labels_csv_text(result.labels.tolist()).encode("utf-8"),
         filename=LABELS_FILE_NAME,
         title=f"Segment of each row in {run.file_name}",
     )
+    # The same rows with the file's customer ids, for a custom audience; emails and phone numbers are never
+    # posted in a channel (`segbot export --id COL` writes them locally, on request).
+    table = read_table(data, limits=runtime.settings.read_limits())
+    ids = ids_csv_text(table, result, personal=False)
+    if ids is not None:
+        title = f"Customer ids and segments of {run.file_name}"
+        thread.upload(ids.encode("utf-8"), filename=IDS_FILE_NAME, title=title)
     progress.finish()
