@@ -86,6 +86,7 @@ class PreviousSegment:
     name: str
     size: int
     share: float
+    value_share: float | None = None  # its share of the value column's total then, when there was one
 
 
 @dataclass(frozen=True)
@@ -494,7 +495,12 @@ def _assemble(
     comparison: _Comparison, pairs: dict[int, int], merges: list[_Mixture], splits: list[_Mixture]
 ) -> SegmentTracking:
     previous, current, options = comparison.previous, comparison.current, comparison.options
-    olds = [PreviousSegment(id=s.id, name=s.name, size=s.size, share=s.share) for s in previous.segments]
+    olds = [
+        PreviousSegment(
+            id=s.id, name=s.name, size=s.size, share=s.share, value_share=s.value.share if s.value else None
+        )
+        for s in previous.segments
+    ]
     ids = _IdAllocator(previous)
     tracked: dict[int, TrackedSegment] = {}
     for p, c in pairs.items():

@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from segmentation.ranking import value_phrase
 from segmentation.tracking import PreviousSegment, ProfileShift, SegmentTracking, TrackedSegment
 
 DigestKind = Literal["first", "change", "no_change", "stale"]
 SMALL = "a small segment"
 MAX_LISTED = 15
+VALUE_STEADY = 0.005  # value-share moves under half a point read as steady
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class SegmentView:
     share_moved: bool
     shifts: tuple[ShiftView, ...]
     sources: tuple[str, ...]
+    # "12% of people, 55% of revenue, up from 48%" when the run has a value column; None otherwise.
+    value_line: str | None = None
 
     @property
     def points(self) -> float | None:
@@ -166,7 +170,23 @@ def _segment_view(segment: TrackedSegment, tracking: SegmentTracking, min_size: 
         share_moved=abs(segment.share_change or 0.0) >= tracking.min_share_change,
         shifts=tuple(_shift_view(s) for s in segment.shifts),
         sources=tuple(_name(p, min_size) for p in segment.previous),
+        value_line=_value_line(segment, tracking),
     )
+
+
+def _value_line(segment: TrackedSegment, tracking: SegmentTracking) -> str | None:
+    """How the segment's part of the value moved: "12% of people, 55% of revenue, up from 48%"."""
+    profile = next((p for p in tracking.result.segments if p.id == segment.id), None)
+    if profile is None or profile.value is None:
+        return None
+    line = value_phrase(profile, tracking.result.row_noun)
+    before = segment.previous[0].value_share if segment.status == "continuing" and segment.previous else None
+    if before is None:
+        return line
+    now = profile.value.share
+    if abs(now - before) < VALUE_STEADY:
+        return f"{line}, steady"
+    return f"{line}, {'up' if now > before else 'down'} from {before * 100:.0f}%"
 
 
 def _shift_view(shift: ProfileShift) -> ShiftView:

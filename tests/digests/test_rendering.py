@@ -9,7 +9,7 @@ from slack_sdk.models.blocks import Block
 
 from bot.digests.rendering import RenderedDigest, render_digest
 from bot.digests.view_model import VersionInfo, digest_view
-from segmentation.result import SegmentationResult
+from segmentation.result import SegmentationResult, SegmentValue
 from segmentation.tracking import track_segments
 from tests.segmentation.tracking_fixtures import BASE, LOYAL, QUIET, SPENDERS, YOUNG, Group, audience
 
@@ -74,3 +74,24 @@ def test_segments_under_the_minimum_are_only_counted() -> None:
     message = _digest(before, audience(BASE, seed=5), min_size=10)
     assert "Tiny club" not in message.text and "Tiny club" not in str(message.blocks)
     assert ":wave: 1 small segment gone" in message.text
+
+
+def _valued(result: SegmentationResult, shares: dict[str, float]) -> SegmentationResult:
+    """`result` with a value column: each named segment's share of revenue (the index follows from its size)."""
+    segments = tuple(
+        replace(s, value=SegmentValue("revenue", shares[s.name], shares[s.name] / s.share)) for s in result.segments
+    )
+    return replace(result, segments=segments, value_column="revenue")
+
+
+def test_a_digest_says_how_value_moved() -> None:
+    before, after = audience(BASE), audience(BASE, seed=2)
+    names = [s.name for s in before.segments]
+    old = dict(zip(names, (0.48, 0.22, 0.2, 0.1), strict=True))
+    new = dict(zip(names, (0.55, 0.22, 0.13, 0.1), strict=True))
+    text = _digest(_valued(before, old), _valued(after, new)).text
+    first = next(s for s in after.segments if s.name == names[0])
+    assert f"{first.share * 100:.0f}% of people, 55% of revenue, up from 48%" in text
+    assert "13% of revenue, down from 20%" in text
+    assert "22% of revenue, steady" in text
+    assert "revenue" not in _digest(before, after).text

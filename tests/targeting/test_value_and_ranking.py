@@ -31,15 +31,29 @@ def assert_values_match_pandas(frame: pd.DataFrame, result: SegmentationResult, 
     assert sum(p.value.share for p in result.segments if p.value) == pytest.approx(1.0)
 
 
-def test_personality_spend_matches_pandas_and_the_top_segment_holds_the_most() -> None:
+def test_personality_spend_and_response_match_pandas_and_the_best_responders_rank_first() -> None:
     path = shared_file(*PERSONALITY)
     frame = pd.read_csv(path, sep="\t")
     result = segment(path.read_bytes(), value="MntWines")
     assert_values_match_pandas(frame, result, "MntWines")
+    assert result.outcome_columns == ("Response",)
+    response = frame["Response"].groupby(result.labels).mean()
+    for profile in result.segments:
+        (rate,) = profile.outcomes
+        assert rate.rate == pytest.approx(response[profile.id], abs=1e-9)
+        assert rate.lift == pytest.approx(response[profile.id] / frame["Response"].mean(), rel=1e-9)
     ranking = ReportInput.of(result).ranking
-    shares = {p.id: p.value.share * p.value.per_person_index**0.5 for p in result.segments if p.value}
-    assert ranking[0].segment == max(shares, key=lambda s: shares[s])
-    assert [r.segment for r in ranking] == sorted(shares, key=lambda s: -shares[s])
+    assert ranking[0].segment == response.idxmax()
+    assert "Response" in ranking[0].reason and "of MntWines" in ranking[0].reason
+
+
+def test_value_alone_ranks_by_share_weighted_by_value_per_person() -> None:
+    frame = pd.read_csv(shared_file(*PERSONALITY), sep="\t").drop(columns=["Response"])
+    result = segment(frame.to_csv(index=False).encode(), value="MntWines")
+    assert result.outcome_columns == ()
+    ranking = ReportInput.of(result).ranking
+    scores = {p.id: p.value.share * p.value.per_person_index**0.5 for p in result.segments if p.value}
+    assert [r.segment for r in ranking] == sorted(scores, key=lambda s: -scores[s])
     assert "of MntWines" in ranking[0].reason
 
 
