@@ -210,6 +210,8 @@ def _worth(profile: SegmentProfile, row_noun: str) -> str:
 def _reach_angle(feature: FeatureEffect) -> str:
     """ "Web-first", "Instagram-first", "Responds to deals": the strongest way to reach the segment."""
     if feature.value is not None:
+        if "country" in _words(feature.column):
+            return f"Reach them in {feature.value}"
         return f"{feature.value}-first"
     words = _words(feature.column)
     for word, angle in CHANNEL_ANGLES.items():

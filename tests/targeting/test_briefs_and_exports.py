@@ -38,7 +38,7 @@ def test_every_segment_of_the_sample_audience_has_a_brief_in_block_kit(sample_re
     report = render_report(sample_report, file_name="sample.csv", run_id=7)
     buttons = [b["accessory"]["value"] for b in report.blocks if "accessory" in b]
     assert buttons == [f"7:{p.id}" for p in sample_report.result.segments]
-    assert report.blocks[1]["block_id"] == "segbot_ranking" and "Where to start" in report.blocks[1]["text"]["text"]
+    assert report.blocks[2]["block_id"] == "segbot_ranking" and "Where to start" in report.blocks[2]["text"]["text"]
 
 
 def test_user_text_in_a_brief_is_escaped_for_slack_and_html(sample_report: ReportInput) -> None:
