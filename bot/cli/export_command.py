@@ -29,7 +29,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.audience_export import segment_count_check, segment_ids_csv_text
+    from bot.report.audience_csv import segment_count_check, segment_ids_csv_text
     from bot.settings import load_settings
     from segmentation.audience_ids import export_id_column
     from segmentation.reading import read_table

@@ -45,8 +45,8 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from bot.audience_export import ids_csv_text
     from bot.cli.brief_files import write_briefs
+    from bot.report.audience_csv import ids_csv_text
     from bot.report.report_input import ReportInput
     from bot.settings import load_settings
     from bot.terminal.report import print_report

@@ -5,9 +5,9 @@ from __future__ import annotations
 from slack_sdk import WebClient
 
 import segmentation
-from bot.audience_export import ids_csv_text
 from bot.csv_export import labels_csv_text
 from bot.errors import NotFoundError
+from bot.report.audience_csv import ids_csv_text
 from bot.slack.progress import Progress
 from bot.slack.runtime import SlackRuntime
 from bot.slack.thread import ThreadReplies
