@@ -8,7 +8,7 @@ format (gzip, .xlsx, encoding, delimiter, decimal comma) and then streams the re
 sentence saying what is wrong and what to upload instead.
 
 How the file was read is left in `frame.attrs`: `format` ("csv" or "xlsx"), and for CSV `delimiter`,
-`encoding` and `decimal_comma`.
+`encoding`, `decimal_comma` and `skip_lines` (the report lines above the header).
 """
 
 from __future__ import annotations
@@ -256,7 +256,11 @@ def _read_stream(stream: BinaryIO, *, compressed: bool, limits: ReadLimits) -> p
     _check_quotes(frame, dialect)
     cleaned = clean_frame(frame, names=dialect.header)
     cleaned.attrs.update(
-        format="csv", delimiter=dialect.delimiter, encoding=encoding, decimal_comma=dialect.decimal_comma
+        format="csv",
+        delimiter=dialect.delimiter,
+        encoding=encoding,
+        decimal_comma=dialect.decimal_comma,
+        skip_lines=dialect.skip_lines,
     )
     return cleaned
 

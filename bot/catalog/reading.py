@@ -167,8 +167,9 @@ def _rows(frame: pd.DataFrame, columns: CatalogColumns, default_platform: str | 
     entries: list[CatalogEntry] = []
     rejected: list[RejectedRow] = []
     first_row: dict[tuple[str, str], int] = {}
+    first_data_row = _FIRST_DATA_ROW + int(frame.attrs.get("skip_lines", 0))  # report lines above the header
     for position in range(len(frame)):
-        row = position + _FIRST_DATA_ROW
+        row = position + first_data_row
         reason, key = parsed.reason(position), parsed.key(position)
         if reason is None and key in first_row:
             reason = f"repeats @{key[1]} on {key[0]} from row {first_row[key]}; the first one was kept"

@@ -167,3 +167,18 @@ def test_top_instagram_influencers_with_suffixes_percentages_and_mojibake(shared
     assert by_handle["rkive"].engagement_rate is None  # "NaN%" in the file
     assert by_handle["hrithikroshan"].audience_country == "CI"  # "CÃ´te d'Ivoire"
     assert sum(entry.audience_country is None for entry in reading.entries) == 62
+
+
+def test_rejected_rows_count_the_report_lines_above_the_header() -> None:
+    # A tool export with a title line and a blank line above the header: the header is spreadsheet row 3.
+    data = (
+        "Report generated 2026-12-01\n\nUsername;Platform;Followers\n"
+        "@mia.cooks;TikTok;12500\nbo;TikTok;lots\nhttps://www.tiktok.com/@MIA.COOKS;TikTok;13000\n"
+    ).encode("utf-16")
+
+    reading = read_catalog(data)
+
+    assert [(rejected.row, rejected.reason.split(":")[0]) for rejected in reading.rejected] == [
+        (5, reading.rejected[0].reason.split(":")[0]),
+        (6, "repeats @mia.cooks on tiktok from row 4; the first one was kept"),
+    ]
