@@ -52,10 +52,11 @@ def test_dataset_name_is_the_file_name_without_extension(engine: Engine) -> None
 
 def test_every_slash_subcommand_and_the_manifest_commands_are_documented() -> None:
     root = Path(__file__).resolve().parents[2]
-    readme = (root / "README.md").read_text(encoding="utf-8")
+    # The slash commands are documented for their readers in the marketer guide ("Segbot in Slack", digests).
+    guide = (root / "docs" / "marketer-guide.md").read_text(encoding="utf-8")
     manifest = (root / "deploy" / "manifest.yml").read_text(encoding="utf-8")
     registry = build_registry()
-    missing = [f"{s.command} {s.name}" for s in registry.listing() if f"{s.command} {s.name}" not in readme]
+    missing = [f"{s.command} {s.name}" for s in registry.listing() if f"{s.command} {s.name}" not in guide]
     assert missing == []
     assert all(f"command: {command}" in manifest for command in registry.commands())
     assert all(f"- {scope}" in manifest for scope in BOT_SCOPES)
