@@ -198,3 +198,21 @@ def test_campaign_briefs_only_for_members(workspace: Workspace) -> None:
         assert [b["type"] for b in blocks][:2] == ["header", "context"]
         assert "How to reach them" in json.dumps(blocks)
     assert "There is no segment 99" in command(workspace, "brief 99", BOARD, ANA).params["text"]
+
+
+def test_a_replayed_show_k_segments_button_is_refused_to_outsiders(workspace: Workspace) -> None:
+    """The "Show k segments" buttons of a report carry `run_id:k`; Ben replays one of #board's from #marketing."""
+    bot, board = workspace.bot, workspace.runs[BOARD]
+    jobs_before = sum(bot.runtime.jobs.counts().values())
+    posts_before = len(bot.fake.calls_to("chat.postMessage"))
+    value = ids.alternative_value(board.id, 3)
+    reply = workspace.answer(
+        lambda url: bot.sender.click(ids.RERUN_ALTERNATIVE, value, channel=PUBLIC, user=BEN, response_url=url)
+    )
+    assert reply.params["text"] == NOT_A_MEMBER
+    assert sum(bot.runtime.jobs.counts().values()) == jobs_before, "nothing was queued for Ben"
+    assert not any(c.params.get("channel") == BOARD for c in bot.fake.calls_to("chat.postMessage")[posts_before:])
+
+    # Ana, a member, gets the re-run.
+    bot.sender.click(ids.RERUN_ALTERNATIVE, value, channel=BOARD, user=ANA)
+    bot.wait_for_jobs(jobs_before + 1)

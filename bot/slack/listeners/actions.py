@@ -89,6 +89,7 @@ def register(app: App, runtime: SlackRuntime) -> None:
         with acknowledged(ack, body, context):
             request = ids.alternative_from_value(body["actions"][0]["value"])
             run = find_run(runtime, str(context.team_id or body["team"]["id"]), request.run_id)
+            require_run_access(runtime, client, run, body["user"]["id"])
             queue_rerun(runtime, client, run, request.k, user_id=body["user"]["id"])
 
     @app.action(ids.OPEN_RERUN)
