@@ -9,6 +9,7 @@ Slack, escaped, so the test cannot pass by showing nothing.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -23,7 +24,7 @@ from tests.digests.helpers import store_version
 from tests.segmentation.tracking_fixtures import BASE, audience
 from tests.slack.fake_slack import FAKE_TEAM, FakeSlack
 from tests.slack.harness import RunningBot, wait_until
-from tests.slack.sender import CHANNEL
+from tests.slack.sender import CHANNEL, USER
 
 CORPUS = (
     "<!channel>",
@@ -153,3 +154,33 @@ def test_errors_echo_names_escaped(sqlite_bot: RunningBot) -> None:
     assert "&lt;!channel&gt;" in reply_to(sqlite_bot, "/segment", "digest <!channel> now", 1)
     assert RunRepository(sqlite_bot.engine).count(FAKE_TEAM) == 0
     assert sqlite_bot.fake.leaks == []
+
+
+def test_mentions_of_real_people_and_channels_in_user_text_arrive_escaped(sqlite_bot: RunningBot) -> None:
+    """The fake lets the bot's own mentions of people and channels it knows through, so user text naming a real
+    member or channel must be checked by what arrives, not only by the fake's leak list."""
+    name = f"<@{USER}> <#{CHANNEL}> list.csv"
+    shared = sqlite_bot.fake.share_file(name, hostile_csv(), channel=CHANNEL, ts="1700000000.000200")
+    sqlite_bot.sender.event(shared.events[0])
+    sqlite_bot.fake.wait_for("files.completeUploadExternal", timeout=90)
+    assert sqlite_bot.wait_for_jobs() == {"done": 1}
+    mrkdwn = "\n".join(_mrkdwn_texts([call.params for call in sqlite_bot.fake.calls]))
+    assert f"&lt;@{USER}&gt; &lt;#{CHANNEL}&gt; list.csv" in mrkdwn
+    assert name not in mrkdwn
+
+
+def _mrkdwn_texts(node: object) -> list[str]:
+    """Every string Slack parses for mentions: message `text` fields and mrkdwn text objects (not plain_text)."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        if node.get("type") != "plain_text" and isinstance(node.get("text"), str):
+            found.append(node["text"])
+        for value in node.values():
+            found += _mrkdwn_texts(value)
+    elif isinstance(node, list):
+        for item in node:
+            found += _mrkdwn_texts(item)
+    elif isinstance(node, str) and node.startswith(("[", "{")):
+        with contextlib.suppress(ValueError):
+            found += _mrkdwn_texts(json.loads(node))
+    return found
