@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from segmentation import limits as limit_errors
-from segmentation.errors import UnreadableFileError
+from segmentation.errors import SegmentationError, UnreadableFileError
 from segmentation.guarded_stream import GuardedStream
 from segmentation.limits import ReadLimits
 from segmentation.values import MISSING_TOKENS
@@ -384,7 +384,31 @@ def sniff(text: str, *, truncated: bool, limits: ReadLimits = DEFAULT_LIMITS) ->
     try:
         return _sniff(text, truncated=truncated)
     except csv.Error as error:  # only "field larger than field limit" escapes _records
-        raise limit_errors.cell_too_long(limits, "near the start of the file") from error
+        raise _long_field_error(text, limits) from error
+
+
+def _long_field_error(text: str, limits: ReadLimits) -> SegmentationError:
+    """Why the csv module met a field over the limit: a quote never closed, a first line too long, or a long cell."""
+    opened_on = _unclosed_quote_line(text)
+    if opened_on is not None:
+        return UnreadableFileError(
+            f"Row {opened_on:,} of the file opens a quote that is not closed within {limits.max_cell_chars:,} "
+            "characters, so the rest of the file would read as one cell: remove the stray quote or close it "
+            f"(if that cell really is this long, raise {ReadLimits.setting('max_cell_chars')})."
+        )
+    first_line = text.split("\n", 1)[0]
+    if len(first_line) > limits.max_cell_chars:
+        return limit_errors.line_too_long(limits, 1)
+    return limit_errors.cell_too_long(limits, "near the start of the file")
+
+
+def _unclosed_quote_line(text: str) -> int | None:
+    """The line where a quoted field opens and never closes within the text (quotes inside fields come in pairs)."""
+    opened_on: int | None = None
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.count('"') % 2:
+            opened_on = number if opened_on is None else None
+    return opened_on
 
 
 def _sniff(text: str, *, truncated: bool) -> Dialect:

@@ -70,12 +70,13 @@ def value_column(prepared: PreparedTable, requested: str | None = None) -> Prepa
         return None
     best_kind = min(kind for kind, _ in ranked)
     candidates = [c for kind, c in ranked if kind == best_kind]
-    return max(candidates, key=lambda c: float(np.nansum(np.asarray(c.numbers, dtype=np.float64))))
+    with np.errstate(over="ignore"):  # totals near 1e308 overflow to inf, which still ranks them first
+        return max(candidates, key=lambda c: float(np.nansum(np.asarray(c.numbers, dtype=np.float64))))
 
 
 def segment_values(column: PreparedColumn, labels: np.ndarray, k: int) -> tuple[SegmentValue, ...]:
     """One `SegmentValue` per segment id 0..k-1."""
-    numbers = np.nan_to_num(np.asarray(column.numbers, dtype=np.float64), nan=0.0)
+    numbers = _scaled(np.nan_to_num(np.asarray(column.numbers, dtype=np.float64), nan=0.0))
     labels = np.asarray(labels, dtype=np.int64)
     total = float(numbers.sum())
     sums = np.bincount(labels, weights=numbers, minlength=k)
@@ -116,5 +117,11 @@ def _words(name: str) -> str:
 def _positive_total(numbers: np.ndarray | None) -> bool:
     if numbers is None:
         return False
-    known = numbers[np.isfinite(numbers)]
+    known = _scaled(numbers[np.isfinite(numbers)])
     return bool(known.size) and float(known.sum()) > 0 and float((known < 0).mean()) <= MAX_NEGATIVE_SHARE
+
+
+def _scaled(numbers: np.ndarray) -> np.ndarray:
+    """`numbers` divided by their largest magnitude: shares and signs stay, and sums of 1e308s cannot overflow."""
+    largest = float(np.max(np.abs(numbers))) if numbers.size else 0.0
+    return numbers / largest if np.isfinite(largest) and largest > 0 else numbers

@@ -68,7 +68,7 @@ def _parser_error(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
 
 def test_a_mistyped_command_gets_a_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
     error = _parser_error(capsys, "segmnt", "data.csv")
-    assert error.startswith("segbot: error: argument COMMAND: invalid choice: 'segmnt' (choose from 'brief', 'datasets', ")
+    assert error.startswith("segbot: error: argument COMMAND: invalid choice: 'segmnt' (choose from 'brief', ")
     assert error.endswith("'); did you mean 'segment'?")
     assert _parser_error(capsys, "influencers", "lst").startswith("segbot influencers: error:")
     assert _parser_error(capsys, "influencers", "lst").endswith("did you mean 'list'?")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import gzip
 import io
 import resource
@@ -130,6 +131,20 @@ def test_an_unclosed_quote_names_its_row_instead_of_losing_rows(tmp_path: Path) 
         read_table(path.read_bytes())
     with pytest.raises(UnreadableFileError, match="Row 3 of the file opens a quote"):
         read_table(b'name,age\np1,30\np2,"31\np3,32\np4,33\n')
+
+
+def test_a_quote_left_open_for_longer_than_a_cell_may_be_says_so() -> None:
+    data = b'age,spend\n1,"2\n' + b"3,4\n" * 100_000
+    with pytest.raises(UnreadableFileError, match="Row 2 of the file opens a quote that is not closed within 100,000"):
+        read_table(data)
+
+
+def test_a_header_wider_than_a_cell_may_be_is_called_a_long_line() -> None:
+    csv.field_size_limit(131_072)  # the module's default (an earlier read with a higher cell limit raises it)
+    columns = 30_000
+    data = (",".join(f"c{i}" for i in range(columns)) + "\n" + ",".join("1" * columns) + "\n").encode()
+    with pytest.raises(LimitExceededError, match="Line 1 of the file is longer than"):
+        read_table(data)
 
 
 def test_a_quoted_line_break_inside_a_cell_is_still_fine() -> None:
