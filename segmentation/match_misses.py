@@ -31,6 +31,8 @@ def closest_miss(target: SegmentTarget, index: CatalogIndex, score: np.ndarray, 
     if not np.isfinite(ranked).any():
         return None
     position = int(np.argmax(ranked))
+    if ranked[position] <= 0 and int(np.count_nonzero(ranked == ranked[position])) > 1:
+        return None  # every creator matches on nothing: naming one of them "closest" would be an arbitrary pick
     entry = index.entries[position]
     shortfalls = {
         dimension: weight * (1 - _score(dimension, target, index, position))

@@ -178,3 +178,14 @@ def test_a_country_plurality_under_half_is_not_called_most() -> None:
     why_not = match.closest[0].why_not
     assert "most are in" not in why_not, why_not
     assert "the largest share is in United States, 30%" in why_not
+
+
+def test_no_closest_creator_is_named_when_every_creator_matches_on_nothing() -> None:
+    overall = mix({"US": 1.0}, {}, {"25-34": 0.5, "45-54": 0.5})
+    young = mix({"US": 1.0}, {}, {"25-34": 1.0})
+    catalog = [creator(f"no_age_{n}", (), None) for n in range(3)]
+
+    match = match_catalog(result_of(overall, young), catalog, per_segment=1)
+
+    assert match.suggestions == {0: ()}
+    assert match.closest.get(0) is None
