@@ -147,7 +147,8 @@ def female_percents(series: pd.Series) -> tuple[np.ndarray, Problems]:
     values, problems = numbers(pd.Series(cells, dtype="object"), "audience female share")
     with_sign = np.array([cell is not None and "%" in cell for cell in cells], dtype=bool)
     fractions = ~with_sign & (values <= 1)
-    percents = np.where(fractions, values * 100, values)
+    with np.errstate(over="ignore"):  # only fractions (<= 1) are scaled; 1e308 * 100 is computed and dropped
+        percents = np.where(fractions, values * 100, values)
     for position, value in enumerate(percents):
         if problems[position] is None and not np.isnan(value) and not 0 <= value <= 100:
             problems[position] = f"audience female share {cells[position]!r} is not between 0% and 100%"
