@@ -58,8 +58,8 @@ def child_cli(path: Path) -> dict[str, object]:
 
 def child_slack(path: Path) -> dict[str, object]:
     from bot.storage.database import open_database
-    from tests.slack.harness import start_bot, stop_bot, wait_until
     from tests.slack.fake_slack import FakeSlack
+    from tests.slack.harness import start_bot, stop_bot, wait_until
     from tests.slack.sender import file_share_event
 
     fake = FakeSlack().start()
