@@ -33,11 +33,37 @@ BENCHMARKS = DATASETS / "clustering_benchmarks_v1"
 PLANTED = [(3 + i % 5, 1000 + i) for i in range(15)]
 PLANTED_ROWS = 3_000
 LABELLED = [
-    "uci/wine", "uci/ecoli", "uci/glass", "uci/wdbc", "uci/yeast", "uci/ionosphere", "uci/sonar",
-    "other/iris", "fcps/hepta", "fcps/tetra", "fcps/lsun", "fcps/twodiamonds", "fcps/wingnut", "fcps/engytime",
-    "fcps/atom", "fcps/chainlink", "wut/x1", "wut/x2", "wut/x3", "wut/smile", "g2mg/g2mg_2_30", "g2mg/g2mg_2_60",
-    "h2mg/h2mg_2_30", "h2mg/h2mg_2_60", "g2mg/g2mg_8_30", "sipu/aggregation", "sipu/compound", "sipu/flame",
-    "sipu/jain", "sipu/pathbased", "sipu/unbalance",
+    "uci/wine",
+    "uci/ecoli",
+    "uci/glass",
+    "uci/wdbc",
+    "uci/yeast",
+    "uci/ionosphere",
+    "uci/sonar",
+    "other/iris",
+    "fcps/hepta",
+    "fcps/tetra",
+    "fcps/lsun",
+    "fcps/twodiamonds",
+    "fcps/wingnut",
+    "fcps/engytime",
+    "fcps/atom",
+    "fcps/chainlink",
+    "wut/x1",
+    "wut/x2",
+    "wut/x3",
+    "wut/smile",
+    "g2mg/g2mg_2_30",
+    "g2mg/g2mg_2_60",
+    "h2mg/h2mg_2_30",
+    "h2mg/h2mg_2_60",
+    "g2mg/g2mg_8_30",
+    "sipu/aggregation",
+    "sipu/compound",
+    "sipu/flame",
+    "sipu/jain",
+    "sipu/pathbased",
+    "sipu/unbalance",
 ]
 REAL_FILES = [
     "mall_customers/Mall_Customers.csv",
@@ -91,11 +117,22 @@ def planted_section() -> str:
         base_right += base_k == k
         rows.append([seed, k, result.k, f"{ours:.3f}", base_k, f"{theirs:.3f}", f"{seconds:.1f}"])
     n = len(PLANTED)
-    rows.append(["**mean**", "", f"right k {segbot_right}/{n}", f"**{np.mean(segbot_ari):.3f}**",
-                 f"right k {base_right}/{n}", f"**{np.mean(base_ari):.3f}**", ""])
+    rows.append(
+        [
+            "**mean**",
+            "",
+            f"right k {segbot_right}/{n}",
+            f"**{np.mean(segbot_ari):.3f}**",
+            f"right k {base_right}/{n}",
+            f"**{np.mean(base_ari):.3f}**",
+            "",
+        ]
+    )
     header = ["seed", "true k", "Segbot k", "Segbot ARI", "baseline k", "baseline ARI", "Segbot s"]
-    return (f"### Planted audiences ({PLANTED_ROWS:,} rows, 16 columns incl. id, email and 3 noise columns; "
-            f"k not given)\n\n{markdown_table(header, rows)}")
+    return (
+        f"### Planted audiences ({PLANTED_ROWS:,} rows, 16 columns incl. id, email and 3 noise columns; "
+        f"k not given)\n\n{markdown_table(header, rows)}"
+    )
 
 
 def labelled_section() -> str:
@@ -109,19 +146,50 @@ def labelled_section() -> str:
         result = segment(table, seed=0)
         fixed = segment(table, seed=0, k=true_k)
         base_labels, base_k = baseline(table)
-        scores = [adjusted_rand_score(truth[scored], labels[scored])
-                  for labels in (result.labels, fixed.labels, base_labels)]
+        scores = [
+            adjusted_rand_score(truth[scored], labels[scored]) for labels in (result.labels, fixed.labels, base_labels)
+        ]
         auto.append(scores[0])
         forced.append(scores[1])
         base.append(scores[2])
-        rows.append([name, f"{len(table):,} x {data.shape[1]}", true_k, result.k, f"{scores[0]:.3f}",
-                     f"{scores[1]:.3f}", base_k, f"{scores[2]:.3f}"])
-    rows.append(["**mean**", "", "", "", f"**{np.mean(auto):.3f}**", f"**{np.mean(forced):.3f}**", "",
-                 f"**{np.mean(base):.3f}**"])
-    header = ["data set", "rows x dims", "true k", "Segbot k", "Segbot ARI (auto k)", "Segbot ARI (true k)",
-              "baseline k", "baseline ARI"]
-    return ("### Labelled benchmark sets (clustering_benchmarks_v1, labels0; noise points left out)\n\n"
-            + markdown_table(header, rows))
+        rows.append(
+            [
+                name,
+                f"{len(table):,} x {data.shape[1]}",
+                true_k,
+                result.k,
+                f"{scores[0]:.3f}",
+                f"{scores[1]:.3f}",
+                base_k,
+                f"{scores[2]:.3f}",
+            ]
+        )
+    rows.append(
+        [
+            "**mean**",
+            "",
+            "",
+            "",
+            f"**{np.mean(auto):.3f}**",
+            f"**{np.mean(forced):.3f}**",
+            "",
+            f"**{np.mean(base):.3f}**",
+        ]
+    )
+    header = [
+        "data set",
+        "rows x dims",
+        "true k",
+        "Segbot k",
+        "Segbot ARI (auto k)",
+        "Segbot ARI (true k)",
+        "baseline k",
+        "baseline ARI",
+    ]
+    return (
+        "### Labelled benchmark sets (clustering_benchmarks_v1, labels0; noise points left out)\n\n"
+        + markdown_table(header, rows)
+    )
 
 
 def real_section() -> str:
@@ -132,8 +200,10 @@ def real_section() -> str:
         seconds = time.perf_counter() - started
         segments = "; ".join(f"{s.id} {s.name} ({s.size:,}, stability {s.stability:.2f})" for s in result.segments)
         used = sum(role.used for role in result.columns)
-        parts.append(f"- **{name}** ({result.n_rows:,} rows, {used} of {len(result.columns)} columns used, "
-                     f"{seconds:.1f} s): {result.k_reason} Segments: {segments}.")
+        parts.append(
+            f"- **{name}** ({result.n_rows:,} rows, {used} of {len(result.columns)} columns used, "
+            f"{seconds:.1f} s): {result.k_reason} Segments: {segments}."
+        )
     return "\n".join(parts)
 
 

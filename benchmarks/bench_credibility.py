@@ -65,14 +65,19 @@ def half(entry: CatalogEntry) -> int:
 def calibrated_bounds(entries: Sequence[CatalogEntry]) -> dict[str, tuple[float, float]]:
     bounds = {}
     for platform in PLATFORMS:
-        rates = np.array([
-            e.engagement_rate for e in entries
-            if e.platform == platform and e.engagement_rate is not None and e.followers >= credibility.LARGE_ACCOUNT
-        ])
+        rates = np.array(
+            [
+                e.engagement_rate
+                for e in entries
+                if e.platform == platform and e.engagement_rate is not None and e.followers >= credibility.LARGE_ACCOUNT
+            ]
+        )
         if rates.size:
             low = float(np.quantile(rates[rates > 0], LOW_QUANTILE))
-            bounds[platform] = (_significant(low, math.floor), _significant(float(np.quantile(rates, HIGH_QUANTILE)),
-                                                                             math.ceil))
+            bounds[platform] = (
+                _significant(low, math.floor),
+                _significant(float(np.quantile(rates, HIGH_QUANTILE)), math.ceil),
+            )
     return bounds
 
 
@@ -114,10 +119,16 @@ def main() -> None:
     report = [entry for _, entry in creators if half(entry) == 1]
     found = calibrated_bounds(calibration)
     bound_rows = [
-        [platform, _percent(found[platform][0]), _percent(found[platform][1]),
-         _percent(credibility.PLATFORM_BOUNDS[platform][0]), _percent(credibility.PLATFORM_BOUNDS[platform][1]),
-         "yes" if found[platform] == credibility.PLATFORM_BOUNDS[platform] else "NO",
-         _percent(PREVIOUS_BOUNDS[platform][0]), _percent(PREVIOUS_BOUNDS[platform][1])]
+        [
+            platform,
+            _percent(found[platform][0]),
+            _percent(found[platform][1]),
+            _percent(credibility.PLATFORM_BOUNDS[platform][0]),
+            _percent(credibility.PLATFORM_BOUNDS[platform][1]),
+            "yes" if found[platform] == credibility.PLATFORM_BOUNDS[platform] else "NO",
+            _percent(PREVIOUS_BOUNDS[platform][0]),
+            _percent(PREVIOUS_BOUNDS[platform][1]),
+        ]
         for platform in PLATFORMS
     ]
     now, before = flag_shares(report, dict(credibility.PLATFORM_BOUNDS)), flag_shares(report, PREVIOUS_BOUNDS)
@@ -129,21 +140,31 @@ def main() -> None:
     per_table = {}
     for table, entry in creators:
         per_table.setdefault(table, set()).add(entry.platform)
-    body = "\n\n".join([
-        f"Public tables read with `read_catalog` ({len(creators):,} creators from {len(TABLES)} files; "
-        "global_youtube_statistics has no engagement column). Creators split by a hash of platform and handle: "
-        f"{len(calibration):,} to calibrate, {len(report):,} to report on. Bounds apply to accounts of "
-        f"{credibility.LARGE_ACCOUNT:,}+ followers: too low = 1st percentile of the non-zero rates, too high = "
-        "99th percentile (two significant figures).",
-        markdown_table(
-            ["platform", "calibrated low", "calibrated high", "low in code", "high in code", "code = calibration",
-             "previous low", "previous high"],
-            bound_rows,
-        ),
-        "Share of the report half each rule flags (a creator can be flagged by several rules), with the bounds in "
-        "code and, as the baseline, the previous bounds:",
-        markdown_table(["platform", "creators", "rule", "flagged now", "flagged before"], share_rows),
-    ])
+    body = "\n\n".join(
+        [
+            f"Public tables read with `read_catalog` ({len(creators):,} creators from {len(TABLES)} files; "
+            "global_youtube_statistics has no engagement column). Creators split by a hash of platform and handle: "
+            f"{len(calibration):,} to calibrate, {len(report):,} to report on. Bounds apply to accounts of "
+            f"{credibility.LARGE_ACCOUNT:,}+ followers: too low = 1st percentile of the non-zero rates, too high = "
+            "99th percentile (two significant figures).",
+            markdown_table(
+                [
+                    "platform",
+                    "calibrated low",
+                    "calibrated high",
+                    "low in code",
+                    "high in code",
+                    "code = calibration",
+                    "previous low",
+                    "previous high",
+                ],
+                bound_rows,
+            ),
+            "Share of the report half each rule flags (a creator can be flagged by several rules), with the bounds in "
+            "code and, as the baseline, the previous bounds:",
+            markdown_table(["platform", "creators", "rule", "flagged now", "flagged before"], share_rows),
+        ]
+    )
     write_section("credibility", "Credibility rules on public influencer tables", body)
 
 

@@ -30,8 +30,9 @@ BASELINE_REV = "c45b82f"  # main before the issue-11 engine (EM tests only)
 def export_baseline(rev: str) -> Path:
     target = OUT / f"engine_{rev}"
     if not (target / "segmentation").exists():
-        archive = subprocess.run(["git", "archive", rev, "segmentation"], cwd=HERE.parent, check=True,
-                                 capture_output=True).stdout
+        archive = subprocess.run(
+            ["git", "archive", rev, "segmentation"], cwd=HERE.parent, check=True, capture_output=True
+        ).stdout
         with tarfile.open(fileobj=BytesIO(archive)) as tar:
             tar.extractall(target, filter="data")
     return target
@@ -57,8 +58,14 @@ def child(csv: Path) -> None:
 def measure(source: Path, csv: Path) -> dict[str, float]:
     environment = dict(os.environ, PYTHONPATH=f"{source}{os.pathsep}{HERE.parent}", OMP_NUM_THREADS="1")
     # cwd = the source: Python puts the working directory first on sys.path, before any editable install.
-    output = subprocess.run([sys.executable, "-m", "benchmarks.bench_engine_speed", "--child", str(csv.resolve())],
-                            env=environment, cwd=source, check=True, capture_output=True, text=True).stdout
+    output = subprocess.run(
+        [sys.executable, "-m", "benchmarks.bench_engine_speed", "--child", str(csv.resolve())],
+        env=environment,
+        cwd=source,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     figures: dict[str, float] = json.loads(output.strip().splitlines()[-1])
     return figures
 
@@ -70,14 +77,27 @@ def main() -> None:
         OUT.mkdir(exist_ok=True)
         write_speed_csv(csv, rows)
     table = []
-    for label, source in ((f"before (engine at {BASELINE_REV})", export_baseline(BASELINE_REV)),
-                          ("after (this checkout)", HERE.parent)):
+    for label, source in (
+        (f"before (engine at {BASELINE_REV})", export_baseline(BASELINE_REV)),
+        ("after (this checkout)", HERE.parent),
+    ):
         figures = measure(source, csv)
-        table.append([label, f"{rows:,}", f"{figures['seconds']:.1f}", f"{figures['cpu']:.1f}",
-                      f"{figures['peak_rss_mb']:,.0f}", int(figures["k"]), f"{figures['ari']:.3f}"])
+        table.append(
+            [
+                label,
+                f"{rows:,}",
+                f"{figures['seconds']:.1f}",
+                f"{figures['cpu']:.1f}",
+                f"{figures['peak_rss_mb']:,.0f}",
+                int(figures["k"]),
+                f"{figures['ari']:.3f}",
+            ]
+        )
     header = ["engine", "rows", "wall s", "CPU s", "peak RSS (MB)", "k", "ARI"]
-    body = ("Same file, same run, one process each (OMP_NUM_THREADS=1). On a shared machine compare CPU seconds; "
-            f"wall seconds include waiting for the cores.\n\n{markdown_table(header, table)}")
+    body = (
+        "Same file, same run, one process each (OMP_NUM_THREADS=1). On a shared machine compare CPU seconds; "
+        f"wall seconds include waiting for the cores.\n\n{markdown_table(header, table)}"
+    )
     write_section("engine_speed", "Engine speed before and after issue 11 (1M mixed rows, end to end)", body)
 
 

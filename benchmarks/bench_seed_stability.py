@@ -30,12 +30,22 @@ def main() -> None:
         same = len(set(ks)) == 1
         agree += same
         untied += tie is None
-        table.append([family.name, seed, f"{len(frame):,}", " / ".join(map(str, ks)), "yes" if same else "no",
-                      "-" if tie is None else f"{results[0].k} or {tie}"])
+        table.append(
+            [
+                family.name,
+                seed,
+                f"{len(frame):,}",
+                " / ".join(map(str, ks)),
+                "yes" if same else "no",
+                "-" if tie is None else f"{results[0].k} or {tie}",
+            ]
+        )
         print(table[-1], flush=True)
     header = ["family", "audience seed", "rows", "k for seeds 0 / 1 / 2 / 3 / 4", "same k", "near tie at seed 0"]
-    body = (f"{agree} of {len(table)} audiences give the same k for seeds 0-4; {untied} report no near tie at "
-            f"seed 0.\n\n{markdown_table(header, table)}")
+    body = (
+        f"{agree} of {len(table)} audiences give the same k for seeds 0-4; {untied} report no near tie at "
+        f"seed 0.\n\n{markdown_table(header, table)}"
+    )
     write_section("seed_stability", "Same k for seeds 0-4 (held-out family audiences)", body)
 
 

@@ -125,8 +125,9 @@ def supervised_ari(columns: pd.DataFrame, truth: np.ndarray) -> float:
             parts.append(np.where(codes < 0, np.nan, codes)[:, None])
             categorical.append(True)
     frame = np.hstack(parts)
-    model = HistGradientBoostingClassifier(max_iter=30, categorical_features=np.array(categorical),
-                                           early_stopping=False)
+    model = HistGradientBoostingClassifier(
+        max_iter=30, categorical_features=np.array(categorical), early_stopping=False
+    )
     with threadpool_limits(limits=1):  # OpenMP threads fighting over shared cores are much slower than one
         predicted = cross_val_predict(model, frame, truth[rows], cv=2)
     return float(adjusted_rand_score(truth[rows], predicted))
@@ -150,8 +151,9 @@ def _levels(rng: np.random.Generator, k: int, low: float, high: float, n: int = 
     return rng.choice(np.linspace(low, high, n), k, replace=k > n)
 
 
-def _categorical(rng: np.random.Generator, truth: np.ndarray, k: int, n_levels: int, concentration: float,
-                 *, prefix: str) -> np.ndarray:
+def _categorical(
+    rng: np.random.Generator, truth: np.ndarray, k: int, n_levels: int, concentration: float, *, prefix: str
+) -> np.ndarray:
     probabilities = rng.dirichlet(np.full(n_levels, concentration), k)
     cumulative = probabilities.cumsum(axis=1)[truth]
     picks = np.minimum((rng.random(len(truth))[:, None] > cumulative).sum(axis=1), n_levels - 1)
@@ -181,16 +183,19 @@ def _counts(rng: np.random.Generator, k: int, truth: np.ndarray) -> pd.DataFrame
     visits = _levels(rng, k, 1, 30, 4)
     zero = _levels(rng, k, 0.0, 0.7, 3)
     returns = _levels(rng, k, 0.2, 3, 3)
-    return pd.DataFrame({
-        "orders": rng.poisson(orders[truth]),
-        "site_visits": np.where(rng.random(n) < zero[truth], 0, rng.poisson(visits[truth])),
-        "returns": rng.poisson(returns[truth]),
-        "app_opens": np.where(rng.random(n) < _levels(rng, k, 0.1, 0.8, 3)[truth], 0,
-                              rng.poisson(_levels(rng, k, 2, 25, 4)[truth])),
-        "reviews_written": rng.poisson(_levels(rng, k, 0.1, 4, 4)[truth]),
-        "channel": _categorical(rng, truth, k, 4, 0.5, prefix="ch_"),
-        **_noise(rng, n, 2),
-    })
+    return pd.DataFrame(
+        {
+            "orders": rng.poisson(orders[truth]),
+            "site_visits": np.where(rng.random(n) < zero[truth], 0, rng.poisson(visits[truth])),
+            "returns": rng.poisson(returns[truth]),
+            "app_opens": np.where(
+                rng.random(n) < _levels(rng, k, 0.1, 0.8, 3)[truth], 0, rng.poisson(_levels(rng, k, 2, 25, 4)[truth])
+            ),
+            "reviews_written": rng.poisson(_levels(rng, k, 0.1, 4, 4)[truth]),
+            "channel": _categorical(rng, truth, k, 4, 0.5, prefix="ch_"),
+            **_noise(rng, n, 2),
+        }
+    )
 
 
 def _clipped(rng: np.random.Generator, k: int, truth: np.ndarray) -> pd.DataFrame:
@@ -198,13 +203,15 @@ def _clipped(rng: np.random.Generator, k: int, truth: np.ndarray) -> pd.DataFram
     open_rate = _levels(rng, k, -0.1, 1.0, 4)
     discount = _levels(rng, k, -0.2, 0.9, 4)
     completion = _levels(rng, k, 0.3, 1.2, 3)
-    return pd.DataFrame({
-        "email_open_rate": np.clip(rng.normal(open_rate[truth], 0.15), 0, 1).round(3),
-        "discount_share": np.clip(rng.normal(discount[truth], 0.2), 0, 1).round(3),
-        "profile_completion": np.clip(rng.normal(completion[truth], 0.2), 0, 1).round(2),
-        "tenure_months": np.clip(rng.normal(_levels(rng, k, 3, 60, 3)[truth], 8), 0, None).round(),
-        **_noise(rng, n, 2),
-    })
+    return pd.DataFrame(
+        {
+            "email_open_rate": np.clip(rng.normal(open_rate[truth], 0.15), 0, 1).round(3),
+            "discount_share": np.clip(rng.normal(discount[truth], 0.2), 0, 1).round(3),
+            "profile_completion": np.clip(rng.normal(completion[truth], 0.2), 0, 1).round(2),
+            "tenure_months": np.clip(rng.normal(_levels(rng, k, 3, 60, 3)[truth], 8), 0, None).round(),
+            **_noise(rng, n, 2),
+        }
+    )
 
 
 def _money(rng: np.random.Generator, k: int, truth: np.ndarray) -> pd.DataFrame:
@@ -212,25 +219,29 @@ def _money(rng: np.random.Generator, k: int, truth: np.ndarray) -> pd.DataFrame:
     spend = np.log(_levels(rng, k, 30, 3000, 5))
     basket = np.log(_levels(rng, k, 15, 300, 4))
     ltv_scale = _levels(rng, k, 100, 5000, 4)
-    return pd.DataFrame({
-        "total_spend": np.exp(rng.normal(spend[truth], 0.6)).round(2),
-        "avg_basket": np.exp(rng.normal(basket[truth], 0.4)).round(2),
-        "lifetime_value": (ltv_scale[truth] * (1 + rng.pareto(3.0, n))).round(2),
-        "plan": _categorical(rng, truth, k, 3, 1.0, prefix="plan_"),
-        **_noise(rng, n, 2),
-    })
+    return pd.DataFrame(
+        {
+            "total_spend": np.exp(rng.normal(spend[truth], 0.6)).round(2),
+            "avg_basket": np.exp(rng.normal(basket[truth], 0.4)).round(2),
+            "lifetime_value": (ltv_scale[truth] * (1 + rng.pareto(3.0, n))).round(2),
+            "plan": _categorical(rng, truth, k, 3, 1.0, prefix="plan_"),
+            **_noise(rng, n, 2),
+        }
+    )
 
 
 def _rounded(rng: np.random.Generator, k: int, truth: np.ndarray) -> pd.DataFrame:
     n = len(truth)
-    return pd.DataFrame({
-        "age": np.clip(rng.normal(_levels(rng, k, 22, 65, 5)[truth], 5), 18, 90).round(),
-        "rating": np.clip(rng.normal(_levels(rng, k, 1.2, 4.8, 4)[truth], 0.7), 1, 5).round(),
-        "household_size": np.clip(rng.poisson(_levels(rng, k, 0.5, 4, 3)[truth]) + 1, 1, 8),
-        "income": (np.exp(rng.normal(np.log(_levels(rng, k, 25_000, 150_000, 4))[truth], 0.25)) / 1000).round()
-        * 1000,
-        **_noise(rng, n, 2),
-    })
+    return pd.DataFrame(
+        {
+            "age": np.clip(rng.normal(_levels(rng, k, 22, 65, 5)[truth], 5), 18, 90).round(),
+            "rating": np.clip(rng.normal(_levels(rng, k, 1.2, 4.8, 4)[truth], 0.7), 1, 5).round(),
+            "household_size": np.clip(rng.poisson(_levels(rng, k, 0.5, 4, 3)[truth]) + 1, 1, 8),
+            "income": (np.exp(rng.normal(np.log(_levels(rng, k, 25_000, 150_000, 4))[truth], 0.25)) / 1000).round()
+            * 1000,
+            **_noise(rng, n, 2),
+        }
+    )
 
 
 def _correlated(rng: np.random.Generator, k: int, truth: np.ndarray) -> pd.DataFrame:
@@ -242,13 +253,15 @@ def _correlated(rng: np.random.Generator, k: int, truth: np.ndarray) -> pd.DataF
         rho = rng.uniform(0.5, 0.85)
         cov = np.full((3, 3), rho) + np.eye(3) * (1 - rho)
         values[rows] = rng.multivariate_normal(centers[segment], cov * 0.5, rows.sum())
-    return pd.DataFrame({
-        "income": np.exp(10.8 + 0.35 * values[:, 0]).round(-2),
-        "annual_spend": np.exp(6.5 + 0.5 * values[:, 1]).round(2),
-        "avg_basket": (60 + 18 * values[:, 2]).round(2),
-        "device": _categorical(rng, truth, k, 3, 2.0, prefix="dev_"),
-        **_noise(rng, n, 2),
-    })
+    return pd.DataFrame(
+        {
+            "income": np.exp(10.8 + 0.35 * values[:, 0]).round(-2),
+            "annual_spend": np.exp(6.5 + 0.5 * values[:, 1]).round(2),
+            "avg_basket": (60 + 18 * values[:, 2]).round(2),
+            "device": _categorical(rng, truth, k, 3, 2.0, prefix="dev_"),
+            **_noise(rng, n, 2),
+        }
+    )
 
 
 def _categorical_led(rng: np.random.Generator, k: int, truth: np.ndarray) -> pd.DataFrame:
@@ -267,22 +280,28 @@ def _imbalanced(rng: np.random.Generator, k: int, truth: np.ndarray) -> pd.DataF
     pool = np.array(["fitness", "travel", "gaming", "fashion", "cooking", "tech", "music", "pets", "books"])
     rates = np.clip(rng.beta(0.4, 1.2, (k, len(pool))) * 1.1, 0.02, 0.95)
     has = rng.random((n, len(pool))) < rates[truth]
-    return pd.DataFrame({
-        "age": np.clip(rng.normal(_levels(rng, k, 20, 65, 5)[truth], 5), 16, 90).round(),
-        "spend": np.exp(rng.normal(np.log(_levels(rng, k, 40, 2500, 5))[truth], 0.45)).round(2),
-        "orders": rng.poisson(_levels(rng, k, 1, 20, 4)[truth]),
-        "region": _categorical(rng, truth, k, 6, 0.4, prefix="r_"),
-        "device": _categorical(rng, truth, k, 4, 0.6, prefix="d_"),
-        "interests": ["|".join(pool[row]) for row in has],
-        "opted_in": rng.random(n) < _levels(rng, k, 0.1, 0.9, 3)[truth],
-        **_noise(rng, n, 8),
-    })
+    return pd.DataFrame(
+        {
+            "age": np.clip(rng.normal(_levels(rng, k, 20, 65, 5)[truth], 5), 16, 90).round(),
+            "spend": np.exp(rng.normal(np.log(_levels(rng, k, 40, 2500, 5))[truth], 0.45)).round(2),
+            "orders": rng.poisson(_levels(rng, k, 1, 20, 4)[truth]),
+            "region": _categorical(rng, truth, k, 6, 0.4, prefix="r_"),
+            "device": _categorical(rng, truth, k, 4, 0.6, prefix="d_"),
+            "interests": ["|".join(pool[row]) for row in has],
+            "opted_in": rng.random(n) < _levels(rng, k, 0.1, 0.9, 3)[truth],
+            **_noise(rng, n, 8),
+        }
+    )
 
 
 def _large(rng: np.random.Generator, k: int, truth: np.ndarray) -> pd.DataFrame:
-    parts = [_counts(rng, k, truth).iloc[:, :2], _money(rng, k, truth).iloc[:, [0, 3]],
-             _rounded(rng, k, truth).iloc[:, :2], _clipped(rng, k, truth).iloc[:, :1], pd.DataFrame(
-                 _noise(rng, len(truth), 4))]
+    parts = [
+        _counts(rng, k, truth).iloc[:, :2],
+        _money(rng, k, truth).iloc[:, [0, 3]],
+        _rounded(rng, k, truth).iloc[:, :2],
+        _clipped(rng, k, truth).iloc[:, :1],
+        pd.DataFrame(_noise(rng, len(truth), 4)),
+    ]
     return pd.concat(parts, axis=1)
 
 
@@ -290,30 +309,36 @@ def _flat_independent(rng: np.random.Generator, k: int, truth: np.ndarray) -> pd
     n = len(truth)
     pool = np.array(["fitness", "travel", "gaming", "fashion", "cooking", "tech"])
     has = rng.random((n, len(pool))) < np.array([0.3, 0.25, 0.2, 0.15, 0.1, 0.05])
-    return pd.DataFrame({
-        "age": np.clip(rng.normal(40, 12, n), 18, 90).round(),
-        "orders": rng.poisson(4, n),
-        "site_visits": np.where(rng.random(n) < 0.3, 0, rng.poisson(8, n)),
-        "total_spend": rng.lognormal(5, 1.0, n).round(2),
-        "open_rate": np.clip(rng.normal(0.3, 0.25, n), 0, 1).round(3),
-        "country": rng.choice(np.array(["US", "UK", "DE", "FR", "BR"], dtype=object), n, p=[.4, .2, .15, .15, .1]),
-        "device": rng.choice(np.array(["iOS", "Android", "Desktop"], dtype=object), n),
-        "interests": ["|".join(pool[row]) for row in has],
-        "opted_in": rng.random(n) < 0.4,
-    })
+    return pd.DataFrame(
+        {
+            "age": np.clip(rng.normal(40, 12, n), 18, 90).round(),
+            "orders": rng.poisson(4, n),
+            "site_visits": np.where(rng.random(n) < 0.3, 0, rng.poisson(8, n)),
+            "total_spend": rng.lognormal(5, 1.0, n).round(2),
+            "open_rate": np.clip(rng.normal(0.3, 0.25, n), 0, 1).round(3),
+            "country": rng.choice(
+                np.array(["US", "UK", "DE", "FR", "BR"], dtype=object), n, p=[0.4, 0.2, 0.15, 0.15, 0.1]
+            ),
+            "device": rng.choice(np.array(["iOS", "Android", "Desktop"], dtype=object), n),
+            "interests": ["|".join(pool[row]) for row in has],
+            "opted_in": rng.random(n) < 0.4,
+        }
+    )
 
 
 def _flat_correlated(rng: np.random.Generator, k: int, truth: np.ndarray) -> pd.DataFrame:
     n = len(truth)
-    cov = np.array([[1, .7, .5, .4], [.7, 1, .6, .3], [.5, .6, 1, .2], [.4, .3, .2, 1]])
+    cov = np.array([[1, 0.7, 0.5, 0.4], [0.7, 1, 0.6, 0.3], [0.5, 0.6, 1, 0.2], [0.4, 0.3, 0.2, 1]])
     z = rng.multivariate_normal(np.zeros(4), cov, n)
-    return pd.DataFrame({
-        "income": np.exp(10.8 + 0.5 * z[:, 0]).round(-2),
-        "total_spend": np.exp(6 + 0.9 * z[:, 1]).round(2),
-        "orders": rng.poisson(np.exp(1.2 + 0.6 * z[:, 2])),
-        "avg_basket": np.exp(3.5 + 0.6 * z[:, 3]).round(2),
-        "tenure_days": rng.gamma(2.0, 300, n).round(),
-    })
+    return pd.DataFrame(
+        {
+            "income": np.exp(10.8 + 0.5 * z[:, 0]).round(-2),
+            "total_spend": np.exp(6 + 0.9 * z[:, 1]).round(2),
+            "orders": rng.poisson(np.exp(1.2 + 0.6 * z[:, 2])),
+            "avg_basket": np.exp(3.5 + 0.6 * z[:, 3]).round(2),
+            "tenure_days": rng.gamma(2.0, 300, n).round(),
+        }
+    )
 
 
 def _flat_categorical(rng: np.random.Generator, k: int, truth: np.ndarray) -> pd.DataFrame:

@@ -72,8 +72,16 @@ def planted_fixture(seed: int, n_segments: int = 6, background: int = 600) -> Fi
         for i, (p, mix) in enumerate(zip(chosen, mixes, strict=True))
     )
     result = SegmentationResult(
-        labels=np.zeros(0, dtype=np.int32), segments=profiles, k=n_segments, k_scores={}, k_reason="",
-        stability=1.0, columns=(), n_rows=1000 * n_segments, audience=overall, seed=seed,
+        labels=np.zeros(0, dtype=np.int32),
+        segments=profiles,
+        k=n_segments,
+        k_scores={},
+        k_reason="",
+        stability=1.0,
+        columns=(),
+        n_rows=1000 * n_segments,
+        audience=overall,
+        seed=seed,
     )
     catalog: list[CatalogEntry] = []
     suspicious: set[tuple[str, str]] = set()
@@ -82,8 +90,15 @@ def planted_fixture(seed: int, n_segments: int = 6, background: int = 600) -> Fi
         suspicious |= {entry.key for entry in made["suspicious"]}
         catalog += [entry for group in made.values() for entry in group]
     catalog += [
-        _creator(rng, f"bg{n}", str(rng.choice(CATEGORIES)), str(rng.choice(COUNTRIES)),
-                 age=str(rng.choice(AGE_BANDS)), female=50, size=rng.uniform(4, 7.5))
+        _creator(
+            rng,
+            f"bg{n}",
+            str(rng.choice(CATEGORIES)),
+            str(rng.choice(COUNTRIES)),
+            age=str(rng.choice(AGE_BANDS)),
+            female=50,
+            size=rng.uniform(4, 7.5),
+        )
         for n in range(background)
     ]
     order = rng.permutation(len(catalog))
@@ -99,9 +114,14 @@ def _segment_mix(rng: np.random.Generator, planted: Planted) -> AudienceMix:
     ages[planted.age] = float(rng.uniform(0.5, 0.7))
     female = float(np.clip(planted.female + rng.normal(0, 0.03), 0, 1))
     return AudienceMix(
-        age_bands=_normalised(ages), age_known=1.0, gender={"female": female, "male": 1 - female}, gender_known=1.0,
-        countries=_top(_normalised(countries), 5), countries_known=1.0,
-        interests=_top(interests, 5), interests_known=1.0,
+        age_bands=_normalised(ages),
+        age_known=1.0,
+        gender={"female": female, "male": 1 - female},
+        gender_known=1.0,
+        countries=_top(_normalised(countries), 5),
+        countries_known=1.0,
+        interests=_top(interests, 5),
+        interests_known=1.0,
     )
 
 
@@ -112,9 +132,14 @@ def _average(mixes: list[AudienceMix]) -> AudienceMix:
 
     gender = mean([m.gender for m in mixes])
     return AudienceMix(
-        age_bands=mean([m.age_bands for m in mixes]), age_known=1.0, gender=gender, gender_known=1.0,
-        countries=_top(mean([dict(m.countries) for m in mixes]), 5), countries_known=1.0,
-        interests=_top(mean([dict(m.interests) for m in mixes]), 5), interests_known=1.0,
+        age_bands=mean([m.age_bands for m in mixes]),
+        age_known=1.0,
+        gender=gender,
+        gender_known=1.0,
+        countries=_top(mean([dict(m.countries) for m in mixes]), 5),
+        countries_known=1.0,
+        interests=_top(mean([dict(m.interests) for m in mixes]), 5),
+        interests_known=1.0,
     )
 
 
@@ -123,21 +148,51 @@ def _creators_for(rng: np.random.Generator, segment: int, planted: Planted) -> d
     other_topics = [c for c in CATEGORIES if c != planted.category]
     female = planted.female * 100
     return {
-        "right": [_creator(rng, f"s{segment}_right{n}", planted.category, planted.country, age=planted.age,
-                           female=female, size=rng.uniform(4, 6.3)) for n in range(RIGHT)],
-        "topic_only": [_creator(rng, f"s{segment}_topic{n}", planted.category, str(rng.choice(others)),
-                                age=planted.age, female=female, size=rng.uniform(6.5, 7.7))
-                       for n in range(TOPIC_ONLY)],
-        "country_only": [_creator(rng, f"s{segment}_country{n}", str(rng.choice(other_topics)), planted.country,
-                                  age=planted.age, female=female, size=rng.uniform(6.5, 7.7))
-                         for n in range(COUNTRY_ONLY)],
+        "right": [
+            _creator(
+                rng,
+                f"s{segment}_right{n}",
+                planted.category,
+                planted.country,
+                age=planted.age,
+                female=female,
+                size=rng.uniform(4, 6.3),
+            )
+            for n in range(RIGHT)
+        ],
+        "topic_only": [
+            _creator(
+                rng,
+                f"s{segment}_topic{n}",
+                planted.category,
+                str(rng.choice(others)),
+                age=planted.age,
+                female=female,
+                size=rng.uniform(6.5, 7.7),
+            )
+            for n in range(TOPIC_ONLY)
+        ],
+        "country_only": [
+            _creator(
+                rng,
+                f"s{segment}_country{n}",
+                str(rng.choice(other_topics)),
+                planted.country,
+                age=planted.age,
+                female=female,
+                size=rng.uniform(6.5, 7.7),
+            )
+            for n in range(COUNTRY_ONLY)
+        ],
         "suspicious": _suspicious(rng, segment, planted, female),
     }
 
 
 def _suspicious(rng: np.random.Generator, segment: int, planted: Planted, female: float) -> list[CatalogEntry]:
-    base = [_creator(rng, f"s{segment}_sus{n}", planted.category, planted.country, age=planted.age,
-                     female=female, size=6.5) for n in range(SUSPICIOUS)]
+    base = [
+        _creator(rng, f"s{segment}_sus{n}", planted.category, planted.country, age=planted.age, female=female, size=6.5)
+        for n in range(SUSPICIOUS)
+    ]
     return [
         replace(base[0], platform="instagram", engagement_rate=0.0003),  # bought followers
         replace(base[1], platform="instagram", engagement_rate=0.45),  # bought likes
@@ -152,9 +207,13 @@ def _creator(
     """A healthy creator with 10**size followers."""
     followers = int(10**size)
     return CatalogEntry(
-        platform=str(rng.choice(("instagram", "tiktok", "youtube"))), handle=handle, followers=followers,
-        engagement_rate=float(0.06 * (followers / 10_000) ** -0.25 * rng.lognormal(0, 0.2)), topics=(category,),
-        audience_country=country, audience_age=age,
+        platform=str(rng.choice(("instagram", "tiktok", "youtube"))),
+        handle=handle,
+        followers=followers,
+        engagement_rate=float(0.06 * (followers / 10_000) ** -0.25 * rng.lognormal(0, 0.2)),
+        topics=(category,),
+        audience_country=country,
+        audience_age=age,
         audience_female_pct=float(np.clip(female + rng.normal(0, 5), 0, 100)),
     )
 

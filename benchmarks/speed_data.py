@@ -7,10 +7,42 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-COUNTRIES = ["US", "BR", "GB", "DE", "FR", "IN", "MX", "ES", "IT", "CA", "AU", "JP", "NL", "SE", "PL",
-             "AR", "CO", "ZA", "NG", "KR"]
-INTERESTS = ["fitness", "travel", "gaming", "tech", "beauty", "cooking", "finance", "parenting", "fashion",
-             "music", "outdoors", "pets"]
+COUNTRIES = [
+    "US",
+    "BR",
+    "GB",
+    "DE",
+    "FR",
+    "IN",
+    "MX",
+    "ES",
+    "IT",
+    "CA",
+    "AU",
+    "JP",
+    "NL",
+    "SE",
+    "PL",
+    "AR",
+    "CO",
+    "ZA",
+    "NG",
+    "KR",
+]
+INTERESTS = [
+    "fitness",
+    "travel",
+    "gaming",
+    "tech",
+    "beauty",
+    "cooking",
+    "finance",
+    "parenting",
+    "fashion",
+    "music",
+    "outdoors",
+    "pets",
+]
 DEVICES = ["ios", "android", "desktop", "tablet"]
 CHANNELS = ["instagram", "tiktok", "search", "email", "referral", "youtube"]
 PLANS = ["free", "basic", "premium"]
@@ -34,15 +66,33 @@ def speed_audience(n_rows: int, seed: int = 11) -> tuple[pd.DataFrame, np.ndarra
             "total_spend": np.round(rng.gamma(2.0, spend_scale / 2.0), 2),
             "orders": rng.poisson(np.array([3, 8, 5, 4, 14])[labels]),
             "days_since_last_purchase": np.round(rng.exponential(recency_scale)),
-            "gender": _pick(rng, labels, ["female", "male", "other"],
-                            [[.3, .65, .05], [.5, .48, .02], [.75, .23, .02], [.55, .44, .01], [.5, .48, .02]]),
+            "gender": _pick(
+                rng,
+                labels,
+                ["female", "male", "other"],
+                [[0.3, 0.65, 0.05], [0.5, 0.48, 0.02], [0.75, 0.23, 0.02], [0.55, 0.44, 0.01], [0.5, 0.48, 0.02]],
+            ),
             "country": _country(rng, labels),
-            "device": _pick(rng, labels, DEVICES, [[.45, .45, .05, .05], [.2, .2, .5, .1], [.4, .4, .1, .1],
-                                                   [.15, .15, .4, .3], [.5, .2, .25, .05]]),
+            "device": _pick(
+                rng,
+                labels,
+                DEVICES,
+                [
+                    [0.45, 0.45, 0.05, 0.05],
+                    [0.2, 0.2, 0.5, 0.1],
+                    [0.4, 0.4, 0.1, 0.1],
+                    [0.15, 0.15, 0.4, 0.3],
+                    [0.5, 0.2, 0.25, 0.05],
+                ],
+            ),
             "channel": rng.choice(CHANNELS, size=n_rows),
-            "plan": _pick(rng, labels, PLANS, [[.7, .25, .05], [.2, .4, .4], [.4, .4, .2], [.3, .5, .2],
-                                               [.05, .25, .7]]),
-            "newsletter": np.where(rng.random(n_rows) < np.array([.2, .6, .3, .85, .5])[labels], "yes", "no"),
+            "plan": _pick(
+                rng,
+                labels,
+                PLANS,
+                [[0.7, 0.25, 0.05], [0.2, 0.4, 0.4], [0.4, 0.4, 0.2], [0.3, 0.5, 0.2], [0.05, 0.25, 0.7]],
+            ),
+            "newsletter": np.where(rng.random(n_rows) < np.array([0.2, 0.6, 0.3, 0.85, 0.5])[labels], "yes", "no"),
             "interests": _interests(rng, labels),
         }
     )

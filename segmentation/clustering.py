@@ -86,8 +86,11 @@ def _cluster(space: FeatureSpace, *, k: int | None, k_range: range, seed: int) -
         for candidate, labels in refits.items()
     }
     chosen, bar = (k, 0.0) if k else choose_k(fits, k_stability)
-    groups = np.arange(chosen, dtype=np.int32) if k or chosen == 1 else merge_groups(
-        fits[chosen], data, encode(space, select, point_masses=False))
+    groups = (
+        np.arange(chosen, dtype=np.int32)
+        if k or chosen == 1
+        else merge_groups(fits[chosen], data, encode(space, select, point_masses=False))
+    )
     n_segments = int(groups.max()) + 1
     alternative = None if k or n_segments < chosen else near_tie(fits, k_stability, chosen, bar)
     # A forced split is checked against one segment for everyone: the report warns when that fits better.
@@ -97,8 +100,7 @@ def _cluster(space: FeatureSpace, *, k: int | None, k_range: range, seed: int) -
     model = fit_mixture(fit_data, _dense_labels(fits[chosen].predict(fit_data), chosen), chosen)
     labels = _by_size(groups[assign(space, model)], model.means, groups)
     sample_labels = labels[select]
-    by_segment = segment_stability(sample_labels, [_onto(other, sample_labels) for other in refits[chosen]],
-                                   n_segments)
+    by_segment = segment_stability(sample_labels, [_onto(other, sample_labels) for other in refits[chosen]], n_segments)
     sizes = np.bincount(labels, minlength=n_segments)
     return Clustering(
         labels=labels,
@@ -165,7 +167,12 @@ def fit_candidates(
 
 
 def best_fit(
-    data: MixtureData, balanced: np.ndarray, k: int, seed: int, *, starts: int = STARTS,
+    data: MixtureData,
+    balanced: np.ndarray,
+    k: int,
+    seed: int,
+    *,
+    starts: int = STARTS,
     extra_starts: list[np.ndarray] | None = None,
 ) -> Mixture:
     """The best of EM runs from `starts` k-means partitions of the balanced space, RANDOM_STARTS random
@@ -176,8 +183,10 @@ def best_fit(
         for start in range(starts)
     ]
     if k > 1:
-        initials += [np.random.default_rng(derived_seed(seed, k, 31, start)).integers(0, k, data.n_rows)
-                     for start in range(RANDOM_STARTS)]
+        initials += [
+            np.random.default_rng(derived_seed(seed, k, 31, start)).integers(0, k, data.n_rows)
+            for start in range(RANDOM_STARTS)
+        ]
     best: Mixture | None = None
     for initial in [*initials, *(extra_starts or [])]:
         model = fit_mixture(data, _dense_labels(initial.astype(np.int32), k), k)
@@ -190,8 +199,12 @@ def best_fit(
 def _split_start(model: Mixture, data: MixtureData, balanced: np.ndarray, seed: int) -> np.ndarray:
     """A (k+1)-segment start: the model's segments, with the most spread-out one cut in two by 2-means."""
     labels = model.predict(data)
-    spread = [float(((balanced[labels == s] - balanced[labels == s].mean(axis=0)) ** 2).sum()) if (labels == s).sum()
-              > 1 else 0.0 for s in range(model.k)]
+    spread = [
+        float(((balanced[labels == s] - balanced[labels == s].mean(axis=0)) ** 2).sum())
+        if (labels == s).sum() > 1
+        else 0.0
+        for s in range(model.k)
+    ]
     widest = int(np.argmax(spread))
     members = np.flatnonzero(labels == widest)
     halves = KMeans(n_clusters=2, n_init=2, random_state=derived_seed(seed, model.k, 99)).fit(balanced[members]).labels_
@@ -243,8 +256,11 @@ def choose_k(fits: dict[int, Mixture], stability: dict[int, float]) -> tuple[int
 def near_tie(fits: dict[int, Mixture], stability: dict[int, float], chosen: int, bar: float) -> int | None:
     """Another usable k whose score is within NEAR_TIE per sampled row of the chosen one (the closest), or None."""
     n = fits[chosen].n_rows
-    usable = [k for k, fit in fits.items() if k != chosen and stability[k] >= bar
-              and (k == 1 or fit.smallest_share >= MIN_SEGMENT_SHARE)]
+    usable = [
+        k
+        for k, fit in fits.items()
+        if k != chosen and stability[k] >= bar and (k == 1 or fit.smallest_share >= MIN_SEGMENT_SHARE)
+    ]
     close = [k for k in usable if abs(fits[k].icl - fits[chosen].icl) / n <= NEAR_TIE]
     return min(close, key=lambda k: abs(fits[k].icl - fits[chosen].icl)) if close else None
 
@@ -287,8 +303,9 @@ def column_weights(space: FeatureSpace, balanced: np.ndarray, labels: np.ndarray
 
 
 def _subset(data: MixtureData, rows: np.ndarray) -> MixtureData:
-    return MixtureData(design=data.design[rows], n_numbers=data.n_numbers, level_blocks=data.level_blocks,
-                       n_labels=data.n_labels)
+    return MixtureData(
+        design=data.design[rows], n_numbers=data.n_numbers, level_blocks=data.level_blocks, n_labels=data.n_labels
+    )
 
 
 def _dense_labels(labels: np.ndarray, k: int) -> np.ndarray:
@@ -314,7 +331,12 @@ def _by_size(labels: np.ndarray, means: np.ndarray, groups: np.ndarray) -> np.nd
 
 
 def k_reason(
-    fits: dict[int, Mixture], stability: dict[int, float], chosen: int, *, bar: float, forced: bool,
+    fits: dict[int, Mixture],
+    stability: dict[int, float],
+    chosen: int,
+    *,
+    bar: float,
+    forced: bool,
     merged: int | None = None,
 ) -> str:
     """One sentence: why this k, naming the better-fitting candidates that were passed over and why."""
@@ -323,19 +345,26 @@ def k_reason(
     if forced:
         return f"k={chosen} was asked for (fit score {score:.2f}, stability {stability[chosen]:.2f})."
     if merged is not None and merged < chosen:
-        return (f"k={merged}: the best fit has {chosen} components (fit score {score:.2f}), and checked with full "
-                f"covariances they make {merged} segment{'s' if merged > 1 else ''}: components that tile one "
-                "group (blending into each other) rather than separate two were merged.")
+        return (
+            f"k={merged}: the best fit has {chosen} components (fit score {score:.2f}), and checked with full "
+            f"covariances they make {merged} segment{'s' if merged > 1 else ''}: components that tile one "
+            "group (blending into each other) rather than separate two were merged."
+        )
     if chosen == 1:
         reason = f"k=1: one segment for everyone (fit score {score:.2f}); no split both fits better and holds up"
     else:
-        reason = (f"k={chosen}: best fit score ({score:.2f}) of the candidates that refits on subsamples reproduce "
-                  f"(stability {stability[chosen]:.2f}, needed {bar:.2f})")
+        reason = (
+            f"k={chosen}: best fit score ({score:.2f}) of the candidates that refits on subsamples reproduce "
+            f"(stability {stability[chosen]:.2f}, needed {bar:.2f})"
+        )
     better = [other for other in fits if fits[other].icl < fits[chosen].icl]
     if better:
         best = min(better, key=lambda other: fits[other].icl)
-        why = (f"a segment under {MIN_SEGMENT_SHARE:.0%}" if fits[best].smallest_share < MIN_SEGMENT_SHARE
-               else f"stability {stability[best]:.2f}")
+        why = (
+            f"a segment under {MIN_SEGMENT_SHARE:.0%}"
+            if fits[best].smallest_share < MIN_SEGMENT_SHARE
+            else f"stability {stability[best]:.2f}"
+        )
         reason += f"; k={best} fits better ({-fits[best].icl / n:.2f}) but is not reliable ({why})"
     elif chosen + 1 in fits:
         reason += f"; k={chosen + 1} fits worse ({-fits[chosen + 1].icl / n:.2f})"

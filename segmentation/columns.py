@@ -41,17 +41,52 @@ DAYS_PER_YEAR = 365.25
 _ID_TOKENS = frozenset({"id", "ids", "uuid", "guid", "key", "email", "mail", "phone", "ssn", "token", "hash"})
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _UUID = re.compile(r"^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$", re.IGNORECASE)
-_GENDER_VALUES = frozenset({"m", "f", "male", "female", "man", "woman", "men", "women", "non-binary", "nonbinary",
-                            "other", "x", "boy", "girl"})
+_GENDER_VALUES = frozenset(
+    {"m", "f", "male", "female", "man", "woman", "men", "women", "non-binary", "nonbinary", "other", "x", "boy", "girl"}
+)
 # Small whole numbers under these names are codes for categories (Region 1/2/3), not quantities.
-_CODE_TOKENS = frozenset({"region", "channel", "segment", "type", "category", "group", "class", "code", "status",
-                          "tier", "zone", "cluster", "department", "store", "branch", "source"})
+_CODE_TOKENS = frozenset(
+    {
+        "region",
+        "channel",
+        "segment",
+        "type",
+        "category",
+        "group",
+        "class",
+        "code",
+        "status",
+        "tier",
+        "zone",
+        "cluster",
+        "department",
+        "store",
+        "branch",
+        "source",
+    }
+)
 MAX_CODES = 12
 _INTEREST_TOKENS = frozenset({"interest", "interests", "hobby", "hobbies", "tags", "topics", "likes", "passions"})
 # Yes/no columns under these names record what people did after the fact (the result a marketer wants to
 # explain), not who they are: they are kept out of the clustering and shown per segment instead.
-_OUTCOME_TOKENS = frozenset({"bought", "buy", "buyer", "purchased", "purchase", "converted", "conversion",
-                             "churned", "churn", "defaulted", "default", "subscribed", "responded", "response"})
+_OUTCOME_TOKENS = frozenset(
+    {
+        "bought",
+        "buy",
+        "buyer",
+        "purchased",
+        "purchase",
+        "converted",
+        "conversion",
+        "churned",
+        "churn",
+        "defaulted",
+        "default",
+        "subscribed",
+        "responded",
+        "response",
+    }
+)
 OUTCOME_REASON = "outcome (yes/no result): kept out of the clustering, shown per segment"
 
 
@@ -84,8 +119,9 @@ def prepare_table(
     _check_names(names, outcomes, "outcome")
     _check_names(names, cluster_on, "cluster-on")
     decisions = [
-        _decide(name, table.iloc[:, position], forced=columns is not None and name in columns,
-                decimal_comma=decimal_comma)
+        _decide(
+            name, table.iloc[:, position], forced=columns is not None and name in columns, decimal_comma=decimal_comma
+        )
         for position, name in enumerate(names)
     ]
     latest = _latest_date(decisions)
@@ -96,16 +132,43 @@ def prepare_table(
     prepared = tuple(column for d in decisions for column in d.prepared if column.used or column.semantic)
     reference_year = int(str(latest)[:4]) if latest is not None else None
     return PreparedTable(
-        n_rows=len(table), columns=prepared, roles=tuple(d.role for d in decisions), reference_year=reference_year,
+        n_rows=len(table),
+        columns=prepared,
+        roles=tuple(d.role for d in decisions),
+        reference_year=reference_year,
         row_noun=_row_noun(names, decisions),
     )
 
 
 _BILL_TOKENS = frozenset({"bill", "bills", "tip", "tips", "check", "table", "party"})
 _TRANSACTION_TOKENS = frozenset({"transaction", "transactions", "invoice", "receipt"})
-_PERSON_TOKENS = frozenset({"customer", "customers", "user", "member", "person", "people", "client", "email",
-                            "name", "first", "last", "age", "gender", "sex", "birth", "income", "married",
-                            "marital", "education", "kids", "children", "student", "occupation"})
+_PERSON_TOKENS = frozenset(
+    {
+        "customer",
+        "customers",
+        "user",
+        "member",
+        "person",
+        "people",
+        "client",
+        "email",
+        "name",
+        "first",
+        "last",
+        "age",
+        "gender",
+        "sex",
+        "birth",
+        "income",
+        "married",
+        "marital",
+        "education",
+        "kids",
+        "children",
+        "student",
+        "occupation",
+    }
+)
 
 
 def _row_noun(names: list[str], decisions: list[_Decision]) -> str:
@@ -185,9 +248,17 @@ def _with_use(decision: _Decision, *, used: bool, role: Role, reason: str) -> _D
 
 def _replace_used(column: PreparedColumn, used: bool) -> PreparedColumn:
     return PreparedColumn(
-        name=column.name, role=column.role, semantic=column.semantic, source=column.source, unit=column.unit,
-        numbers=column.numbers, categories=column.categories, labels=column.labels,
-        vocabulary=column.vocabulary, labels_known=column.labels_known, used=used,
+        name=column.name,
+        role=column.role,
+        semantic=column.semantic,
+        source=column.source,
+        unit=column.unit,
+        numbers=column.numbers,
+        categories=column.categories,
+        labels=column.labels,
+        vocabulary=column.vocabulary,
+        labels_known=column.labels_known,
+        used=used,
     )
 
 
@@ -234,16 +305,28 @@ def _numeric_column(name: str, numbers: np.ndarray, distinct: int, missing_share
         return _boolean(name, flags, missing_share, f"two values ({_show(low)} / {_show(high)})")
     semantic = _numeric_semantic(name, numbers)
     if semantic == "birth_year":
-        return _used(name, "numeric", "year of birth", missing_share, semantic=semantic,
-                     prepared=(PreparedColumn(name, "numeric", semantic=semantic, unit="years", numbers=numbers),))
+        return _used(
+            name,
+            "numeric",
+            "year of birth",
+            missing_share,
+            semantic=semantic,
+            prepared=(PreparedColumn(name, "numeric", semantic=semantic, unit="years", numbers=numbers),),
+        )
     reason = f"numbers ({distinct:,} distinct values)"
-    column = PreparedColumn(name, "numeric", semantic=semantic, unit="years" if semantic == "age" else None,
-                            numbers=numbers)
+    column = PreparedColumn(
+        name, "numeric", semantic=semantic, unit="years" if semantic == "age" else None, numbers=numbers
+    )
     return _used(name, "numeric", reason, missing_share, semantic=semantic, prepared=(column,))
 
 
 def _text_column(
-    name: str, series: pd.Series, missing: np.ndarray, missing_share: float, *, forced: bool,
+    name: str,
+    series: pd.Series,
+    missing: np.ndarray,
+    missing_share: float,
+    *,
+    forced: bool,
     decimal_comma: bool | None,
 ) -> _Decision:
     text = series.astype("string").str.strip().mask(missing)
@@ -264,12 +347,12 @@ def _text_column(
             return _excluded(name, "free_text", sentences, missing_share)
     flags = values.parse_booleans(levels)
     if flags is not None:
-        return _boolean(name, _spread_codes(np.asarray(flags, dtype="float64"), codes), missing_share,
-                        "yes/no values")
+        return _boolean(name, _spread_codes(np.asarray(flags, dtype="float64"), codes), missing_share, "yes/no values")
     numbers = values.parse_numbers(levels, decimal_comma=decimal_comma)
     if numbers.parsed_share >= PARSED_SHARE:
-        return _numeric_text(name, _spread_codes(numbers.values, codes), numbers.unit, len(levels), missing_share,
-                             forced=forced)
+        return _numeric_text(
+            name, _spread_codes(numbers.values, codes), numbers.unit, len(levels), missing_share, forced=forced
+        )
     dates = values.parse_dates(levels)
     if dates.parsed_share >= PARSED_SHARE:
         spread = np.where(present, dates.values[np.maximum(codes, 0)], np.datetime64("NaT"))
@@ -282,8 +365,9 @@ def _text_column(
     if not forced:
         unique = _unique_text_reason(levels, counts, n_present) or _free_text_reason(levels, counts, n_present)
         if unique:
-            return _excluded(name, "free_text" if unique.startswith("free text") else "identifier", unique,
-                             missing_share)
+            return _excluded(
+                name, "free_text" if unique.startswith("free text") else "identifier", unique, missing_share
+            )
     return _categorical(name, text, levels, counts, missing_share)
 
 
@@ -294,14 +378,20 @@ def _spread_codes(per_level: np.ndarray, codes: np.ndarray) -> np.ndarray:
     return np.asarray(out)
 
 
-def _numeric_text(name: str, numbers: np.ndarray, unit: str, distinct: int, missing_share: float, *,
-                  forced: bool) -> _Decision:
+def _numeric_text(
+    name: str, numbers: np.ndarray, unit: str, distinct: int, missing_share: float, *, forced: bool
+) -> _Decision:
     if unit == "plain":
         return _numeric_column(name, numbers, distinct, missing_share, forced)
     shown = {"currency": "currency amounts", "percent": "percentages", "suffixed": "numbers with k/M suffixes"}
     column = PreparedColumn(name, "numeric", unit=unit if unit in ("currency", "percent") else None, numbers=numbers)
-    return _used(name, "numeric", f"{shown.get(unit, 'numbers')} ({distinct:,} distinct values)", missing_share,
-                 prepared=(column,))
+    return _used(
+        name,
+        "numeric",
+        f"{shown.get(unit, 'numbers')} ({distinct:,} distinct values)",
+        missing_share,
+        prepared=(column,),
+    )
 
 
 def _multi_share(matrix: sparse.csr_matrix, codes: np.ndarray, present: np.ndarray) -> float:
@@ -310,7 +400,12 @@ def _multi_share(matrix: sparse.csr_matrix, codes: np.ndarray, present: np.ndarr
 
 
 def _multilabel(
-    name: str, labels: values.ParsedLabels, codes: np.ndarray, present: np.ndarray, *, multi: float,
+    name: str,
+    labels: values.ParsedLabels,
+    codes: np.ndarray,
+    present: np.ndarray,
+    *,
+    multi: float,
     missing_share: float,
 ) -> _Decision:
     rows = labels.matrix.tocsr()[np.maximum(codes, 0)]
@@ -319,10 +414,13 @@ def _multilabel(
     matrix = sparse.csr_matrix(rows, dtype=np.float32)
     matrix.eliminate_zeros()
     semantic = "interests" if _tokens(name) & _INTEREST_TOKENS else None
-    column = PreparedColumn(name, "multilabel", semantic=semantic, labels=matrix, vocabulary=tuple(labels.vocabulary),
-                            labels_known=known)
-    reason = (f"multi-label: {multi:.0%} of cells hold 2+ labels separated by '{labels.separator}' "
-              f"({len(labels.vocabulary):,} labels)")
+    column = PreparedColumn(
+        name, "multilabel", semantic=semantic, labels=matrix, vocabulary=tuple(labels.vocabulary), labels_known=known
+    )
+    reason = (
+        f"multi-label: {multi:.0%} of cells hold 2+ labels separated by '{labels.separator}' "
+        f"({len(labels.vocabulary):,} labels)"
+    )
     return _used(name, "multilabel", reason, missing_share, semantic=semantic, prepared=(column,))
 
 
@@ -338,8 +436,9 @@ def _date(name: str, dates: np.ndarray, missing_share: float) -> _Decision:
     if _tokens(name) & {"birth", "birthday", "dob", "born", "birthdate"}:
         role = ColumnRole(name, "date", True, "birth dates, used as age in years", semantic="age")
     else:
-        role = ColumnRole(name, "date", True,
-                          f"dates, used as days since {name}, counted back to the latest date in the file")
+        role = ColumnRole(
+            name, "date", True, f"dates, used as days since {name}, counted back to the latest date in the file"
+        )
     decision = _used(name, "date", role.reason, missing_share, semantic=role.semantic, prepared=())
     return _Decision(decision.role, (), dates)
 
@@ -353,8 +452,9 @@ def _with_days(decision: _Decision, latest: np.datetime64 | None) -> _Decision:
     days[np.isnat(dates)] = np.nan
     name = decision.role.name
     if decision.role.semantic == "age":
-        column = PreparedColumn(f"age from {name}", "date", semantic="age", source=name, unit="years",
-                                numbers=days / DAYS_PER_YEAR)
+        column = PreparedColumn(
+            f"age from {name}", "date", semantic="age", source=name, unit="years", numbers=days / DAYS_PER_YEAR
+        )
     else:
         column = PreparedColumn(f"days since {name}", "date", source=name, unit="days", numbers=days)
     return _Decision(decision.role, (column,))
@@ -366,7 +466,12 @@ def _boolean(name: str, flags: np.ndarray, missing_share: float, what: str) -> _
 
 
 def _used(
-    name: str, role: Role, reason: str, missing_share: float, *, prepared: tuple[PreparedColumn, ...],
+    name: str,
+    role: Role,
+    reason: str,
+    missing_share: float,
+    *,
+    prepared: tuple[PreparedColumn, ...],
     semantic: str | None = None,
 ) -> _Decision:
     if missing_share >= 0.005:

@@ -110,8 +110,9 @@ def _numeric_candidates(column: PreparedColumn, labels: np.ndarray, k: int) -> l
         difference = (sums[segment] / counts[segment] - overall_mean) / spread
         if abs(difference) < MIN_STRENGTH:
             continue
-        effect = FeatureEffect(column.name, "numeric", column.name, None, np.nan, overall_median, float(difference),
-                               unit=column.unit)
+        effect = FeatureEffect(
+            column.name, "numeric", column.name, None, np.nan, overall_median, float(difference), unit=column.unit
+        )
         candidates.append(Candidate(int(segment), abs(float(difference)), effect))
     return candidates
 
@@ -127,9 +128,7 @@ def _category_candidates(
     return _share_candidates(name, "category", values, counts, counts.sum(axis=1))
 
 
-def _label_candidates(
-    column: PreparedColumn, labels: np.ndarray, k: int, *, label_prefix: str = ""
-) -> list[Candidate]:
+def _label_candidates(column: PreparedColumn, labels: np.ndarray, k: int, *, label_prefix: str = "") -> list[Candidate]:
     assert column.labels is not None
     n_rows = labels.size
     known = np.ones(n_rows, dtype=bool) if column.labels_known is None else np.asarray(column.labels_known, bool)
@@ -140,7 +139,12 @@ def _label_candidates(
 
 
 def _share_candidates(
-    name: str, kind: str, values: tuple[str, ...], counts: np.ndarray, known_per_segment: np.ndarray, *,
+    name: str,
+    kind: str,
+    values: tuple[str, ...],
+    counts: np.ndarray,
+    known_per_segment: np.ndarray,
+    *,
     label_prefix: str = "",
 ) -> list[Candidate]:
     """Candidates from a segments x values table of counts (rows with the value among known rows)."""

@@ -66,8 +66,14 @@ def segment(
             f"segment); {k} is outside that range."
         )
     decimal_comma = table.attrs.get("decimal_comma")
-    prepared = prepare_table(table, columns=columns, exclude=exclude, decimal_comma=decimal_comma or None,
-                             outcomes=outcomes, cluster_on=cluster_on)
+    prepared = prepare_table(
+        table,
+        columns=columns,
+        exclude=exclude,
+        decimal_comma=decimal_comma or None,
+        outcomes=outcomes,
+        cluster_on=cluster_on,
+    )
     _check_usable(prepared, columns)
     worth = value_column(prepared, value)
     space = FeatureSpace(prepared)

@@ -33,10 +33,40 @@ FALLBACK_NAMES: tuple[str, ...] = (
 PROPER_WORDS: dict[str, str] = {
     word.lower(): word
     for word in (
-        "iOS", "Android", "Windows", "Mac", "macOS", "iPhone", "iPad", "Linux", "Chrome", "Safari", "Firefox",
-        "Instagram", "TikTok", "Facebook", "YouTube", "Google", "Twitter", "LinkedIn", "Pinterest", "Snapchat",
-        "Reddit", "WhatsApp", "Amazon", "Shopify", "eBay", "Etsy", "TV", "SEO", "SMS", "DIY", "VIP", "PhD",
-        "Hollister", "Abercrombie",
+        "iOS",
+        "Android",
+        "Windows",
+        "Mac",
+        "macOS",
+        "iPhone",
+        "iPad",
+        "Linux",
+        "Chrome",
+        "Safari",
+        "Firefox",
+        "Instagram",
+        "TikTok",
+        "Facebook",
+        "YouTube",
+        "Google",
+        "Twitter",
+        "LinkedIn",
+        "Pinterest",
+        "Snapchat",
+        "Reddit",
+        "WhatsApp",
+        "Amazon",
+        "Shopify",
+        "eBay",
+        "Etsy",
+        "TV",
+        "SEO",
+        "SMS",
+        "DIY",
+        "VIP",
+        "PhD",
+        "Hollister",
+        "Abercrombie",
     )
 }
 
@@ -71,53 +101,202 @@ def tokens_of(name: str) -> tuple[str, ...]:
 
 
 _INCOME = {"income", "salary", "salaries", "earnings", "wage", "wages", "paycheck"}
-_SPEND = {"spend", "spent", "spending", "spender", "spenders", "revenue", "sales", "ltv", "clv", "monetary", "aov",
-          "amount", "basket", "turnover", "value"}
-_FREQUENCY = {"orders", "order", "purchases", "purchase", "transactions", "transaction", "frequency", "bookings",
-              "trips", "visits", "sessions", "logins"}
+_SPEND = {
+    "spend",
+    "spent",
+    "spending",
+    "spender",
+    "spenders",
+    "revenue",
+    "sales",
+    "ltv",
+    "clv",
+    "monetary",
+    "aov",
+    "amount",
+    "basket",
+    "turnover",
+    "value",
+}
+_FREQUENCY = {
+    "orders",
+    "order",
+    "purchases",
+    "purchase",
+    "transactions",
+    "transaction",
+    "frequency",
+    "bookings",
+    "trips",
+    "visits",
+    "sessions",
+    "logins",
+}
 _PURCHASE = {"orders", "order", "purchases", "purchase", "purchased", "transactions", "transaction", "buy", "bought"}
 _RECENCY = {"last", "latest", "recent", "recency", "previous", "lastseen", "lastorder"}
-_TENURE = {"first", "signup", "signed", "sign", "joined", "join", "registered", "registration", "created", "since",
-           "customer", "member", "subscribed", "dt", "start", "enrolled", "tenure", "account", "onboarded", "create",
-           "creation", "optin", "confirmed"}
+_TENURE = {
+    "first",
+    "signup",
+    "signed",
+    "sign",
+    "joined",
+    "join",
+    "registered",
+    "registration",
+    "created",
+    "since",
+    "customer",
+    "member",
+    "subscribed",
+    "dt",
+    "start",
+    "enrolled",
+    "tenure",
+    "account",
+    "onboarded",
+    "create",
+    "creation",
+    "optin",
+    "confirmed",
+}
 _KIDS = {"kid", "kids", "kidhome", "children", "child", "childs", "baby", "babies", "toddlers"}
 _TEENS = {"teen", "teens", "teenhome", "teenagers"}
 _SOCIAL = {"friends", "followers", "connections", "following", "contacts"}
-_CAMPAIGN = {"response", "responded", "accepted", "acceptedcmp", "cmp", "campaign", "campaigns", "conversions",
-             "converted", "conversion"}
+_CAMPAIGN = {
+    "response",
+    "responded",
+    "accepted",
+    "acceptedcmp",
+    "cmp",
+    "campaign",
+    "campaigns",
+    "conversions",
+    "converted",
+    "conversion",
+}
 _COMPLAINT = {"complain", "complaints", "complaint", "complained", "tickets"}
 _SATISFACTION = {"satisfaction", "satisfied", "nps", "csat", "happiness"}
 # A rating or score is satisfaction only on a short survey scale (1-5, 0-10); a credit rating of 600 is not.
 RATINGS = {"rating", "ratings", "score", "scores", "stars"}
 SURVEY_SCALE_MAX = 10
 _DEALS = {"deals", "deal", "discount", "discounts", "coupon", "coupons", "promo", "promotions"}
-_FILLER = {"num", "mnt", "total", "count", "number", "of", "the", "n", "no", "avg", "average", "per", "in", "k",
-           "amt", "qty", "is", "has", "flag", "days", "since", "date", "pct", "percent", "score", "month", "year",
-           "for", "last", "to", "and", "a", "by", "on", "at", "rate", "x"}
+_FILLER = {
+    "num",
+    "mnt",
+    "total",
+    "count",
+    "number",
+    "of",
+    "the",
+    "n",
+    "no",
+    "avg",
+    "average",
+    "per",
+    "in",
+    "k",
+    "amt",
+    "qty",
+    "is",
+    "has",
+    "flag",
+    "days",
+    "since",
+    "date",
+    "pct",
+    "percent",
+    "score",
+    "month",
+    "year",
+    "for",
+    "last",
+    "to",
+    "and",
+    "a",
+    "by",
+    "on",
+    "at",
+    "rate",
+    "x",
+}
 FILLER = frozenset(_FILLER)
 # Columns holding codes (Region 1/2/3, Channel 1/2): "high" or "yes" on them means nothing to a person.
-_CODES = {"region", "channel", "type", "category", "class", "group", "segment", "code", "zone", "area", "cluster",
-          "branch", "district", "state", "city", "location", "store", "cohort", "variant", "id"}
+_CODES = {
+    "region",
+    "channel",
+    "type",
+    "category",
+    "class",
+    "group",
+    "segment",
+    "code",
+    "zone",
+    "area",
+    "cluster",
+    "branch",
+    "district",
+    "state",
+    "city",
+    "location",
+    "store",
+    "cohort",
+    "variant",
+    "id",
+}
 _PRODUCTS: dict[str, str] = {
-    "wine": "wine", "wines": "wine", "fruit": "fruit", "fruits": "fruit", "meat": "meat", "fish": "fish",
-    "seafood": "seafood", "sweet": "sweets", "sweets": "sweets", "candy": "sweets", "gold": "gold",
-    "grocery": "grocery", "groceries": "grocery", "milk": "milk", "dairy": "dairy", "fresh": "fresh food",
-    "frozen": "frozen food", "detergents": "household goods", "detergent": "household goods",
-    "delicassen": "deli", "delicatessen": "deli", "deli": "deli", "electronics": "electronics",
-    "books": "book", "beauty": "beauty", "cosmetics": "beauty", "clothing": "clothing", "apparel": "clothing",
-    "shoes": "shoe", "toys": "toy", "jewelry": "jewelry", "jewellery": "jewelry", "beer": "beer", "coffee": "coffee",
+    "wine": "wine",
+    "wines": "wine",
+    "fruit": "fruit",
+    "fruits": "fruit",
+    "meat": "meat",
+    "fish": "fish",
+    "seafood": "seafood",
+    "sweet": "sweets",
+    "sweets": "sweets",
+    "candy": "sweets",
+    "gold": "gold",
+    "grocery": "grocery",
+    "groceries": "grocery",
+    "milk": "milk",
+    "dairy": "dairy",
+    "fresh": "fresh food",
+    "frozen": "frozen food",
+    "detergents": "household goods",
+    "detergent": "household goods",
+    "delicassen": "deli",
+    "delicatessen": "deli",
+    "deli": "deli",
+    "electronics": "electronics",
+    "books": "book",
+    "beauty": "beauty",
+    "cosmetics": "beauty",
+    "clothing": "clothing",
+    "apparel": "clothing",
+    "shoes": "shoe",
+    "toys": "toy",
+    "jewelry": "jewelry",
+    "jewellery": "jewelry",
+    "beer": "beer",
+    "coffee": "coffee",
 }
 _CHANNELS: tuple[tuple[frozenset[str], Phrase], ...] = (
     (frozenset(_DEALS), Phrase("deal seekers", "noun", modifier="deal-seeking", family="channel")),
-    (frozenset({"catalog", "catalogue", "mail"}), Phrase("catalog shoppers", "noun", modifier="catalog-buying",
-                                                         family="channel")),
-    (frozenset({"store", "instore", "shop", "offline", "retail"}), Phrase("in-store shoppers", "noun",
-                                                                         modifier="in-store", family="channel")),
-    (frozenset({"visits", "sessions", "logins", "pageviews"}), Phrase("frequent site visitors", "noun",
-                                                                      modifier="frequently visiting")),
-    (frozenset({"web", "online", "website", "app", "ecommerce"}), Phrase("online shoppers", "noun",
-                                                                         modifier="online-shopping",
-                                                                         family="channel")),
+    (
+        frozenset({"catalog", "catalogue", "mail"}),
+        Phrase("catalog shoppers", "noun", modifier="catalog-buying", family="channel"),
+    ),
+    (
+        frozenset({"store", "instore", "shop", "offline", "retail"}),
+        Phrase("in-store shoppers", "noun", modifier="in-store", family="channel"),
+    ),
+    (
+        frozenset({"visits", "sessions", "logins", "pageviews"}),
+        Phrase("frequent site visitors", "noun", modifier="frequently visiting"),
+    ),
+    (
+        frozenset({"web", "online", "website", "app", "ecommerce"}),
+        Phrase("online shoppers", "noun", modifier="online-shopping", family="channel"),
+    ),
 )
 
 
@@ -182,8 +361,12 @@ _BOOLEAN_NOUNS: tuple[tuple[frozenset[str], Phrase], ...] = (
     (frozenset({"newsletter", "newsletters"}), Phrase("newsletter readers", "noun", modifier="newsletter-reading")),
     (frozenset(_CAMPAIGN), Phrase("campaign responders", "noun", modifier="campaign-responsive")),
     (frozenset({"sms", "text", "texts", "whatsapp"}), Phrase("SMS subscribers", "noun", modifier="SMS-subscribed")),
-    (frozenset({"opt", "optin", "opted", "subscribed", "subscriber", "subscription", "marketing", "email",
-                "emails"}), Phrase("email subscribers", "noun", modifier="subscribed")),
+    (
+        frozenset(
+            {"opt", "optin", "opted", "subscribed", "subscriber", "subscription", "marketing", "email", "emails"}
+        ),
+        Phrase("email subscribers", "noun", modifier="subscribed"),
+    ),
     (frozenset({"member", "membership", "loyalty"}), Phrase("loyalty members", "noun", modifier="loyalty-member")),
     (frozenset({"app"}), Phrase("app users", "noun", modifier="app-using")),
     (frozenset(_KIDS), Phrase("parents", "noun", alone="parents of young kids")),
@@ -209,13 +392,40 @@ def boolean_phrase(tokens: tuple[str, ...], yes: bool) -> Phrase | None:
 
 _PLACES = {"city", "town", "province", "state", "county", "location", "metro", "municipality", "district"}
 # Categorical columns whose values make good name words on their own ("mobile", "premium").
-_NAMED_CATEGORIES = {"device", "devices", "platform", "os", "browser", "devicetype", "plan", "tier", "membership",
-                     "subscription", "level"}
-_MARITAL = {"together": "cohabiting", "alone": "single", "widow": "widowed", "married": "married",
-            "single": "single", "divorced": "divorced", "widowed": "widowed", "partner": "partnered"}
-_EDUCATION = {"phd": "PhD-educated", "doctorate": "PhD-educated", "master": "master's-educated",
-              "masters": "master's-educated", "graduation": "graduate", "graduate": "graduate",
-              "bachelor": "graduate", "basic": "basic-educated", "high school": "high-school-educated"}
+_NAMED_CATEGORIES = {
+    "device",
+    "devices",
+    "platform",
+    "os",
+    "browser",
+    "devicetype",
+    "plan",
+    "tier",
+    "membership",
+    "subscription",
+    "level",
+}
+_MARITAL = {
+    "together": "cohabiting",
+    "alone": "single",
+    "widow": "widowed",
+    "married": "married",
+    "single": "single",
+    "divorced": "divorced",
+    "widowed": "widowed",
+    "partner": "partnered",
+}
+_EDUCATION = {
+    "phd": "PhD-educated",
+    "doctorate": "PhD-educated",
+    "master": "master's-educated",
+    "masters": "master's-educated",
+    "graduation": "graduate",
+    "graduate": "graduate",
+    "bachelor": "graduate",
+    "basic": "basic-educated",
+    "high school": "high-school-educated",
+}
 
 
 def categorical_phrase(tokens: tuple[str, ...], value: str) -> Phrase | None:
@@ -243,8 +453,10 @@ def categorical_phrase(tokens: tuple[str, ...], value: str) -> Phrase | None:
 
 
 _INTEREST_GROUPS: tuple[tuple[tuple[str, ...], Phrase], ...] = (
-    (("gaming", "games", "game", "video games", "videogames", "esports", "gamer"),
-     Phrase("gamers", "noun", alone="video gamers")),
+    (
+        ("gaming", "games", "game", "video games", "videogames", "esports", "gamer"),
+        Phrase("gamers", "noun", alone="video gamers"),
+    ),
     (("fitness", "gym", "workout", "workouts", "exercise", "crossfit"), Phrase("fitness fans", "noun")),
     (("running", "runner"), Phrase("runners", "noun", alone="keen runners")),
     (("travel", "travelling", "traveling", "trips"), Phrase("travellers", "noun", alone="travel lovers")),
@@ -264,13 +476,14 @@ _INTEREST_GROUPS: tuple[tuple[tuple[str, ...], Phrase], ...] = (
     (("cars", "auto", "automotive"), Phrase("car fans", "noun")),
     (("home decor", "decor", "interior design", "home"), Phrase("home decor fans", "noun")),
     (("news", "politics"), Phrase("news readers", "noun")),
-    (("god", "church", "jesus", "bible", "religion", "faith"), Phrase("churchgoers", "noun",
-                                                                      alone="regular churchgoers")),
+    (
+        ("god", "church", "jesus", "bible", "religion", "faith"),
+        Phrase("churchgoers", "noun", alone="regular churchgoers"),
+    ),
     (("sex", "sexy", "hot", "kissed", "cute", "dating"), Phrase("romance talkers", "noun")),
     (("drunk", "drugs", "party", "partying"), Phrase("party-goers", "noun", alone="keen party-goers")),
     (("die", "death"), Phrase("dark-topic posters", "noun")),
-    (("shopping", "mall", "clothes", "dress", "hair", "blonde", "fashion", "style"),
-     Phrase("fashion fans", "noun")),
+    (("shopping", "mall", "clothes", "dress", "hair", "blonde", "fashion", "style"), Phrase("fashion fans", "noun")),
     (("band", "marching"), Phrase("band members", "noun")),
     (("cheerleading",), Phrase("cheerleaders", "noun", alone="cheerleading fans")),
 )

@@ -73,15 +73,13 @@ def interest_reason(topic: str, interest: str, segment_share: float, overall_sha
 
 def country_reason(country: str, segment_share: float, overall_share: float) -> str:
     return (
-        f"audience mostly {country}, like {percent(segment_share)} of this segment "
-        f"({percent(overall_share)} overall)"
+        f"audience mostly {country}, like {percent(segment_share)} of this segment ({percent(overall_share)} overall)"
     )
 
 
 def age_reason(band: str, segment_share: float, overall_share: float) -> str:
     return (
-        f"audience mostly aged {band}, like {percent(segment_share)} of this segment "
-        f"({percent(overall_share)} overall)"
+        f"audience mostly aged {band}, like {percent(segment_share)} of this segment ({percent(overall_share)} overall)"
     )
 
 

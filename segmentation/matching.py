@@ -26,7 +26,13 @@ from segmentation.result import AGE_BANDS, SegmentationResult
 from segmentation.topics import interest_keys
 
 __all__ = [
-    "CatalogEntry", "CatalogIndex", "CatalogMatch", "NearMiss", "Suggestion", "build_catalog_index", "match_catalog",
+    "CatalogEntry",
+    "CatalogIndex",
+    "CatalogMatch",
+    "NearMiss",
+    "Suggestion",
+    "build_catalog_index",
+    "match_catalog",
     "match_influencers",
 ]
 
@@ -210,9 +216,7 @@ def _pool(
     candidates = candidates[np.isfinite(keys[candidates])]
     # Shown order: tier, then the score as shown (3 decimals), reach only between equal shown scores.
     rank_keys = tiers[candidates] + np.round(score[candidates], 3) + 1e-6 * reach[candidates]
-    return _Pool(
-        target=target, fit=fit, score=score, candidates=candidates, keys=keys[candidates], rank_keys=rank_keys
-    )
+    return _Pool(target=target, fit=fit, score=score, candidates=candidates, keys=keys[candidates], rank_keys=rank_keys)
 
 
 def _choose(pools: dict[int, _Pool], n_creators: int, per_segment: int) -> None:

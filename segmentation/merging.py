@@ -98,9 +98,7 @@ def _full_dims(data: MixtureData, design: np.ndarray, first: np.ndarray, second:
     return np.sort(np.argsort(-gaps, kind="stable")[:MAX_FULL])
 
 
-def _component(
-    data: MixtureData, design: np.ndarray, weight: np.ndarray, full: np.ndarray
-) -> tuple[np.ndarray, int]:
+def _component(data: MixtureData, design: np.ndarray, weight: np.ndarray, full: np.ndarray) -> tuple[np.ndarray, int]:
     """Log-density of every row under one component fitted with `weight`, and its number of parameters.
 
     The numbers in `full` share a full covariance; any others are independent Gaussians."""

@@ -142,10 +142,16 @@ class Mixture:
     def reordered(self, order: np.ndarray) -> Mixture:
         """The same model with segment `order[i]` renumbered i."""
         return Mixture(
-            log_weights=self.log_weights[order], means=self.means[order], variances=self.variances[order],
-            log_levels=self.log_levels[order], log_labels=self.log_labels[order],
-            log_no_labels=self.log_no_labels[order], log_likelihood=self.log_likelihood, entropy=self.entropy,
-            n_params=self.n_params, n_rows=self.n_rows,
+            log_weights=self.log_weights[order],
+            means=self.means[order],
+            variances=self.variances[order],
+            log_levels=self.log_levels[order],
+            log_labels=self.log_labels[order],
+            log_no_labels=self.log_no_labels[order],
+            log_likelihood=self.log_likelihood,
+            entropy=self.entropy,
+            n_params=self.n_params,
+            n_rows=self.n_rows,
         )
 
     @property
@@ -240,7 +246,14 @@ def n_parameters(data: MixtureData, k: int) -> int:
 
 def _with_fit(model: Mixture, log_likelihood: float, entropy: float) -> Mixture:
     return Mixture(
-        log_weights=model.log_weights, means=model.means, variances=model.variances, log_levels=model.log_levels,
-        log_labels=model.log_labels, log_no_labels=model.log_no_labels, log_likelihood=log_likelihood,
-        entropy=entropy, n_params=model.n_params, n_rows=model.n_rows,
+        log_weights=model.log_weights,
+        means=model.means,
+        variances=model.variances,
+        log_levels=model.log_levels,
+        log_labels=model.log_labels,
+        log_no_labels=model.log_no_labels,
+        log_likelihood=log_likelihood,
+        entropy=entropy,
+        n_params=model.n_params,
+        n_rows=model.n_rows,
     )

@@ -34,10 +34,15 @@ def outcome_rates(prepared: PreparedTable, labels: np.ndarray, k: int) -> tuple[
         for segment in range(k):
             n = int(counts[segment])
             rate = float(yes[segment] / n) if n else 0.0
-            per_segment[segment].append(OutcomeRate(
-                column=column.name, rate=rate, overall=overall, lift=rate / overall if overall > 0 else 0.0,
-                ci=wilson_interval(float(yes[segment]), n),
-            ))
+            per_segment[segment].append(
+                OutcomeRate(
+                    column=column.name,
+                    rate=rate,
+                    overall=overall,
+                    lift=rate / overall if overall > 0 else 0.0,
+                    ci=wilson_interval(float(yes[segment]), n),
+                )
+            )
     return tuple(tuple(rates) for rates in per_segment)
 
 

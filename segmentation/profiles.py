@@ -57,8 +57,9 @@ def profile_segments(
             audience=mix_of(mix, labels == segment),
             stability=float(stability.get(segment, 0.0)),
             confidence_note=_joined(
-                confidence_note(int(sizes[segment]), labels.size, float(stability.get(segment, 0.0)),
-                                noun=prepared.row_noun),
+                confidence_note(
+                    int(sizes[segment]), labels.size, float(stability.get(segment, 0.0)), noun=prepared.row_noun
+                ),
                 _twin_note(twins.get(segment), names),
             ),
         )
@@ -116,8 +117,9 @@ def _column_gaps(column: PreparedColumn, labels: np.ndarray, k: int) -> np.ndarr
         ranks = np.zeros(len(values))
         ranks[known] = np.argsort(np.argsort(values[known], kind="stable"), kind="stable") / max(known.sum() - 1, 1)
         spread = float(ranks[known].std()) or 1.0
-        means = np.array([ranks[known & (labels == s)].mean() if (known & (labels == s)).any() else 0.0
-                          for s in range(k)])
+        means = np.array(
+            [ranks[known & (labels == s)].mean() if (known & (labels == s)).any() else 0.0 for s in range(k)]
+        )
         return np.asarray(np.abs(means[:, None] - means[None, :]) / spread)
     shares = _segment_shares(column, labels, k)
     return np.asarray(2 * np.abs(shares[:, None, :] - shares[None, :, :]).max(axis=2))
@@ -148,7 +150,7 @@ def _twin_note(twin: tuple[int, str] | None, names: tuple[str, ...]) -> str | No
     if twin is None:
         return None
     other, column = twin
-    return f"Differs from \"{names[other]}\" only in {column}; otherwise the two segments are alike."
+    return f'Differs from "{names[other]}" only in {column}; otherwise the two segments are alike.'
 
 
 def _joined(*notes: str | None) -> str | None:

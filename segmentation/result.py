@@ -176,8 +176,13 @@ class OutcomeRate:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> OutcomeRate:
         low, high = data["ci"]
-        return cls(column=data["column"], rate=data["rate"], overall=data["overall"], lift=data["lift"],
-                   ci=(float(low), float(high)))
+        return cls(
+            column=data["column"],
+            rate=data["rate"],
+            overall=data["overall"],
+            lift=data["lift"],
+            ci=(float(low), float(high)),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -13,14 +13,42 @@ import numpy as np
 import pandas as pd
 
 COUNTRIES: tuple[str, ...] = (
-    "United States", "United Kingdom", "Germany", "France", "Spain", "Italy", "Brazil", "Mexico", "India",
-    "Japan", "Canada", "Australia", "Netherlands", "Sweden", "Poland", "Nigeria", "South Korea", "Turkey",
+    "United States",
+    "United Kingdom",
+    "Germany",
+    "France",
+    "Spain",
+    "Italy",
+    "Brazil",
+    "Mexico",
+    "India",
+    "Japan",
+    "Canada",
+    "Australia",
+    "Netherlands",
+    "Sweden",
+    "Poland",
+    "Nigeria",
+    "South Korea",
+    "Turkey",
 )
 GENDERS: tuple[str, ...] = ("female", "male", "non-binary")
 DEVICES: tuple[str, ...] = ("iOS", "Android", "Desktop", "Tablet")
 INTERESTS: tuple[str, ...] = (
-    "fitness", "travel", "gaming", "fashion", "beauty", "cooking", "tech", "music", "parenting", "finance",
-    "outdoors", "pets", "books", "sports",
+    "fitness",
+    "travel",
+    "gaming",
+    "fashion",
+    "beauty",
+    "cooking",
+    "tech",
+    "music",
+    "parenting",
+    "finance",
+    "outdoors",
+    "pets",
+    "books",
+    "sports",
 )
 NOISE_COLORS: tuple[str, ...] = ("red", "blue", "green", "black", "white", "purple", "orange", "yellow")
 LATEST_DAY = np.datetime64("2025-06-30")

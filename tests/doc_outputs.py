@@ -135,8 +135,14 @@ def _environment(folder: Path) -> dict[str, str]:
 
 def run_command(command: str, folder: Path) -> list[str]:
     done = subprocess.run(
-        ["bash", "-c", command], cwd=folder, env=_environment(folder), stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True, timeout=COMMAND_TIMEOUT, check=False,
+        ["bash", "-c", command],
+        cwd=folder,
+        env=_environment(folder),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=COMMAND_TIMEOUT,
+        check=False,
     )
     lines = [line.rstrip() for line in done.stdout.rstrip("\n").split("\n")]
     return [] if lines == [""] else lines

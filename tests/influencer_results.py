@@ -29,14 +29,26 @@ def mix(
 def result_of(overall: AudienceMix, *segments: AudienceMix) -> SegmentationResult:
     profiles = tuple(
         SegmentProfile(
-            id=number, size=100, share=1 / len(segments), name=f"segment {number}", features=(), audience=audience,
+            id=number,
+            size=100,
+            share=1 / len(segments),
+            name=f"segment {number}",
+            features=(),
+            audience=audience,
             stability=0.9,
         )
         for number, audience in enumerate(segments)
     )
     return SegmentationResult(
-        labels=np.zeros(0, dtype=np.int32), segments=profiles, k=len(segments), k_scores={}, k_reason="",
-        stability=0.9, columns=(), n_rows=100 * len(segments), audience=overall,
+        labels=np.zeros(0, dtype=np.int32),
+        segments=profiles,
+        k=len(segments),
+        k_scores={},
+        k_reason="",
+        stability=0.9,
+        columns=(),
+        n_rows=100 * len(segments),
+        audience=overall,
     )
 
 
@@ -74,6 +86,12 @@ def creator(
     female: float | None = None,
 ) -> CatalogEntry:
     return CatalogEntry(
-        platform=platform, handle=handle, followers=followers, engagement_rate=engagement, topics=topics,
-        audience_country=country, audience_age=age, audience_female_pct=female,
+        platform=platform,
+        handle=handle,
+        followers=followers,
+        engagement_rate=engagement,
+        topics=topics,
+        audience_country=country,
+        audience_age=age,
+        audience_female_pct=female,
     )

@@ -33,7 +33,11 @@ def test_plain_pytest_collects_from_the_root() -> None:
     pytest_script = Path(sys.executable).with_name("pytest")
     done = subprocess.run(
         [str(pytest_script), "--collect-only", "-q", "-p", "no:cacheprovider"],
-        check=False, cwd=ROOT, capture_output=True, text=True, timeout=240,
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert re.search(r"^\d{3,} tests collected", done.stdout, re.MULTILINE), done.stdout[-500:]

@@ -33,7 +33,8 @@ def column_uses(
     columns the engagement rate came from (`engagement_is_rate`: read as a rate, not as per-post counts)."""
     field_of = {column: field for field, names in columns.found.items() for column in names}
     return tuple(
-        _read(column, field_of[column], columns, engagement_from, engagement_is_rate) if column in field_of
+        _read(column, field_of[column], columns, engagement_from, engagement_is_rate)
+        if column in field_of
         else ColumnUse(column, None, _why_ignored(column, columns))
         for column in columns.headers
     )

@@ -46,7 +46,7 @@ def parse_mapping(choices: Iterable[str]) -> dict[str, str | None]:
             continue
         if "=" not in text:
             raise ColumnMappingError(
-                f"--map {text!r} needs the form field=Column, like --map followers=\"Followers (K)\"."
+                f'--map {text!r} needs the form field=Column, like --map followers="Followers (K)".'
             )
         name, column = (part.strip() for part in text.split("=", 1))
         field = _field(name)

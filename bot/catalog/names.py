@@ -6,12 +6,29 @@ import re
 from functools import lru_cache
 
 _PLATFORM_ALIASES = {
-    "ig": "instagram", "insta": "instagram", "instagram": "instagram",
-    "tiktok": "tiktok", "tik tok": "tiktok", "tt": "tiktok", "douyin": "tiktok",
-    "youtube": "youtube", "yt": "youtube", "you tube": "youtube", "youtube shorts": "youtube",
-    "twitter": "x", "x": "x", "x twitter": "x", "twitch": "twitch", "facebook": "facebook", "fb": "facebook",
-    "snapchat": "snapchat", "pinterest": "pinterest", "linkedin": "linkedin", "threads": "threads",
-    "kwai": "kwai", "bluesky": "bluesky",
+    "ig": "instagram",
+    "insta": "instagram",
+    "instagram": "instagram",
+    "tiktok": "tiktok",
+    "tik tok": "tiktok",
+    "tt": "tiktok",
+    "douyin": "tiktok",
+    "youtube": "youtube",
+    "yt": "youtube",
+    "you tube": "youtube",
+    "youtube shorts": "youtube",
+    "twitter": "x",
+    "x": "x",
+    "x twitter": "x",
+    "twitch": "twitch",
+    "facebook": "facebook",
+    "fb": "facebook",
+    "snapchat": "snapchat",
+    "pinterest": "pinterest",
+    "linkedin": "linkedin",
+    "threads": "threads",
+    "kwai": "kwai",
+    "bluesky": "bluesky",
 }
 
 

@@ -139,8 +139,10 @@ class _Parsed:
         if followers < 0:
             return f"followers {followers:.0f} is negative"
         if followers > MAX_FOLLOWERS:  # NaN (a count left blank) is allowed
-            return f"followers {followers:.3g} is more than any account has" if np.isfinite(followers) else (
-                "the follower count is more than any account has"
+            return (
+                f"followers {followers:.3g} is more than any account has"
+                if np.isfinite(followers)
+                else ("the follower count is more than any account has")
             )
         return None
 
@@ -260,12 +262,18 @@ def _engagement(
     if count_column is not None:
         per_post, used = _quiet(frame, columns, "engagements"), tuple([count_column])
     else:
-        used = tuple(name for field in ("avg_likes", "avg_comments", "avg_shares")
-                     if (name := columns.first(field)) is not None)
+        used = tuple(
+            name for field in ("avg_likes", "avg_comments", "avg_shares") if (name := columns.first(field)) is not None
+        )
         if not used:
             return np.full(len(frame), np.nan), fine, ()
-        stacked = np.vstack([_quiet(frame, columns, field) for field in ("avg_likes", "avg_comments", "avg_shares")
-                             if columns.first(field) is not None])
+        stacked = np.vstack(
+            [
+                _quiet(frame, columns, field)
+                for field in ("avg_likes", "avg_comments", "avg_shares")
+                if columns.first(field) is not None
+            ]
+        )
         per_post = np.where(np.isnan(stacked[0]), np.nan, np.nansum(stacked, axis=0))
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(followers > 0, per_post / followers, np.nan), fine, used

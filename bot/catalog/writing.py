@@ -13,8 +13,18 @@ from bot.csv_export import csv_text
 from segmentation.catalog_index import CatalogEntry
 
 HEADERS = (
-    "platform", "handle", "name", "followers", "engagement_rate", "topics", "audience_country", "audience_age",
-    "audience_female_pct", "avg_likes", "avg_views", "price",
+    "platform",
+    "handle",
+    "name",
+    "followers",
+    "engagement_rate",
+    "topics",
+    "audience_country",
+    "audience_age",
+    "audience_female_pct",
+    "avg_likes",
+    "avg_views",
+    "price",
 )
 
 

@@ -187,8 +187,14 @@ class KChoice:
             template = messages.K_BEST_FIT
         else:
             template = messages.K_BEST_RELIABLE
-        return template.format(k=self.k, lowest=self.lowest, highest=self.highest, best_k=self.best_k,
-                               low_split=max(2, self.lowest), merged_from=self.merged_from)
+        return template.format(
+            k=self.k,
+            lowest=self.lowest,
+            highest=self.highest,
+            best_k=self.best_k,
+            low_split=max(2, self.lowest),
+            merged_from=self.merged_from,
+        )
 
     def tie_sentence(self) -> str | None:
         """ "4 or 5 segments fit about equally well; showing 4 (why)." when two k are a near tie."""
@@ -248,8 +254,9 @@ def report_view(
     result = report.result
     suggestions_made = report.suggestions_made
     segments = [
-        segment_view(s, layout, suggestions_made=suggestions_made, no_match=no_match_sentence(report, s),
-                     noun=result.row_noun)
+        segment_view(
+            s, layout, suggestions_made=suggestions_made, no_match=no_match_sentence(report, s), noun=result.row_noun
+        )
         for s in report.segments
     ]
     by_size = sorted(segments, key=lambda s: -s.size)
@@ -278,9 +285,7 @@ def report_view(
         suggestions_withheld=bool(report.evidence and report.evidence.withheld),
         segments=tuple(s for s in segments if s.id in detailed_ids),
         summarised_segments=tuple(s for s in by_size if s.id not in detailed_ids),
-        k_scores=tuple(
-            KScore(k=k, score=score, chosen=k == result.k) for k, score in sorted(result.k_scores.items())
-        ),
+        k_scores=tuple(KScore(k=k, score=score, chosen=k == result.k) for k, score in sorted(result.k_scores.items())),
         run_id=run_id,
         details=details,
         layout=layout,
@@ -291,7 +296,7 @@ def report_view(
 
 
 def rank_lines(report: ReportInput) -> tuple[RankLine, ...]:
-    """"Where to start", best first; empty when the file says nothing of what segments are worth."""
+    """ "Where to start", best first; empty when the file says nothing of what segments are worth."""
     if report.ranking_note is not None:
         return ()
     names = {s.profile.id: s.profile.name for s in report.segments}
@@ -320,7 +325,7 @@ def k_choice(result: SegmentationResult) -> KChoice:
 
 
 def no_match_sentence(report: ReportInput, segment: SegmentReport) -> str | None:
-    """"No creator in your catalog of 400 fits this segment (closest: ..., why not)", when that is the case:
+    """ "No creator in your catalog of 400 fits this segment (closest: ..., why not)", when that is the case:
     suggestions were asked for, the catalog is not empty, the file gave enough to match on, and none fits."""
     if segment.influencers is None or segment.influencers or not report.catalog_size:
         return None
@@ -340,7 +345,11 @@ def no_match_sentence(report: ReportInput, segment: SegmentReport) -> str | None
 
 
 def segment_view(
-    segment: SegmentReport, layout: Layout, *, suggestions_made: bool, no_match: str | None = None,
+    segment: SegmentReport,
+    layout: Layout,
+    *,
+    suggestions_made: bool,
+    no_match: str | None = None,
     noun: str = "people",
 ) -> SegmentView:
     profile = segment.profile

@@ -169,9 +169,7 @@ class _DeadlineReader(io.RawIOBase):
         return self._connection.recv_into(buffer)
 
 
-def make_http_server(
-    app: App, engine: Engine, host: str, port: int, *, signing_secret: str
-) -> ThreadingWSGIServer:
+def make_http_server(app: App, engine: Engine, host: str, port: int, *, signing_secret: str) -> ThreadingWSGIServer:
     """A server bound to host:port (port 0 picks a free one: see `server.server_port`); call serve_forever()."""
     application = wsgi_app(app, engine, signing_secret=signing_secret)
     try:

@@ -24,8 +24,17 @@ from segmentation.topics import interest_keys
 
 Choice = Literal["pin", "block"]
 _ENTRY_FIELDS = (
-    "platform", "handle", "name", "followers", "engagement_rate", "audience_country", "audience_age",
-    "audience_female_pct", "avg_likes", "avg_views", "price",
+    "platform",
+    "handle",
+    "name",
+    "followers",
+    "engagement_rate",
+    "audience_country",
+    "audience_age",
+    "audience_female_pct",
+    "avg_likes",
+    "avg_views",
+    "price",
 )
 _BATCH = 5_000
 
@@ -60,9 +69,7 @@ class InfluencerRepository:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def upsert(
-        self, workspace_id: str, entries: Sequence[CatalogEntry], *, source: str | None = None
-    ) -> UpsertCounts:
+    def upsert(self, workspace_id: str, entries: Sequence[CatalogEntry], *, source: str | None = None) -> UpsertCounts:
         """Add new creators and update known ones (same platform and handle), all in one transaction.
 
         An update never blanks what the catalog knows: a field the import leaves empty (no such column, or a
@@ -155,7 +162,10 @@ class InfluencerRepository:
             _delete_choice(connection, workspace_id, key)
             connection.execute(
                 insert(influencer_choices).values(
-                    workspace_id=workspace_id, platform=key[0], handle=key[1], choice=choice,
+                    workspace_id=workspace_id,
+                    platform=key[0],
+                    handle=key[1],
+                    choice=choice,
                     created_at=datetime.now(UTC),
                 )
             )
@@ -220,8 +230,6 @@ def _has_topic(entry: CatalogEntry, wanted: frozenset[str]) -> bool:
 
 
 def _to_stored(row: Row[Any]) -> StoredInfluencer:
-    entry = CatalogEntry(
-        **{name: getattr(row, name) for name in _ENTRY_FIELDS}, topics=tuple(row.topics or ())
-    )
+    entry = CatalogEntry(**{name: getattr(row, name) for name in _ENTRY_FIELDS}, topics=tuple(row.topics or ()))
     updated_at = row.updated_at if row.updated_at.tzinfo else row.updated_at.replace(tzinfo=UTC)
     return StoredInfluencer(id=row.id, entry=entry, source=row.source, updated_at=updated_at)

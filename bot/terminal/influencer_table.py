@@ -21,7 +21,9 @@ def catalog_rows(
     rows = []
     for position, entry in enumerate(entries):
         flags = flag_texts(
-            int(index.flags[position]), float(index.followers[position]), float(index.engagement[position]),
+            int(index.flags[position]),
+            float(index.followers[position]),
+            float(index.engagement[position]),
             entry.platform,
         )
         rows.append({**_fields(entry), "flags": list(flags), "choice": _choice(entry, pinned, blocked)})
@@ -36,9 +38,13 @@ def catalog_table(rows: Sequence[dict[str, Any]], *, title: str) -> Table:
         handle = f"@{row['handle']}" + (f" ({row['choice']})" if row["choice"] else "")
         engagement = "" if row["engagement_rate"] is None else percent(row["engagement_rate"])
         table.add_row(
-            row["platform"], handle, "" if row["followers"] is None else compact_number(row["followers"]),
-            engagement, ", ".join(row["topics"]),
-            _audience(row), "; ".join(row["flags"]),
+            row["platform"],
+            handle,
+            "" if row["followers"] is None else compact_number(row["followers"]),
+            engagement,
+            ", ".join(row["topics"]),
+            _audience(row),
+            "; ".join(row["flags"]),
         )
     return table
 

@@ -62,7 +62,7 @@ def print_report(
 
 
 def _ranking_lines(report: ReportInput) -> list[Text]:
-    """"Where to start" with one line per place; only the note when the file says nothing of worth."""
+    """ "Where to start" with one line per place; only the note when the file says nothing of worth."""
     if report.ranking_note is not None:
         return [Text(report.ranking_note, style="yellow")]
     names = {s.profile.id: s.profile.name for s in report.segments}

@@ -11,12 +11,15 @@ from bot.catalog.reading import read_catalog
 from segmentation.errors import UnreadableFileError
 
 CANONICAL = (
-    b"platform,handle,followers,engagement_rate,topics,audience_country,"
-    b"name,audience_age,audience_female_pct,avg_likes,avg_views,price\n"
-) + b"""Instagram,@FitAna,3.3k,1.39%,Fitness; Travel,Brasil,Ana,25-34,62%,120,,150
+    (
+        b"platform,handle,followers,engagement_rate,topics,audience_country,"
+        b"name,audience_age,audience_female_pct,avg_likes,avg_views,price\n"
+    )
+    + b"""Instagram,@FitAna,3.3k,1.39%,Fitness; Travel,Brasil,Ana,25-34,62%,120,,150
 tiktok,gamer_joe,475.8m,0.0139,Video games|Tech,USA,Joe,18-24,0.3,,"1,200,000",
 youtube,chef.lu,"1,200,000",2.5%,"Food & Cooking, Family",united states,,35-44,55,,,
 """
+)
 
 
 def test_canonical_headers_and_values_as_people_type_them() -> None:
@@ -47,7 +50,8 @@ def test_a_column_of_plain_numbers_above_one_holds_percentages() -> None:
 
 
 def test_each_bad_row_is_rejected_with_its_row_number_and_reason() -> None:
-    data = b"""platform,handle,followers,engagement_rate,topics,audience_country,audience_age,audience_female_pct
+    data = (
+        b"""platform,handle,followers,engagement_rate,topics,audience_country,audience_age,audience_female_pct
 instagram,good,10k,2%,Music,US,,
 instagram,,10k,2%,Music,US,,
 instagram,nofollowers,,2%,Music,US,,
@@ -58,8 +62,11 @@ instagram,badfemale,10k,2%,Music,US,,140%
 instagram,badrate,10k,high,Music,US,,
 ,noplatform,10k,2%,Music,US,,
 instagram,GOOD,20k,2%,Music,US,,
-instagram,""" + b"x" * 256 + b""",10k,2%,Music,US,,
+instagram,"""
+        + b"x" * 256
+        + b""",10k,2%,Music,US,,
 """
+    )
     reading = read_catalog(data)
 
     # A blank follower count is unknown, not an error: the creator is imported without one.

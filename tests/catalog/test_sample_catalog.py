@@ -28,8 +28,24 @@ def test_the_sample_covers_the_demo_audience_and_has_suspicious_accounts() -> No
 
     assert len(entries) == SAMPLE_SIZE
     assert len({entry.key for entry in entries}) == SAMPLE_SIZE
-    assert {"fitness", "travel", "gaming", "tech", "beauty", "cooking", "finance", "parenting", "fashion", "music",
-            "sports", "movies", "news", "books", "home", "wine"} <= set(interests)
+    assert {
+        "fitness",
+        "travel",
+        "gaming",
+        "tech",
+        "beauty",
+        "cooking",
+        "finance",
+        "parenting",
+        "fashion",
+        "music",
+        "sports",
+        "movies",
+        "news",
+        "books",
+        "home",
+        "wine",
+    } <= set(interests)
     assert {"US", "BR", "GB", "DE", "FR", "MX", "CA"} <= {entry.audience_country for entry in entries}
     assert {entry.platform for entry in entries} == {"instagram", "tiktok", "youtube"}
     flagged = int((build_catalog_index(entries).flags > 0).sum())

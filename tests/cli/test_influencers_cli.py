@@ -183,8 +183,11 @@ def test_a_negative_limit_is_refused(capsys: pytest.CaptureFixture[str]) -> None
     with pytest.raises(SystemExit) as stopped:
         main(["influencers", "list", "--limit", "-1"])
     assert stopped.value.code == 2
-    assert capsys.readouterr().err.strip().splitlines()[-1].endswith(
-        "argument --limit: '-1' is not a number of creators; use 0 (all) or more"
+    assert (
+        capsys.readouterr()
+        .err.strip()
+        .splitlines()[-1]
+        .endswith("argument --limit: '-1' is not a number of creators; use 0 (all) or more")
     )
 
 

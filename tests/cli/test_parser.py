@@ -16,8 +16,23 @@ SAMPLE = Path(__file__).resolve().parents[2] / "bot" / "samples" / "sample_audie
 
 # What `segbot --help` must not import: each costs from 0.1 s (rich, pydantic) to 2 s (scikit-learn).
 HEAVY = (
-    "numpy", "pandas", "scipy", "sklearn", "matplotlib", "sqlalchemy", "alembic", "slack_bolt", "slack_sdk",
-    "pydantic", "pydantic_settings", "rich", "jinja2", "pyarrow", "openpyxl", "cryptography", "psycopg",
+    "numpy",
+    "pandas",
+    "scipy",
+    "sklearn",
+    "matplotlib",
+    "sqlalchemy",
+    "alembic",
+    "slack_bolt",
+    "slack_sdk",
+    "pydantic",
+    "pydantic_settings",
+    "rich",
+    "jinja2",
+    "pyarrow",
+    "openpyxl",
+    "cryptography",
+    "psycopg",
 )
 
 
@@ -52,7 +67,10 @@ def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
 def test_console_help_answers_without_loading_the_engine() -> None:
     done = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "bot", "segment", "--help"],
-        capture_output=True, text=True, timeout=60, check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
     assert "--columns" in done.stdout
     imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}

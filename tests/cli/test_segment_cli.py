@@ -128,8 +128,10 @@ def test_an_empty_column_list_is_refused_before_reading(capsys: pytest.CaptureFi
         main(["segment", str(SAMPLE), "--columns", names])
     assert stopped.value.code == 2
     err = capsys.readouterr().err
-    assert err.strip().splitlines()[-1].endswith(
-        "argument --columns: give one or more column names separated by commas, e.g. age,country"
+    assert (
+        err.strip()
+        .splitlines()[-1]
+        .endswith("argument --columns: give one or more column names separated by commas, e.g. age,country")
     )
 
 
@@ -164,8 +166,25 @@ def test_outcome_flags_choose_and_cluster_on_outcomes(tmp_path: Path, capsys: py
     assert not roles["bought"]["used"] and roles["bought"]["semantic"] == "outcome"
     rates = [s["outcomes"][0] for s in found["segments"]]
     assert all(r["column"] == "bought" and r["overall"] == pytest.approx(43 / 300, abs=1e-4) for r in rates)
-    assert main(["segment", str(audience), "--k", "2", "--format", "json", "--outcome", "opted_in",
-                 "--outcome", "bought", "--cluster-on", "bought"]) == 0
+    assert (
+        main(
+            [
+                "segment",
+                str(audience),
+                "--k",
+                "2",
+                "--format",
+                "json",
+                "--outcome",
+                "opted_in",
+                "--outcome",
+                "bought",
+                "--cluster-on",
+                "bought",
+            ]
+        )
+        == 0
+    )
     chosen = json.loads(capsys.readouterr().out)
     assert chosen["outcome_columns"] == ["bought", "opted_in"]
     assert {c["name"]: c["used"] for c in chosen["columns"]}["bought"] is True

@@ -121,8 +121,8 @@ def _small_table_rows(rows: int = 30) -> Iterator[bytes]:
         b'<c r="B1" t="inlineStr"><is><t>spend</t></is></c></row>'
     )
     for row in range(2, rows + 2):
-        cells = f"<c r=\"A{row}\"><v>{20 + row}</v></c><c r=\"B{row}\"><v>{row * 7 % 90}</v></c>"
-        yield f"<row r=\"{row}\">{cells}</row>".encode()
+        cells = f'<c r="A{row}"><v>{20 + row}</v></c><c r="B{row}"><v>{row * 7 % 90}</v></c>'
+        yield f'<row r="{row}">{cells}</row>'.encode()
 
 
 # --- the files -------------------------------------------------------------------------------------------------
@@ -156,10 +156,14 @@ def xlsx_excel_rows(path: Path) -> None:
 
     def rows() -> Iterator[bytes]:
         header = ("CustomerID", "Gender", "Age", "AnnualIncome", "SpendingScore")
-        yield b'<row r="1">' + b"".join(
-            f'<c r="{letter}1" t="inlineStr"><is><t>{name}</t></is></c>'.encode()
-            for letter, name in zip("ABCDE", header, strict=True)
-        ) + b"</row>"
+        yield (
+            b'<row r="1">'
+            + b"".join(
+                f'<c r="{letter}1" t="inlineStr"><is><t>{name}</t></is></c>'.encode()
+                for letter, name in zip("ABCDE", header, strict=True)
+            )
+            + b"</row>"
+        )
         block: list[bytes] = []
         for row in range(2, EXCEL_ROWS + 1):
             block.append(

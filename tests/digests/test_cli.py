@@ -105,8 +105,10 @@ def test_sources_are_shown_masked_and_mistakes_get_one_line(
     assert "hunter2" not in out and "pulls from select * from customers on postgresql://ann:***@" in out
     mistakes = [
         (["datasets", "source", "shop", "--sql", "select 1"], "--sql needs --db URL"),
-        (["datasets", "source", "shop", "--sql", "commit; drop table t; select 1", "--db", "sqlite:///crm.db"],
-         "holds 3 statements"),
+        (
+            ["datasets", "source", "shop", "--sql", "commit; drop table t; select 1", "--db", "sqlite:///crm.db"],
+            "holds 3 statements",
+        ),
         (["datasets", "source", "shop", "--sql", "select 1", "--db", cli_env], "is Segbot's own database"),
         (["datasets", "source", "shop", "--url", "http://data.example.com/a.csv"], "is not an HTTPS URL"),
         (["datasets", "source", "shop", "--url", "https://169.254.169.254/latest/"], "169.254.169.254, a link-local"),

@@ -298,8 +298,10 @@ def test_a_near_tie_is_said_and_offered_in_one_click() -> None:
     data["k_alternative_reason"] = "it scores slightly better and is the simpler of the two"
     message = render_report(typed(data), file_name="a.csv", run_id=42)
     overview = message.blocks[1]["text"]["text"]
-    assert ("4 or 5 segments fit about equally well; showing 4 (it scores slightly better and is the simpler of "
-            "the two). Use the *Show 5 segments* button to see the other.") in overview
+    assert (
+        "4 or 5 segments fit about equally well; showing 4 (it scores slightly better and is the simpler of "
+        "the two). Use the *Show 5 segments* button to see the other."
+    ) in overview
     buttons = message.blocks[-1]["elements"]
     alternative = next(b for b in buttons if b["action_id"] == actions.RERUN_ALTERNATIVE)
     assert alternative["text"]["text"] == "Show 5 segments"
@@ -311,8 +313,9 @@ def test_a_near_tie_is_said_and_offered_in_one_click() -> None:
 def test_outcomes_show_per_segment() -> None:
     data = summary(2)
     for segment, rate in zip(data["segments"], (0.208, 0.04), strict=True):
-        segment["outcomes"] = [{"column": "bought", "rate": rate, "overall": 0.06, "lift": rate / 0.06,
-                                "ci": [rate - 0.02, rate + 0.02]}]
+        segment["outcomes"] = [
+            {"column": "bought", "rate": rate, "overall": 0.06, "lift": rate / 0.06, "ci": [rate - 0.02, rate + 0.02]}
+        ]
     data["outcome_columns"] = ["bought"]
     text = all_text(render_report(typed(data), file_name="a.csv", run_id=1).blocks)
     assert ":dart: 20.8% bought vs 6.0% overall (95% interval 18.8%-22.8%)" in text

@@ -16,22 +16,28 @@ from segmentation.mixture import Mixture
 def _homogeneous(n: int, seed: int) -> pd.DataFrame:
     """One population: skewed money, a zero-inflated count, categories; nothing planted."""
     rng = np.random.default_rng(seed)
-    return pd.DataFrame({
-        "age": np.clip(rng.normal(40, 12, n), 18, 90).round(),
-        "orders": rng.poisson(3, n),
-        "site_visits": np.where(rng.random(n) < 0.3, 0, rng.poisson(8, n)),
-        "total_spend": rng.lognormal(5, 1.0, n).round(2),
-        "device": rng.choice(np.array(["iOS", "Android", "Desktop"], dtype=object), n),
-    })
+    return pd.DataFrame(
+        {
+            "age": np.clip(rng.normal(40, 12, n), 18, 90).round(),
+            "orders": rng.poisson(3, n),
+            "site_visits": np.where(rng.random(n) < 0.3, 0, rng.poisson(8, n)),
+            "total_spend": rng.lognormal(5, 1.0, n).round(2),
+            "device": rng.choice(np.array(["iOS", "Android", "Desktop"], dtype=object), n),
+        }
+    )
 
 
 def _correlated(n: int, seed: int) -> pd.DataFrame:
     """One population whose money columns rise together: a diagonal model tiles it with components."""
     rng = np.random.default_rng(seed)
-    z = rng.multivariate_normal(np.zeros(3), [[1, .75, .6], [.75, 1, .5], [.6, .5, 1]], n)
-    return pd.DataFrame({"income": np.exp(10.8 + 0.5 * z[:, 0]).round(-2),
-                         "total_spend": np.exp(6 + 0.9 * z[:, 1]).round(2),
-                         "avg_basket": np.exp(3.5 + 0.6 * z[:, 2]).round(2)})
+    z = rng.multivariate_normal(np.zeros(3), [[1, 0.75, 0.6], [0.75, 1, 0.5], [0.6, 0.5, 1]], n)
+    return pd.DataFrame(
+        {
+            "income": np.exp(10.8 + 0.5 * z[:, 0]).round(-2),
+            "total_spend": np.exp(6 + 0.9 * z[:, 1]).round(2),
+            "avg_basket": np.exp(3.5 + 0.6 * z[:, 2]).round(2),
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -65,11 +71,13 @@ def test_correlated_numbers_are_one_segment_not_a_tiling() -> None:
 def test_planted_segments_are_not_flagged_as_no_structure() -> None:
     rng = np.random.default_rng(1)
     truth = np.repeat([0, 1, 2], [500, 300, 200])
-    table = pd.DataFrame({
-        "spend": rng.lognormal(np.array([3.0, 5.0, 7.0])[truth], 0.4),
-        "orders": rng.poisson(np.array([1.0, 6.0, 15.0])[truth]),
-        "plan": np.array(["free", "plus", "pro"], dtype=object)[truth],
-    })
+    table = pd.DataFrame(
+        {
+            "spend": rng.lognormal(np.array([3.0, 5.0, 7.0])[truth], 0.4),
+            "orders": rng.poisson(np.array([1.0, 6.0, 15.0])[truth]),
+            "plan": np.array(["free", "plus", "pro"], dtype=object)[truth],
+        }
+    )
     result = segment(table)
     assert result.k == 3 and not result.no_distinct_segments
 
@@ -98,12 +106,14 @@ def test_near_tie_names_the_close_k_and_why() -> None:
 def test_spikes_become_levels_and_smooth_columns_stay_numbers() -> None:
     rng = np.random.default_rng(0)
     n = 2_000
-    table = pd.DataFrame({
-        "open_rate": np.clip(rng.normal(0.5, 0.4, n), 0, 1),  # about 11% at 0 and at 1
-        "rating": rng.integers(1, 6, n),  # five values: each a level
-        "income": rng.lognormal(10, 0.4, n).round(-2),  # many values, no spike
-        "visits": np.where(rng.random(n) < 0.4, 0, rng.poisson(9, n)),  # a zero spike
-    })
+    table = pd.DataFrame(
+        {
+            "open_rate": np.clip(rng.normal(0.5, 0.4, n), 0, 1),  # about 11% at 0 and at 1
+            "rating": rng.integers(1, 6, n),  # five values: each a level
+            "income": rng.lognormal(10, 0.4, n).round(-2),  # many values, no spike
+            "visits": np.where(rng.random(n) < 0.4, 0, rng.poisson(9, n)),  # a zero spike
+        }
+    )
     blocks = {block.name: block for block in FeatureSpace(prepare_table(table)).blocks}
     assert blocks["open_rate"].n_masses == 2 and blocks["open_rate"].interior
     assert blocks["rating"].n_masses == 5 and not blocks["rating"].interior

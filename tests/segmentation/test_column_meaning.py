@@ -18,12 +18,14 @@ def _roles(frame: pd.DataFrame) -> dict[str, str]:
 
 def test_sparse_whole_numbers_are_codes_and_scales_stay_numbers() -> None:
     rng = np.random.default_rng(0)
-    frame = pd.DataFrame({
-        "store": rng.choice([101, 205, 330, 412], 300),  # a code name anyway
-        "outlet_no": rng.choice([1_001, 2_040, 3_300], 300),  # far apart: labels
-        "stars": rng.integers(1, 6, 300),  # a 1-5 scale: a quantity
-        "kids": rng.integers(0, 4, 300),
-    })
+    frame = pd.DataFrame(
+        {
+            "store": rng.choice([101, 205, 330, 412], 300),  # a code name anyway
+            "outlet_no": rng.choice([1_001, 2_040, 3_300], 300),  # far apart: labels
+            "stars": rng.integers(1, 6, 300),  # a 1-5 scale: a quantity
+            "kids": rng.integers(0, 4, 300),
+        }
+    )
     roles = _roles(frame)
     assert roles["store"] == "categorical" and roles["outlet_no"] == "categorical"
     assert roles["stars"] == "numeric" and roles["kids"] == "numeric"
@@ -50,18 +52,31 @@ def test_coded_columns_are_named_as_they_are() -> None:
 
 def test_keyword_counts_are_interests_only_under_word_names() -> None:
     rng = np.random.default_rng(1)
+
     def counts() -> list[float]:
         return list(np.where(rng.random(200) < 0.7, 0, rng.integers(1, 4, 200)).astype(float))
+
     words = table(*(numeric(name, counts()) for name in ("basketball", "football", "music", "shopping", "dance")))
     codes = table(*(numeric(name, counts()) for name in ("PBYSTAND", "PWAPART", "PPERSAUT", "AWAOREG", "ABRAND")))
     assert [interest for _, interest in interest_columns(words)] == [
-        "basketball", "football", "music", "shopping", "dance"]
+        "basketball",
+        "football",
+        "music",
+        "shopping",
+        "dance",
+    ]
     assert interest_columns(codes) == ()
 
 
 def test_what_a_row_is() -> None:
-    bills = pd.DataFrame({"total_bill": [10.5, 20.0, 8.0] * 10, "tip": [1.0, 3.0, 1.5] * 10,
-                          "sex": ["Female", "Male", "Male"] * 10, "size": [2, 4, 2] * 10})
+    bills = pd.DataFrame(
+        {
+            "total_bill": [10.5, 20.0, 8.0] * 10,
+            "tip": [1.0, 3.0, 1.5] * 10,
+            "sex": ["Female", "Male", "Male"] * 10,
+            "size": [2, 4, 2] * 10,
+        }
+    )
     people = pd.DataFrame({"age": [20, 30, 40] * 10, "total_spend": [1.0, 2.0, 3.0] * 10})
     shops = pd.DataFrame({"Fresh": [1, 2, 3] * 10, "Milk": [3, 4, 5] * 10})
     sales = pd.DataFrame({"customer_id": range(30), "invoice": range(100, 130), "amount": [1.0, 2.0, 3.0] * 10})

@@ -47,8 +47,9 @@ def space() -> FeatureSpace:
         else:
             chosen = [label for label in pool if rng.random() < (0.7 if (label == "fitness") == group[row] else 0.2)]
             cells.append("|".join(chosen))
-    return FeatureSpace(table(numeric("spend", spend), numeric("age", age), categorical("plan", plan),
-                              multilabel("interests", cells)))
+    return FeatureSpace(
+        table(numeric("spend", spend), numeric("age", age), categorical("plan", plan), multilabel("interests", cells))
+    )
 
 
 @pytest.fixture(scope="module")
@@ -64,8 +65,10 @@ def _fitted(data: MixtureData, k: int = 2) -> Mixture:
 def test_design_columns_are_named_groups_in_order(data: MixtureData) -> None:
     groups = data.columns
     assert (data.n_numbers, data.n_levels, data.n_labels) == (2, 3, 4)
-    widths = [g.stop - g.start for g in (groups.numbers, groups.squares, groups.present, groups.levels,
-                                         groups.labels, groups.label_known)]
+    widths = [
+        g.stop - g.start
+        for g in (groups.numbers, groups.squares, groups.present, groups.levels, groups.labels, groups.label_known)
+    ]
     assert widths == [2, 2, 2, 3, 4, 4]
     assert groups.label_known.stop == data.design.shape[1]
     numbers, squares = data.design[:, groups.numbers], data.design[:, groups.squares]
@@ -87,8 +90,9 @@ def test_log_joint_term_by_term_against_scipy(space: FeatureSpace, data: Mixture
             expected = float(model.log_weights[segment])
             for j in range(data.n_numbers):
                 if present[row, j]:
-                    expected += stats.norm.logpdf(numbers[row, j], loc=model.means[segment, j],
-                                                  scale=np.sqrt(model.variances[segment, j]))
+                    expected += stats.norm.logpdf(
+                        numbers[row, j], loc=model.means[segment, j], scale=np.sqrt(model.variances[segment, j])
+                    )
             level = np.flatnonzero(levels[row])
             if level.size:
                 expected += float(model.log_levels[segment, level[0]])

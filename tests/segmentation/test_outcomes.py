@@ -16,14 +16,16 @@ from segmentation.outcomes import wilson_interval
 def audience() -> tuple[pd.DataFrame, np.ndarray]:
     rng = np.random.default_rng(3)
     truth = np.repeat([0, 1], [700, 300])
-    table = pd.DataFrame({
-        "spend": rng.lognormal(np.array([3.0, 6.0])[truth], 0.4).round(2),
-        "plan": np.array(["free", "pro"], dtype=object)[truth],
-        "age": rng.normal(40, 10, 1000).round(),
-        "bought": np.where(rng.random(1000) < np.array([0.05, 0.3])[truth], "yes", "no"),
-        "Purchase": (rng.random(1000) < 0.1).astype(int),
-        "newsletter_opt_in": rng.random(1000) < 0.5,
-    })
+    table = pd.DataFrame(
+        {
+            "spend": rng.lognormal(np.array([3.0, 6.0])[truth], 0.4).round(2),
+            "plan": np.array(["free", "pro"], dtype=object)[truth],
+            "age": rng.normal(40, 10, 1000).round(),
+            "bought": np.where(rng.random(1000) < np.array([0.05, 0.3])[truth], "yes", "no"),
+            "Purchase": (rng.random(1000) < 0.1).astype(int),
+            "newsletter_opt_in": rng.random(1000) < 0.5,
+        }
+    )
     return table, truth
 
 

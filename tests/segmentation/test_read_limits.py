@@ -249,7 +249,7 @@ def test_counting_lines_refuses_a_quote_free_file_before_parsing_it() -> None:
 
 
 def test_with_quotes_the_parser_counts_rows_and_blank_lines_do_not_count() -> None:
-    quoted = b'name,age\n' + b'"p, q",30\n' * 50
+    quoted = b"name,age\n" + b'"p, q",30\n' * 50
     with pytest.raises(LimitExceededError, match="more than 49 rows"):
         read_table(quoted, limits=ReadLimits(max_rows=49))
     spaced = b"a,b\n" + b"1,2\n\n" * 50  # 50 records on 100 lines

@@ -204,9 +204,7 @@ def test_escaped_text_and_template_mentions_are_not_flagged(fake_slack: FakeSlac
 
 def test_response_url_payloads_are_checked_too(fake_slack: FakeSlack) -> None:
     body = b'{"text": "<!everyone>", "response_type": "ephemeral"}'
-    request = urllib.request.Request(
-        fake_slack.response_url(), data=body, headers={"Content-Type": "application/json"}
-    )
+    request = urllib.request.Request(fake_slack.response_url(), data=body, headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=5):
         pass
     assert [leak.method for leak in fake_slack.take_leaks()] == ["response_url"]

@@ -112,10 +112,7 @@ def test_a_topic_in_an_empty_catalog_says_how_to_fill_it(sqlite_bot: RunningBot)
 def test_the_import_form_takes_column_choices_and_the_reply_lists_every_column_escaped(
     sqlite_bot: RunningBot,
 ) -> None:
-    export = (
-        "Chaîne YouTube;Subscribers (K);ER %;<!channel> notes\n"
-        "@CuisineDeMarie;1 250;3,4;call <@U123>\n"
-    ).encode()
+    export = ("Chaîne YouTube;Subscribers (K);ER %;<!channel> notes\n@CuisineDeMarie;1 250;3,4;call <@U123>\n").encode()
     sqlite_bot.sender.command("/influencers", "import", trigger_id="9.trigger")
     [opened] = sqlite_bot.fake.wait_for("views.open")
     metadata = opened.params["view"]["private_metadata"]

@@ -34,9 +34,7 @@ def register(app: App, runtime: SlackRuntime) -> None:
         return find_run(runtime, workspace_id, run_id)
 
     @app.action(ids.SHOW_DETAILS)
-    def show_details(
-        ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond, client: WebClient
-    ) -> None:
+    def show_details(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond, client: WebClient) -> None:
         with acknowledged(ack, body, context):
             run = clicked_run(body, context, client)
             message = render_report(

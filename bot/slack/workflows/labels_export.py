@@ -37,9 +37,7 @@ def export_labels(runtime: SlackRuntime, client: WebClient, run: StoredRun, prog
     data = fetch_bytes(runtime, client, describe_file(client, run.source_file_id))
     progress.stage("segmenting")
     # The same call as the run's own (k chosen again, or the same forced k; same seed): the same segments.
-    result = segmentation.segment(
-        data, k=run.forced_k, seed=run.seed, limits=runtime.settings.read_limits()
-    )
+    result = segmentation.segment(data, k=run.forced_k, seed=run.seed, limits=runtime.settings.read_limits())
     thread = ThreadReplies(client, run.channel_id, run.thread_ts)
     thread.upload(
         labels_csv_text(result.labels.tolist()).encode("utf-8"),
