@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import BinaryIO
+from typing import BinaryIO, Literal
 
 import numpy as np
 import pandas as pd
@@ -45,14 +45,15 @@ def segment(
     limits: ReadLimits = DEFAULT_LIMITS,
     outcomes: Sequence[str] | None = None,
     cluster_on: Sequence[str] | None = None,
-    value: str | None = None,
+    value: str | Literal[False] | None = None,
 ) -> SegmentationResult:
     """Split the audience in `data` into segments; `k` forces their number, `seed` makes runs repeatable.
 
     `limits` bounds what is read (see `segmentation.limits`); a larger file raises `LimitExceededError`.
     `outcomes` names the yes/no outcome columns (default: found by name, such as bought or churned): they are
     kept out of the clustering and their rate is reported per segment; `cluster_on` puts some back in.
-    `value` names the column segments are valued on (default: found by name, such as spend or revenue).
+    `value` names the column segments are valued on (default None: found by name, such as spend or revenue;
+    False: none, so segments are ranked by their outcomes or size).
     """
     table = read_table(data, limits=limits)
     if len(table) < MIN_ROWS:
@@ -75,7 +76,7 @@ def segment(
         cluster_on=cluster_on,
     )
     _check_usable(prepared, columns)
-    worth = value_column(prepared, value)
+    worth = None if value is False else value_column(prepared, value)
     space = FeatureSpace(prepared)
     found = cluster(space, k=k, k_range=range(1, largest_k + 1), seed=seed)
     roles = _with_weights(prepared, space, found.weights)

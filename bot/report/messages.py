@@ -82,6 +82,16 @@ RERUN_SUBMIT = "Re-run"
 RERUN_CLOSE = "Cancel"
 RERUN_LABEL = "Number of segments (k)"
 RERUN_HINT = "A whole number from {min_k} to {max_k}. The same file is segmented again into exactly this many groups."
+RERUN_VALUE_LABEL = "Value column (what a person is worth)"
+RERUN_VALUE_HINT = (
+    "Each segment's share of this column's total ranks the segments when there is no outcome. Stays in the "
+    "clustering, like --value COL."
+)
+RERUN_OUTCOME_LABEL = "Outcome columns (yes/no results)"
+RERUN_OUTCOME_HINT = (
+    "Kept out of the clustering; each segment's rate is shown and ranks the segments, like --outcome COL."
+)
+RERUN_MENU_CUT = "The file has more such columns than a menu holds: the first ones are listed."
 
 # Progress stages the Slack app reports while it works; anything else is shown as given.
 STAGES: dict[str, str] = {

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from bot.catalog.outcome import CatalogImport
 from bot.report import actions, messages
@@ -15,6 +15,7 @@ from bot.report.briefs import brief_blocks, brief_fallback, brief_view
 from bot.report.folding import layouts
 from bot.report.limits import check_blocks, check_view, first_valid, shorten
 from bot.report.report_input import ReportInput, RunRecord
+from bot.report.rerun_choices import outcome_menu, value_menu
 from bot.report.templating import render_blocks, render_json, render_text
 from bot.report.view_model import (
     FILE_NAME_LENGTH,
@@ -24,6 +25,7 @@ from bot.report.view_model import (
     run_views,
 )
 from segmentation.catalog_index import CatalogEntry
+from segmentation.result import SegmentationResult
 
 FALLBACK_LENGTH = 3000
 REJECTIONS_SHOWN = 5
@@ -82,10 +84,23 @@ def render_home(runs: Sequence[RunRecord], catalog_size: int) -> dict[str, Any]:
     return view
 
 
-def render_rerun_modal(run_id: int, current_k: int) -> dict[str, Any]:
-    """The "Re-run with k=…" modal: a whole-number input from 1 to 12, starting at the current k."""
-    initial_k = min(max(current_k, actions.MIN_K), actions.MAX_K)
-    view: dict[str, Any] = render_json("rerun_modal.json.j2", run_id=run_id, initial_k=initial_k)
+def render_rerun_modal(
+    run_id: int,
+    result: SegmentationResult,
+    *,
+    value: str | Literal[False] | None = None,
+    outcomes: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """The "Re-run with k=…" modal: k (1 to 12, starting at the run's), the value column and the outcome columns
+    (menus of the run's columns, starting at the run's choice: `value` / `outcomes` None, found automatically)."""
+    initial_k = min(max(result.k, actions.MIN_K), actions.MAX_K)
+    view: dict[str, Any] = render_json(
+        "rerun_modal.json.j2",
+        run_id=run_id,
+        initial_k=initial_k,
+        value=value_menu(result, value),
+        outcome=outcome_menu(result, outcomes),
+    )
     check_view(view)
     return view
 

@@ -1,6 +1,7 @@
 """Background jobs of the Slack app and the one place their failures become log lines and thread replies.
 
-Kinds: `segment_upload` (a shared file, or a re-run of one with a forced k), `labels_csv` (export a run's
+Kinds: `segment_upload` (a shared file, or a re-run of one with a forced k and the run's or the modal's value
+and outcome columns), `labels_csv` (export a run's
 labels) and `catalog_import` (a creator catalog file into the workspace's influencer catalog). Every payload
 names the `channel_id` and `thread_ts` to answer in, and `progress_ts`, the "working on it" note posted when
 the job was queued (or None).
@@ -30,6 +31,7 @@ from bot.slack.thread import ThreadReplies
 from bot.slack.workflows.labels_export import export_labels, find_run
 from bot.slack.workflows.process_upload import UploadRequest, process_upload
 from bot.slack.workflows.source_files import fetch_bytes
+from bot.storage.runs import RunChoices
 from segmentation.errors import SegmentationError
 
 log = logging.getLogger(__name__)
@@ -59,9 +61,16 @@ def job_handlers(runtime: SlackRuntime) -> dict[str, JobHandler]:
 
 
 def rerun_payload(
-    run_id: int, k: int, *, channel_id: str, thread_ts: str | None, user_id: str | None
+    run_id: int, k: int, choices: RunChoices, *, channel_id: str, thread_ts: str | None, user_id: str | None
 ) -> dict[str, Any]:
-    return {"run_id": run_id, "k": k, "channel_id": channel_id, "thread_ts": thread_ts, "user_id": user_id}
+    return {
+        "run_id": run_id,
+        "k": k,
+        "choices": choices.to_dict(),
+        "channel_id": channel_id,
+        "thread_ts": thread_ts,
+        "user_id": user_id,
+    }
 
 
 def _segment_upload(runtime: SlackRuntime, client: WebClient, payload: dict[str, Any], progress: Progress) -> None:
@@ -74,6 +83,7 @@ def _segment_upload(runtime: SlackRuntime, client: WebClient, payload: dict[str,
             file=SharedFile(id=str(run.source_file_id), name=run.file_name, size=None, filetype="", download_url=None),
             user_id=payload.get("user_id"),
             forced_k=int(payload["k"]),
+            choices=RunChoices.from_dict(payload.get("choices")),  # absent in jobs queued before the menus
         )
     else:
         request = UploadRequest.from_payload(payload)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Engine, desc, func, insert, select
 from sqlalchemy.engine import Row
@@ -14,6 +14,32 @@ from bot.storage.datasets import default_dataset_name
 from bot.storage.tables_core import runs
 from bot.storage.workspaces import ensure_workspace
 from segmentation.result import SegmentationResult
+
+
+@dataclass(frozen=True)
+class RunChoices:
+    """The columns a run was asked to value and compare segments on (the re-run modal, `--value`/`--outcome`).
+
+    `value`: None, found automatically; False, none; else the column. `outcomes`: None, found automatically;
+    else exactly these (none when empty). A re-run and a labels export pass them to the engine again.
+    """
+
+    value: str | Literal[False] | None = None
+    outcomes: tuple[str, ...] | None = None
+
+    @property
+    def automatic(self) -> bool:
+        return self.value is None and self.outcomes is None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "outcomes": None if self.outcomes is None else list(self.outcomes)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> RunChoices:
+        if not data:
+            return cls()
+        outcomes = data.get("outcomes")
+        return cls(value=data.get("value"), outcomes=None if outcomes is None else tuple(outcomes))
 
 
 @dataclass(frozen=True)
@@ -29,6 +55,7 @@ class NewRun:
     thread_ts: str | None = None
     source_file_id: str | None = None
     forced_k: int | None = None
+    choices: RunChoices = field(default_factory=RunChoices)
 
 
 @dataclass(frozen=True)
@@ -49,6 +76,7 @@ class StoredRun:
     seed: int
     forced_k: int | None
     result: SegmentationResult  # as stored: no row labels
+    choices: RunChoices = field(default_factory=RunChoices)
 
     @property
     def named_dataset(self) -> bool:
@@ -95,6 +123,7 @@ class RunRepository:
                     stability=result.stability,
                     seed=result.seed,
                     forced_k=new_run.forced_k,
+                    choices=None if new_run.choices.automatic else new_run.choices.to_dict(),
                     profiles=profiles,
                     column_roles=column_roles,
                 )
@@ -169,4 +198,5 @@ def _to_run(row: Row[Any]) -> StoredRun:
         seed=row.seed,
         forced_k=row.forced_k,
         result=result_from_json(row.profiles, row.column_roles),
+        choices=RunChoices.from_dict(row.choices),
     )

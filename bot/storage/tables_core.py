@@ -31,6 +31,8 @@ runs = Table(
     Column("stability", Float, nullable=False),
     Column("seed", Integer, nullable=False, default=0),
     Column("forced_k", Integer, nullable=True),
+    # The value / outcome columns chosen in the re-run modal (`RunChoices`); NULL: found automatically.
+    Column("choices", JSON, nullable=True),
     Column("profiles", JSON, nullable=False),
     Column("column_roles", JSON, nullable=False),
     Column("summary", Text, nullable=True),

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from bot.report import actions
@@ -16,7 +19,9 @@ from bot.report.render import (
     render_rerun_modal,
     render_runs,
 )
+from bot.report.rerun_choices import ChoiceError, chosen_outcomes, chosen_value
 from bot.storage.runs import StoredRun
+from segmentation import segment as segment_table
 from segmentation.catalog_index import CatalogEntry
 from segmentation.result import SegmentationResult
 from tests.report.blocks import all_text, mrkdwn_parts
@@ -125,9 +130,34 @@ def test_home_tab_shows_runs_and_catalog_size() -> None:
     assert "No runs yet" in all_text(empty["blocks"])
 
 
+@pytest.fixture(scope="module")
+def shop() -> SegmentationResult:
+    """A real result with a money column, a count, and two yes/no columns of which one is named as an outcome."""
+    rng = np.random.default_rng(4)
+    n = 240
+    frame = pd.DataFrame(
+        {
+            "age": rng.integers(18, 70, n),
+            "total_spend": rng.gamma(2.0, 60.0, n).round(2),
+            "orders": rng.integers(1, 12, n),
+            "newsletter": rng.choice(["yes", "no"], n),
+            "bought": rng.choice(["yes", "no"], n, p=[0.2, 0.8]),
+        }
+    )
+    return segment_table(frame, seed=0)
+
+
+def menu(view: dict, block_id: str) -> dict:
+    return next(b for b in view["blocks"] if b.get("block_id") == block_id)["element"]
+
+
+def option_names(element: dict, key: str = "options") -> list[str]:
+    return [o["text"]["text"] for o in element[key]]
+
+
 @pytest.mark.parametrize(("current_k", "initial"), [(4, "4"), (1, "1"), (0, "1"), (30, "12")])
-def test_rerun_modal_asks_for_a_whole_k_from_1_to_12(current_k: int, initial: str) -> None:
-    view = render_rerun_modal(17, current_k)
+def test_rerun_modal_asks_for_a_whole_k_from_1_to_12(shop: SegmentationResult, current_k: int, initial: str) -> None:
+    view = render_rerun_modal(17, replace(shop, k=current_k))
     assert view_problems(view) == []
     assert view["callback_id"] == actions.RERUN_CALLBACK
     field = next(b for b in view["blocks"] if b["type"] == "input")
@@ -141,11 +171,82 @@ def test_rerun_modal_asks_for_a_whole_k_from_1_to_12(current_k: int, initial: st
         "initial_value": initial,
     }
     submitted = dict(view, state={"values": {actions.RERUN_K_BLOCK: {actions.RERUN_K_INPUT: {"value": "7"}}}})
-    assert actions.rerun_request(submitted) == actions.RerunRequest(run_id=17, k=7)
+    # A modal opened before the menus existed: both columns found automatically.
+    assert actions.rerun_request(submitted) == actions.RerunForm(17, 7, "auto", ("auto",))
 
 
-def test_rerun_request_rejects_k_out_of_range() -> None:
-    view = render_rerun_modal(17, 4)
+def test_rerun_modal_menus_list_the_run_s_columns_and_start_at_found_automatically(shop: SegmentationResult) -> None:
+    assert shop.value_column == "total_spend" and shop.outcome_columns == ("bought",)
+    view = render_rerun_modal(17, shop)
+    value = menu(view, actions.RERUN_VALUE_BLOCK)
+    assert value["type"] == "static_select"
+    assert option_names(value) == [
+        "Found automatically: total_spend",
+        "None: rank by outcome, else by size",
+        "age",
+        "total_spend",
+        "orders",
+    ]
+    assert value["initial_option"]["text"]["text"] == "Found automatically: total_spend"
+    outcome = menu(view, actions.RERUN_OUTCOME_BLOCK)
+    assert outcome["type"] == "multi_static_select"
+    assert option_names(outcome) == [
+        "Found automatically: bought",
+        "None: compare segments on no outcome",
+        "newsletter",
+        "bought",
+    ]
+    assert option_names(outcome, "initial_options") == ["Found automatically: bought"]
+
+    # Submitted: orders as the value, newsletter and bought as outcomes, read back against the run's columns.
+    by_name = {o["text"]["text"]: o["value"] for o in value["options"] + outcome["options"]}
+    form = actions.rerun_request(
+        dict(
+            view,
+            state={
+                "values": {
+                    actions.RERUN_K_BLOCK: {actions.RERUN_K_INPUT: {"value": "3"}},
+                    actions.RERUN_VALUE_BLOCK: {
+                        actions.RERUN_VALUE_INPUT: {"selected_option": {"value": by_name["orders"]}}
+                    },
+                    actions.RERUN_OUTCOME_BLOCK: {
+                        actions.RERUN_OUTCOME_INPUT: {
+                            "selected_options": [{"value": by_name["newsletter"]}, {"value": by_name["bought"]}]
+                        }
+                    },
+                }
+            },
+        )
+    )
+    assert chosen_value(shop, form.value_option) == "orders"
+    assert chosen_outcomes(shop, form.outcome_options) == ("newsletter", "bought")
+    assert chosen_value(shop, "none") is False and chosen_value(shop, "auto") is None
+    assert chosen_outcomes(shop, ["none"]) == () and chosen_outcomes(shop, ["auto"]) is None
+
+    # Reopened on that re-run: the menus start at what it chose.
+    again = render_rerun_modal(18, shop, value="orders", outcomes=("newsletter", "bought"))
+    assert menu(again, actions.RERUN_VALUE_BLOCK)["initial_option"]["text"]["text"] == "orders"
+    assert option_names(menu(again, actions.RERUN_OUTCOME_BLOCK), "initial_options") == ["newsletter", "bought"]
+    assert option_names(menu(again, actions.RERUN_OUTCOME_BLOCK))[0] == "Find automatically"
+    unvalued = render_rerun_modal(18, shop, value=False, outcomes=())
+    assert menu(unvalued, actions.RERUN_VALUE_BLOCK)["initial_option"]["value"] == "none"
+    assert option_names(menu(unvalued, actions.RERUN_OUTCOME_BLOCK), "initial_options")[0].startswith("None")
+
+
+def test_rerun_choices_that_name_no_suitable_column_are_one_sentence(shop: SegmentationResult) -> None:
+    names = [c.name for c in shop.columns]
+    with pytest.raises(ChoiceError, match="not a numeric column"):
+        chosen_value(shop, f"c{names.index('newsletter')}")
+    with pytest.raises(ChoiceError, match="not a yes/no column"):
+        chosen_outcomes(shop, [f"c{names.index('age')}"])
+    with pytest.raises(ChoiceError, match="not a mix"):
+        chosen_outcomes(shop, ["auto", f"c{names.index('bought')}"])
+    with pytest.raises(ChoiceError):
+        chosen_value(shop, "c999")
+
+
+def test_rerun_request_rejects_k_out_of_range(shop: SegmentationResult) -> None:
+    view = render_rerun_modal(17, shop)
     submitted = dict(view, state={"values": {actions.RERUN_K_BLOCK: {actions.RERUN_K_INPUT: {"value": "13"}}}})
     with pytest.raises(ValueError, match="between 1 and 12"):
         actions.rerun_request(submitted)

@@ -220,7 +220,7 @@ def test_every_result_renders_as_valid_block_kit_without_leaks(
     home = render_home(runs, report.catalog_size or 0)
     assert fake_checks.view_problems(home) == []
     assert leaks({"view": home}) == []
-    assert fake_checks.view_problems(render_rerun_modal(run_id or 1, report.result.k)) == []
+    assert fake_checks.view_problems(render_rerun_modal(run_id or 1, report.result)) == []
 
 
 @st.composite

@@ -13,8 +13,9 @@ from sqlalchemy import select
 from bot.report import actions as ids
 from bot.slack.server import health
 from bot.storage.database import create_database_engine
-from bot.storage.runs import RunRepository
+from bot.storage.runs import RunChoices, RunRepository
 from bot.storage.tables_slack import slack_event_receipts
+from segmentation import segment
 from tests.slack.fake_slack import FAKE_TEAM, FAKE_TOKEN, FakeSlack
 from tests.slack.harness import RunningBot, wait_until
 from tests.slack.sender import CHANNEL, file_share_event, file_shared_event
@@ -284,6 +285,85 @@ def test_buttons_details_labels_and_the_rerun_modal(bot: RunningBot, sample_csv:
     bot.wait_for_jobs(4)
     latest = RunRepository(bot.engine).latest(FAKE_TEAM)
     assert latest is not None and latest.k == 2 and latest.forced_k == 2
+
+
+def test_the_rerun_modal_chooses_the_value_and_outcome_columns(sqlite_bot: RunningBot, sample_csv: bytes) -> None:
+    bot = sqlite_bot
+    share_file(bot, "audience.csv", sample_csv)
+    bot.fake.wait_for("files.completeUploadExternal")
+    bot.wait_for_jobs()
+    [run] = RunRepository(bot.engine).recent(FAKE_TEAM)
+    assert run.result.value_column == "total_spend" and run.result.outcome_columns == ()
+
+    assert bot.sender.click(ids.OPEN_RERUN, str(run.id)).status == 200
+    [opened] = bot.fake.wait_for("views.open")  # the fake validates the view with slack_sdk's models
+    view = opened.params["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    elements = {b.get("block_id"): b.get("element", {}) for b in view["blocks"]}
+    value_menu, outcome_menu = elements[ids.RERUN_VALUE_BLOCK], elements[ids.RERUN_OUTCOME_BLOCK]
+    assert value_menu["initial_option"]["text"]["text"] == "Found automatically: total_spend"
+    assert outcome_menu["initial_options"][0]["text"]["text"] == "Found automatically: none in this file"
+    option = {o["text"]["text"]: o["value"] for o in value_menu["options"] + outcome_menu["options"]}
+
+    def submit(value: str, outcomes: list[str]) -> dict:
+        reply = bot.sender.submit_view(
+            ids.RERUN_CALLBACK,
+            view["private_metadata"],
+            {
+                ids.RERUN_K_BLOCK: {ids.RERUN_K_INPUT: {"value": "3"}},
+                ids.RERUN_VALUE_BLOCK: {ids.RERUN_VALUE_INPUT: {"selected_option": {"value": value}}},
+                ids.RERUN_OUTCOME_BLOCK: {
+                    ids.RERUN_OUTCOME_INPUT: {"selected_options": [{"value": v} for v in outcomes]}
+                },
+            },
+        )
+        assert reply.status == 200
+        return json.loads(reply.body) if reply.body else {}
+
+    mixed = submit(option["orders"], ["none", option["newsletter_opt_in"]])
+    assert mixed["response_action"] == "errors" and "not a mix" in mixed["errors"][ids.RERUN_OUTCOME_BLOCK]
+    assert RunRepository(bot.engine).count(FAKE_TEAM) == 1
+
+    submit(option["orders"], [option["newsletter_opt_in"]])
+    wait_until(lambda: RunRepository(bot.engine).count(FAKE_TEAM) == 2, what="the re-run")
+    bot.wait_for_jobs(2)
+    rerun = RunRepository(bot.engine).latest(FAKE_TEAM)
+    assert rerun is not None and rerun.k == 3 and rerun.thread_ts == SHARE_TS
+    # What `segbot segment --value orders --outcome newsletter_opt_in --k 3` gives: the same engine call.
+    assert rerun.choices == RunChoices(value="orders", outcomes=("newsletter_opt_in",))
+    assert rerun.result.value_column == "orders"
+    assert rerun.result.outcome_columns == ("newsletter_opt_in",)
+    expected = segment(sample_csv, k=3, value="orders", outcomes=["newsletter_opt_in"])
+    assert [p.size for p in rerun.result.segments] == [p.size for p in expected.segments]
+    report = json.dumps(bot.fake.messages()[-1])
+    assert "newsletter_opt_in" in report and "of orders" in report
+
+    # The labels of the re-run segment the file the way the re-run did (the outcome kept out of the clustering).
+    bot.sender.click(ids.DOWNLOAD_LABELS, str(rerun.id))
+    wait_until(lambda: any(u.filename == "labels.csv" and u.channel_id for u in bot.fake.uploads.values()))
+    [labels] = [u for u in bot.fake.uploads.values() if u.filename == "labels.csv"]
+    sizes = Counter(int(line.split(",")[1]) for line in labels.content.decode().splitlines()[1:])
+    assert sizes == {p.id: p.size for p in rerun.result.segments}
+
+    # Reopened on the re-run, the menus start at its choice; "None" takes the value column away.
+    bot.sender.click(ids.OPEN_RERUN, str(rerun.id))
+    reopened = bot.fake.wait_for("views.open", 2)[-1].params["view"]
+    reopened = json.loads(reopened) if isinstance(reopened, str) else reopened
+    assert '"initial_option": {"text": {"type": "plain_text", "text": "orders"' in json.dumps(reopened)
+    bot.sender.submit_view(
+        ids.RERUN_CALLBACK,
+        reopened["private_metadata"],
+        {
+            ids.RERUN_K_BLOCK: {ids.RERUN_K_INPUT: {"value": "3"}},
+            ids.RERUN_VALUE_BLOCK: {ids.RERUN_VALUE_INPUT: {"selected_option": {"value": "none"}}},
+            ids.RERUN_OUTCOME_BLOCK: {ids.RERUN_OUTCOME_INPUT: {"selected_options": [{"value": "none"}]}},
+        },
+    )
+    wait_until(lambda: RunRepository(bot.engine).count(FAKE_TEAM) == 3, what="the re-run without value")
+    bot.wait_for_jobs(4)
+    plain = RunRepository(bot.engine).latest(FAKE_TEAM)
+    assert plain is not None and plain.result.value_column is None and plain.result.outcome_columns == ()
+    assert "ranked by size" in json.dumps(bot.fake.messages()[-1])
 
 
 def test_app_home_shows_recent_runs(sqlite_bot: RunningBot, sample_csv: bytes) -> None:

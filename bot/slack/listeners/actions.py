@@ -94,4 +94,7 @@ def register(app: App, runtime: SlackRuntime) -> None:
     def open_rerun(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         with acknowledged(ack, body, context):
             run = clicked_run(body, context, client)
-            client.views_open(trigger_id=body["trigger_id"], view=render_rerun_modal(run.id, run.k))
+            client.views_open(
+                trigger_id=body["trigger_id"],
+                view=render_rerun_modal(run.id, run.result, value=run.choices.value, outcomes=run.choices.outcomes),
+            )

@@ -36,8 +36,16 @@ def export_labels(runtime: SlackRuntime, client: WebClient, run: StoredRun, prog
     progress.stage("downloading")
     data = fetch_bytes(runtime, client, describe_file(client, run.source_file_id))
     progress.stage("segmenting")
-    # The same call as the run's own (k chosen again, or the same forced k; same seed): the same segments.
-    result = segmentation.segment(data, k=run.forced_k, seed=run.seed, limits=runtime.settings.read_limits())
+    # The same call as the run's own (k chosen again, or the same forced k; same seed and outcome columns, which
+    # stay out of the clustering): the same segments.
+    result = segmentation.segment(
+        data,
+        k=run.forced_k,
+        seed=run.seed,
+        limits=runtime.settings.read_limits(),
+        value=run.choices.value,
+        outcomes=run.choices.outcomes,
+    )
     thread = ThreadReplies(client, run.channel_id, run.thread_ts)
     thread.upload(
         labels_csv_text(result.labels.tolist()).encode("utf-8"),

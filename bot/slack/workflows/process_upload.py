@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from slack_sdk import WebClient
@@ -18,7 +18,7 @@ from bot.slack.progress import Progress
 from bot.slack.runtime import SlackRuntime
 from bot.slack.thread import ThreadReplies
 from bot.slack.workflows.source_files import fetch_bytes
-from bot.storage.runs import NewRun, RunRepository, StoredRun
+from bot.storage.runs import NewRun, RunChoices, RunRepository, StoredRun
 
 CHART_FILE_NAME = "segments.png"
 
@@ -34,6 +34,7 @@ class UploadRequest:
     user_id: str | None = None
     progress_ts: str | None = None
     forced_k: int | None = None
+    choices: RunChoices = field(default_factory=RunChoices)
 
     def to_payload(self) -> dict[str, Any]:
         payload = asdict(self)
@@ -42,7 +43,8 @@ class UploadRequest:
 
     @classmethod
     def from_payload(cls, payload: dict[str, Any]) -> UploadRequest:
-        return cls(**{**payload, "file": SharedFile(**payload["file"])})
+        choices = RunChoices.from_dict(payload.get("choices"))
+        return cls(**{**payload, "file": SharedFile(**payload["file"]), "choices": choices})
 
 
 def process_upload(runtime: SlackRuntime, client: WebClient, request: UploadRequest, progress: Progress) -> StoredRun:
@@ -50,7 +52,14 @@ def process_upload(runtime: SlackRuntime, client: WebClient, request: UploadRequ
     progress.stage("downloading")
     data = fetch_bytes(runtime, client, request.file)
     progress.stage("segmenting")
-    result = segmentation.segment(data, k=request.forced_k, limits=runtime.settings.read_limits())
+    choices = request.choices
+    result = segmentation.segment(
+        data,
+        k=request.forced_k,
+        limits=runtime.settings.read_limits(),
+        value=choices.value,
+        outcomes=choices.outcomes,
+    )
     run = RunRepository(runtime.engine).add(
         NewRun(
             workspace_id=request.workspace_id,
@@ -64,6 +73,7 @@ def process_upload(runtime: SlackRuntime, client: WebClient, request: UploadRequ
             thread_ts=request.thread_ts,
             source_file_id=request.file.id,
             forced_k=request.forced_k,
+            choices=choices,
         ),
         result,
     )
