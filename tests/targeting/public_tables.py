@@ -1,26 +1,51 @@
-"""Public tables shipped inside PyPI packages (lifetimes' CDNOW, ISLP's Caravan and Default), found without
-importing the packages (ISLP's import pulls in torch). A test that needs one skips, saying which package to
-install, when it is absent; the shared customer files are always there and are asserted in CI."""
+"""Public tables shipped inside PyPI packages, read without importing the packages:
+- lifetimes' CDNOW (`lifetimes` is in the test extra, installed by `make install`);
+- ISLP's Caravan and Default, read straight out of the ISLP wheel that `make install` downloads, hash-checked,
+  into `.venv/data-wheels` (requirements/data.lock) without installing it: its requirements pull in torch.
+A missing table skips its test with the reason, and fails it when SEGBOT_REQUIRE_SHARED=1 (CI).
+"""
 
 from __future__ import annotations
 
 import importlib.util
+import os
+import sys
+import zipfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "datasets"
+DATA_WHEELS = Path(sys.prefix) / "data-wheels"
+
+
+def missing(reason: str) -> None:
+    """Skip with `reason`, or fail when SEGBOT_REQUIRE_SHARED=1: CI must run every check on real files."""
+    if os.environ.get("SEGBOT_REQUIRE_SHARED") == "1":
+        pytest.fail(f"{reason} (SEGBOT_REQUIRE_SHARED=1 makes this a failure)")
+    pytest.skip(reason)
 
 
 def package_file(package: str, relative: str) -> Path:
+    """A data file inside an installed package (found without importing it)."""
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
-        pytest.skip(f"{package} is not installed (pip install {package} to run this check on its data)")
+        missing(f"{package} is not installed: make install installs it (the test extra)")
+    assert spec is not None and spec.submodule_search_locations
     path = Path(next(iter(spec.submodule_search_locations))) / relative
     if not path.is_file():
-        pytest.skip(f"{package} is installed without {relative}")
+        missing(f"{package} is installed without {relative}")
     return path
+
+
+def islp_table(name: str) -> bytes:
+    """ISLP's `data/<name>.csv`, read out of the downloaded wheel (requirements/data.lock)."""
+    wheels = sorted(DATA_WHEELS.glob("islp-*.whl"))
+    if not wheels:
+        missing(f"no ISLP wheel in {DATA_WHEELS}: make install downloads it (requirements/data.lock)")
+    with zipfile.ZipFile(wheels[-1]) as wheel:
+        return wheel.read(f"ISLP/data/{name}.csv")
 
 
 def cdnow_customers() -> pd.DataFrame:

@@ -3,6 +3,8 @@ tables shipped in PyPI packages when the package is installed)."""
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,7 +13,7 @@ from bot.report.report_input import ReportInput
 from segmentation import SegmentationResult, segment
 from segmentation.errors import InvalidOptionError
 from segmentation.ranking import NO_WORTH_NOTE, rank_segments, ranking_note
-from tests.targeting.public_tables import cdnow_customers, package_file, shared_file
+from tests.targeting.public_tables import cdnow_customers, islp_table, shared_file
 
 PERSONALITY = ("customer_personality", "marketing_campaign.csv")
 WHOLESALE = ("wholesale_customers", "Wholesale customers data.csv")
@@ -127,15 +129,15 @@ def test_outcomes_when_given_rank_by_confident_lift_and_avoided_outcomes_by_low_
 
 
 @pytest.mark.parametrize(
-    ("relative", "outcome", "yes", "top_is_highest"),
-    [("data/Caravan.csv", "Purchase", "Yes", True), ("data/Default.csv", "default", "Yes", False)],
+    ("table", "outcome", "yes", "top_is_highest"),
+    [("Caravan", "Purchase", "Yes", True), ("Default", "default", "Yes", False)],
 )
 def test_islp_outcome_rates_match_pandas_and_rank_the_segment_to_target_first(
-    relative: str, outcome: str, yes: str, top_is_highest: bool
+    table: str, outcome: str, yes: str, top_is_highest: bool
 ) -> None:
-    path = package_file("ISLP", relative)
-    frame = pd.read_csv(path)
-    result = segment(path.read_bytes())
+    data = islp_table(table)
+    frame = pd.read_csv(io.BytesIO(data))
+    result = segment(data)
     flags = (frame[outcome] == yes).astype(float)
     rates = flags.groupby(result.labels).mean()
     for profile in result.segments:
