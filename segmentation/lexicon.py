@@ -392,6 +392,11 @@ def boolean_phrase(tokens: tuple[str, ...], yes: bool) -> Phrase | None:
 
 _PLACES = {"city", "town", "province", "state", "county", "location", "metro", "municipality", "district"}
 # Categorical columns whose values make good name words on their own ("mobile", "premium").
+_WEEKDAYS: dict[str, str] = {
+    spelling: day
+    for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+    for spelling in {day.lower(), day[:3].lower(), day[:4].lower(), *({"thurs"} if day == "Thursday" else set())}
+}
 _NAMED_CATEGORIES = {
     "device",
     "devices",
@@ -446,6 +451,10 @@ def categorical_phrase(tokens: tuple[str, ...], value: str) -> Phrase | None:
         return None
     if words & _PLACES:
         return Phrase(f"{'-'.join(plain.split())}-based", "place")
+    weekday = _WEEKDAYS.get(plain.lower().rstrip("."))
+    if weekday is not None:
+        # "Thur" in a day column is Thursday; a weekday is a proper noun and leads ("Thursday lunch bills").
+        return Phrase(weekday, "modifier", order=1)
     hyphenated = "-".join(_cased(word) for word in plain.split())
     if words & {"channel", "source", "acquisition", "acquired", "referrer", "utm", "medium"} and " " not in plain:
         return Phrase(f"{hyphenated}-acquired", "modifier", weak=True)

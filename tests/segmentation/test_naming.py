@@ -262,6 +262,9 @@ def test_yes_no_columns_from_common_exports(column: str, yes: bool, words: str |
         ("Marital_Status", "Together", "cohabiting", "modifier"),
         ("Education", "PhD", "PhD-educated", "modifier"),
         ("Region", "3", "region 3", "modifier"),
+        ("day", "Thur", "Thursday", "modifier"),
+        ("weekday", "sat", "Saturday", "modifier"),
+        ("Day of week", "Tuesday", "Tuesday", "modifier"),
     ],
 )
 def test_category_values_from_common_exports(column: str, value: str, words: str, slot: str) -> None:
