@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import fields
+from typing import Literal
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -49,7 +50,14 @@ class Settings(BaseSettings):
     digest_any_channel: bool = Field(default=False, alias="SEGBOT_DIGEST_ANY_CHANNEL")
     retention_days: int = Field(default=90, ge=0, alias="SEGBOT_RETENTION_DAYS")
     heartbeat_file: str | None = Field(default=None, alias="SEGBOT_HEARTBEAT_FILE")
+    web_processes: int = Field(default=1, ge=1, alias="SEGBOT_WEB_PROCESSES")
+    web_threads: int = Field(default=8, ge=1, alias="SEGBOT_WEB_THREADS")
+    request_timeout_seconds: float = Field(default=30, gt=0, alias="SEGBOT_REQUEST_TIMEOUT")
+    graceful_timeout_seconds: int = Field(default=30, ge=1, alias="SEGBOT_GRACEFUL_TIMEOUT")
+    health_port: int | None = Field(default=None, ge=0, le=65535, alias="SEGBOT_HEALTH_PORT")
+    metrics_dir: str | None = Field(default=None, alias="SEGBOT_METRICS_DIR")
     log_level: str = Field(default="WARNING", alias="SEGBOT_LOG_LEVEL")
+    log_format: Literal["text", "json"] = Field(default="text", alias="SEGBOT_LOG_FORMAT")
     debug: bool = Field(default=False, alias="SEGBOT_DEBUG")
 
     def read_limits(self) -> ReadLimits:
@@ -70,6 +78,11 @@ class Settings(BaseSettings):
         if not isinstance(logging.getLevelName(level), int):
             raise ValueError("use DEBUG, INFO, WARNING or ERROR")
         return level
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _format_name(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
 
 def load_settings() -> Settings:

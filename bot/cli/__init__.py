@@ -49,11 +49,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     debug = False
     try:
+        from bot.logs import configure_logging
         from bot.settings import load_settings
 
         settings = load_settings()
         debug = settings.debug
-        logging.basicConfig(level=settings.log_level, stream=sys.stderr)
+        configure_logging(settings.log_level, settings.log_format)
         return int(args.handler(args))
     except (SegbotError, SegmentationError) as error:
         print(f"segbot: {error}", file=sys.stderr)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.cli.worker_command import add_background_options, job_threads
+from bot.cli.worker_command import add_background_options, job_threads, start_health_port
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -26,54 +30,115 @@ def register(subparsers: Any) -> None:
 
 def run_serve(args: argparse.Namespace) -> int:
     from bot.settings import load_settings
-    from bot.slack.app import build_slack_runtime, create_app
-    from bot.slack.background import StopRequested, start_background, stop_on_sigterm
-    from bot.slack.heartbeat import (
-        Heartbeat,
-        database_check,
-        heartbeat_path,
-        http_check,
-        socket_check,
-        workers_check,
-    )
-    from bot.slack.server import make_http_server
-    from bot.slack.socket_mode import check_app_token, run_socket_mode
-    from bot.storage.database import open_database
+    from bot.slack.socket_mode import check_app_token
 
     settings = load_settings()
     if settings.slack_app_token:
         check_app_token(settings.slack_app_token)
+        return serve_socket_mode(args, settings)
+    from bot.cli.metrics_dir import use_metrics_dir
+
+    remove_metrics_dir = use_metrics_dir(settings.metrics_dir)  # before anything imports prometheus_client
+    master = os.getpid()
+    try:
+        return serve_http(args, settings)
+    finally:
+        if os.getpid() == master:  # not when a web process exits
+            remove_metrics_dir()
+
+
+def serve_http(args: argparse.Namespace, settings: Settings) -> int:
+    """gunicorn's master here, the app with its job threads and scheduler in each web process."""
+    from bot.queue.workers import WorkerPool
+    from bot.slack.app import build_slack_runtime, create_app
+    from bot.slack.background import start_background
+    from bot.slack.heartbeat import Check, Heartbeat, database_check, heartbeat_path, http_check, workers_check
+    from bot.slack.probes import LIVE_PATH, Probes, readiness_checks
+    from bot.slack.server import wsgi_app
+    from bot.slack.web_server import Stop, WebServer, bind_listener
+    from bot.storage.database import open_database
+
+    engine = open_database(settings.database_url)
+    runtime = build_slack_runtime(settings, engine)
+    app = create_app(settings, engine, runtime=runtime)
+    workers = settings.workers if args.workers is None else args.workers
+    listener = bind_listener(args.host, args.port)
+    port = listener.getsockname()[1]
+    # Filled in each web process once its job threads run: /livez then checks them.
+    job_threads_alive: list[Check] = []
+    probes = Probes(live=job_threads_alive, ready=readiness_checks(engine, settings), job_counts=runtime.jobs.counts)
+    application = wsgi_app(
+        app, engine, signing_secret=settings.slack_signing_secret or "", probes=probes,
+        body_timeout=settings.request_timeout_seconds,
+    )  # fmt: skip
+
+    def start_process() -> Stop:
+        background = start_background(settings, engine, runtime, workers=workers, scheduler=not args.no_scheduler)
+        pool: WorkerPool = background.pool
+        if workers:
+            job_threads_alive.append(workers_check(pool))
+        return background.stop
+
+    checks = [database_check(engine), http_check(args.host, port, LIVE_PATH)]
+    heartbeat = Heartbeat(heartbeat_path(settings.heartbeat_file), "serve", checks)
+    server = WebServer(
+        application, listener, settings, engine, start_process=start_process,
+        when_ready=lambda: heartbeat.start(wait=False),
+    )  # fmt: skip
+    processes = "" if settings.web_processes == 1 else f"{settings.web_processes} web processes, "
+    print(
+        f"Segbot is listening on http://{args.host}:{port}/slack/events ({processes}{job_threads(workers)}"
+        f"{' each' if processes else ''}); health check at /healthz.",
+        flush=True,
+    )
+    master = os.getpid()
+    try:
+        status = server.serve()
+    finally:
+        if os.getpid() == master:  # a web process leaves through here too, and must not touch the master's files
+            heartbeat.stop()
+    if status != 0:
+        print("segbot: the web server stopped with an error (see the log above).", flush=True)
+        return 1
+    print("Segbot stopped.", flush=True)
+    return 0
+
+
+def serve_socket_mode(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.slack.app import build_slack_runtime, create_app
+    from bot.slack.background import StopRequested, start_background, stop_on_sigterm
+    from bot.slack.heartbeat import Heartbeat, database_check, heartbeat_path, socket_check, workers_check
+    from bot.slack.probes import Probes, readiness_checks
+    from bot.slack.socket_mode import run_socket_mode
+    from bot.storage.database import open_database
+
+    assert settings.slack_app_token is not None
     engine = open_database(settings.database_url)
     runtime = build_slack_runtime(settings, engine)
     app = create_app(settings, engine, runtime=runtime)
     workers = settings.workers if args.workers is None else args.workers
     stop_on_sigterm()
     background = start_background(settings, engine, runtime, workers=workers, scheduler=not args.no_scheduler)
-    path = heartbeat_path(settings.heartbeat_file)
-    checks = [database_check(engine)] + ([workers_check(background.pool)] if workers else [])
-    heartbeat: Heartbeat | None = None
+    connected = threading.Event()
+    threads_alive = [workers_check(background.pool)] if workers else []
+    probes = Probes(
+        live=threads_alive, ready=[*readiness_checks(engine, settings), socket_check(connected)],
+        job_counts=runtime.jobs.counts,
+    )  # fmt: skip
+    stop_health_port = start_health_port(settings, probes)
+    heartbeat = Heartbeat(
+        heartbeat_path(settings.heartbeat_file),
+        "serve (Socket Mode)",
+        [database_check(engine), *threads_alive, socket_check(connected)],
+    )
     try:
-        if settings.slack_app_token:
-            connected = threading.Event()
-            heartbeat = Heartbeat(path, "serve (Socket Mode)", [*checks, socket_check(connected)]).start()
-            print(f"Segbot is connecting to Slack in Socket Mode ({job_threads(workers)}).", flush=True)
-            run_socket_mode(app, settings.slack_app_token, connected=connected)
-        else:
-            server = make_http_server(
-                app, engine, args.host, args.port, signing_secret=settings.slack_signing_secret or ""
-            )
-            heartbeat = Heartbeat(path, "serve", [*checks, http_check(args.host, server.server_port)])
-            heartbeat.start(wait=False)
-            print(
-                f"Segbot is listening on http://{args.host}:{server.server_port}/slack/events "
-                f"({job_threads(workers)}); health check at /healthz.",
-                flush=True,
-            )
-            server.serve_forever()
+        heartbeat.start()
+        print(f"Segbot is connecting to Slack in Socket Mode ({job_threads(workers)}).", flush=True)
+        run_socket_mode(app, settings.slack_app_token, connected=connected)
     except (KeyboardInterrupt, StopRequested):
         print("Segbot stopped.", flush=True)
     finally:
-        if heartbeat is not None:
-            heartbeat.stop()
+        heartbeat.stop()
+        stop_health_port()
         background.stop()
     return 0

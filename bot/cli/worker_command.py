@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import argparse
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+    from bot.slack.probes import Probes
 
 
 def register(subparsers: Any) -> None:
@@ -28,6 +33,7 @@ def run_worker(args: argparse.Namespace) -> int:
     from bot.slack.app import build_slack_runtime, require_credentials
     from bot.slack.background import StopRequested, start_background, stop_on_sigterm
     from bot.slack.heartbeat import Heartbeat, database_check, heartbeat_path, workers_check
+    from bot.slack.probes import Probes, readiness_checks
     from bot.storage.database import open_database
 
     settings = load_settings()
@@ -37,18 +43,38 @@ def run_worker(args: argparse.Namespace) -> int:
     workers = max(1, settings.workers if args.workers is None else args.workers)
     stop_on_sigterm()
     background = start_background(settings, engine, runtime, workers=workers, scheduler=not args.no_scheduler)
-    heartbeat = Heartbeat(
-        heartbeat_path(settings.heartbeat_file), "worker", [database_check(engine), workers_check(background.pool)]
-    ).start()
-    print(f"Segbot worker running {job_threads(workers)}; stop with Ctrl+C.", flush=True)
+    threads_alive = workers_check(background.pool)
+    probes = Probes(live=[threads_alive], ready=readiness_checks(engine, settings), job_counts=runtime.jobs.counts)
+    stop_health_port = start_health_port(settings, probes)
+    heartbeat = Heartbeat(heartbeat_path(settings.heartbeat_file), "worker", [database_check(engine), threads_alive])
     try:
+        heartbeat.start()
+        print(f"Segbot worker running {job_threads(workers)}; stop with Ctrl+C.", flush=True)
         threading.Event().wait()
     except (KeyboardInterrupt, StopRequested):
         print("Segbot stopped.", flush=True)
     finally:
         heartbeat.stop()
+        stop_health_port()
         background.stop()
     return 0
+
+
+def start_health_port(settings: Settings, probes: Probes) -> Callable[[], None]:
+    """/livez, /readyz and /metrics on SEGBOT_HEALTH_PORT (all interfaces, for the cluster's probes and
+    Prometheus), when it is set; returns what stops it."""
+    if settings.health_port is None:
+        return lambda: None
+    from bot.slack.server import health_server
+
+    server = health_server(probes, "0.0.0.0", settings.health_port)
+    print(f"Health and metrics at http://0.0.0.0:{server.server_port}/livez, /readyz and /metrics.", flush=True)
+
+    def stop() -> None:
+        server.shutdown()
+        server.server_close()
+
+    return stop
 
 
 def job_threads(count: int) -> str:

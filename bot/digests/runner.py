@@ -26,6 +26,7 @@ from bot.digests.placement import digest_refusal
 from bot.digests.posting import ChannelUnavailableError, pause_reason, post_digest
 from bot.digests.schedule import latest_slot
 from bot.errors import SegbotError
+from bot.metrics import DIGEST_DELIVERIES
 from bot.queue.jobs import LEASE, MAX_ATTEMPTS  # a digest delivery is claimed and retried like a job
 from bot.report.escaping import mrkdwn_format
 from bot.report.limits import shorten
@@ -88,7 +89,9 @@ def run_due(settings: Settings, engine: Engine, now: datetime, *, client_for: Cl
             continue
         claimed = deliveries.claim(subscription.id, slot, owner=owner, now=now, lease=LEASE)
         if claimed is not None:
-            outcomes.append(_Delivery(settings, engine, subscription, claimed, now).run(client_for))
+            outcome = _Delivery(settings, engine, subscription, claimed, now).run(client_for)
+            DIGEST_DELIVERIES.labels(outcome=outcome.status).inc()
+            outcomes.append(outcome)
     return DigestRunReport(now=now, outcomes=tuple(outcomes))
 
 

@@ -6,9 +6,11 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable, Mapping
 
 from bot.errors import error_reference
+from bot.metrics import JOB_SECONDS
 from bot.queue.jobs import Job, JobQueue
 
 log = logging.getLogger(__name__)
@@ -76,6 +78,8 @@ class WorkerPool:
             self.jobs.fail(job.id, f"no handler for job kind {job.kind!r}")
             log.error("job %s: no handler for kind %r", job.id, job.kind)
             return True
+        started = time.perf_counter()
+        outcome = "failed"
         try:
             handler(job)
         except JobFailed as failure:
@@ -86,4 +90,6 @@ class WorkerPool:
             self.jobs.fail(job.id, f"{type(error).__name__}: {error} (reference {reference})")
         else:
             self.jobs.finish(job.id)
+            outcome = "done"
+        JOB_SECONDS.labels(kind=job.kind, outcome=outcome).observe(time.perf_counter() - started)
         return True

@@ -16,6 +16,7 @@ import os
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ class Heartbeat:
     def __init__(self, path: Path, kind: str, checks: Sequence[Check], *, interval: float = INTERVAL_SECONDS) -> None:
         self.path, self.kind, self.checks, self.interval = path, kind, list(checks), interval
         self.stopping = threading.Event()
+        self.thread: threading.Thread | None = None
 
     def start(self, *, wait: bool = True) -> Heartbeat:
         """Beat now, then every `interval`; with `wait=False` the first beat is in the thread too (for a check
@@ -55,7 +57,8 @@ class Heartbeat:
 
     def stop(self) -> None:
         self.stopping.set()
-        self.thread.join(self.interval + 10)
+        if self.thread is not None:
+            self.thread.join(self.interval + 10)
         self.path.unlink(missing_ok=True)
 
     def beat(self) -> None:
@@ -102,15 +105,17 @@ def workers_check(pool: WorkerPool) -> Check:
     return check
 
 
-def http_check(host: str, port: int) -> Check:
+def http_check(host: str, port: int, path: str = "/healthz") -> Check:
     local = "127.0.0.1" if host in ("0.0.0.0", "", "::") else host
 
     def check() -> str | None:
         try:
-            with urllib.request.urlopen(f"http://{local}:{port}/healthz", timeout=5) as answer:
-                return None if answer.status == 200 else f"/healthz answers {answer.status}"
+            with urllib.request.urlopen(f"http://{local}:{port}{path}", timeout=5) as answer:
+                return None if answer.status == 200 else f"{path} answers {answer.status}"
+        except urllib.error.HTTPError as error:
+            return f"{path} answers {error.code}"
         except Exception as error:
-            return f"/healthz does not answer ({type(error).__name__})"
+            return f"{path} does not answer ({type(error).__name__})"
 
     return check
 

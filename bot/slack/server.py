@@ -1,11 +1,12 @@
-"""Serving the Bolt app over HTTP: `POST /slack/events`, `GET /healthz`, and the OAuth pages when enabled.
+"""Serving the Bolt app over HTTP: `POST /slack/events`, the probes and /metrics, and the OAuth pages when enabled.
 
-A WSGI app on the standard library's threading server: one thread per connection, so a slow request never holds
-up the acknowledgement of another (Bolt acks before the listener's work continues on its own executor). The
-server is open to the internet, so it bounds what an unauthenticated client can cost: at most MAX_CONNECTIONS
-connections at once (more get 503 at once, without a thread), IDLE_TIMEOUT_S between bytes and
-REQUEST_TIMEOUT_S for a whole request, and `request_guard` checks headers, size and signature before Bolt
-parses anything.
+`wsgi_app` is the WSGI callable. `segbot serve` runs it in gunicorn (`bot.slack.web_server`); the tests, the
+benchmarks and the health port of the other processes run it on the standard library's threading server below,
+in process: one thread per connection, at most MAX_CONNECTIONS at once (more get 503 at once, without a
+thread), IDLE_TIMEOUT_S between bytes and REQUEST_TIMEOUT_S for a whole request. Under either server the app
+is open to the internet, so it bounds what an unauthenticated client can cost: `request_guard` checks headers,
+size and signature before Bolt parses anything, and under gunicorn the body must arrive within the request
+timeout (a watchdog cuts the connection's read side when it does not).
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine, text
 
 from bot.errors import ConfigurationError
-from bot.slack.request_guard import Rejection, check_headers, check_signature, check_text, read_body
+from bot.queue.jobs import JobQueue
+from bot.slack.probes import Probes, readiness_checks
+from bot.slack.request_guard import TIMEOUT, Rejection, check_headers, check_signature, check_text, read_body
 
 log = logging.getLogger(__name__)
 
@@ -41,18 +44,31 @@ REQUEST_TIMEOUT_S = 30.0
 StartResponse = Callable[..., Any]
 
 
+WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
 def wsgi_app(
-    app: App, engine: Engine, *, signing_secret: str
-) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
-    """The WSGI callable: the health check here; everything else checked, then to Bolt's handler."""
+    app: App, engine: Engine, *, signing_secret: str, probes: Probes | None = None, body_timeout: float | None = None
+) -> WSGIApp:
+    """The WSGI callable: the health check, probes and metrics here; everything else checked, then to Bolt.
+
+    `probes` default to the database and schema checks with the job counts of `engine`; `body_timeout` (default
+    REQUEST_TIMEOUT_S) bounds the body's arrival under gunicorn.
+    """
     bolt = SlackRequestHandler(app, path=EVENTS_PATH)
+    probes = probes or Probes(ready=readiness_checks(engine, None), job_counts=JobQueue(engine).counts)
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+        method, path = environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", "")
+        if path == HEALTH_PATH and method in ("GET", "HEAD"):
             status, body = health(engine)
             return _answer(start_response, status, json.dumps(body).encode(), "application/json")
+        probe = probes.answer(method, path)
+        if probe is not None:
+            status, content_type, payload = probe
+            return _answer(start_response, status, payload, content_type)
         try:
-            _guard(environ, signing_secret)
+            _guard(environ, signing_secret, REQUEST_TIMEOUT_S if body_timeout is None else body_timeout)
         except Rejection as rejection:
             log.info("refused %s %s: %s", environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"), rejection.message)
             return _answer(start_response, rejection.status, rejection.message.encode() + b"\n", "text/plain")
@@ -61,17 +77,45 @@ def wsgi_app(
     return application
 
 
-def _guard(environ: dict[str, Any], signing_secret: str) -> None:
+def _guard(environ: dict[str, Any], signing_secret: str, body_timeout: float) -> None:
     """Headers, then the bounded body, then the signature (events) and UTF-8; the body is handed on in memory."""
     signed = environ.get("PATH_INFO") == EVENTS_PATH and environ.get("REQUEST_METHOD") == "POST"
     check_headers(environ, signed=signed)
-    body = read_body(environ)
+    connection = environ.get("gunicorn.socket")
+    body = read_body(environ) if connection is None else _read_body_in_time(environ, connection, body_timeout)
     if signed:
         check_signature(environ, body, signing_secret)
     check_text(body)
     environ["wsgi.input"] = io.BytesIO(body)
     environ["CONTENT_LENGTH"] = str(len(body))
     environ.pop("HTTP_TRANSFER_ENCODING", None)
+
+
+def _read_body_in_time(environ: dict[str, Any], connection: socket.socket, timeout: float) -> bytes:
+    """Under gunicorn: at most IDLE_TIMEOUT_S between bytes, and the whole body within `timeout` (a client that
+    trickles bytes just fast enough has its read side shut, which ends the read at once)."""
+    expired = threading.Event()
+
+    def cut() -> None:
+        expired.set()
+        with contextlib.suppress(OSError):
+            connection.shutdown(socket.SHUT_RD)
+
+    connection.settimeout(min(IDLE_TIMEOUT_S, timeout))
+    watchdog = threading.Timer(timeout, cut)
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        body = read_body(environ)
+    except Rejection:
+        if expired.is_set():
+            raise Rejection(TIMEOUT, "The request body did not arrive in time.") from None
+        raise
+    finally:
+        watchdog.cancel()
+    if expired.is_set():
+        raise Rejection(TIMEOUT, "The request body did not arrive in time.")
+    return body
 
 
 def _answer(start_response: StartResponse, status: str, payload: bytes, content_type: str) -> list[bytes]:
@@ -169,23 +213,47 @@ class _DeadlineReader(io.RawIOBase):
         return self._connection.recv_into(buffer)
 
 
-def make_http_server(app: App, engine: Engine, host: str, port: int, *, signing_secret: str) -> ThreadingWSGIServer:
+def make_http_server(
+    app: App, engine: Engine, host: str, port: int, *, signing_secret: str, probes: Probes | None = None
+) -> ThreadingWSGIServer:
     """A server bound to host:port (port 0 picks a free one: see `server.server_port`); call serve_forever()."""
-    application = wsgi_app(app, engine, signing_secret=signing_secret)
+    return _bound_server(wsgi_app(app, engine, signing_secret=signing_secret, probes=probes), host, port)
+
+
+def health_server(probes: Probes, host: str, port: int) -> ThreadingWSGIServer:
+    """The health port of `segbot worker` and Socket Mode `segbot serve` (SEGBOT_HEALTH_PORT): /livez, /readyz
+    and /metrics only, served in a daemon thread."""
+
+    def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        answer = probes.answer(environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", ""))
+        status, content_type, body = answer or ("404 Not Found", "text/plain", b"Not found.\n")
+        return _answer(start_response, status, body, content_type)
+
+    server = _bound_server(application, host, port, what="another SEGBOT_HEALTH_PORT")
+    serve_in_thread(server, name="segbot-health")
+    return server
+
+
+def _bound_server(
+    application: WSGIApp, host: str, port: int, *, what: str = "another --port or --host"
+) -> ThreadingWSGIServer:
     try:
         server = make_server(
             host, port, application, server_class=ThreadingWSGIServer, handler_class=QuietRequestHandler
         )
     except (OSError, OverflowError) as error:
-        reason = (error.strerror if isinstance(error, OSError) and error.strerror else str(error)).rstrip(".")
-        raise ConfigurationError(
-            f"Segbot cannot listen on {host}:{port} ({reason}); choose another --port or --host."
-        ) from error
+        raise ConfigurationError(listen_error(host, port, error, what)) from error
     assert isinstance(server, ThreadingWSGIServer)
     return server
 
 
-def serve_in_thread(server: ThreadingWSGIServer) -> threading.Thread:
-    thread = threading.Thread(target=server.serve_forever, name="segbot-http", daemon=True)
+def listen_error(host: str, port: int, error: OSError | OverflowError, what: str) -> str:
+    """One sentence for an address that cannot be had: in use, out of range, not an address of this machine."""
+    reason = (error.strerror if isinstance(error, OSError) and error.strerror else str(error)).rstrip(".")
+    return f"Segbot cannot listen on {host}:{port} ({reason}); choose {what}."
+
+
+def serve_in_thread(server: ThreadingWSGIServer, *, name: str = "segbot-http") -> threading.Thread:
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
     thread.start()
     return thread

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from prometheus_client import REGISTRY
 from slack_sdk.models.blocks import Block
 from sqlalchemy import Engine
 
@@ -44,8 +45,10 @@ def test_a_weekly_digest_posts_once_at_nine_berlin_time_across_the_spring_change
         utc("2026-03-20 10:00"),
     )
     assert run_due(settings, engine, utc("2026-03-23 07:59")).outcomes == ()
+    posted_before = REGISTRY.get_sample_value("segbot_digest_deliveries_total", {"outcome": "posted"}) or 0
     report = run_due(settings, engine, utc("2026-03-23 08:00"))  # 09:00 CET
     assert [(o.status, o.slot_at) for o in report.outcomes] == [("posted", utc("2026-03-23 08:00"))]
+    assert REGISTRY.get_sample_value("segbot_digest_deliveries_total", {"outcome": "posted"}) == posted_before + 1
     assert run_due(settings, engine, utc("2026-03-23 08:01")).outcomes == ()
     (message,) = fake_slack.messages()
     assert message["channel"] == "C0DIGEST"

@@ -9,6 +9,7 @@ from typing import Any
 from slack_sdk import WebClient
 
 import segmentation
+from bot.metrics import timed_stage
 from bot.report.chart import render_chart
 from bot.report.render import render_report
 from bot.services.dataset_names import dataset_name_for_upload
@@ -50,16 +51,18 @@ class UploadRequest:
 def process_upload(runtime: SlackRuntime, client: WebClient, request: UploadRequest, progress: Progress) -> StoredRun:
     """Everything after the "working on it" note; errors propagate to the job runner, which tells the user."""
     progress.stage("downloading")
-    data = fetch_bytes(runtime, client, request.file)
+    with timed_stage("download"):
+        data = fetch_bytes(runtime, client, request.file)
     progress.stage("segmenting")
     choices = request.choices
-    result = segmentation.segment(
-        data,
-        k=request.forced_k,
-        limits=runtime.settings.read_limits(),
-        value=choices.value,
-        outcomes=choices.outcomes,
-    )
+    with timed_stage("segment"):
+        result = segmentation.segment(
+            data,
+            k=request.forced_k,
+            limits=runtime.settings.read_limits(),
+            value=choices.value,
+            outcomes=choices.outcomes,
+        )
     run = RunRepository(runtime.engine).add(
         NewRun(
             workspace_id=request.workspace_id,
@@ -81,7 +84,8 @@ def process_upload(runtime: SlackRuntime, client: WebClient, request: UploadRequ
     report = build_report(runtime.engine, request.workspace_id, result, run.id)
     progress.stage("rendering")
     replies = ThreadReplies(client, request.channel_id, request.thread_ts)
-    replies.post(render_report(report, file_name=request.file.name, run_id=run.id))
-    replies.upload(render_chart(report), filename=CHART_FILE_NAME, title=f"Segments in {request.file.name}")
+    with timed_stage("post"):
+        replies.post(render_report(report, file_name=request.file.name, run_id=run.id))
+        replies.upload(render_chart(report), filename=CHART_FILE_NAME, title=f"Segments in {request.file.name}")
     progress.finish()
     return run

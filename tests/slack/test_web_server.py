@@ -1,0 +1,188 @@
+"""`segbot serve` in production: a real gunicorn master and web process on 127.0.0.1, over real HTTP.
+
+An upload runs as a real job (the fake Slack serves the file and records the report), /metrics counts it, the
+probes answer, the limits hold and SIGTERM lets a request in flight finish.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.slack.fake_slack import FAKE_TOKEN, FakeSlack
+from tests.slack.harness import SIGNING_SECRET, wait_until
+from tests.slack.sender import SlackSender, file_share_event
+from tests.slack.signing import signed_headers
+
+ROOT = Path(__file__).resolve().parents[2]
+CHALLENGE = json.dumps({"type": "url_verification", "token": "x", "challenge": "c-123"})
+
+
+@dataclass
+class Served:
+    process: subprocess.Popen[str]
+    base: str
+    port: int
+
+    def get(self, path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(self.base + path, timeout=10) as answer:
+                return answer.status, answer.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def stop(self) -> str:
+        """SIGTERM, as Kubernetes sends it; the output, after checking the stop was a normal one."""
+        self.process.send_signal(signal.SIGTERM)
+        output = self.process.communicate(timeout=60)[0]
+        assert self.process.returncode == 0, output
+        assert output.rstrip().endswith("Segbot stopped."), output
+        return output
+
+
+def serve_env(tmp_path: Path, fake: FakeSlack, **extra: str) -> dict[str, str]:
+    values = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'segbot.db'}",
+        "SLACK_BOT_TOKEN": FAKE_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": fake.api_url,
+        "SEGBOT_WORKERS": "1",
+        "SEGBOT_HEARTBEAT_FILE": str(tmp_path / "heartbeat.json"),
+        **extra,
+    }
+    values.pop("SLACK_APP_TOKEN", None)
+    return values
+
+
+def start_serve(env: dict[str, str], *argv: str) -> Served:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", "0", "--no-scheduler", *argv],
+        env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    assert process.stdout is not None
+    first = process.stdout.readline()
+    found = re.search(r"http://127\.0\.0\.1:(\d+)/slack/events", first)
+    if found is None:
+        process.kill()
+        raise AssertionError(first + process.communicate()[0])
+    port = int(found.group(1))
+    served = Served(process, f"http://127.0.0.1:{port}", port)
+    wait_until(lambda: _answers(served), 60, "the web process to answer")
+    return served
+
+
+def _answers(served: Served) -> bool:
+    try:
+        return served.get("/livez")[0] == 200
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def served(tmp_path: Path, fake_slack: FakeSlack) -> Iterator[Served]:
+    running = start_serve(serve_env(tmp_path, fake_slack, SEGBOT_REQUEST_TIMEOUT="1.5"))
+    yield running
+    if running.process.poll() is None:
+        running.process.kill()
+        running.process.communicate(timeout=30)
+
+
+def metric(text: str, name: str, **labels: str) -> float:
+    """The value of one sample of the Prometheus text (0 when absent)."""
+    for line in text.splitlines():
+        if line.startswith("#") or " " not in line:
+            continue
+        sample, value = line.rsplit(" ", 1)
+        sample_name, _, label_text = sample.partition("{")
+        found = dict(re.findall(r'(\w+)="([^"]*)"', label_text))
+        if sample_name == name and found == labels:
+            return float(value)
+    return 0.0
+
+
+def test_an_upload_runs_as_a_job_and_metrics_count_it(served: Served, fake_slack: FakeSlack, sample_csv: bytes) -> None:
+    status, before = served.get("/metrics")
+    assert status == 200
+    assert metric(before, "segbot_jobs", status="queued") == 0
+    assert metric(before, "segbot_job_store_up") == 1
+    sender = SlackSender(served.base + "/slack/events", SIGNING_SECRET, fake_slack.response_url)
+    file = fake_slack.add_file("audience.csv", sample_csv)
+    assert sender.event(file_share_event(file)).status == 200
+    fake_slack.wait_for("files.completeUploadExternal", timeout=60)
+
+    def job_counted() -> bool:
+        text = served.get("/metrics")[1]
+        return metric(text, "segbot_job_duration_seconds_count", kind="segment_upload", outcome="done") == 1
+
+    wait_until(job_counted, 30, "the finished job in /metrics")
+    text = served.get("/metrics")[1]
+    assert metric(text, "segbot_jobs", status="done") == 1
+    assert metric(text, "segbot_jobs", status="queued") == 0
+    assert metric(text, "segbot_stage_duration_seconds_count", stage="segment") == 1
+    served.stop()
+
+
+def test_the_probes_of_the_web_process(served: Served) -> None:
+    assert served.get("/livez") == (200, '{"status": "ok"}')
+    assert served.get("/readyz") == (200, '{"status": "ok"}')
+    assert served.get("/healthz") == (200, '{"status": "ok"}')
+    served.stop()
+
+
+def test_request_size_and_time_limits_hold_under_gunicorn(served: Served) -> None:
+    big = b"x" * (1024 * 1024 + 1)
+    request = urllib.request.Request(served.base + "/slack/events", data=big, method="POST")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 413
+    with socket.create_connection(("127.0.0.1", served.port), timeout=10) as client:
+        client.sendall(_post_head(len(CHALLENGE)) + CHALLENGE[:10].encode())
+        started = time.monotonic()
+        answer = _read_all(client)
+    assert answer.startswith(b"HTTP/1.1 408"), answer
+    assert b"The request body did not arrive in time." in answer
+    assert time.monotonic() - started < 10
+    served.stop()
+
+
+def test_sigterm_lets_a_request_in_flight_finish(served: Served) -> None:
+    with socket.create_connection(("127.0.0.1", served.port), timeout=20) as client:
+        client.sendall(_post_head(len(CHALLENGE)) + CHALLENGE[:10].encode())
+        time.sleep(0.3)
+        served.process.send_signal(signal.SIGTERM)
+        time.sleep(0.5)
+        client.sendall(CHALLENGE[10:].encode())
+        answer = _read_all(client)
+    assert answer.startswith(b"HTTP/1.1 200"), answer
+    assert answer.endswith(b'{"challenge": "c-123"}') or answer.endswith(b'{"challenge":"c-123"}'), answer
+    output = served.process.communicate(timeout=60)[0]
+    assert served.process.returncode == 0 and output.rstrip().endswith("Segbot stopped."), output
+
+
+def _read_all(client: socket.socket) -> bytes:
+    received = b""
+    while chunk := client.recv(65536):
+        received += chunk
+    return received
+
+
+def _post_head(length: int) -> bytes:
+    headers = signed_headers(SIGNING_SECRET, CHALLENGE)
+    lines = ["POST /slack/events HTTP/1.1", "Host: segbot", "Connection: close", "Content-Type: application/json"]
+    lines.append(f"Content-Length: {length}")
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
