@@ -36,6 +36,7 @@ class Served:
     process: subprocess.Popen[str]
     base: str
     port: int
+    banner: str
 
     def get(self, path: str) -> tuple[int, str]:
         try:
@@ -80,7 +81,7 @@ def start_serve(env: dict[str, str], *argv: str) -> Served:
         process.kill()
         raise AssertionError(first + process.communicate()[0])
     port = int(found.group(1))
-    served = Served(process, f"http://127.0.0.1:{port}", port)
+    served = Served(process, f"http://127.0.0.1:{port}", port, first)
     wait_until(lambda: _answers(served), 60, "the web process to answer")
     return served
 
@@ -96,6 +97,17 @@ def _answers(served: Served) -> bool:
 def served(tmp_path: Path, fake_slack: FakeSlack) -> Iterator[Served]:
     running = start_serve(serve_env(tmp_path, fake_slack, SEGBOT_REQUEST_TIMEOUT="1.5"))
     yield running
+    _kill(running)
+
+
+@pytest.fixture
+def two_processes(tmp_path: Path, fake_slack: FakeSlack) -> Iterator[Served]:
+    running = start_serve(serve_env(tmp_path, fake_slack, SEGBOT_WEB_PROCESSES="2"))
+    yield running
+    _kill(running)
+
+
+def _kill(running: Served) -> None:
     if running.process.poll() is None:
         running.process.kill()
         running.process.communicate(timeout=30)
@@ -114,7 +126,10 @@ def metric(text: str, name: str, **labels: str) -> float:
     return 0.0
 
 
-def test_an_upload_runs_as_a_job_and_metrics_count_it(served: Served, fake_slack: FakeSlack, sample_csv: bytes) -> None:
+def test_an_upload_runs_as_a_job_and_metrics_count_it_in_every_web_process(
+    two_processes: Served, fake_slack: FakeSlack, sample_csv: bytes
+) -> None:
+    served = two_processes
     status, before = served.get("/metrics")
     assert status == 200
     assert metric(before, "segbot_jobs", status="queued") == 0
@@ -129,10 +144,14 @@ def test_an_upload_runs_as_a_job_and_metrics_count_it(served: Served, fake_slack
         return metric(text, "segbot_job_duration_seconds_count", kind="segment_upload", outcome="done") == 1
 
     wait_until(job_counted, 30, "the finished job in /metrics")
-    text = served.get("/metrics")[1]
-    assert metric(text, "segbot_jobs", status="done") == 1
-    assert metric(text, "segbot_jobs", status="queued") == 0
-    assert metric(text, "segbot_stage_duration_seconds_count", stage="segment") == 1
+    # Either web process may answer a scrape (the job ran in one of them): every answer has the same counts.
+    for _ in range(6):
+        text = served.get("/metrics")[1]
+        assert metric(text, "segbot_job_duration_seconds_count", kind="segment_upload", outcome="done") == 1
+        assert metric(text, "segbot_jobs", status="done") == 1
+        assert metric(text, "segbot_jobs", status="queued") == 0
+        assert metric(text, "segbot_stage_duration_seconds_count", stage="segment") == 1
+    assert "(2 web processes, 1 job thread each)" in served.banner
     served.stop()
 
 
