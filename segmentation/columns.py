@@ -126,6 +126,7 @@ def prepare_table(
     ]
     latest = _latest_date(decisions)
     decisions = [_apply_overrides(_with_days(decision, latest), columns, exclude) for decision in decisions]
+    decisions = _summary_convention(decisions)
     into_clustering = (*(cluster_on or ()), *(columns or ()))
     decisions = [_as_outcome(decision, outcomes, into_clustering) for decision in decisions]
     _check_cluster_on(decisions, cluster_on)
@@ -226,6 +227,32 @@ def _as_outcome(decision: _Decision, outcomes: Sequence[str] | None, cluster_on:
     new_role = ColumnRole(role.name, "boolean", used, reason, missing_share=role.missing_share, semantic="outcome")
     prepared = tuple(replace(column, used=used, semantic="outcome") for column in decision.prepared)
     return _Decision(new_role, prepared)
+
+
+def _summary_convention(decisions: list[_Decision]) -> list[_Decision]:
+    """Read a customer summary in the lifetimes / BTYD convention (frequency, recency, T, recency <= T).
+
+    There `recency` is the time from a customer's first to their last purchase and `T` their age as a customer,
+    so a high recency means a long-standing repeat buyer, not a lapsed one (CDNOW, lifetimes' summaries).
+    """
+    by_name = {d.role.name: d for d in decisions}
+    recency, age = by_name.get("recency"), by_name.get("T")
+    if recency is None or age is None or "frequency" not in by_name:
+        return decisions
+    spans = next((c.numbers for c in recency.prepared if c.numbers is not None), None)
+    ages = next((c.numbers for c in age.prepared if c.numbers is not None), None)
+    if spans is None or ages is None:
+        return decisions
+    both = np.isfinite(spans) & np.isfinite(ages)
+    if not both.any() or bool((spans[both] > ages[both]).any()):
+        return decisions
+    meanings = {"recency": "repeat_span", "T": "tenure"}
+    return [_with_semantic(d, meanings[d.role.name]) if d.role.name in meanings else d for d in decisions]
+
+
+def _with_semantic(decision: _Decision, semantic: str) -> _Decision:
+    role = replace(decision.role, semantic=semantic)
+    return _Decision(role, tuple(replace(column, semantic=semantic) for column in decision.prepared), decision.dates)
 
 
 def _check_cluster_on(decisions: list[_Decision], cluster_on: Sequence[str] | None) -> None:

@@ -307,6 +307,11 @@ def numeric_phrase(tokens: tuple[str, ...], high: bool, semantic: str | None, is
         return Phrase("older" if high else "young", "age", order=0)
     if semantic == "birth_year" or words & {"birth", "born", "birthyear", "gradyear"}:
         return Phrase("young" if high else "older", "age", order=0)
+    if semantic == "repeat_span":
+        # Time from first to last purchase (lifetimes' recency): long means repeat buying over a long time.
+        return Phrase("long-standing repeat" if high else "early-lapsed", "modifier", head=BUYERS)
+    if semantic == "tenure":
+        return Phrase("long-time" if high else "new", "modifier")
     if is_date or words & {"recency", "tenure"}:
         return _date_phrase(words, high)
     if words & {"last"} and words & _FREQUENCY:

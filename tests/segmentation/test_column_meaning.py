@@ -101,3 +101,35 @@ def test_two_segments_differing_in_one_column_say_so() -> None:
     assert profiles[0].confidence_note == expected
     assert profiles[1].confidence_note is not None and "only in coupon_user" in profiles[1].confidence_note
     assert profiles[2].confidence_note is None
+
+
+def _summary(recency: np.ndarray, age: np.ndarray) -> pd.DataFrame:
+    rng = np.random.default_rng(1)
+    return pd.DataFrame({"frequency": rng.integers(0, 6, len(age)), "recency": recency, "T": age})
+
+
+def _semantics(frame: pd.DataFrame) -> dict[str, str | None]:
+    return {role.name: role.semantic for role in prepare_table(frame).roles}
+
+
+def test_a_lifetimes_summary_reads_recency_as_the_span_of_repeat_buying() -> None:
+    rng = np.random.default_rng(0)
+    age = rng.uniform(30, 80, 400).round(1)
+    span = (age * rng.uniform(0, 1, 400)).round(1)
+    span[:200] = 0.0  # one-time buyers: no repeat purchase
+    frame = _summary(span, age)
+    assert _semantics(frame) | {"frequency": None} == {"frequency": None, "recency": "repeat_span", "T": "tenure"}
+    prepared = prepare_table(frame)
+    long_span = FeatureEffect("recency", "numeric", "recency", None, 0.0, 0.0, 1.2)
+    short_span = FeatureEffect("recency", "numeric", "recency", None, 0.0, 0.0, -1.2)
+    names = segment_names([[long_span], [short_span]], prepared)
+    assert names == ("Long-standing repeat buyers", "Early-lapsed buyers")
+
+
+def test_recency_larger_than_t_is_the_crm_reading_days_since_the_last_purchase() -> None:
+    rng = np.random.default_rng(0)
+    age = rng.uniform(30, 80, 400)
+    frame = _summary(age + 5, age)  # recency > T somewhere: not the lifetimes convention
+    assert _semantics(frame)["recency"] is None
+    effect = FeatureEffect("recency", "numeric", "recency", None, 0.0, 0.0, 1.2)
+    assert "apsed" in segment_names([[effect]], prepare_table(frame))[0]
