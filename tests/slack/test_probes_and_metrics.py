@@ -1,5 +1,5 @@
-"""Readiness, liveness and /metrics over real HTTP: with the database down, for `segbot worker`'s health port, and
-the Slack and digest counters moving on real calls to the fake Slack; JSON logs from a real process."""
+"""Readiness, liveness and /metrics over real HTTP: with the database down, on the health port of `segbot worker`
+and of Socket Mode, and the Slack counters moving on real calls to the fake Slack; JSON logs from a real process."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from bot.slack.client import build_web_client
 from bot.slack.probes import Probes, readiness_checks
 from bot.slack.server import ThreadingWSGIServer, make_http_server, serve_in_thread
 from bot.storage.database import create_database_engine, open_database
-from tests.slack.fake_slack import FAKE_TOKEN, FakeSlack
+from tests.slack.fake_slack import FAKE_APP_TOKEN, FAKE_TOKEN, FakeSlack
 from tests.slack.harness import SIGNING_SECRET, make_settings, wait_until
 from tests.slack.sender import CHANNEL
 
@@ -122,6 +122,30 @@ def test_a_worker_answers_probes_and_metrics_on_its_health_port(tmp_path: Path, 
     assert records, "INFO logs were written"
     assert {"time", "level", "logger", "pid", "message"} <= set(records[0])
     assert all(record["pid"] == worker.pid for record in records)
+
+
+def test_socket_mode_is_live_but_not_ready_while_its_connection_is_down(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    fake_slack.websocket_url = "ws://127.0.0.1:1/link"  # Slack's websocket unreachable
+    port = free_port()
+    env = {
+        **os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'segbot.db'}", "SLACK_BOT_TOKEN": FAKE_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_APP_TOKEN": FAKE_APP_TOKEN, "SLACK_API_URL": fake_slack.api_url,
+        "SEGBOT_WORKERS": "1", "SEGBOT_HEALTH_PORT": str(port), "SEGBOT_HEARTBEAT_FILE": str(tmp_path / "beat.json"),
+    }  # fmt: skip
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", "--no-scheduler"], env=env, cwd=ROOT, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until(lambda: _answers(base + "/livez"), 120, "the health port of Socket Mode")
+        status, body = get(base + "/readyz")
+        assert status == 503
+        assert json.loads(body)["problems"] == ["the Socket Mode connection to Slack is down"]
+    finally:
+        serve.send_signal(signal.SIGTERM)
+        output = serve.communicate(timeout=60)[0]
+    assert serve.returncode == 0 and output.rstrip().endswith("Segbot stopped."), output
 
 
 def _answers(url: str) -> bool:

@@ -1,7 +1,8 @@
 """`segbot serve` in production: a real gunicorn master and web process on 127.0.0.1, over real HTTP.
 
 An upload runs as a real job (the fake Slack serves the file and records the report), /metrics counts it, the
-probes answer, the limits hold and SIGTERM lets a request in flight finish.
+probes answer (also with PostgreSQL cut off behind a proxy), the limits hold and SIGTERM lets a request in flight
+finish.
 """
 
 from __future__ import annotations
@@ -21,11 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine, make_url
 
 from tests.slack.fake_slack import FAKE_TOKEN, FakeSlack
 from tests.slack.harness import SIGNING_SECRET, wait_until
 from tests.slack.sender import SlackSender, file_share_event
 from tests.slack.signing import signed_headers
+from tests.slack.tcp_proxy import TcpProxy
 
 ROOT = Path(__file__).resolve().parents[2]
 CHALLENGE = json.dumps({"type": "url_verification", "token": "x", "challenge": "c-123"})
@@ -155,14 +158,10 @@ def test_an_upload_runs_as_a_job_and_metrics_count_it_in_every_web_process(
     served.stop()
 
 
-def test_the_probes_of_the_web_process(served: Served) -> None:
+def test_probes_answer_and_request_size_and_time_limits_hold_under_gunicorn(served: Served) -> None:
     assert served.get("/livez") == (200, '{"status": "ok"}')
     assert served.get("/readyz") == (200, '{"status": "ok"}')
     assert served.get("/healthz") == (200, '{"status": "ok"}')
-    served.stop()
-
-
-def test_request_size_and_time_limits_hold_under_gunicorn(served: Served) -> None:
     big = b"x" * (1024 * 1024 + 1)
     request = urllib.request.Request(served.base + "/slack/events", data=big, method="POST")
     with pytest.raises(urllib.error.HTTPError) as refused:
@@ -205,3 +204,28 @@ def _post_head(length: int) -> bytes:
     lines.append(f"Content-Length: {length}")
     lines += [f"{name}: {value}" for name, value in headers.items()]
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+@pytest.mark.postgres
+def test_with_postgresql_gone_the_web_process_is_live_but_not_ready(
+    tmp_path: Path, fake_slack: FakeSlack, postgres_url: str, migrated_postgres: Engine
+) -> None:
+    """gunicorn's web process against PostgreSQL through a proxy that the test cuts and restores."""
+    url = make_url(postgres_url)
+    proxy = TcpProxy((url.host or "127.0.0.1", url.port or 5432)).start()
+    through_proxy = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    running = start_serve(serve_env(tmp_path, fake_slack, DATABASE_URL=through_proxy))
+    try:
+        assert running.get("/readyz") == (200, '{"status": "ok"}')
+        proxy.cut()
+        status, body = running.get("/readyz")
+        assert status == 503
+        assert json.loads(body)["problems"][0] == "the database is not reachable"
+        assert running.get("/livez") == (200, '{"status": "ok"}')
+        assert metric(running.get("/metrics")[1], "segbot_job_store_up") == 0
+        proxy.restore()
+        wait_until(lambda: running.get("/readyz")[0] == 200, 30, "readiness after the database is back")
+        running.stop()
+    finally:
+        proxy.cut()
+        _kill(running)
