@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     metrics_dir: str | None = Field(default=None, alias="SEGBOT_METRICS_DIR")
     log_level: str = Field(default="WARNING", alias="SEGBOT_LOG_LEVEL")
     log_format: Literal["text", "json"] = Field(default="text", alias="SEGBOT_LOG_FORMAT")
+    dask_scheduler: str | None = Field(default=None, alias="SEGBOT_DASK_SCHEDULER")
     debug: bool = Field(default=False, alias="SEGBOT_DEBUG")
 
     def read_limits(self) -> ReadLimits:

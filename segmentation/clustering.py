@@ -65,6 +65,9 @@ class Clustering:
     k_alternative_reason: str | None = None
     no_distinct_segments: bool = False
     k_merged_from: int | None = None
+    # The final model and the segment id of each of its components: what assigns rows the fit never saw.
+    model: Mixture | None = None
+    segment_of_component: np.ndarray | None = None
 
 
 def cluster(space: FeatureSpace, *, k: int | None, k_range: range, seed: int) -> Clustering:
@@ -98,7 +101,9 @@ def _cluster(space: FeatureSpace, *, k: int | None, k_range: range, seed: int) -
     fit_rows = order[:FIT_ROWS]
     fit_data = encode(space, fit_rows)
     model = fit_mixture(fit_data, _dense_labels(fits[chosen].predict(fit_data), chosen), chosen)
-    labels = _by_size(groups[assign(space, model)], model.means, groups)
+    components = assign(space, model)
+    rank = _size_rank(groups[components], model.means, groups)
+    labels = np.asarray(rank[groups[components]])
     sample_labels = labels[select]
     by_segment = segment_stability(sample_labels, [_onto(other, sample_labels) for other in refits[chosen]], n_segments)
     sizes = np.bincount(labels, minlength=n_segments)
@@ -115,6 +120,8 @@ def _cluster(space: FeatureSpace, *, k: int | None, k_range: range, seed: int) -
         k_alternative_reason=None if alternative is None else tie_reason(chosen, alternative, k_stability),
         no_distinct_segments=n_segments == 1 or single.icl <= fits[chosen].icl,
         k_merged_from=chosen if n_segments < chosen else None,
+        model=model,
+        segment_of_component=np.asarray(rank[groups], dtype=np.int32),
     )
 
 
@@ -318,8 +325,8 @@ def _dense_labels(labels: np.ndarray, k: int) -> np.ndarray:
     return labels
 
 
-def _by_size(labels: np.ndarray, means: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """Renumber segments 0..g-1 by size, largest first (ties by parameters, never by row order)."""
+def _size_rank(labels: np.ndarray, means: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """The new id of each group: 0..g-1 by size, largest first (ties by parameters, never by row order)."""
     g = int(groups.max()) + 1
     sizes = np.bincount(labels, minlength=g)
     totals = means.sum(axis=1) if means.size else np.zeros(len(groups))
@@ -327,7 +334,7 @@ def _by_size(labels: np.ndarray, means: np.ndarray, groups: np.ndarray) -> np.nd
     order = np.lexsort((tie, -sizes))
     rank = np.empty(g, dtype=np.int32)
     rank[order] = np.arange(g, dtype=np.int32)
-    return np.asarray(rank[labels])
+    return rank
 
 
 def k_reason(

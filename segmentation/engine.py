@@ -10,7 +10,7 @@ cluster on, k out of range) raise `UnusableDataError` / `InvalidOptionError` wit
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import BinaryIO, Literal
 
 import numpy as np
@@ -18,7 +18,7 @@ import pandas as pd
 
 from segmentation.audience import audience_mix
 from segmentation.brief import brief_signals, campaign_brief
-from segmentation.clustering import cluster
+from segmentation.clustering import Clustering, cluster
 from segmentation.columns import prepare_table
 from segmentation.errors import InvalidOptionError, UnusableDataError
 from segmentation.features import FeatureSpace
@@ -56,6 +56,33 @@ def segment(
     False: none, so segments are ranked by their outcomes or size).
     """
     table = read_table(data, limits=limits)
+    options = {"columns": columns, "exclude": exclude, "outcomes": outcomes, "cluster_on": cluster_on}
+    return fit_table(table, k=k, seed=seed, value=value, **options).result
+
+
+@dataclass(frozen=True)
+class FittedTable:
+    """A segmentation with what produced it: the typed table, its feature space and the fitted clustering
+    (`segmentation.streaming` assigns rows the fit never saw with them)."""
+
+    result: SegmentationResult
+    prepared: PreparedTable
+    space: FeatureSpace
+    clustering: Clustering
+
+
+def fit_table(
+    table: pd.DataFrame,
+    *,
+    k: int | None = None,
+    seed: int = 0,
+    columns: Sequence[str] | None = None,
+    exclude: Sequence[str] | None = None,
+    outcomes: Sequence[str] | None = None,
+    cluster_on: Sequence[str] | None = None,
+    value: str | Literal[False] | None = None,
+) -> FittedTable:
+    """`segment()` on a table already read (`reading.read_table` or `reading.clean_frame`), keeping the fit."""
     if len(table) < MIN_ROWS:
         raise UnusableDataError(
             f"The table has only {len(table)} rows; segmenting needs at least {MIN_ROWS}, so upload a larger export."
@@ -92,7 +119,7 @@ def segment(
         replace(profile, brief=campaign_brief(profile, overall, *signals[profile.id], row_noun=prepared.row_noun))
         for profile in profiles
     )
-    return SegmentationResult(
+    result = SegmentationResult(
         labels=found.labels,
         segments=profiles,
         k=found.k,
@@ -112,6 +139,7 @@ def segment(
         row_noun=prepared.row_noun,
         value_column=worth.name if worth is not None else None,
     )
+    return FittedTable(result, prepared, space, found)
 
 
 def _check_usable(prepared: PreparedTable, columns: Sequence[str] | None) -> None:

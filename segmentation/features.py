@@ -39,6 +39,38 @@ MAX_MASSES = 8
 
 
 @dataclass(frozen=True)
+class NumberScale:
+    """How a numeric column became its block: learned on the fitted rows, applied as is to new rows."""
+
+    divisor: float
+    log: bool
+    low: float
+    high: float
+    mean: float
+    spread: float
+    mass_values: np.ndarray  # the point masses' values, by mass code
+    interior: bool
+
+    def apply(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """(standardized float32 values, 0 where missing; presence; mass code per row or None)."""
+        present = np.isfinite(values)
+        finite = values[present] / self.divisor
+        if self.log:
+            finite = np.log1p(np.maximum(finite, 0.0))
+        out = np.zeros(len(values), dtype=np.float32)
+        out[present] = (np.clip(finite, self.low, self.high) - self.mean) / self.spread
+        if not len(self.mass_values):
+            return out, present, None
+        order = np.argsort(self.mass_values, kind="stable")
+        sorted_values = self.mass_values[order]
+        at = np.minimum(np.searchsorted(sorted_values, values[present]), len(sorted_values) - 1)
+        hit = sorted_values[at] == values[present]
+        masses = np.full(len(values), -1, dtype=np.int32)
+        masses[present] = np.where(hit, order[at], len(self.mass_values)).astype(np.int32)
+        return out, present, masses
+
+
+@dataclass(frozen=True)
 class Block:
     """One input column's slice of the clustering space."""
 
@@ -61,6 +93,9 @@ class Block:
     means: np.ndarray | None = None
     scale: float = 1.0
     known: np.ndarray | None = None
+    # how the numbers were transformed, and the kept labels' names: enough to build the block of new rows
+    number_scale: NumberScale | None = None
+    kept_labels: tuple[str, ...] = ()
 
     def rows(self, indices: np.ndarray) -> np.ndarray:
         if self.values is not None:
@@ -83,6 +118,18 @@ class FeatureSpace:
         edges = np.cumsum([0] + [block.width for block in self.blocks])
         self.slices = tuple(slice(int(a), int(b)) for a, b in itertools.pairwise(edges))
         self.width = int(edges[-1])
+
+    @classmethod
+    def of_blocks(cls, blocks: tuple[Block, ...], n_rows: int) -> FeatureSpace:
+        """A space over blocks built elsewhere (the rows of a chunk, encoded as the fitted space encodes)."""
+        space = cls.__new__(cls)
+        space.blocks = blocks
+        space.n_rows = n_rows
+        space.weights = np.ones(len(blocks), dtype=np.float32)
+        edges = np.cumsum([0] + [block.width for block in blocks])
+        space.slices = tuple(slice(int(a), int(b)) for a, b in itertools.pairwise(edges))
+        space.width = int(edges[-1])
+        return space
 
     def rows(self, indices: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
         """The weighted feature rows for `indices` (float32, len(indices) x width)."""
@@ -130,18 +177,40 @@ def _numeric_block(column: PreparedColumn) -> Block:
     out = np.zeros(len(values), dtype=np.float32)
     if len(finite) == 0:
         return Block(column.name, 1, values=out, present=present)
-    masses, n_masses, interior = _point_masses(values, present)
+    masses, n_masses, interior, mass_values = _point_masses(values, present)
+    largest = float(np.abs(finite).max())
     finite = scaled_down(finite)
-    if finite.min() >= 0 and _skewness(finite) > SKEW_FOR_LOG:
+    log = bool(finite.min() >= 0 and _skewness(finite) > SKEW_FOR_LOG)
+    if log:
         finite = np.log1p(finite)
     low, high = np.percentile(finite, CLIP_PERCENTILES)
     finite = np.clip(finite, low, high)
     spread = finite.std()
-    out[present] = (finite - finite.mean()) / (spread if spread > 0 else 1.0)
-    return Block(column.name, 1, values=out, present=present, masses=masses, n_masses=n_masses, interior=interior)
+    mean = finite.mean()
+    out[present] = (finite - mean) / (spread if spread > 0 else 1.0)
+    number_scale = NumberScale(
+        divisor=largest if largest > HUGE else 1.0,
+        log=log,
+        low=float(low),
+        high=float(high),
+        mean=float(mean),
+        spread=float(spread) if spread > 0 else 1.0,
+        mass_values=mass_values,
+        interior=interior,
+    )
+    return Block(
+        column.name,
+        1,
+        values=out,
+        present=present,
+        masses=masses,
+        n_masses=n_masses,
+        interior=interior,
+        number_scale=number_scale,
+    )
 
 
-def _point_masses(values: np.ndarray, present: np.ndarray) -> tuple[np.ndarray | None, int, bool]:
+def _point_masses(values: np.ndarray, present: np.ndarray) -> tuple[np.ndarray | None, int, bool, np.ndarray]:
     """Values held by at least MASS_SHARE of the known rows and SPIKE_RATIO times a typical value's rows (at most
     MAX_MASSES, most common first); every value when there are at most MAX_MASSES.
 
@@ -158,13 +227,13 @@ def _point_masses(values: np.ndarray, present: np.ndarray) -> tuple[np.ndarray |
         spike = max(MASS_SHARE * len(finite), MIN_MASS_ROWS, SPIKE_RATIO * float(np.median(counts)))
         kept = order[counts[order] >= spike]
     if not len(kept):
-        return None, 0, True
+        return None, 0, True, np.zeros(0)
     code_of = np.full(len(distinct), len(kept), dtype=np.int32)
     code_of[kept] = np.arange(len(kept), dtype=np.int32)
     masses = np.full(len(values), -1, dtype=np.int32)
     masses[present] = code_of[np.searchsorted(distinct, finite)]
     interior = float(np.mean(masses[present] == len(kept))) >= MASS_SHARE
-    return masses, len(kept), interior
+    return masses, len(kept), interior, distinct[kept]
 
 
 def scaled_down(finite: np.ndarray) -> np.ndarray:
@@ -203,7 +272,8 @@ def _multilabel_block(column: PreparedColumn) -> Block:
     kept_labels = sparse.csr_matrix(labels[:, kept], dtype=np.float32)
     means = (frequency[kept] / max(int(known.sum()), 1)).astype(np.float32)
     scale = float(np.sqrt(max(float((means * (1 - means)).sum()), 1e-12)))
-    return Block(column.name, len(kept), labels=kept_labels, means=means, scale=scale, known=known)
+    names = tuple(column.vocabulary[int(i)] for i in kept)
+    return Block(column.name, len(kept), labels=kept_labels, means=means, scale=scale, known=known, kept_labels=names)
 
 
 def _skewness(values: np.ndarray) -> float:

@@ -23,7 +23,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import BinaryIO, cast
+from typing import Any, BinaryIO, cast
 
 import numpy as np
 import pandas as pd
@@ -240,15 +240,7 @@ def _read_stream(stream: BinaryIO, *, compressed: bool, limits: ReadLimits) -> p
         return _read_zip(head, stream, limits, compressed=compressed)
     guard = _line_guard(stream, limits)
     guard.observe(head)
-    _reject_binary(head)
-    encoding = _encoding_of(head)
-    text = _decode_head(head, encoding)
-    if not text.strip():
-        raise UnreadableFileError(EMPTY)
-    _reject_markup(text)
-    dialect = sniff(text, truncated=len(head) == HEAD_BYTES, limits=limits)
-    if len(dialect.header) > limits.max_columns:
-        raise limit_errors.too_many_columns(limits, len(dialect.header))
+    dialect, encoding = sniff_head(head, truncated=len(head) == HEAD_BYTES, limits=limits)
     frame, encoding = _parse_csv_retrying(head, cast(BinaryIO, guard), dialect, encoding, compressed, limits=limits)
     if len(frame) == 0:
         raise UnreadableFileError(HEADER_ONLY)
@@ -587,6 +579,39 @@ def _parse_csv(
     return frame
 
 
+def csv_options(dialect: Dialect, encoding: str) -> dict[str, Any]:
+    """The `pandas.read_csv` options that parse a file of `dialect` (columns named 0..n-1; `clean_frame`
+    with `names=dialect.header` names them)."""
+    return {
+        "sep": dialect.delimiter,
+        "quotechar": '"',
+        "skiprows": dialect.skip_lines,
+        "header": 0,
+        "names": list(range(len(dialect.header))),
+        "index_col": False,
+        "na_values": _NA_VALUES,
+        "keep_default_na": True,
+        "encoding": encoding,
+        "on_bad_lines": "error",
+        "decimal": "," if dialect.decimal_comma else ".",
+        "thousands": "." if dialect.thousands_dot else None,
+    }
+
+
+def sniff_head(head: bytes, *, truncated: bool, limits: ReadLimits = DEFAULT_LIMITS) -> tuple[Dialect, str]:
+    """The dialect and encoding of a text table from its first bytes (`UnreadableFileError` when it is none)."""
+    _reject_binary(head)
+    encoding = _encoding_of(head)
+    text = _decode_head(head, encoding)
+    if not text.strip():
+        raise UnreadableFileError(EMPTY)
+    _reject_markup(text)
+    dialect = sniff(text, truncated=truncated, limits=limits)
+    if len(dialect.header) > limits.max_columns:
+        raise limit_errors.too_many_columns(limits, len(dialect.header))
+    return dialect, encoding
+
+
 def _read_csv(
     stream: BinaryIO, dialect: Dialect, encoding: str, compressed: bool, *, errors: str, nrows: int
 ) -> pd.DataFrame:
@@ -595,23 +620,10 @@ def _read_csv(
             warnings.simplefilter("ignore", pd.errors.DtypeWarning)
             # pandas drops the extra fields of a first row wider than the header, with only this warning.
             warnings.simplefilter("error", pd.errors.ParserWarning)
-            return pd.read_csv(
-                stream,
-                sep=dialect.delimiter,
-                quotechar='"',
-                skiprows=dialect.skip_lines,
-                header=0,
-                names=list(range(len(dialect.header))),
-                index_col=False,
-                na_values=_NA_VALUES,
-                keep_default_na=True,
-                encoding=encoding,
-                encoding_errors=errors,
-                on_bad_lines="error",
-                decimal="," if dialect.decimal_comma else ".",
-                thousands="." if dialect.thousands_dot else None,
-                nrows=nrows,
+            frame: pd.DataFrame = pd.read_csv(
+                stream, **csv_options(dialect, encoding), encoding_errors=errors, nrows=nrows
             )
+            return frame
     except pd.errors.EmptyDataError as error:
         raise UnreadableFileError(EMPTY) from error
     except pd.errors.ParserWarning as error:

@@ -28,7 +28,18 @@ def register(subparsers: Any) -> None:
     parser.add_argument("path", metavar="PATH", help="the audience file")
     add_segment_options(parser)
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
-    parser.add_argument("--labels-out", metavar="FILE", help="write row,segment CSV (0-based input row)")
+    parser.add_argument(
+        "--labels-out",
+        metavar="FILE",
+        help="write row,segment CSV (0-based input row); for a folder of partitions, a folder that gets one "
+        "part-NNNNN.csv per partition",
+    )
+    parser.add_argument(
+        "--chunked",
+        action="store_true",
+        help="for files larger than memory (CSV, .csv.gz, Parquet, or a folder of partitions): fit on a sample, "
+        "then label every row chunk by chunk; partitions run on Dask when SEGBOT_DASK_SCHEDULER is set",
+    )
     parser.add_argument(
         "--ids-out", metavar="FILE", help="write row,<identifier columns>,segment CSV (customer ids, emails)"
     )
@@ -54,15 +65,15 @@ def run(args: argparse.Namespace) -> int:
 
     path = Path(args.path)
     for output in (args.labels_out, args.ids_out):
-        if output:
+        if output and not (path.is_dir() and output == args.labels_out):  # partitions' labels go to a folder
             check_output_path(Path(output), not_the_input=path if path.is_file() else None)
-    result = segment_file(path, args)
+    result = segment_in_chunks(path, args) if args.chunked or path.is_dir() else segment_file(path, args)
     database = None
     if args.influencers:
         report, database = report_with_influencers(result, workspace_id=args.workspace, per_segment=args.influencers)
     else:
         report = ReportInput.of(result)
-    if args.labels_out:
+    if args.labels_out and not (args.chunked or path.is_dir()):
         write_labels(Path(args.labels_out), result)
     if args.ids_out:
         with open_input(path) as stream:
@@ -80,6 +91,42 @@ def run(args: argparse.Namespace) -> int:
         workspace = args.workspace if args.influencers else None
         print_report(Console(), report, file_name=path.name, workspace=workspace, database=database)
     return 0
+
+
+def segment_in_chunks(path: Path, args: argparse.Namespace) -> SegmentationResult:
+    """`--chunked` (or a folder): the sample's segmentation with sizes over all rows; labels written as it goes."""
+    from bot.bulk.chunked_run import FitOptions, segment_chunked
+    from bot.bulk.chunks import partition_files, table_file
+    from bot.bulk.dask_run import connect, segment_partitions
+    from bot.settings import load_settings
+
+    if args.ids_out:
+        raise SegbotError("--ids-out needs the whole table in memory; use --labels-out with --chunked instead.")
+    if not path.exists():
+        raise SegbotError(f"There is no file or folder at {path}; check the path and try again.")
+    settings = load_settings()
+    limits = settings.read_limits()
+    options = FitOptions(
+        k=args.k,
+        seed=args.seed,
+        columns=args.columns,
+        exclude=args.exclude,
+        outcomes=args.outcome,
+        cluster_on=args.cluster_on,
+        value=args.value,
+    )
+    labels_out = Path(args.labels_out) if args.labels_out else None
+    if not path.is_dir():
+        return segment_chunked(table_file(path, limits=limits), options, labels_out=labels_out, limits=limits)
+    if labels_out is None:
+        raise SegbotError("A folder of partitions needs --labels-out FOLDER, which gets one labels file per partition.")
+    tables = [table_file(part, limits=limits) for part in partition_files(path)]
+    client = connect(settings.dask_scheduler) if settings.dask_scheduler else None
+    try:
+        return segment_partitions(tables, options, labels_dir=labels_out, client=client, limits=limits)
+    finally:
+        if client is not None:
+            client.close()
 
 
 def report_with_influencers(

@@ -1,0 +1,100 @@
+"""Reading a table as cleaned DataFrame chunks of rows: one CSV file, or a folder of CSV / Parquet partitions.
+
+Chunks are cleaned as `segmentation.reading.read_table` cleans a whole file (tidy names, NA tokens missing,
+text stripped) and keep the file's dialect, so `segmentation.streaming` reads them like one table. The row
+and cell limits do not apply (memory is bounded by the chunk size); a line longer than SEGBOT_MAX_LINE_KB
+is still refused.
+"""
+
+from __future__ import annotations
+
+import gzip
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, cast
+
+import pandas as pd
+
+from bot.errors import SegbotError
+from bot.files import open_input
+from segmentation import limits as limit_errors
+from segmentation.guarded_stream import GuardedStream
+from segmentation.limits import ReadLimits
+from segmentation.reading import DEFAULT_LIMITS, HEAD_BYTES, Dialect, clean_frame, csv_options, sniff_head
+
+CHUNK_ROWS = 200_000
+PARTITION_SUFFIXES = (".csv", ".tsv", ".csv.gz", ".parquet")
+
+
+@dataclass(frozen=True)
+class TableFile:
+    """One CSV file (plain or gzip) with its sniffed dialect and encoding, or one Parquet file."""
+
+    path: Path
+    dialect: Dialect | None = None
+    encoding: str = "utf-8"
+
+    @property
+    def decimal_comma(self) -> bool:
+        return self.dialect.decimal_comma if self.dialect is not None else False
+
+
+def table_file(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> TableFile:
+    """The file at `path`, sniffed; a `SegbotError` when it is not a CSV, TSV, .csv.gz or Parquet file."""
+    if path.name.endswith(".parquet"):
+        return TableFile(path)
+    with open_input(path) as raw:
+        stream = _unzipped(raw)
+        head = stream.read(HEAD_BYTES)
+    if head.startswith(b"PK\x03\x04"):
+        raise SegbotError(
+            f"{path.name} is an Excel workbook; reading in chunks takes CSV, TSV, .csv.gz or Parquet, so save the "
+            "sheet as CSV (or drop --chunked for sheets Excel can hold)."
+        )
+    dialect, encoding = sniff_head(head, truncated=len(head) == HEAD_BYTES, limits=limits)
+    return TableFile(path, dialect, encoding)
+
+
+def partition_files(path: Path) -> list[Path]:
+    """The partitions of a folder (its CSV, TSV, .csv.gz and Parquet files, by name), or `[path]` for a file."""
+    if not path.is_dir():
+        return [path]
+    parts = sorted(p for p in path.iterdir() if p.is_file() and p.name.endswith(PARTITION_SUFFIXES))
+    if not parts:
+        raise SegbotError(f"The folder {path} holds no .csv, .tsv, .csv.gz or .parquet partitions; check the path.")
+    return parts
+
+
+def read_chunks(
+    table: TableFile, *, chunk_rows: int = CHUNK_ROWS, limits: ReadLimits = DEFAULT_LIMITS
+) -> Iterator[pd.DataFrame]:
+    """The rows of `table` as cleaned chunks of at most `chunk_rows` rows, numbered from 0 within each chunk."""
+    if table.dialect is None:
+        import pyarrow.parquet as pq
+
+        for batch in pq.ParquetFile(table.path).iter_batches(batch_size=chunk_rows):
+            yield clean_frame(batch.to_pandas())
+        return
+    dialect = table.dialect
+    with open_input(table.path) as raw:
+        guarded = GuardedStream(
+            _unzipped(raw),
+            max_bytes=sys.maxsize,
+            too_large=lambda: limit_errors.too_much_text(limits),
+            separator=b"\n",
+            max_run=limits.max_line_bytes,
+            too_long=lambda line: limit_errors.line_too_long(limits, line),
+        )
+        options = csv_options(dialect, table.encoding)
+        reader = pd.read_csv(cast(BinaryIO, guarded), **options, encoding_errors="replace", chunksize=chunk_rows)
+        with reader:
+            for chunk in reader:
+                yield clean_frame(chunk, names=dialect.header)
+
+
+def _unzipped(raw: BinaryIO) -> BinaryIO:
+    start = raw.read(2)
+    raw.seek(0)
+    return cast(BinaryIO, gzip.GzipFile(fileobj=raw, mode="rb")) if start == b"\x1f\x8b" else raw

@@ -1,0 +1,98 @@
+"""Partitioned tables on Dask: the sample drawn per partition, the fit once, the assignment one task per partition.
+
+Each partition (a CSV or Parquet file that every worker can read: a shared volume or mount) is one task: the
+first round returns its sample draw (the rows with the smallest seeded hash, at most the sample size), the
+client merges them into the sample of the whole table and fits; the second round ships the fitted
+`ChunkAssigner` to every worker, and each task writes its partition's `row,segment` (0-based row within the
+partition) to `part-NNNNN.csv` in the labels folder and returns its segment sizes.
+
+With `client=None` the same tasks run one after the other in this process: the single-process run the
+Dask run is checked against (tests/bulk/test_dask_run.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import reduce
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from bot.bulk.chunked_run import FitOptions, assign_chunks, fit, write_labels
+from bot.bulk.chunks import CHUNK_ROWS, TableFile, read_chunks
+from bot.errors import SegbotError
+from segmentation.limits import ReadLimits
+from segmentation.reading import DEFAULT_LIMITS
+from segmentation.result import SegmentationResult
+from segmentation.streaming import ChunkAssigner, SampleDraw, with_sizes
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+
+def draw_partition(table: TableFile, rows: int, seed: int, chunk_rows: int, limits: ReadLimits) -> SampleDraw:
+    """One partition's sample draw (a task)."""
+    draw = SampleDraw(rows=rows, seed=seed)
+    for chunk in read_chunks(table, chunk_rows=chunk_rows, limits=limits):
+        draw = draw.add(chunk, draw.n_rows)
+    return draw
+
+
+def assign_partition(
+    table: TableFile, labels_path: Path, assigner: ChunkAssigner, chunk_rows: int, limits: ReadLimits
+) -> np.ndarray:
+    """One partition's labels written to `labels_path` (a task); its segment sizes."""
+    chunks = read_chunks(table, chunk_rows=chunk_rows, limits=limits)
+    return write_labels(labels_path, assign_chunks(assigner, chunks), assigner.k)
+
+
+def labels_path(labels_dir: Path, position: int) -> Path:
+    return labels_dir / f"part-{position:05d}.csv"
+
+
+def segment_partitions(
+    tables: Sequence[TableFile],
+    options: FitOptions,
+    *,
+    labels_dir: Path,
+    client: Client | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+    limits: ReadLimits = DEFAULT_LIMITS,
+) -> SegmentationResult:
+    """Segment the partitions `tables` as one table; labels per partition in `labels_dir` (see the module)."""
+    if not labels_dir.is_dir():
+        raise SegbotError(f"The labels folder {labels_dir} does not exist; create it (one file per partition).")
+    per_partition = [(table,) for table in tables]
+    draws = _run(client, draw_partition, per_partition, options.sample_rows, options.seed, chunk_rows, limits)
+    draw = reduce(SampleDraw.merge, draws)
+    result, assigner = fit(draw, options, decimal_comma=tables[0].decimal_comma)
+    shipped: Any = client.scatter(assigner, broadcast=True) if client is not None else assigner
+    outputs = [(table, labels_path(labels_dir, i)) for i, table in enumerate(tables)]
+    sizes = _run(client, assign_partition, outputs, shipped, chunk_rows, limits)
+    return with_sizes(result, np.sum(sizes, axis=0))
+
+
+def _run(
+    client: Client | None, task: Callable[..., Any], per_partition: list[tuple[Any, ...]], *shared: Any
+) -> list[Any]:
+    """One task per partition (its own arguments, then the shared ones), on Dask or here; results in order."""
+    if client is None:
+        return [task(*own, *shared) for own in per_partition]
+    futures = [client.submit(task, *own, *shared, pure=False) for own in per_partition]
+    return list(client.gather(futures))
+
+
+def connect(address: str) -> Client:
+    """A Dask client for the scheduler at `address` (tcp://host:8786), or a local cluster for "local"."""
+    from distributed import Client
+
+    if address == "local":  # a cluster of this machine's cores, closed with the client
+        return Client(processes=True, dashboard_address=None)
+    try:
+        return Client(address, timeout=30)
+    except OSError as error:
+        raise SegbotError(
+            f"Segbot could not reach the Dask scheduler at {address} (SEGBOT_DASK_SCHEDULER): {error}; start it, or "
+            "unset the setting to run in this process."
+        ) from error

@@ -1,0 +1,84 @@
+"""`segbot segment --chunked`: a file read twice in chunks, every row labelled, the report sized over all rows."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from bot.bulk.chunked_run import FitOptions, segment_chunked
+from bot.bulk.chunks import read_chunks, table_file
+from bot.cli import main
+from bot.errors import SegbotError
+from segmentation.streaming import fit_sample
+from segmentation.synthetic import planted_audience
+
+
+@pytest.fixture(scope="module")
+def audience_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    table, _ = planted_audience(k=4, n_rows=4_000, seed=8)
+    path = tmp_path_factory.mktemp("chunked") / "audience.csv"
+    table.to_csv(path, index=False)
+    return path
+
+
+def read_labels(path: Path) -> np.ndarray:
+    frame = pd.read_csv(path)
+    assert list(frame.columns) == ["row", "segment"]
+    assert np.array_equal(frame["row"].to_numpy(), np.arange(len(frame)))
+    return np.asarray(frame["segment"].to_numpy())
+
+
+def test_labels_do_not_depend_on_the_chunk_size_and_sizes_count_every_row(audience_csv: Path, tmp_path: Path) -> None:
+    table = table_file(audience_csv)
+    options = FitOptions(seed=0, sample_rows=1_500)
+
+    small = segment_chunked(table, options, labels_out=tmp_path / "small.csv", chunk_rows=333)
+    large = segment_chunked(table, options, labels_out=tmp_path / "large.csv", chunk_rows=10_000)
+
+    labels = read_labels(tmp_path / "small.csv")
+    assert len(labels) == small.n_rows == 4_000
+    assert np.array_equal(labels, read_labels(tmp_path / "large.csv"))
+    assert [s.size for s in small.segments] == [int((labels == s.id).sum()) for s in small.segments]
+    assert [s.size for s in small.segments] == [s.size for s in large.segments]
+
+
+def test_a_sample_as_large_as_the_file_gives_the_labels_of_one_fit(audience_csv: Path, tmp_path: Path) -> None:
+    """With every row in the sample, chunked labels are the single fit's labels, row for row."""
+    table = table_file(audience_csv)
+    whole = pd.concat(list(read_chunks(table, chunk_rows=10_000)), ignore_index=True)
+    expected, _ = fit_sample(whole, seed=2)
+
+    result = segment_chunked(
+        table, FitOptions(seed=2, sample_rows=4_000), labels_out=tmp_path / "l.csv", chunk_rows=500
+    )
+
+    assert result.k == expected.k
+    assert np.array_equal(read_labels(tmp_path / "l.csv"), expected.labels)
+
+
+def test_the_cli_writes_labels_and_a_json_report(
+    audience_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    labels_path = tmp_path / "labels.csv"
+
+    code = main(["segment", str(audience_csv), "--chunked", "--format", "json", "--labels-out", str(labels_path)])
+
+    assert code == 0
+    report = json.loads(capsys.readouterr().out)
+    labels = read_labels(labels_path)
+    assert report["rows"] == len(labels) == 4_000
+    assert {s["id"]: s["size"] for s in report["segments"]} == {
+        int(i): int(n) for i, n in zip(*np.unique(labels, return_counts=True), strict=True)
+    }
+
+
+def test_an_excel_file_is_refused_in_one_sentence(tmp_path: Path) -> None:
+    path = tmp_path / "book.xlsx"
+    pd.DataFrame({"a": [1, 2]}).to_excel(path, index=False)
+
+    with pytest.raises(SegbotError, match="save the sheet as CSV"):
+        table_file(path)
