@@ -31,7 +31,7 @@ from benchmarks.speed_data import planted_labels, speed_audience, write_speed_cs
 HERE = Path(__file__).parent
 OUT = HERE / "out"
 PARTITIONS = 6
-PARTITION_ROWS = 500_000
+PARTITION_ROWS = int(os.environ.get("PARTITION_ROWS", "500000"))
 
 
 def data_file(rows: int) -> Path:
@@ -124,7 +124,7 @@ def write_partitions(folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for part in range(PARTITIONS):
-        path = folder / f"part-{part:03d}.csv"
+        path = folder / f"part-{part:03d}-{PARTITION_ROWS}.csv"
         if not path.exists():
             frame, _ = speed_audience(PARTITION_ROWS, seed=100 + part)
             frame.to_csv(path, index=False)
@@ -140,7 +140,7 @@ def dask_rows() -> list[list[object]]:
     from bot.bulk.chunks import table_file
     from bot.bulk.dask_run import segment_partitions
 
-    tables = [table_file(path) for path in write_partitions(OUT / "bigdata_partitions")]
+    tables = [table_file(path) for path in write_partitions(OUT / f"bigdata_partitions_{PARTITION_ROWS}")]
     options = FitOptions(seed=0)
     labels_dir = OUT / "bigdata_partition_labels"
     labels_dir.mkdir(exist_ok=True)
@@ -161,8 +161,8 @@ def dask_rows() -> list[list[object]]:
             durations[name].append(sum(s["stop"] - s["start"] for s in compute))
     total = PARTITIONS * PARTITION_ROWS
     rows: list[list[object]] = [
-        ["in this process (SEGBOT_DASK_SCHEDULER unset)", f"{total:,}", f"{in_process:.1f}", "", ""],
-        ["LocalCluster, 2 workers x 1 thread", f"{total:,}", f"{on_dask:.1f}", "", ""],
+        ["in this process (SEGBOT_DASK_SCHEDULER unset)", f"{total:,}", f"{in_process:.1f}", ""],
+        ["LocalCluster, 2 workers x 1 thread", f"{total:,}", f"{on_dask:.1f}", ""],
     ]
     for name, seconds in durations.items():
         if seconds:
@@ -173,7 +173,6 @@ def dask_rows() -> list[list[object]]:
                     f"{PARTITION_ROWS:,} per task",
                     f"{median:.1f}",
                     f"{PARTITION_ROWS / median:,.0f}",
-                    "",
                 ]
             )
     return rows
@@ -192,7 +191,7 @@ def main() -> None:
         + markdown_table(header, table)
         + f"\n\nPartitions on Dask ({PARTITIONS} CSV partitions of {PARTITION_ROWS:,} rows, `segbot segment "
         "FOLDER --chunked` code path, `bot.bulk.dask_run.segment_partitions`):\n\n"
-        + markdown_table(["run", "rows", "wall s", "rows / s per task", ""], partitions)
+        + markdown_table(["run", "rows", "wall s", "rows / s per task"], partitions)
     )
     write_section("bigdata", "Big files: chunked segmenting and partitions on Dask", body)
 
