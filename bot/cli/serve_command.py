@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import sys
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -49,7 +50,6 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def serve_http(args: argparse.Namespace, settings: Settings) -> int:
     """gunicorn's master here, the app with its job threads and scheduler in each web process."""
-    from bot.queue.workers import WorkerPool
     from bot.slack.app import build_slack_runtime, create_app
     from bot.slack.background import start_background
     from bot.slack.heartbeat import Check, Heartbeat, database_check, heartbeat_path, http_check, workers_check
@@ -74,9 +74,8 @@ def serve_http(args: argparse.Namespace, settings: Settings) -> int:
 
     def start_process() -> Stop:
         background = start_background(settings, engine, runtime, workers=workers, scheduler=not args.no_scheduler)
-        pool: WorkerPool = background.pool
         if workers:
-            job_threads_alive.append(workers_check(pool))
+            job_threads_alive.append(workers_check(background.pool))
         return background.stop
 
     checks = [database_check(engine), http_check(args.host, port, LIVE_PATH)]
@@ -88,7 +87,7 @@ def serve_http(args: argparse.Namespace, settings: Settings) -> int:
     processes = "" if settings.web_processes == 1 else f"{settings.web_processes} web processes, "
     print(
         f"Segbot is listening on http://{args.host}:{port}/slack/events ({processes}{job_threads(workers)}"
-        f"{' each' if processes else ''}); health check at /healthz.",
+        f"{' each' if processes else ''}); probes at /livez and /readyz, metrics at /metrics.",
         flush=True,
     )
     master = os.getpid()
@@ -98,7 +97,7 @@ def serve_http(args: argparse.Namespace, settings: Settings) -> int:
         if os.getpid() == master:  # a web process leaves through here too, and must not touch the master's files
             heartbeat.stop()
     if status != 0:
-        print("segbot: the web server stopped with an error (see the log above).", flush=True)
+        print("segbot: the web server stopped with an error (see the log above).", file=sys.stderr, flush=True)
         return 1
     print("Segbot stopped.", flush=True)
     return 0

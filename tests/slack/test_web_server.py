@@ -179,6 +179,12 @@ def test_probes_answer_and_request_size_and_time_limits_hold_under_gunicorn(serv
 
 def test_sigterm_lets_a_request_in_flight_finish(served: Served) -> None:
     with socket.create_connection(("127.0.0.1", served.port), timeout=20) as client:
+        # A first request on the connection proves a web process holds it (not the listen backlog, which a
+        # stopping master closes); the second is still arriving when SIGTERM comes.
+        client.sendall(b"GET /livez HTTP/1.1\r\nHost: segbot\r\n\r\n")
+        first = b""
+        while not first.endswith(b'{"status": "ok"}'):
+            first += client.recv(65536)
         client.sendall(_post_head(len(CHALLENGE)) + CHALLENGE[:10].encode())
         time.sleep(0.3)
         served.process.send_signal(signal.SIGTERM)
