@@ -50,6 +50,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--workspace", default=LOCAL_WORKSPACE, help=f"whose influencer catalog to use (default: {LOCAL_WORKSPACE})"
     )
+    parser.add_argument(
+        "--table",
+        metavar="NAME",
+        help="with --chunked: PATH is a database URL and NAME a table of it (the sample is drawn in the database)",
+    )
+    parser.add_argument("--key", metavar="COLUMN", help="with --table: the table's integer id column")
     parser.set_defaults(handler=run)
 
 
@@ -67,13 +73,14 @@ def run(args: argparse.Namespace) -> int:
     for output in (args.labels_out, args.ids_out):
         if output and not (path.is_dir() and output == args.labels_out):  # partitions' labels go to a folder
             check_output_path(Path(output), not_the_input=path if path.is_file() else None)
-    result = segment_in_chunks(path, args) if args.chunked or path.is_dir() else segment_file(path, args)
+    chunked = args.chunked or args.table or path.is_dir()
+    result = segment_in_chunks(path, args) if chunked else segment_file(path, args)
     database = None
     if args.influencers:
         report, database = report_with_influencers(result, workspace_id=args.workspace, per_segment=args.influencers)
     else:
         report = ReportInput.of(result)
-    if args.labels_out and not (args.chunked or path.is_dir()):
+    if args.labels_out and not chunked:
         write_labels(Path(args.labels_out), result)
     if args.ids_out:
         with open_input(path) as stream:
@@ -98,11 +105,14 @@ def segment_in_chunks(path: Path, args: argparse.Namespace) -> SegmentationResul
     from bot.bulk.chunked_run import FitOptions, segment_chunked
     from bot.bulk.chunks import partition_files, table_file
     from bot.bulk.dask_run import connect, segment_partitions
+    from bot.bulk.sql_table import SqlTable, segment_sql_table
     from bot.settings import load_settings
 
     if args.ids_out:
         raise SegbotError("--ids-out needs the whole table in memory; use --labels-out with --chunked instead.")
-    if not path.exists():
+    if args.table and not args.key:
+        raise SegbotError("--table needs --key COLUMN, the table's integer id column (it orders and samples the rows).")
+    if not args.table and not path.exists():
         raise SegbotError(f"There is no file or folder at {path}; check the path and try again.")
     settings = load_settings()
     limits = settings.read_limits()
@@ -116,6 +126,8 @@ def segment_in_chunks(path: Path, args: argparse.Namespace) -> SegmentationResul
         value=args.value,
     )
     labels_out = Path(args.labels_out) if args.labels_out else None
+    if args.table:
+        return segment_sql_table(SqlTable(args.path, args.table, args.key), options, labels_out=labels_out)
     if not path.is_dir():
         return segment_chunked(table_file(path, limits=limits), options, labels_out=labels_out, limits=limits)
     if labels_out is None:
