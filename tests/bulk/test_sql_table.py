@@ -70,3 +70,12 @@ def test_a_wrong_key_or_table_is_one_sentence(warehouse: str) -> None:
         segment_sql_table(SqlTable(warehouse, "audience", "email"), FitOptions())
     with pytest.raises(SegbotError, match="no table 'people'"):
         segment_sql_table(SqlTable(warehouse, "people", "person_id"), FitOptions())
+
+
+def test_the_cli_asks_for_the_key_in_one_sentence(capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.cli import main
+
+    code = main(["segment", "sqlite:///warehouse.db", "--table", "audience", "--chunked"])
+
+    assert code == 2
+    assert "--table needs --key COLUMN" in capsys.readouterr().err
