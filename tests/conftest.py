@@ -106,6 +106,24 @@ def engine(database_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
+@pytest.fixture(params=["rabbitmq", "redis"])
+def broker_url(request: pytest.FixtureRequest) -> str:
+    """A reachable message broker: RabbitMQ and Redis in turn (tests/brokers.py)."""
+    from tests.brokers import require_broker
+
+    return require_broker(request.param)
+
+
+@pytest.fixture
+def broker_queue(broker_url: str) -> Iterator[str]:
+    """A queue name of this test's own on `broker_url`, deleted afterwards (other test runs share the broker)."""
+    from tests.brokers import drop_queue, fresh_queue_name
+
+    name = fresh_queue_name()
+    yield name
+    drop_queue(broker_url, name)
+
+
 # The local fake of Slack and Segbot's real HTTP server wired to it: for the Slack app's and the digests' tests.
 @pytest.fixture
 def fake_slack() -> Iterator[FakeSlack]:

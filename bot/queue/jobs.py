@@ -2,11 +2,15 @@
 
 A worker claims the oldest queued job (or one whose lease expired because its worker died) with an
 atomic conditional UPDATE; on PostgreSQL the candidate row is first locked with `FOR UPDATE SKIP LOCKED`
-so concurrent workers never wait on each other.
+so concurrent workers never wait on each other. A running job's lease is short (`JOB_LEASE`, 30 s) and renewed
+by its worker (`bot.queue.workers.LeaseKeeper`), so a job whose worker was killed is taken over within about
+half a minute. With a broker (`bot.queue.broker`) the table stays the record of
+every job: the broker delivers job ids, and the row's lease decides which delivery runs it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -19,11 +23,17 @@ QUEUED = "queued"
 RUNNING = "running"
 DONE = "done"
 FAILED = "failed"
+# Dead-lettered: tried MAX_ATTEMPTS times (its workers died, or a passing failure never passed); the user was told.
+DEAD = "dead"
+FINISHED = (DONE, FAILED, DEAD)
 
-# A claimed job (or digest delivery) is another worker's to take over once its lease ends; each is tried at
-# most MAX_ATTEMPTS times.
-LEASE = timedelta(minutes=15)
+# A running job is another worker's to take over once its lease ends (SEGBOT_JOB_LEASE); its worker renews it six
+# times per lease, so only a dead (or cut off) worker lets it lapse. Each job is started at most MAX_ATTEMPTS times.
+JOB_LEASE = timedelta(seconds=30)
+RENEWALS_PER_LEASE = 6
 MAX_ATTEMPTS = 3
+# Digest deliveries are claimed for longer and not renewed (bot.digests.runner).
+LEASE = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -35,11 +45,24 @@ class Job:
     attempts: int
 
 
+@dataclass(frozen=True)
+class Held:
+    """The job is running under another worker's live lease; ask again in `seconds`."""
+
+    seconds: float
+
+
 class JobQueue:
     """Enqueue, claim and finish jobs; every write is one short transaction."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, lease: timedelta = JOB_LEASE) -> None:
         self.engine = engine
+        self.lease = lease
+
+    @property
+    def renewal(self) -> timedelta:
+        """How often a worker renews the leases it holds."""
+        return self.lease / RENEWALS_PER_LEASE
 
     def enqueue(self, workspace_id: str, kind: str, payload: dict[str, Any]) -> int:
         with self.engine.begin() as connection:
@@ -64,22 +87,25 @@ class JobQueue:
         with self.engine.begin() as connection:
             job_id = self._candidate(connection, now)
             if job_id is None:
-                _give_up_on_abandoned(connection, now)
                 return None
-            claimed = connection.execute(
-                update(slack_jobs)
-                .where(slack_jobs.c.id == job_id, _claimable(now))
-                .values(
-                    status=RUNNING,
-                    claimed_by=worker[:128],
-                    lease_expires_at=now + LEASE,
-                    attempts=slack_jobs.c.attempts + 1,
-                )
-            )
-            if claimed.rowcount != 1:
+            return _take(connection, job_id, worker, now, self.lease)
+
+    def claim_id(self, job_id: int, worker: str) -> Job | Held | None:
+        """Job `job_id` for `worker` (a broker delivered it): the job, `Held` while another worker's lease
+        on it is live, or None when it is finished or unknown (a second delivery of a finished job)."""
+        now = datetime.now(UTC)
+        with self.engine.begin() as connection:
+            query = select(slack_jobs.c.status, slack_jobs.c.lease_expires_at).where(slack_jobs.c.id == job_id)
+            if connection.dialect.name == "postgresql":
+                query = query.with_for_update()
+            row = connection.execute(query).first()
+            if row is None or row.status in FINISHED:
                 return None
-            row = connection.execute(select(slack_jobs).where(slack_jobs.c.id == job_id)).one()
-        return Job(id=row.id, workspace_id=row.workspace_id, kind=row.kind, payload=row.payload, attempts=row.attempts)
+            job = _take(connection, job_id, worker, now, self.lease)
+            if job is not None:
+                return job
+        expires = _aware(row.lease_expires_at) if row.lease_expires_at is not None else now
+        return Held(max(1.0, (expires - now).total_seconds() + 1.0))
 
     def _candidate(self, connection: Connection, now: datetime) -> int | None:
         query = select(slack_jobs.c.id).where(_claimable(now)).order_by(slack_jobs.c.id).limit(1)
@@ -88,11 +114,38 @@ class JobQueue:
         found = connection.execute(query).scalar()
         return int(found) if found is not None else None
 
+    def renew(self, job_ids: Iterable[int], worker: str) -> int:
+        """Extend the leases `worker` holds on `job_ids`; how many it still held."""
+        ids = list(job_ids)
+        if not ids:
+            return 0
+        with self.engine.begin() as connection:
+            renewed = connection.execute(
+                update(slack_jobs)
+                .where(
+                    slack_jobs.c.id.in_(ids), slack_jobs.c.status == RUNNING, slack_jobs.c.claimed_by == worker[:128]
+                )
+                .values(lease_expires_at=datetime.now(UTC) + self.lease)
+            )
+            return int(renewed.rowcount)
+
+    def retry_later(self, job_id: int, delay: timedelta, error: str) -> None:
+        """Back to the queue, claimable again after `delay` (a passing failure: the database, Slack)."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(slack_jobs)
+                .where(slack_jobs.c.id == job_id)
+                .values(status=QUEUED, error=error, lease_expires_at=datetime.now(UTC) + delay)
+            )
+
     def finish(self, job_id: int) -> None:
         self._close(job_id, DONE, None)
 
     def fail(self, job_id: int, error: str) -> None:
         self._close(job_id, FAILED, error)
+
+    def dead(self, job_id: int, error: str) -> None:
+        self._close(job_id, DEAD, error)
 
     def _close(self, job_id: int, status: str, error: str | None) -> None:
         with self.engine.begin() as connection:
@@ -101,6 +154,26 @@ class JobQueue:
                 .where(slack_jobs.c.id == job_id)
                 .values(status=status, error=error, finished_at=datetime.now(UTC), lease_expires_at=None)
             )
+
+    def outputs(self, job_id: int) -> dict[str, str]:
+        """What the job recorded having made so far (`record_output`), by name."""
+        with self.engine.connect() as connection:
+            found = connection.execute(select(slack_jobs.c.outputs).where(slack_jobs.c.id == job_id)).scalar()
+        return dict(found or {})
+
+    def record_output(self, job_id: int, name: str, value: str) -> None:
+        """Record that the job made `name` (a Slack message's ts, ...); only the job's one worker writes it."""
+        with self.engine.begin() as connection:
+            found = connection.execute(select(slack_jobs.c.outputs).where(slack_jobs.c.id == job_id)).scalar()
+            outputs = {**(found or {}), name: value}
+            connection.execute(update(slack_jobs).where(slack_jobs.c.id == job_id).values(outputs=outputs))
+
+    def get(self, job_id: int) -> Job | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(slack_jobs).where(slack_jobs.c.id == job_id)).first()
+        if row is None:
+            return None
+        return Job(id=row.id, workspace_id=row.workspace_id, kind=row.kind, payload=row.payload, attempts=row.attempts)
 
     def status(self, job_id: int) -> str | None:
         with self.engine.connect() as connection:
@@ -113,28 +186,33 @@ class JobQueue:
             return {status: int(count) for status, count in rows}
 
 
-def _claimable(now: datetime) -> Any:
-    expired = and_(
-        slack_jobs.c.status == RUNNING,
-        slack_jobs.c.lease_expires_at < now,
-        slack_jobs.c.attempts < MAX_ATTEMPTS,
-    )
-    return or_(slack_jobs.c.status == QUEUED, expired)
-
-
-def _give_up_on_abandoned(connection: Connection, now: datetime) -> None:
-    """Jobs whose workers died MAX_ATTEMPTS times are failed, not retried forever (a file that kills workers)."""
-    connection.execute(
+def _take(connection: Connection, job_id: int, worker: str, now: datetime, lease: timedelta) -> Job | None:
+    claimed = connection.execute(
         update(slack_jobs)
-        .where(
-            slack_jobs.c.status == RUNNING,
-            slack_jobs.c.lease_expires_at < now,
-            slack_jobs.c.attempts >= MAX_ATTEMPTS,
-        )
+        .where(slack_jobs.c.id == job_id, _claimable(now))
         .values(
-            status=FAILED,
-            finished_at=now,
-            lease_expires_at=None,
-            error=f"abandoned by its worker {MAX_ATTEMPTS} times",
+            status=RUNNING,
+            claimed_by=worker[:128],
+            lease_expires_at=now + lease,
+            attempts=slack_jobs.c.attempts + 1,
         )
     )
+    if claimed.rowcount != 1:
+        return None
+    row = connection.execute(select(slack_jobs).where(slack_jobs.c.id == job_id)).one()
+    return Job(id=row.id, workspace_id=row.workspace_id, kind=row.kind, payload=row.payload, attempts=row.attempts)
+
+
+def _claimable(now: datetime) -> Any:
+    # A queued job's lease_expires_at, when set, is the time it may be retried (see `retry_later`).
+    queued = and_(
+        slack_jobs.c.status == QUEUED,
+        or_(slack_jobs.c.lease_expires_at.is_(None), slack_jobs.c.lease_expires_at < now),
+    )
+    abandoned = and_(slack_jobs.c.status == RUNNING, slack_jobs.c.lease_expires_at < now)
+    return or_(queued, abandoned)
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives naive datetimes back; they were stored in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

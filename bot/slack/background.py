@@ -11,10 +11,11 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 
 from bot.digests.loop import run_scheduler
-from bot.queue.workers import WorkerPool
+from bot.queue.jobs import JobQueue
+from bot.queue.workers import JobRunner, JobThreads, LeaseKeeper, WorkerPool
 from bot.services.workspace_data import apply_retention
 from bot.settings import Settings
-from bot.slack.jobs import job_handlers
+from bot.slack.jobs import job_handlers, tell_dead_letter
 from bot.slack.runtime import SlackRuntime
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,7 @@ RETENTION_INTERVAL_SECONDS = 3600.0
 
 @dataclass
 class Background:
-    pool: WorkerPool
+    pool: JobThreads
     stop_event: threading.Event = field(default_factory=threading.Event)
     threads: list[threading.Thread] = field(default_factory=list)
 
@@ -40,8 +41,7 @@ def start_background(
 ) -> Background:
     """Start `workers` job threads and, unless disabled, the weekly digest scheduler and the hourly retention
     sweep (SEGBOT_RETENTION_DAYS) in daemon threads."""
-    pool = WorkerPool(runtime.jobs, job_handlers(runtime), size=workers, wake=runtime.work_available).start()
-    background = Background(pool)
+    background = Background(start_job_threads(runtime, workers))
     if scheduler:
         thread = threading.Thread(
             target=run_scheduler,
@@ -61,6 +61,19 @@ def start_background(
             sweeper.start()
             background.threads.append(sweeper)
     return background
+
+
+def start_job_threads(runtime: SlackRuntime, workers: int) -> JobThreads:
+    """`workers` threads running jobs: consuming the broker's deliveries when SEGBOT_BROKER_URL is set,
+    else polling the database queue. No thread at all for `workers=0` (a web process that only queues)."""
+    runner = job_runner(runtime.jobs, runtime)
+    if runtime.broker is not None and workers > 0:
+        return runtime.broker.start_worker(runner, workers)
+    return WorkerPool(runner, size=workers, wake=runtime.work_available).start()
+
+
+def job_runner(jobs: JobQueue, runtime: SlackRuntime) -> JobRunner:
+    return JobRunner(jobs, job_handlers(runtime), lambda job: tell_dead_letter(runtime, job), LeaseKeeper(jobs))
 
 
 def run_retention(engine: Engine, days: int, stop: threading.Event) -> None:

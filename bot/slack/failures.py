@@ -21,6 +21,13 @@ PERMANENT_ERRORS: dict[str, str] = {
 
 
 CHANNEL_ERRORS = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
+# Slack having a bad moment: a job that met one of these is tried again later (after slack_sdk's own retries).
+TRANSIENT_ERRORS = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout"})
+
+
+def is_transient(error: SlackApiError) -> bool:
+    status = getattr(error.response, "status_code", 200) if error.response is not None else 200
+    return slack_error_code(error) in TRANSIENT_ERRORS or int(status) >= 500
 
 
 def slack_error_code(error: SlackApiError) -> str:

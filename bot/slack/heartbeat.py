@@ -24,7 +24,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
-from bot.queue.workers import WorkerPool
+from bot.queue.workers import JobThreads
 
 log = logging.getLogger(__name__)
 
@@ -97,10 +97,10 @@ def database_check(engine: Engine) -> Check:
     return check
 
 
-def workers_check(pool: WorkerPool) -> Check:
+def workers_check(pool: JobThreads) -> Check:
     def check() -> str | None:
-        dead = sum(1 for thread in pool.threads if not thread.is_alive())
-        return f"{dead} of {len(pool.threads)} job threads stopped" if dead else None
+        alive, started = pool.alive()
+        return f"{started - alive} of {started} job threads stopped" if alive < started else None
 
     return check
 

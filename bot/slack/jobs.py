@@ -18,15 +18,16 @@ from slack_sdk.errors import SlackApiError
 
 from bot.catalog.mapping import parse_mapping
 from bot.errors import SegbotError, environment_failure, error_reference
-from bot.queue.jobs import Job
-from bot.queue.workers import JobFailed, JobHandler
+from bot.queue.jobs import MAX_ATTEMPTS, Job
+from bot.queue.workers import JobFailed, JobHandler, JobRetry, is_passing
 from bot.report.render import RenderedMessage, render_catalog_import, render_error
 from bot.services.catalog_import import import_catalog
 from bot.services.workspace_data import forget_workspace
-from bot.slack.failures import explain, is_permanent
+from bot.slack.failures import explain, is_permanent, is_transient
 from bot.slack.files import SharedFile
+from bot.slack.once import PostOnce
 from bot.slack.progress import Progress
-from bot.slack.runtime import SlackRuntime
+from bot.slack.runtime import JOB_KEY, SlackRuntime
 from bot.slack.thread import ThreadReplies
 from bot.slack.workflows.labels_export import export_labels, find_run
 from bot.slack.workflows.process_upload import UploadRequest, process_upload
@@ -40,12 +41,13 @@ SEGMENT_UPLOAD = "segment_upload"
 LABELS_CSV = "labels_csv"
 CATALOG_IMPORT = "catalog_import"
 
-ABANDONED = (
-    "Segbot stopped while working on {file} (a restart, or the file needed more memory than the worker has), "
-    "so it was not tried again; share it again, or a smaller export if this happens twice."
+DEAD_LETTER = (
+    "Segbot tried {file} {attempts} times and could not finish it (its workers stopped, or the database or Slack "
+    "stayed out of reach), so it stopped trying: share the file again in a few minutes, or a smaller export, "
+    "and ask your Segbot admin to check the worker logs if it happens again."
 )
 
-Work = Callable[[SlackRuntime, WebClient, dict[str, Any], Progress], None]
+Work = Callable[[SlackRuntime, WebClient, dict[str, Any], Progress, Job], None]
 UNEXPECTED = "Something went wrong on our side while working on this."
 
 
@@ -73,7 +75,9 @@ def rerun_payload(
     }
 
 
-def _segment_upload(runtime: SlackRuntime, client: WebClient, payload: dict[str, Any], progress: Progress) -> None:
+def _segment_upload(
+    runtime: SlackRuntime, client: WebClient, payload: dict[str, Any], progress: Progress, job: Job
+) -> None:
     if "run_id" in payload:
         run = find_run(runtime, payload["workspace_id"], int(payload["run_id"]))
         request = UploadRequest(
@@ -87,14 +91,25 @@ def _segment_upload(runtime: SlackRuntime, client: WebClient, payload: dict[str,
         )
     else:
         request = UploadRequest.from_payload(payload)
-    process_upload(runtime, client, request, progress)
+    once = PostOnce(
+        ThreadReplies(client, request.channel_id, request.thread_ts),
+        runtime.jobs,
+        job.id,
+        key=str(payload.get(JOB_KEY) or f"job-{job.id}"),
+        retried=job.attempts > 1,
+    )
+    process_upload(runtime, client, request, progress, once)
 
 
-def _labels_csv(runtime: SlackRuntime, client: WebClient, payload: dict[str, Any], progress: Progress) -> None:
+def _labels_csv(
+    runtime: SlackRuntime, client: WebClient, payload: dict[str, Any], progress: Progress, _job: Job
+) -> None:
     export_labels(runtime, client, find_run(runtime, payload["workspace_id"], int(payload["run_id"])), progress)
 
 
-def _catalog_import(runtime: SlackRuntime, client: WebClient, payload: dict[str, Any], progress: Progress) -> None:
+def _catalog_import(
+    runtime: SlackRuntime, client: WebClient, payload: dict[str, Any], progress: Progress, _job: Job
+) -> None:
     shared = SharedFile(**payload["file"])
     progress.stage("downloading")
     data = fetch_bytes(runtime, client, shared)
@@ -113,12 +128,24 @@ def _catalog_import(runtime: SlackRuntime, client: WebClient, payload: dict[str,
 
 
 def run_slack_job(runtime: SlackRuntime, job: Job, work: Work) -> None:
-    """Run `work`; a user's problem gets one plain reply, Slack refusing gets a log line, anything else both."""
+    """Run `work`; a user's problem gets one plain reply, Slack refusing gets a log line, anything else both.
+    A passing failure (the database or Slack out of reach) raises JobRetry, and the user is told nothing yet."""
     try:
         _run_slack_job(runtime, job, work)
+    except JobRetry:
+        raise
     except Exception:
         _forget_if_uninstalled(runtime, job.workspace_id)
         raise
+
+
+def tell_dead_letter(runtime: SlackRuntime, job: Job) -> None:
+    """The job was given up on (`bot.queue.workers.JobRunner.give_up`): say so in its thread."""
+    channel_id, thread_ts = job.payload["channel_id"], job.payload.get("thread_ts")
+    replies = ThreadReplies(runtime.client_for(job.workspace_id), channel_id, thread_ts)
+    progress = Progress(replies, _file_name(job.payload), job.payload.get("progress_ts"))
+    attempts = max(1, min(job.attempts, MAX_ATTEMPTS))  # a claim that found it dead counted one more start
+    _tell(progress, render_error(DEAD_LETTER.format(file=_file_name(job.payload), attempts=attempts)))
 
 
 def _forget_if_uninstalled(runtime: SlackRuntime, workspace_id: str) -> None:
@@ -143,24 +170,24 @@ def _run_slack_job(runtime: SlackRuntime, job: Job, work: Work) -> None:
         log.error("job %s for workspace %s: %s", job.id, job.workspace_id, error)
         raise JobFailed(str(error)) from error
     progress = Progress(ThreadReplies(client, channel_id, thread_ts), _file_name(payload), payload.get("progress_ts"))
-    if job.attempts > 1:
-        # Its worker died on it (out of memory, killed, restarted): a file that takes a worker down must not
-        # take down the next one too, so the job ends here with a sentence instead of running again.
-        log.warning("job %s (%s) was abandoned by its worker; not running it again", job.id, job.kind)
-        _tell(progress, render_error(ABANDONED.format(file=_file_name(payload))))
-        raise JobFailed("abandoned by its worker; not retried")
     try:
-        work(runtime, client, payload, progress)
+        work(runtime, client, payload, progress, job)
+    except JobRetry:
+        raise
     except (SegbotError, SegmentationError) as error:
         _tell(progress, render_error(str(error)))
         raise JobFailed(str(error)) from error
     except SlackApiError as error:
+        if is_transient(error):
+            # Slack's own retries already ran: the job is tried again later, with a backoff.
+            raise JobRetry(explain(error)) from error
         if not is_permanent(error):
-            # Slack's own retries already ran (rate limits, server errors); another attempt would fail alike.
             _unexpected(job, progress, error, explain(error))
         log.warning("job %s (%s) in %s/%s stopped: %s", job.id, job.kind, job.workspace_id, channel_id, explain(error))
         raise JobFailed(explain(error)) from error
     except Exception as error:
+        if is_passing(error):
+            raise JobRetry(f"{type(error).__name__}: {error}") from error
         sentence = environment_failure(error)
         if sentence is not None:
             log.error("job %s (%s) in %s stopped: %s", job.id, job.kind, job.workspace_id, sentence)

@@ -20,7 +20,7 @@ from bot.storage.metadata import metadata
 SCOPE_COLUMNS = ("workspace_id", "team_id")
 # Tables with no workspace in them at all, and why.
 UNSCOPED = {"slack_oauth_states": "an OAuth state of an install in progress: a random value and its expiry"}
-FINISHED_JOBS = ("done", "failed")
+FINISHED_JOBS = ("done", "failed", "dead")
 FINISHED_DELIVERIES = ("posted", "skipped", "failed")
 
 Deleted = Counter[str]

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Engine, desc, func, insert, select
+from sqlalchemy import Engine, desc, func, insert, select, update
 from sqlalchemy.engine import Row
 
 from bot.storage.datasets import default_dataset_name
 from bot.storage.tables_core import runs
+from bot.storage.tables_slack import slack_jobs
 from bot.storage.workspaces import ensure_workspace
 from segmentation.result import SegmentationResult
 
@@ -102,7 +103,15 @@ class RunRepository:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def add(self, new_run: NewRun, result: SegmentationResult, *, created_at: datetime | None = None) -> StoredRun:
+    def add(
+        self,
+        new_run: NewRun,
+        result: SegmentationResult,
+        *,
+        created_at: datetime | None = None,
+        job_id: int | None = None,
+    ) -> StoredRun:
+        """Store a run; with `job_id`, the job records it in the same transaction (see `for_job`)."""
         profiles, column_roles = result_to_json(result)
         with self.engine.begin() as connection:
             ensure_workspace(connection, new_run.workspace_id)
@@ -129,6 +138,8 @@ class RunRepository:
                 )
                 .returning(runs.c.id)
             ).scalar_one()
+            if job_id is not None:
+                connection.execute(update(slack_jobs).where(slack_jobs.c.id == job_id).values(run_id=run_id))
         stored = self.get(new_run.workspace_id, run_id)
         assert stored is not None
         return stored
@@ -139,6 +150,12 @@ class RunRepository:
                 select(runs).where(runs.c.workspace_id == workspace_id, runs.c.id == run_id)
             ).first()
         return _to_run(row) if row else None
+
+    def for_job(self, workspace_id: str, job_id: int) -> StoredRun | None:
+        """The run job `job_id` stored on an earlier attempt, if any (a retried job does not segment twice)."""
+        with self.engine.connect() as connection:
+            run_id = connection.execute(select(slack_jobs.c.run_id).where(slack_jobs.c.id == job_id)).scalar()
+        return self.get(workspace_id, int(run_id)) if run_id is not None else None
 
     def latest(self, workspace_id: str, *, channel_id: str | None = None) -> StoredRun | None:
         found = self.recent(workspace_id, channel_id=channel_id, limit=1)

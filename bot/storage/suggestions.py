@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, delete, insert, select
 
 from bot.storage.tables_influencers import influencer_suggestions
 from bot.storage.workspaces import ensure_workspace
@@ -19,7 +19,8 @@ class SuggestionRepository:
         self.engine = engine
 
     def record(self, workspace_id: str, run_id: int, suggestions: Mapping[int, Sequence[Suggestion]]) -> int:
-        """Store every suggestion (rank 1 = best) in one transaction; returns how many were stored."""
+        """Store every suggestion (rank 1 = best) in one transaction, replacing any the run had (a retried job
+        records them once); returns how many were stored."""
         now = datetime.now(UTC)
         rows = [
             {
@@ -40,6 +41,11 @@ class SuggestionRepository:
         ]
         with self.engine.begin() as connection:
             ensure_workspace(connection, workspace_id)
+            connection.execute(
+                delete(influencer_suggestions).where(
+                    influencer_suggestions.c.workspace_id == workspace_id, influencer_suggestions.c.run_id == run_id
+                )
+            )
             if rows:
                 connection.execute(insert(influencer_suggestions), rows)
         return len(rows)

@@ -34,5 +34,8 @@ slack_jobs = Table(
     Column("lease_expires_at", DateTime(timezone=True), nullable=True),
     Column("finished_at", DateTime(timezone=True), nullable=True),
     Column("error", Text, nullable=True),
+    # What the job made, so a retried job makes it once: its run, and its Slack posts by name (`report_ts`, ...).
+    Column("run_id", Integer, nullable=True),
+    Column("outputs", JSON, nullable=True),
 )
 Index("ix_slack_jobs_status_id", slack_jobs.c.status, slack_jobs.c.id)

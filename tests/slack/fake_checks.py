@@ -50,6 +50,19 @@ def decoded(value: Any) -> Any:
 
 
 # --- validity ----------------------------------------------------------------------------------------------
+def message_metadata(value: Any) -> dict[str, Any] | None:
+    """Slack message metadata as Slack keeps it, or None when Slack refuses it (`invalid_metadata_format`):
+    an object with a string `event_type` and an object `event_payload`."""
+    metadata = decoded(value)
+    if not isinstance(metadata, dict):
+        return None
+    if not isinstance(metadata.get("event_type"), str) or not metadata["event_type"]:
+        return None
+    if not isinstance(metadata.get("event_payload"), dict):
+        return None
+    return {"event_type": metadata["event_type"], "event_payload": metadata["event_payload"]}
+
+
 def message_problems(params: Mapping[str, Any]) -> list[str]:
     """Why Slack would refuse (or silently cut) this message; empty when it is fine."""
     problems = []

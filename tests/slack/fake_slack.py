@@ -7,7 +7,9 @@ the app sent. Web API methods answer with sensible defaults; override any of the
 
 - `fake.fail(method, "not_in_channel")` makes the next call(s) answer `{"ok": false, "error": ...}`;
 - `fake.rate_limit(method, retry_after=1)` answers the next call with HTTP 429 and `Retry-After`;
-- `fake.respond(method, handler)` installs a function `Call -> dict` for full control.
+- `fake.respond(method, handler)` installs a function `Call -> dict` for full control;
+- `fake.hold(method, when=...)` answers the next matching call only once the test releases it (the call is
+  carried out first: a held chat.postMessage is already in the conversation), to stop a worker mid-job.
 
 Tokens: `fake.tokens` (a `TokenRegistry`, tests/slack/fake_tokens.py, the one place token checks live) holds the
 bot token, the app-level token `FAKE_APP_TOKEN` and those `oauth.v2.access` hands out (`INSTALLED_TOKEN` for
@@ -27,6 +29,12 @@ hand them to a test that expects them.
 
 Rate limits: `fake.rate_limit(method, retry_after=..., times=...)` works for every Web API method, for
 `file_download`, `file_upload` and `response_url`, and for `"*"` (the next calls of anything).
+
+History: every message posted (chat.postMessage, a file shared by files.completeUploadExternal or by
+`add_file`) is kept per conversation, changed by chat.update and removed by chat.delete;
+conversations.replies and conversations.history read it back like Slack (cursor-paginated, `thread_not_found`
+for an unknown thread, `not_in_channel` where the bot is not a member), with each message's `metadata` only
+when `include_all_metadata` is set. chat.postMessage refuses malformed `metadata` (`invalid_metadata_format`).
 
 Files: `fake.add_file(...)` hosts bytes at `url_private_download` (served only with the right bot token;
 without it, an HTML sign-in page like Slack's) and makes `files.info` describe them. Uploads through
@@ -74,6 +82,7 @@ class Call:
     headers: dict[str, str]
     params: dict[str, Any]
     body: bytes
+    received_at: float = field(default_factory=time.monotonic)
 
     @property
     def token(self) -> str | None:
@@ -120,10 +129,29 @@ Handler = Callable[[Call], dict[str, Any]]
 
 
 @dataclass
+class Hold:
+    """A call whose answer waits (see `FakeSlack.hold`): `reached` is set when it arrives."""
+
+    method: str
+    when: Callable[[Call], bool]
+    timeout: float = 120.0
+    reached: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
+
+    def wait(self, timeout: float = 60.0) -> None:
+        if not self.reached.wait(timeout):
+            raise AssertionError(f"no {self.method} call to hold within {timeout}s")
+
+    def release(self) -> None:
+        self.released.set()
+
+
+@dataclass
 class _Override:
     status: int
     body: dict[str, Any]
     headers: dict[str, str] = field(default_factory=dict)
+    when: Callable[[Call], bool] | None = None
 
 
 class FakeSlack:
@@ -139,12 +167,15 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.uploads: dict[str, Upload] = {}
         self.files: dict[str, HostedFile] = {}
+        # channel id -> messages in it (thread replies included), as conversations.replies returns them.
+        self.history: dict[str, list[dict[str, Any]]] = {}
         self.problems: list[str] = []
         self.leaks: list[Leak] = []
         self.websocket_url = "ws://127.0.0.1:1/link"
         self.latency = 0.0
         self._overrides: dict[str, list[_Override]] = {}
         self._handlers: dict[str, Handler] = {}
+        self._holds: list[Hold] = []
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
@@ -186,9 +217,9 @@ class FakeSlack:
         return f"{self.base_url}/response/{name}"
 
     # --- configuration ---------------------------------------------------------------------------------
-    def fail(self, method: str, error: str, *, times: int = 1) -> None:
-        """The next `times` calls of `method` answer `{"ok": false, "error": error}`."""
-        self._push(method, [_Override(200, {"ok": False, "error": error})] * times)
+    def fail(self, method: str, error: str, *, times: int = 1, when: Callable[[Call], bool] | None = None) -> None:
+        """The next `times` calls of `method` (for which `when` is true) answer `{"ok": false, "error": error}`."""
+        self._push(method, [_Override(200, {"ok": False, "error": error}, when=when)] * times)
 
     def rate_limit(self, method: str, *, retry_after: int = 1, times: int = 1) -> None:
         """The next `times` calls of `method` answer HTTP 429 with `Retry-After` (seconds), as Slack does.
@@ -203,6 +234,21 @@ class FakeSlack:
     def respond(self, method: str, handler: Handler) -> None:
         """Answer every call of `method` with `handler(call)`."""
         self._handlers[method] = handler
+
+    def hold(self, method: str, *, when: Callable[[Call], bool] = lambda call: True) -> Hold:
+        """Hold the answer to the next call of `method` for which `when` is true, until `.release()`."""
+        hold = Hold(method, when)
+        with self._lock:
+            self._holds.append(hold)
+        return hold
+
+    def _held(self, call: Call) -> Hold | None:
+        with self._lock:
+            for hold in self._holds:
+                if hold.method == call.method and hold.when(call):
+                    self._holds.remove(hold)
+                    return hold
+        return None
 
     def _push(self, method: str, overrides: list[_Override]) -> None:
         with self._lock:
@@ -241,6 +287,7 @@ class FakeSlack:
         }
         with self._lock:
             self.files[file_id] = HostedFile(file_id, name, content, info)
+            self.history.setdefault(channel, []).append({"type": "message", "user": user, "ts": ts, "files": [info]})
         return dict(info)
 
     def share_file(
@@ -331,8 +378,20 @@ class FakeSlack:
             heading = "the fake Slack received what Slack would refuse or render wrongly:"
             raise AssertionError("\n".join([heading, *lines]))
 
+    def kept_messages(self) -> list[dict[str, Any]]:
+        """Every message Slack keeps (posted and not deleted), in every conversation, metadata included."""
+        with self._lock:
+            return [dict(message) for messages in self.history.values() for message in messages]
+
+    def thread(self, channel: str, ts: str) -> list[dict[str, Any]]:
+        """The messages of a thread as Slack keeps them (parent first), metadata included."""
+        with self._lock:
+            kept = self.history.get(channel, [])
+            return [dict(message) for message in kept if ts in (message["ts"], message.get("thread_ts"))]
+
     def reset(self) -> None:
         with self._lock:
+            self.history.clear()
             self.calls.clear()
             self.uploads.clear()
             self._overrides.clear()
@@ -343,18 +402,18 @@ class FakeSlack:
         with self._lock:
             self.calls.append(call)
 
-    def _override_for(self, method: str) -> _Override | None:
+    def _override_for(self, call: Call) -> _Override | None:
         with self._lock:
-            for key in (method, "*"):
-                queue = self._overrides.get(key)
-                if queue:
-                    return queue.pop(0)
+            for key in (call.method, "*"):
+                for index, override in enumerate(self._overrides.get(key) or []):
+                    if override.when is None or override.when(call):
+                        return self._overrides[key].pop(index)
             return None
 
     def _answer(self, call: Call) -> tuple[int, dict[str, str], bytes]:
         if self.latency:
             time.sleep(self.latency)
-        override = self._override_for(call.method)
+        override = self._override_for(call)
         if override is not None:
             return override.status, dict(override.headers), json.dumps(override.body).encode()
         if call.method in self._handlers:
@@ -464,7 +523,66 @@ class FakeSlack:
         return {"ok": True, "url": self.websocket_url}
 
     def _api_chat_update(self, call: Call) -> dict[str, Any]:
-        return {"ok": True, "channel": call.params.get("channel"), "ts": call.params.get("ts")}
+        channel, ts = str(call.params.get("channel")), call.params.get("ts")
+        with self._lock:
+            for message in self.history.get(channel, []):
+                if message["ts"] == ts:
+                    message["text"] = call.params.get("text")
+        return {"ok": True, "channel": channel, "ts": ts}
+
+    def _api_chat_delete(self, call: Call) -> dict[str, Any]:
+        channel, ts = str(call.params.get("channel")), call.params.get("ts")
+        with self._lock:
+            kept = self.history.get(channel, [])
+            self.history[channel] = [message for message in kept if message["ts"] != ts]
+        return {"ok": True, "channel": channel, "ts": ts}
+
+    def _api_conversations_replies(self, call: Call) -> dict[str, Any]:
+        """A thread, parent first: `thread_not_found` when there is no message with that ts."""
+        channel, ts = str(call.params.get("channel") or ""), str(call.params.get("ts") or "")
+        refusal = self._history_refusal(channel)
+        if refusal is not None:
+            return {"ok": False, "error": refusal}
+        messages = sorted(self.thread(channel, ts), key=lambda message: float(message["ts"]))
+        if not messages:
+            return {"ok": False, "error": "thread_not_found"}
+        return self._page(call, messages)
+
+    def _api_conversations_history(self, call: Call) -> dict[str, Any]:
+        """The conversation's top-level messages, newest first."""
+        channel = str(call.params.get("channel") or "")
+        refusal = self._history_refusal(channel)
+        if refusal is not None:
+            return {"ok": False, "error": refusal}
+        with self._lock:
+            kept = [dict(message) for message in self.history.get(channel, [])]
+        top = [message for message in kept if message.get("thread_ts") in (None, message["ts"])]
+        return self._page(call, sorted(top, key=lambda message: float(message["ts"]), reverse=True))
+
+    def _history_refusal(self, channel: str) -> str | None:
+        conversation = self.world.visible(channel)
+        if conversation is None:
+            return "channel_not_found"
+        if self.world.bot_user not in conversation.members:
+            return "not_in_channel"
+        return None
+
+    def _page(self, call: Call, messages: list[dict[str, Any]]) -> dict[str, Any]:
+        """One page of `messages` (`limit`, default 1,000; `cursor` as handed out), metadata only on request."""
+        start = int(call.params.get("cursor") or 0)
+        limit = int(call.params.get("limit") or 1000)
+        with_metadata = str(call.params.get("include_all_metadata")).lower() in ("1", "true")
+        page = [
+            message if with_metadata else {key: value for key, value in message.items() if key != "metadata"}
+            for message in messages[start : start + limit]
+        ]
+        more = start + limit < len(messages)
+        return {
+            "ok": True,
+            "messages": page,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
 
     def _api_chat_postEphemeral(self, _call: Call) -> dict[str, Any]:
         return {"ok": True, "message_ts": self._next_ts()}
@@ -479,7 +597,26 @@ class FakeSlack:
         channel = str(call.params.get("channel"))
         if channel in self.world.users and channel not in self.world.conversations:
             channel = self.world.dm_with(channel)
-        return {"ok": True, "channel": channel, "ts": self._next_ts(), "message": call.params}
+        metadata = call.params.get("metadata")
+        if metadata is not None:
+            metadata = fake_checks.message_metadata(metadata)
+            if metadata is None:
+                return {"ok": False, "error": "invalid_metadata_format"}
+        ts = self._next_ts()
+        message: dict[str, Any] = {
+            "type": "message",
+            "user": self.world.bot_user,
+            "bot_id": FAKE_BOT_ID,
+            "text": call.params.get("text"),
+            "ts": ts,
+        }
+        if call.params.get("thread_ts"):
+            message["thread_ts"] = call.params["thread_ts"]
+        if metadata is not None:
+            message["metadata"] = metadata
+        with self._lock:
+            self.history.setdefault(channel, []).append(message)
+        return {"ok": True, "channel": channel, "ts": ts, "message": call.params}
 
     def _api_conversations_info(self, call: Call) -> dict[str, Any]:
         return self.world.conversations_info(call.params)
@@ -526,6 +663,11 @@ class FakeSlack:
                 upload.thread_ts = call.params.get("thread_ts")
                 upload.title = entry.get("title")
                 completed.append({"id": upload.file_id, "name": upload.filename, "title": upload.title})
+            if channel and completed:
+                shared: dict[str, Any] = {"type": "message", "user": self.world.bot_user, "ts": self._next_ts()}
+                if call.params.get("thread_ts"):
+                    shared["thread_ts"] = call.params["thread_ts"]
+                self.history.setdefault(str(channel), []).append({**shared, "files": completed})
         return {"ok": True, "files": completed}
 
     def _download(self, call: Call) -> tuple[int, dict[str, str], bytes]:
@@ -573,6 +715,10 @@ class _FakeRequestHandler(BaseHTTPRequestHandler):
         call = Call(method, http_method, split.path, headers, params, body)
         self.owner._record(call)
         status, extra_headers, payload = self.owner._answer(call)
+        hold = self.owner._held(call)
+        if hold is not None:
+            hold.reached.set()
+            hold.released.wait(hold.timeout)
         self.send_response(status)
         content_type = extra_headers.pop("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Type", content_type)

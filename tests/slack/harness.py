@@ -6,6 +6,9 @@ benchmarks/bench_slack.py.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,13 +23,15 @@ from bot.queue.jobs import QUEUED, RUNNING
 from bot.settings import Settings
 from bot.slack.app import build_slack_runtime, create_app
 from bot.slack.background import Background, start_background
+from bot.slack.once import REPORT_EVENT
 from bot.slack.runtime import SlackRuntime
 from bot.slack.server import ThreadingWSGIServer, make_http_server, serve_in_thread
 from tests.slack.fake_slack import FAKE_TOKEN, FakeSlack
 from tests.slack.sender import SlackSender
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
-SAMPLE_AUDIENCE = Path(__file__).resolve().parents[2] / "bot" / "samples" / "sample_audience.csv"
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SAMPLE_AUDIENCE = PROJECT_ROOT / "bot" / "samples" / "sample_audience.csv"
 SAMPLE_ROWS = 200
 
 
@@ -103,6 +108,36 @@ def stop_bot(bot: RunningBot) -> None:
     bot.background.stop()
     bot.server.shutdown()
     bot.server.server_close()
+
+
+def worker_process(bot: RunningBot, heartbeat: Path, *, threads: int = 1) -> subprocess.Popen[bytes]:
+    """A `segbot worker` process sharing `bot`'s database, broker (if any) and fake Slack."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": bot.settings.database_url,
+        "SLACK_BOT_TOKEN": FAKE_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": bot.fake.api_url,
+        "SEGBOT_WORKERS": str(threads),
+        "SEGBOT_HEARTBEAT_FILE": str(heartbeat),
+        "SEGBOT_BROKER_URL": bot.settings.broker_url or "",
+        "SEGBOT_BROKER_QUEUE": bot.settings.broker_queue,
+        "SEGBOT_JOB_LEASE": str(bot.settings.job_lease_seconds),
+    }
+    env.pop("SLACK_APP_TOKEN", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "worker", "--no-scheduler"],
+        env=env,
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def report_messages(fake: FakeSlack) -> list[dict[str, Any]]:
+    """The segment reports in Slack's conversations (messages with Segbot's report metadata), as users see them."""
+    kept = fake.kept_messages()
+    return [message for message in kept if (message.get("metadata") or {}).get("event_type") == REPORT_EVENT]
 
 
 def sample_rows(rows: int = SAMPLE_ROWS) -> bytes:

@@ -1,4 +1,5 @@
-"""Hostile files shared in Slack: one plain reply in the thread, the job failed once and never run again."""
+"""Hostile files shared in Slack: one plain reply in the thread, the job failed once and never run again; a job
+whose worker died runs again, and is dead-lettered (the user told) after MAX_ATTEMPTS starts."""
 
 from __future__ import annotations
 
@@ -10,15 +11,15 @@ import pytest
 from sqlalchemy import update
 
 from bot.errors import MEMORY
-from bot.queue.jobs import FAILED, QUEUED
+from bot.queue.jobs import DEAD, DONE, FAILED, MAX_ATTEMPTS, QUEUED, RUNNING
 from bot.queue.workers import WorkerPool
-from bot.slack.jobs import job_handlers
+from bot.slack.background import job_runner
 from bot.storage.database import open_database
 from bot.storage.runs import RunRepository
 from bot.storage.tables_slack import slack_jobs
 from tests.corpus.make_hostile import HOSTILE
 from tests.slack.fake_slack import FAKE_TEAM, FakeSlack
-from tests.slack.harness import RunningBot, start_bot, stop_bot, wait_until
+from tests.slack.harness import RunningBot, report_messages, start_bot, stop_bot, wait_until
 from tests.slack.sender import file_share_event
 
 SHARE_TS = "1700000000.000200"
@@ -71,21 +72,39 @@ def test_a_hostile_upload_gets_one_sentence_and_fails_once(
         assert connection.execute(slack_jobs.select()).one().attempts == 1
 
 
-def test_a_job_whose_worker_died_is_answered_and_not_run_again(idle_bot: RunningBot) -> None:
-    _share(idle_bot, "audience.csv", b"age,spend\n" + b"30,10\n" * 40)
+def test_a_job_whose_worker_died_runs_again_and_is_reported_once(idle_bot: RunningBot, sample_csv: bytes) -> None:
+    _share(idle_bot, "audience.csv", sample_csv)
     wait_until(lambda: idle_bot.runtime.jobs.counts().get(QUEUED), what="the job to be queued")
-    pool = WorkerPool(idle_bot.runtime.jobs, job_handlers(idle_bot.runtime), size=0)
+    pool = WorkerPool(job_runner(idle_bot.runtime.jobs, idle_bot.runtime), size=0)
     claimed = idle_bot.runtime.jobs.claim("worker-that-dies")
     assert claimed is not None
+    assert not pool.run_one("next-worker"), "the dead worker's lease still holds"
     with idle_bot.engine.begin() as connection:  # its worker was killed: the lease runs out
         connection.execute(update(slack_jobs).values(lease_expires_at=datetime.now(UTC) - timedelta(seconds=1)))
+
+    assert pool.run_one("next-worker")
+
+    assert idle_bot.runtime.jobs.status(claimed.id) == DONE
+    assert len(report_messages(idle_bot.fake)) == 1
+    assert len(RunRepository(idle_bot.engine).recent(FAKE_TEAM)) == 1
+    assert not pool.run_one("another-worker")
+
+
+def test_a_job_started_max_attempts_times_is_dead_lettered_and_the_user_told(idle_bot: RunningBot) -> None:
+    _share(idle_bot, "audience.csv", b"age,spend\n" + b"30,10\n" * 40)
+    wait_until(lambda: idle_bot.runtime.jobs.counts().get(QUEUED), what="the job to be queued")
+    pool = WorkerPool(job_runner(idle_bot.runtime.jobs, idle_bot.runtime), size=0)
+    expired = datetime.now(UTC) - timedelta(seconds=1)
+    with idle_bot.engine.begin() as connection:  # started MAX_ATTEMPTS times, its workers killed each time
+        connection.execute(update(slack_jobs).values(status=RUNNING, attempts=MAX_ATTEMPTS, lease_expires_at=expired))
     downloads_before = len(idle_bot.fake.calls_to("file_download"))
 
     assert pool.run_one("next-worker")
 
-    assert idle_bot.runtime.jobs.status(claimed.id) == FAILED
+    assert idle_bot.runtime.jobs.counts() == {DEAD: 1}
     reply = _last_text(idle_bot)
-    assert "Segbot stopped while working on audience.csv" in reply and "not tried again" in reply
+    assert f"Segbot tried audience.csv {MAX_ATTEMPTS} times and could not finish it" in reply
+    assert "share the file again in a few minutes" in reply
     assert len(idle_bot.fake.calls_to("file_download")) == downloads_before
     assert RunRepository(idle_bot.engine).recent(FAKE_TEAM) == []
     assert not pool.run_one("another-worker")

@@ -1,15 +1,26 @@
-"""The database job queue and the worker pool, on SQLite and PostgreSQL."""
+"""The database job queue and the worker pool, on SQLite and PostgreSQL: leases, retries, dead letters."""
 
 from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, select, update
+from sqlalchemy.exc import OperationalError
 
-from bot.queue.jobs import DONE, FAILED, MAX_ATTEMPTS, QUEUED, RUNNING, Job, JobQueue
-from bot.queue.workers import JobFailed, WorkerPool
+from bot.queue.jobs import DEAD, DONE, FAILED, JOB_LEASE, MAX_ATTEMPTS, QUEUED, RUNNING, Held, Job, JobQueue
+from bot.queue.workers import JobFailed, JobHandler, JobRunner, LeaseKeeper, WorkerPool
 from bot.storage.tables_slack import slack_jobs
+
+
+def runner(queue: JobQueue, handlers: dict[str, JobHandler]) -> JobRunner:
+    return JobRunner(queue, handlers, lambda job: None, LeaseKeeper(queue))
+
+
+def expire(engine: Engine) -> None:
+    """Every lease and backoff ends now (as if their time had passed)."""
+    with engine.begin() as connection:
+        connection.execute(update(slack_jobs).values(lease_expires_at=datetime.now(UTC) - timedelta(seconds=1)))
 
 
 def test_jobs_are_claimed_oldest_first_and_only_once(engine: Engine) -> None:
@@ -45,20 +56,54 @@ def test_concurrent_workers_never_share_a_job(engine: Engine) -> None:
     assert sorted(claimed) == sorted(ids)
 
 
-def test_a_job_whose_worker_died_is_claimed_again_until_attempts_run_out(engine: Engine) -> None:
+def test_a_job_whose_worker_died_is_claimed_again_once_its_short_lease_ends(engine: Engine) -> None:
     queue = JobQueue(engine)
     job_id = queue.enqueue("T1", "demo", {})
     assert queue.claim("dead-worker") is not None
     assert queue.claim("other") is None, "the lease still holds"
-    expired = datetime.now(UTC) - timedelta(seconds=1)
-    with engine.begin() as connection:
-        connection.execute(update(slack_jobs).values(lease_expires_at=expired))
+    held = queue.claim_id(job_id, "other")
+    assert isinstance(held, Held) and 1 <= held.seconds <= JOB_LEASE.total_seconds() + 1
+    with engine.connect() as connection:
+        lease = connection.execute(select(slack_jobs.c.lease_expires_at)).scalar_one()
+    assert lease.replace(tzinfo=UTC) - datetime.now(UTC) <= timedelta(seconds=60), "a killed job waits under 60 s"
+    expire(engine)
     retaken = queue.claim("other")
     assert retaken is not None and retaken.id == job_id and retaken.attempts == 2
-    with engine.begin() as connection:
-        connection.execute(update(slack_jobs).values(lease_expires_at=expired, attempts=MAX_ATTEMPTS))
-    assert queue.claim("third") is None
-    assert queue.status(job_id) == FAILED
+    queue.finish(job_id)
+    assert queue.claim_id(job_id, "late-delivery") is None, "a finished job is not run again"
+
+
+def test_a_live_worker_keeps_its_lease_and_a_dead_one_loses_it(engine: Engine) -> None:
+    queue = JobQueue(engine)
+    alive, dead = queue.enqueue("T1", "demo", {}), queue.enqueue("T1", "demo", {})
+    assert queue.claim("alive") is not None and queue.claim("dead") is not None
+    expire(engine)
+    leases = LeaseKeeper(queue)
+    with leases.holding(alive, "alive"):
+        leases.renew_all()
+    assert queue.renew([alive], "someone-else") == 0, "only the holder renews"
+    retaken = queue.claim("other")
+    assert retaken is not None and retaken.id == dead, "the renewed lease holds, the lapsed one is taken over"
+
+
+def test_a_passing_failure_is_retried_later_and_dead_lettered_after_max_attempts(engine: Engine) -> None:
+    queue = JobQueue(engine)
+    told: list[int] = []
+
+    def flaky(job: Job) -> None:
+        raise OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly"))
+
+    pool = WorkerPool(JobRunner(queue, {"demo": flaky}, lambda job: told.append(job.id), LeaseKeeper(queue)), size=0)
+    job_id = queue.enqueue("T1", "demo", {})
+    assert pool.run_one() and queue.status(job_id) == QUEUED
+    assert not pool.run_one(), "not before its backoff ends"
+    for _attempt in range(2, MAX_ATTEMPTS + 1):
+        expire(engine)
+        assert pool.run_one()
+    assert queue.status(job_id) == DEAD and told == [job_id]
+    with engine.connect() as connection:
+        row = connection.execute(select(slack_jobs)).one()
+    assert row.attempts == MAX_ATTEMPTS and "server closed the connection" in row.error
 
 
 def test_the_pool_records_done_and_failed_jobs(engine: Engine) -> None:
@@ -72,7 +117,7 @@ def test_the_pool_records_done_and_failed_jobs(engine: Engine) -> None:
         if job.payload.get("fail") == "crash":
             raise RuntimeError("unexpected")
 
-    pool = WorkerPool(queue, {"demo": handle}, size=1)
+    pool = WorkerPool(runner(queue, {"demo": handle}), size=1)
     ok, told, crash, unknown = (
         queue.enqueue("T1", "demo", {}),
         queue.enqueue("T1", "demo", {"fail": "told"}),
@@ -91,7 +136,7 @@ def test_pool_threads_start_on_wake_and_stop_promptly(engine: Engine) -> None:
     queue = JobQueue(engine)
     done = threading.Event()
     wake = threading.Event()
-    pool = WorkerPool(queue, {"demo": lambda job: done.set()}, size=2, wake=wake, poll_seconds=30).start()
+    pool = WorkerPool(runner(queue, {"demo": lambda job: done.set()}), size=2, wake=wake, poll_seconds=30).start()
     try:
         queue.enqueue("T1", "demo", {})
         wake.set()

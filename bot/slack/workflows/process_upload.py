@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from slack_sdk import WebClient
@@ -15,9 +15,9 @@ from bot.report.render import render_report
 from bot.services.dataset_names import dataset_name_for_upload
 from bot.services.report_data import build_report
 from bot.slack.files import SharedFile
+from bot.slack.once import PostOnce
 from bot.slack.progress import Progress
 from bot.slack.runtime import SlackRuntime
-from bot.slack.thread import ThreadReplies
 from bot.slack.workflows.source_files import fetch_bytes
 from bot.storage.runs import NewRun, RunChoices, RunRepository, StoredRun
 
@@ -44,12 +44,37 @@ class UploadRequest:
 
     @classmethod
     def from_payload(cls, payload: dict[str, Any]) -> UploadRequest:
-        choices = RunChoices.from_dict(payload.get("choices"))
-        return cls(**{**payload, "file": SharedFile(**payload["file"]), "choices": choices})
+        """The request in a job's payload (which may carry more, such as the job's key)."""
+        known = {each.name for each in fields(cls)} - {"file", "choices"}
+        return cls(
+            **{name: value for name, value in payload.items() if name in known},
+            file=SharedFile(**payload["file"]),
+            choices=RunChoices.from_dict(payload.get("choices")),
+        )
 
 
-def process_upload(runtime: SlackRuntime, client: WebClient, request: UploadRequest, progress: Progress) -> StoredRun:
-    """Everything after the "working on it" note; errors propagate to the job runner, which tells the user."""
+def process_upload(
+    runtime: SlackRuntime, client: WebClient, request: UploadRequest, progress: Progress, once: PostOnce
+) -> StoredRun:
+    """Everything after the "working on it" note; errors propagate to the job runner, which tells the user.
+    A job run again finds the run and the posts of its earlier start and makes none of them twice."""
+    run = RunRepository(runtime.engine).for_job(request.workspace_id, once.job_id)
+    if run is None:
+        run = _segment(runtime, client, request, progress, once.job_id)
+    progress.stage("influencers")
+    report = build_report(runtime.engine, request.workspace_id, run.result, run.id)
+    progress.stage("rendering")
+    with timed_stage("post"):
+        report_ts = once.report(render_report(report, file_name=request.file.name, run_id=run.id))
+        title = f"Segments in {request.file.name}"
+        once.chart(render_chart(report), filename=CHART_FILE_NAME, title=title, after_ts=report_ts)
+    progress.finish()
+    return run
+
+
+def _segment(
+    runtime: SlackRuntime, client: WebClient, request: UploadRequest, progress: Progress, job_id: int
+) -> StoredRun:
     progress.stage("downloading")
     with timed_stage("download"):
         data = fetch_bytes(runtime, client, request.file)
@@ -63,7 +88,7 @@ def process_upload(runtime: SlackRuntime, client: WebClient, request: UploadRequ
             value=choices.value,
             outcomes=choices.outcomes,
         )
-    run = RunRepository(runtime.engine).add(
+    return RunRepository(runtime.engine).add(
         NewRun(
             workspace_id=request.workspace_id,
             dataset_name=dataset_name_for_upload(
@@ -79,13 +104,5 @@ def process_upload(runtime: SlackRuntime, client: WebClient, request: UploadRequ
             choices=choices,
         ),
         result,
+        job_id=job_id,
     )
-    progress.stage("influencers")
-    report = build_report(runtime.engine, request.workspace_id, result, run.id)
-    progress.stage("rendering")
-    replies = ThreadReplies(client, request.channel_id, request.thread_ts)
-    with timed_stage("post"):
-        replies.post(render_report(report, file_name=request.file.name, run_id=run.id))
-        replies.upload(render_chart(report), filename=CHART_FILE_NAME, title=f"Segments in {request.file.name}")
-    progress.finish()
-    return run
