@@ -19,6 +19,7 @@ from dataclasses import replace
 import numpy as np
 
 from segmentation.effects import candidates_for
+from segmentation.lexicon import value_label
 from segmentation.prepared import PreparedColumn, PreparedTable
 from segmentation.result import AudienceMix, CampaignBrief, FeatureEffect, SegmentProfile
 
@@ -198,7 +199,9 @@ def _worth(profile: SegmentProfile, row_noun: str) -> str:
     parts = [f"{profile.size:,} {row_noun} ({_pct(profile.share)} of the audience)"]
     if profile.value is not None:
         value = profile.value
-        parts.append(f"{_pct(value.share)} of {value.column}, {value.per_person_index:.1f}x the average per person")
+        parts.append(
+            f"{_pct(value.share)} of {value_label(value.column)}, {value.per_person_index:.1f}x the average per person"
+        )
     parts += [
         f"{o.column} {_pct(o.rate)} vs {_pct(o.overall)} overall ({o.lift:.1f}x; 95% interval "
         f"{_pct(o.ci[0])}-{_pct(o.ci[1])})"

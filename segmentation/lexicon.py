@@ -300,6 +300,41 @@ _CHANNELS: tuple[tuple[frozenset[str], Phrase], ...] = (
 )
 
 
+_MONEY_NOUNS: tuple[tuple[frozenset[str], str], ...] = (
+    (frozenset({"revenue", "revenues"}), "revenue"),
+    (frozenset({"sales"}), "sales"),
+    (frozenset({"ltv", "clv", "lifetime"}), "lifetime value"),
+    (frozenset({"gmv"}), "gross merchandise value"),
+    (frozenset({"turnover"}), "turnover"),
+)
+_COUNT_WORDS = frozenset({"orders", "transactions", "purchases"})
+
+
+def value_label(name: str) -> str:
+    """A value column as a marketer reads it: "wine spend (MntWines)", "total spend", "revenue (rev_usd)".
+
+    The column's own name follows in brackets unless the readable words are just its words (`total_spend`),
+    so the reader can still find it, and name it in `--value`.
+    """
+    tokens = tokens_of(name)
+    words = set(tokens)
+    product = next((_PRODUCTS[token] for token in tokens if token in _PRODUCTS), None)
+    noun = next((noun for keys, noun in _MONEY_NOUNS if words & keys), None)
+    if noun is None and words & _SPEND:
+        noun = "order value" if {"order", "value"} <= words else "spend"
+    if noun is None and words & _COUNT_WORDS:
+        noun = " ".join(token for token in tokens if token not in _FILLER)
+    elif noun is not None and product is not None:
+        noun = f"{product} {noun}"
+    elif product is not None:
+        noun = f"{product} spend"
+    if noun is None:
+        return name
+    if "total" in words and not noun.startswith("total"):
+        noun = f"total {noun}"
+    return noun if noun.split() == list(tokens) else f"{noun} ({name})"
+
+
 def numeric_phrase(tokens: tuple[str, ...], high: bool, semantic: str | None, is_date: bool) -> Phrase | None:
     """The phrase a clearly high (or low) value of a numeric column gives, or None."""
     words = set(tokens)

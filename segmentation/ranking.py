@@ -1,9 +1,11 @@
 """Where to start: segments ranked by what they are worth, each place with its reason in one line.
 
 The order, best first:
-- with an outcome column (bought, converted, responded, ...): by the outcome's lift over the whole audience,
-  segments whose 95% interval lies wholly above the overall rate first; for an outcome a campaign wants to
-  avoid (churned, defaulted, cancelled, complained) the lowest rate ranks first;
+- with an outcome column (bought, converted, responded, ...), in three groups: segments whose 95% interval lies
+  wholly on the good side of the overall rate (above it; below it for an outcome a campaign wants to avoid:
+  churned, defaulted, cancelled, complained), by lift; then segments whose interval holds the overall rate (their
+  rate cannot be told apart from everyone's, and the reason says so), placed as without an outcome: by value when
+  there is a value column, else by size; last the segments clearly on the bad side, by lift;
 - else with a value column: by share of the total value x sqrt(value per person index). Share alone favours a
   large segment of middling customers; the index alone favours a handful of outliers. The blend puts first the
   segment that holds much of the value *and* where each person is worth more, which is where a per-head
@@ -21,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from segmentation.lexicon import value_label
 from segmentation.result import SegmentProfile
 
 AVOIDED_OUTCOMES = ("churn", "cancel", "default", "complain", "unsubscrib", "return", "refund", "lapsed")
@@ -60,15 +63,16 @@ def rank_segments(
     row_noun: str = "people",
 ) -> tuple[RankedSegment, ...]:
     """Every segment once, best first (see the module docstring for the order)."""
+    valued = bool(segments) and all(p.value is not None for p in segments)
     first_outcome = {sid: rates[0] for sid, rates in (outcomes or {}).items() if rates}
     if first_outcome and len(first_outcome) == len(segments):
-        ordered = sorted(segments, key=lambda p: (_outcome_key(first_outcome[p.id]), -p.size, p.id))
-        return tuple(RankedSegment(p.id, _outcome_reason(p, first_outcome[p.id], row_noun)) for p in ordered)
-    if segments and all(p.value is not None for p in segments):
+        ordered = sorted(segments, key=lambda p: _outcome_key(p, first_outcome[p.id], valued))
+        return tuple(RankedSegment(p.id, _outcome_reason(p, first_outcome[p.id], row_noun, valued)) for p in ordered)
+    if valued:
         ordered = sorted(segments, key=lambda p: (-_worth_score(p), -p.size, p.id))
         return tuple(RankedSegment(p.id, _value_reason(p, row_noun)) for p in ordered)
     ordered = sorted(segments, key=lambda p: (-p.size, p.id))
-    return tuple(RankedSegment(p.id, f"{p.size:,} {row_noun} ({_pct(p.share)} of the audience)") for p in ordered)
+    return tuple(RankedSegment(p.id, _size_phrase(p, row_noun)) for p in ordered)
 
 
 def ranking_note(value_column: str | None, outcome_columns: Sequence[str] = ()) -> str | None:
@@ -86,30 +90,49 @@ def value_phrase(profile: SegmentProfile, row_noun: str = "people") -> str:
     """ "12% of people, 55% of revenue" for a segment with a value; "" without."""
     if profile.value is None:
         return ""
-    return f"{_pct(profile.share)} of {row_noun}, {_pct(profile.value.share)} of {profile.value.column}"
+    return f"{_pct(profile.share)} of {row_noun}, {_pct(profile.value.share)} of {value_label(profile.value.column)}"
 
 
-def _outcome_key(rate: OutcomeLike) -> tuple[int, float]:
-    if is_avoided(rate.column):
-        confident = rate.ci[1] < rate.overall
-        return (0 if confident else 1, rate.rate)
-    confident = rate.ci[0] > rate.overall
-    return (0 if confident else 1, -rate.lift)
+def outcome_side(rate: OutcomeLike) -> int:
+    """-1: the 95% interval lies wholly on the good side of the overall rate; 1: wholly on the bad side; 0: it
+    holds the overall rate, so the segment cannot be told apart from everyone on this outcome."""
+    above, below = rate.ci[0] > rate.overall, rate.ci[1] < rate.overall
+    good, bad = (below, above) if is_avoided(rate.column) else (above, below)
+    return -1 if good else 1 if bad else 0
 
 
-def _outcome_reason(profile: SegmentProfile, rate: OutcomeLike, row_noun: str) -> str:
-    reason = (
-        f"{rate.column} {_pct(rate.rate)} vs {_pct(rate.overall)} overall ({rate.lift:.1f}x), "
-        f"{profile.size:,} {row_noun}"
-    )
+def _outcome_key(profile: SegmentProfile, rate: OutcomeLike, valued: bool) -> tuple[int, float, int, int]:
+    side = outcome_side(rate)
+    if side == 0:
+        return (side, -_worth_score(profile) if valued else 0.0, -profile.size, profile.id)
+    return (side, rate.rate if is_avoided(rate.column) else -rate.lift, -profile.size, profile.id)
+
+
+def _outcome_reason(profile: SegmentProfile, rate: OutcomeLike, row_noun: str, valued: bool) -> str:
+    side = outcome_side(rate)
+    interval = f"95% interval {_rate(rate.ci[0])}-{_rate(rate.ci[1])}"
+    if side == 0:
+        verdict = f"not clearly different from overall ({interval})"
+    else:
+        way = "higher" if rate.ci[0] > rate.overall else "lower"
+        verdict = f"clearly {way} ({interval})"
+    reason = f"{rate.column} {_rate(rate.rate)} vs {_rate(rate.overall)} overall ({rate.lift:.1f}x), {verdict}; "
+    if side == 0:
+        placed = _value_reason(profile, row_noun) if valued else _size_phrase(profile, row_noun)
+        return reason + f"placed by {'value' if valued else 'size'}: {placed}"
+    reason += f"{profile.size:,} {row_noun}"
     if profile.value is not None:
-        reason += f"; {_pct(profile.value.share)} of {profile.value.column}"
+        reason += f", {_pct(profile.value.share)} of {value_label(profile.value.column)}"
     return reason
 
 
 def _value_reason(profile: SegmentProfile, row_noun: str) -> str:
     assert profile.value is not None
-    return f"{value_phrase(profile, row_noun)} ({profile.value.per_person_index:.1f}x the average per person)"
+    return f"{value_phrase(profile, row_noun)}, {profile.value.per_person_index:.1f}x the average per person"
+
+
+def _size_phrase(profile: SegmentProfile, row_noun: str) -> str:
+    return f"{profile.size:,} {row_noun} ({_pct(profile.share)} of the audience)"
 
 
 def _worth_score(profile: SegmentProfile) -> float:
@@ -123,3 +146,8 @@ def _pct(share: float) -> str:
     if 0 < percent < 1:
         return f"{percent:.1f}%"
     return f"{percent:.0f}%"
+
+
+def _rate(share: float) -> str:
+    """An outcome rate, with one decimal as the report's outcome lines (2.9% vs 3.3% must not both read 3%)."""
+    return f"{share * 100:.1f}%"

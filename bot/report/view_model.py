@@ -132,7 +132,7 @@ class SegmentView:
     no_match: str | None = None  # suggestions were asked for, the catalog has creators, none fits this segment
     outcomes: tuple[str, ...] = ()  # "20.8% bought vs 6.0% overall (95% interval 18.1%-23.7%)"
     noun: str = "people"  # what a row is: people, bills, transactions, rows
-    worth: str | None = None  # "20% of people, 42% of revenue (2.1x the average per person)"; None without value
+    worth: str | None = None  # "20% of people, 42% of revenue, 2.1x the average per person"; None without value
 
 
 @dataclass(frozen=True)
@@ -381,7 +381,7 @@ def _worth(segment: SegmentReport) -> str | None:
     value = segment.profile.value
     if value is None:
         return None
-    return f"{value_phrase(segment.profile)} ({value.per_person_index:.1f}x the average per person)"
+    return f"{value_phrase(segment.profile)}, {value.per_person_index:.1f}x the average per person"
 
 
 def mix_lines(audience: AudienceMix, items: int) -> tuple[MixLine, ...]:

@@ -123,7 +123,7 @@ def _segment_panel(segment: SegmentReport, empty_line: str, *, noun: str) -> Pan
     lines += [Text(f"  {outcome_sentence(outcome)}", style="cyan") for outcome in profile.outcomes]
     if profile.value is not None:
         index = profile.value.per_person_index
-        lines.append(Text(f"Worth: {value_phrase(profile, noun)} ({index:.1f}x the average per person)"))
+        lines.append(Text(f"Worth: {value_phrase(profile, noun)}, {index:.1f}x the average per person"))
     if profile.confidence_note:
         lines.append(Text(profile.confidence_note, style="yellow"))
     lines.append(Text("What sets it apart", style="bold"))

@@ -46,7 +46,8 @@ def test_personality_spend_and_response_match_pandas_and_the_best_responders_ran
         assert rate.lift == pytest.approx(response[profile.id] / frame["Response"].mean(), rel=1e-9)
     ranking = ReportInput.of(result).ranking
     assert ranking[0].segment == response.idxmax()
-    assert "Response" in ranking[0].reason and "of MntWines" in ranking[0].reason
+    assert "Response" in ranking[0].reason and "of wine spend (MntWines)" in ranking[0].reason
+    assert "clearly higher" in ranking[0].reason
 
 
 def test_value_alone_ranks_by_share_weighted_by_value_per_person() -> None:
@@ -56,7 +57,7 @@ def test_value_alone_ranks_by_share_weighted_by_value_per_person() -> None:
     ranking = ReportInput.of(result).ranking
     scores = {p.id: p.value.share * p.value.per_person_index**0.5 for p in result.segments if p.value}
     assert [r.segment for r in ranking] == sorted(scores, key=lambda s: -scores[s])
-    assert "of MntWines" in ranking[0].reason
+    assert "of wine spend (MntWines)" in ranking[0].reason
 
 
 def test_wholesale_an_explicit_value_column_matches_pandas() -> None:
@@ -128,26 +129,57 @@ def test_outcomes_when_given_rank_by_confident_lift_and_avoided_outcomes_by_low_
     assert ranking_note(None, ("bought",)) is None
 
 
-@pytest.mark.parametrize(
-    ("table", "outcome", "yes", "top_is_highest"),
-    [("Caravan", "Purchase", "Yes", True), ("Default", "default", "Yes", False)],
-)
-def test_islp_outcome_rates_match_pandas_and_rank_the_segment_to_target_first(
-    table: str, outcome: str, yes: str, top_is_highest: bool
-) -> None:
+def test_outcome_rates_that_cannot_be_told_apart_from_overall_say_so_and_fall_back_to_size() -> None:
+    result = segment(shared_file(*MALL).read_bytes())
+    assert result.value_column is None and len(result.segments) >= 3
+    ids = sorted(p.id for p in result.segments)
+    # Every interval holds the overall rate except the last segment's, wholly above it.
+    bought = {i: [_Rate("bought", 0.1 + 0.01 * i, 0.1, (0.05, 0.2))] for i in ids[:-1]}
+    bought[ids[-1]] = [_Rate("bought", 0.3, 0.1, (0.25, 0.35))]
+    ranked = rank_segments(result.segments, outcomes=bought)
+    assert ranked[0].segment == ids[-1] and "clearly higher" in ranked[0].reason
+    sizes = {p.id: p.size for p in result.segments}
+    assert [r.segment for r in ranked[1:]] == sorted(ids[:-1], key=lambda s: (-sizes[s], s))
+    assert all("not clearly different from overall" in r.reason and "placed by size" in r.reason for r in ranked[1:])
+
+
+def islp_outcomes(table: str, outcome: str) -> tuple[pd.DataFrame, SegmentationResult, pd.Series]:
+    """The table, its segmentation, and the outcome's rate per segment as pandas computes it."""
     data = islp_table(table)
     frame = pd.read_csv(io.BytesIO(data))
     result = segment(data)
-    flags = (frame[outcome] == yes).astype(float)
+    flags = (frame[outcome] == "Yes").astype(float)
     rates = flags.groupby(result.labels).mean()
     for profile in result.segments:
         (rate,) = [o for o in profile.outcomes if o.column == outcome]
         assert rate.rate == pytest.approx(rates[profile.id], abs=1e-9)
         assert rate.overall == pytest.approx(flags.mean(), abs=1e-9)
-    report = ReportInput.of(result)
-    assert report.ranking_note is None
-    top = report.ranking[0].segment
-    # Purchase: the highest buying rate first; default: an outcome to avoid, the lowest rate first.
-    chosen = rates.idxmax() if top_is_highest else rates.idxmin()
-    assert top == chosen
-    assert outcome in report.ranking[0].reason and "overall" in report.ranking[0].reason
+        assert rate.lift == pytest.approx(rates[profile.id] / flags.mean(), rel=1e-9)
+        assert rate.ci[0] <= rate.rate <= rate.ci[1]
+    assert ReportInput.of(result).ranking_note is None
+    return frame, result, rates
+
+
+def test_caravan_the_segment_that_clearly_buys_the_policy_more_often_ranks_first() -> None:
+    _, result, rates = islp_outcomes("Caravan", "Purchase")
+    ranking = ReportInput.of(result).ranking
+    assert ranking[0].segment == rates.idxmax()
+    top = next(p.outcomes[0] for p in result.segments if p.id == ranking[0].segment)
+    assert top.ci[0] > top.overall, "its 95% interval lies wholly above the overall rate"
+    assert ranking[0].reason.startswith(f"Purchase {top.rate * 100:.1f}% vs {top.overall * 100:.1f}% overall")
+    assert "clearly higher" in ranking[0].reason
+
+
+def test_default_no_segment_is_clearly_safer_so_the_top_place_says_so_and_the_riskier_one_is_last() -> None:
+    _, result, rates = islp_outcomes("Default", "default")
+    ranking = ReportInput.of(result).ranking
+    by_id = {p.id: p for p in result.segments}
+    # default is an outcome to avoid: the segment clearly above the overall rate (pandas: the highest) is last.
+    assert ranking[-1].segment == rates.idxmax() and "clearly higher" in ranking[-1].reason
+    risky = by_id[ranking[-1].segment].outcomes[0]
+    assert risky.ci[0] > risky.overall
+    # The others' intervals hold the overall rate: no place is earned by the outcome, so they go by size.
+    rest = [by_id[r.segment] for r in ranking[:-1]]
+    assert all(p.outcomes[0].ci[0] <= p.outcomes[0].overall <= p.outcomes[0].ci[1] for p in rest)
+    assert [p.id for p in rest] == sorted((p.id for p in rest), key=lambda s: (-by_id[s].size, s))
+    assert "not clearly different from overall" in ranking[0].reason and "placed by size" in ranking[0].reason
