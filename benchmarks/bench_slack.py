@@ -4,8 +4,10 @@ Segbot runs for real (its HTTP server, Bolt app, database queue and workers) aga
 from tests/slack/fake_slack.py, on a temporary SQLite database.
 
 - Ack latency: 1,000 signed `/segment help` commands (each answered later through response_url) and
-  file_share events, 50 in flight at a time, sent from a separate process. Baseline in the same run: a bare
-  Bolt app with one ack-only listener on Bolt's own development server (`App.start()`), the same requests.
+  file_share events, 50 in flight at a time, sent from a separate process: to the app on the in-process threading
+  server (what the tests use) and to `segbot serve` itself (gunicorn, one web process, a database of its own).
+  Baseline in the same run: a bare Bolt app with one ack-only listener on Bolt's own development server
+  (`App.start()`), the same requests.
 - Upload to report: a 100k-row audience CSV shared in a channel, timed from the event's POST to the report
   message and to the chart upload in the thread. Baseline in the same run: `segmentation.segment` alone on
   the same bytes (the engine without any Slack plumbing).
@@ -20,8 +22,11 @@ import io
 import json
 import multiprocessing
 import os
+import signal
 import socket
 import statistics
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -113,6 +118,28 @@ def baseline_bolt_app(fake: FakeSlack, port: int) -> threading.Thread:
     return thread
 
 
+def gunicorn_ack_latencies(fake: FakeSlack, folder: str, bodies: list[tuple[str, str]]) -> tuple[list[float], int]:
+    """The same requests to a real `segbot serve` process (gunicorn master + one web process of 8 threads)."""
+    env = {
+        **os.environ, "DATABASE_URL": f"sqlite:///{Path(folder) / 'serve.db'}", "SLACK_BOT_TOKEN": "xoxb-fake-token",
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": fake.api_url, "SEGBOT_WORKERS": "2",
+        "SEGBOT_HEARTBEAT_FILE": str(Path(folder) / "serve-heartbeat.json"),
+    }  # fmt: skip
+    env.pop("SLACK_APP_TOKEN", None)
+    command = [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", "0", "--no-scheduler"]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert process.stdout is not None
+        banner = process.stdout.readline()
+        port = banner.split("http://127.0.0.1:", 1)[1].split("/", 1)[0]
+        url = f"http://127.0.0.1:{port}/slack/events"
+        ack_latencies(url, request_bodies(fake, 100, "GunicornWarm"))
+        return ack_latencies(url, bodies)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=120)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -129,6 +156,7 @@ def wait_for(predicate: Callable[[], object], timeout: float) -> None:
 
 
 def main() -> None:
+    load = os.getloadavg()[0]
     fake = FakeSlack().start()
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'bench.db'}"
@@ -144,6 +172,7 @@ def main() -> None:
         ack_latencies(segbot_url, request_bodies(fake, 100, "Warm"))  # imports, first connections
         bodies = request_bodies(fake, ACK_REQUESTS, "Bench")
         segbot_ack, segbot_failed = ack_latencies(segbot_url, bodies)
+        gunicorn_ack, gunicorn_failed = gunicorn_ack_latencies(fake, folder, bodies)
         port = free_port()
         with contextlib.redirect_stderr(io.StringIO()):  # the dev server logs every request
             baseline_bolt_app(fake, port)
@@ -180,7 +209,8 @@ def main() -> None:
         return [server, len(latencies), failed, ms(p50), ms(p99), ms(max(latencies))]
 
     ack_rows = [
-        ack_row("Segbot (`segbot serve`: threading WSGI server, full listeners, DB dedupe)", segbot_ack, segbot_failed),
+        ack_row("Segbot, in-process threading WSGI server (full listeners, DB dedupe)", segbot_ack, segbot_failed),
+        ack_row("Segbot, `segbot serve` (gunicorn, 1 web process x 8 threads)", gunicorn_ack, gunicorn_failed),
         ack_row("Baseline: bare Bolt app, ack-only listeners, Bolt's dev server", baseline_ack, baseline_failed),
     ]
     upload_rows = [
@@ -189,6 +219,8 @@ def main() -> None:
         ["Baseline: `segmentation.segment` alone on the same bytes", f"{engine_alone:.1f} s"],
     ]
     body_text = (
+        f"Load average when the run started: {load:.1f} on {os.cpu_count()} cores (other work shares the machine: "
+        "compare the rows of one run, not runs of different days).\n\n"
         f"Ack latency, {CONCURRENCY} signed requests in flight (half `/segment help`, half `file_share` events); "
         f"goal p99 < {ACK_GOAL_MS} ms.\n\n"
         + markdown_table(["server", "answered", "failed", "p50", "p99", "max"], ack_rows)
