@@ -28,7 +28,7 @@ from tests.slack.fake_slack import FAKE_TOKEN, FakeSlack
 from tests.slack.harness import SIGNING_SECRET, wait_until
 from tests.slack.sender import SlackSender, file_share_event
 from tests.slack.signing import signed_headers
-from tests.slack.tcp_proxy import TcpProxy
+from tests.tcp_proxy import TcpProxy
 
 ROOT = Path(__file__).resolve().parents[2]
 CHALLENGE = json.dumps({"type": "url_verification", "token": "x", "challenge": "c-123"})
@@ -218,20 +218,19 @@ def test_with_postgresql_gone_the_web_process_is_live_but_not_ready(
 ) -> None:
     """gunicorn's web process against PostgreSQL through a proxy that the test cuts and restores."""
     url = make_url(postgres_url)
-    proxy = TcpProxy((url.host or "127.0.0.1", url.port or 5432)).start()
+    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432).start()
     through_proxy = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
     running = start_serve(serve_env(tmp_path, fake_slack, DATABASE_URL=through_proxy))
     try:
         assert running.get("/readyz") == (200, '{"status": "ok"}')
-        proxy.cut()
+        proxy.cut(8)
         status, body = running.get("/readyz")
         assert status == 503
         assert json.loads(body)["problems"][0] == "the database is not reachable"
         assert running.get("/livez") == (200, '{"status": "ok"}')
         assert metric(running.get("/metrics")[1], "segbot_job_store_up") == 0
-        proxy.restore()
-        wait_until(lambda: running.get("/readyz")[0] == 200, 30, "readiness after the database is back")
+        wait_until(lambda: running.get("/readyz")[0] == 200, 60, "readiness after the database is back")
         running.stop()
     finally:
-        proxy.cut()
+        proxy.stop()
         _kill(running)
