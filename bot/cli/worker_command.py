@@ -33,7 +33,7 @@ def run_worker(args: argparse.Namespace) -> int:
     from bot.slack.app import build_slack_runtime, require_credentials
     from bot.slack.background import StopRequested, start_background, stop_on_sigterm
     from bot.slack.heartbeat import Heartbeat, database_check, heartbeat_path, workers_check
-    from bot.slack.probes import Probes, readiness_checks
+    from bot.slack.probes import Probes, broker_check, readiness_checks
     from bot.storage.database import open_database
 
     settings = load_settings()
@@ -44,7 +44,8 @@ def run_worker(args: argparse.Namespace) -> int:
     stop_on_sigterm()
     background = start_background(settings, engine, runtime, workers=workers, scheduler=not args.no_scheduler)
     threads_alive = workers_check(background.pool)
-    probes = Probes(live=[threads_alive], ready=readiness_checks(engine, settings), job_counts=runtime.jobs.counts)
+    ready = readiness_checks(engine, settings) + ([broker_check(settings.broker_url)] if settings.broker_url else [])
+    probes = Probes(live=[threads_alive], ready=ready, job_counts=runtime.jobs.counts)
     stop_health_port = start_health_port(settings, probes)
     heartbeat = Heartbeat(heartbeat_path(settings.heartbeat_file), "worker", [database_check(engine), threads_alive])
     try:

@@ -3,7 +3,8 @@
 - `GET /livez`: the process answers and its own threads run (job threads; nothing else can be fixed by a
   restart). 200, or 503 with the problems.
 - `GET /readyz`: the process can do its work: the database answers, its schema is at the migrations' head, Slack
-  credentials are configured (and, in Socket Mode, the connection to Slack is up). 200, or 503 with the problems.
+  credentials are configured (in Socket Mode: the connection to Slack is up; in a worker with SEGBOT_BROKER_URL:
+  the broker accepts connections). 200, or 503 with the problems.
 - `GET /metrics`: Prometheus text (`bot.metrics`), with the job store's counts read at scrape time.
 
 `segbot serve` over HTTP answers them on its own port; `segbot worker` and Socket Mode `segbot serve` have no
@@ -15,9 +16,11 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
 
@@ -75,6 +78,25 @@ def readiness_checks(engine: Engine, settings: Settings | None) -> list[Check]:
     """Database reachable, schema current and (with `settings`) Slack credentials configured."""
     checks = [database_check(engine), schema_check(engine)]
     return checks if settings is None else [*checks, credentials_check(settings)]
+
+
+BROKER_PORTS = {"amqp": 5672, "amqps": 5671, "redis": 6379, "rediss": 6379}
+BROKER_TIMEOUT_S = 3.0
+
+
+def broker_check(url: str) -> Check:
+    """The broker of SEGBOT_BROKER_URL accepts a connection (for the workers, which take their jobs from it)."""
+    address = urlsplit(url)
+    host, port = address.hostname or "localhost", address.port or BROKER_PORTS.get(address.scheme, 5672)
+
+    def check() -> str | None:
+        try:
+            socket.create_connection((host, port), timeout=BROKER_TIMEOUT_S).close()
+        except OSError:
+            return "the broker is not reachable"
+        return None
+
+    return check
 
 
 def schema_check(engine: Engine) -> Check:

@@ -20,7 +20,7 @@ from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
 from bot.slack.client import build_web_client
-from bot.slack.probes import Probes, readiness_checks
+from bot.slack.probes import Probes, broker_check, readiness_checks
 from bot.slack.server import ThreadingWSGIServer, make_http_server, serve_in_thread
 from bot.storage.database import create_database_engine, open_database
 from tests.slack.fake_slack import FAKE_APP_TOKEN, FAKE_TOKEN, FakeSlack
@@ -90,6 +90,18 @@ def test_readiness_names_a_schema_behind_and_missing_credentials(tmp_path: Path,
         "Slack credentials are not configured",
     ]
     engine.dispose()
+
+
+def test_a_worker_is_not_ready_while_its_broker_refuses_connections() -> None:
+    with socket.create_server(("127.0.0.1", 0)) as broker:
+        listening = broker.getsockname()[1]
+        assert broker_check(f"amqp://guest:guest@127.0.0.1:{listening}")() is None
+        assert broker_check(f"redis://127.0.0.1:{listening}/0")() is None
+    closed = free_port()
+    assert broker_check(f"amqp://guest:guest@127.0.0.1:{closed}")() == "the broker is not reachable"
+    probes = Probes(ready=[broker_check(f"redis://127.0.0.1:{closed}/0")])
+    status, _, body = probes.answer("GET", "/readyz") or ("", "", b"")
+    assert status.startswith("503") and json.loads(body)["problems"] == ["the broker is not reachable"]
 
 
 def test_a_worker_answers_probes_and_metrics_on_its_health_port(tmp_path: Path, fake_slack: FakeSlack) -> None:
