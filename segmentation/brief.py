@@ -19,7 +19,7 @@ from dataclasses import replace
 import numpy as np
 
 from segmentation.effects import candidates_for
-from segmentation.lexicon import value_label
+from segmentation.lexicon import product_word, tokens_of, value_label
 from segmentation.prepared import PreparedColumn, PreparedTable
 from segmentation.result import AudienceMix, CampaignBrief, FeatureEffect, SegmentProfile
 
@@ -71,17 +71,9 @@ CARE_WORDS = (
     "favourite",
     "favorite",
 )
-CHANNEL_ANGLES = {
-    "deals": "Responds to deals",
-    "web": "Web-first",
-    "online": "Online-first",
-    "store": "In-store-first",
-    "catalog": "Catalog-first",
-    "email": "Email-first",
-    "mobile": "Mobile-first",
-    "app": "App-first",
-    "social": "Social-first",
-}
+# Words left out when a count column is named in an angle ("NumWebVisitsMonth": "web visits").
+COUNT_FILLER = frozenset({"num", "number", "of", "n", "no", "count", "total", "month", "monthly", "per", "last"})
+FIRST_SHARE = 0.5  # "Instagram-first" only when most of the segment is
 MIN_LIFT = 1.2
 MIN_SHARE = 0.1
 MIN_SHIFT = 0.3
@@ -141,6 +133,8 @@ def plain(feature: FeatureEffect) -> str:
     label = feature.label
     if feature.value is not None and feature.value.lower() not in label.lower():
         label = f"{label}: {feature.value}"
+    if feature.kind == "numeric" and label == feature.column:
+        label = value_label(label)  # "meat spend (MntMeatProducts)", "catalog purchases (NumCatalogPurchases)"
     if feature.kind == "numeric":
         way = "higher" if feature.effect > 0 else "lower"
         segment, overall = _num(feature.segment_value), _num(feature.overall_value)
@@ -203,29 +197,37 @@ def _worth(profile: SegmentProfile, row_noun: str) -> str:
             f"{_pct(value.share)} of {value_label(value.column)}, {value.per_person_index:.1f}x the average per person"
         )
     parts += [
-        f"{o.column} {_pct(o.rate)} vs {_pct(o.overall)} overall ({o.lift:.1f}x; 95% interval "
-        f"{_pct(o.ci[0])}-{_pct(o.ci[1])})"
+        f"{o.column} {_rate(o.rate)} vs {_rate(o.overall)} overall ({o.lift:.1f}x; 95% interval "
+        f"{_rate(o.ci[0])}-{_rate(o.ci[1])})"
         for o in profile.outcomes
     ]
     return "; ".join(parts)
 
 
 def _reach_angle(feature: FeatureEffect) -> str:
-    """ "Web-first", "Instagram-first", "Responds to deals": the strongest way to reach the segment."""
+    """The strongest way to reach the segment, claiming no more than the data shows: "Instagram-first" only when
+    most of the segment is; else what over-indexes, with its shares; for a count, "More catalog purchases than
+    average"."""
     if feature.value is not None:
-        if "country" in _words(feature.column):
-            return f"Reach them in {feature.value}"
-        return f"{feature.value}-first"
-    words = _words(feature.column)
-    for word, angle in CHANNEL_ANGLES.items():
-        if _has(words, word):
-            return angle
-    return f"{_value_word(feature)}: above average"
+        share = f"{_pct(feature.segment_value)} of them vs {_pct(feature.overall_value)} overall"
+        country = "country" in _words(feature.column)
+        if feature.segment_value >= FIRST_SHARE:
+            return f"Reach them in {feature.value} ({share})" if country else f"{feature.value}-first ({share})"
+        return (
+            f"Over-represented in {feature.value} ({share})"
+            if country
+            else f"Over-indexes on {feature.value} ({share})"
+        )
+    words = " ".join(token for token in tokens_of(feature.column) if token not in COUNT_FILLER)
+    return f"More {words or feature.column} than average"
 
 
 def _value_word(feature: FeatureEffect) -> str:
     if feature.value is not None:
         return feature.value
+    product = product_word(feature.column)
+    if product is not None:
+        return product
     text = re.sub(r"^(mnt|num|interest|likes)[ _]?", "", feature.column, flags=re.IGNORECASE)
     return re.sub(r"([a-z])([A-Z])", r"\1 \2", text).replace("_", " ").strip() or feature.column
 
@@ -261,3 +263,8 @@ def _num(value: float) -> str:
 def _pct(share: float) -> str:
     percent = share * 100
     return f"{percent:.1f}%" if 0 < percent < 1 else f"{percent:.0f}%"
+
+
+def _rate(share: float) -> str:
+    """An outcome rate, with one decimal as in the ranking and the report's outcome lines."""
+    return f"{share * 100:.1f}%"

@@ -310,6 +310,11 @@ _MONEY_NOUNS: tuple[tuple[frozenset[str], str], ...] = (
 _COUNT_WORDS = frozenset({"orders", "transactions", "purchases"})
 
 
+def product_word(name: str) -> str | None:
+    """The product category a column's name is about ("MntMeatProducts" -> "meat", "Fresh" -> "fresh food")."""
+    return next((_PRODUCTS[token] for token in tokens_of(name) if token in _PRODUCTS), None)
+
+
 def value_label(name: str) -> str:
     """A value column as a marketer reads it: "wine spend (MntWines)", "total spend", "revenue (rev_usd)".
 
@@ -318,7 +323,7 @@ def value_label(name: str) -> str:
     """
     tokens = tokens_of(name)
     words = set(tokens)
-    product = next((_PRODUCTS[token] for token in tokens if token in _PRODUCTS), None)
+    product = product_word(name)
     noun = next((noun for keys, noun in _MONEY_NOUNS if words & keys), None)
     if noun is None and words & _SPEND:
         noun = "order value" if {"order", "value"} <= words else "spend"

@@ -19,7 +19,9 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("path", metavar="PATH", help="the audience file")
     parser.add_argument("--segment", type=int, required=True, metavar="N", help="the segment number in the report")
-    parser.add_argument("--html", metavar="FILE", help="also write every segment's brief on one print-ready page")
+    parser.add_argument(
+        "--html", metavar="FILE", help="also write every segment's brief on one HTML page (prints on A4)"
+    )
     parser.add_argument("--influencers", type=int, default=0, metavar="N", help="suggest up to N creators")
     parser.add_argument("--workspace", default="local", help="whose influencer catalog to use (default: local)")
     add_segment_options(parser)

@@ -252,7 +252,7 @@ def test_buttons_details_labels_and_the_rerun_modal(bot: RunningBot, sample_csv:
     assert sizes == {segment.id: segment.size for segment in run.result.segments}
     assert labels.thread_ts == SHARE_TS
     # The same rows with the customer ids, never the emails (the sample audience has both).
-    wait_until(lambda: any(u.filename == "audience_ids.csv" for u in bot.fake.uploads.values()))
+    wait_until(lambda: any(u.filename == "audience_ids.csv" and u.channel_id for u in bot.fake.uploads.values()))
     [audience] = [u for u in bot.fake.uploads.values() if u.filename == "audience_ids.csv"]
     id_lines = audience.content.decode().splitlines()
     assert id_lines[0] == "row,customer_id,segment" and len(id_lines) == run.n_rows + 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -148,3 +149,32 @@ def test_cli_brief_prints_one_segment_and_refuses_an_unknown_one(capsys: pytest.
     assert out.startswith("# Campaign brief: 0.") and "## What it is worth" in out
     assert main(["brief", str(path), "--segment", "42"]) == 2
     assert "There is no segment 42" in capsys.readouterr().err
+
+
+def test_brief_angles_claim_no_more_than_the_shares_they_rest_on(sample_report: ReportInput) -> None:
+    """ "TikTok-first" only when most of the segment came through TikTok; else "Over-indexes on ..." with its shares,
+    which are the shares the "how to reach them" lines (checked against pandas elsewhere) show."""
+    seen = 0
+    for profile in sample_report.result.segments:
+        assert profile.brief is not None
+        for angle in profile.brief.lead_with:
+            shares = re.search(r"\((\d+)% of them vs (\d+)% overall\)$", angle)
+            if shares is None:
+                continue
+            seen += 1
+            share = int(shares.group(1))
+            assert share >= 50 if "-first" in angle or angle.startswith("Reach them in") else share < 50, angle
+            line = f"{share}% vs {shares.group(2)}% overall"
+            assert any(line in reach for reach in profile.brief.reach), (angle, profile.brief.reach)
+    assert seen >= 3
+
+
+def test_a_brief_names_spend_columns_and_products_in_plain_words() -> None:
+    result = segment(shared_file("customer_personality", "marketing_campaign.csv").read_bytes())
+    top = next(p for p in result.segments if p.id == ReportInput.of(result).ranking[0].segment)
+    assert top.brief is not None
+    assert "Lead with meat and fish" in top.brief.lead_with
+    assert "meat spend (MntMeatProducts) higher than average" in top.brief.who
+    (response,) = top.outcomes
+    assert f"Response {response.rate * 100:.1f}% vs {response.overall * 100:.1f}% overall" in top.brief.worth
+    assert not any(angle.endswith("-first") for angle in top.brief.lead_with), "no channel is most of them"
