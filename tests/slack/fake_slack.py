@@ -379,9 +379,9 @@ class FakeSlack:
             raise AssertionError("\n".join([heading, *lines]))
 
     def kept_messages(self) -> list[dict[str, Any]]:
-        """Every message Slack keeps (posted and not deleted), in every conversation, metadata included."""
+        """Every message Slack keeps (posted and not deleted), in every conversation (`channel`), metadata included."""
         with self._lock:
-            return [dict(message) for messages in self.history.values() for message in messages]
+            return [{**message, "channel": channel} for channel, kept in self.history.items() for message in kept]
 
     def thread(self, channel: str, ts: str) -> list[dict[str, Any]]:
         """The messages of a thread as Slack keeps them (parent first), metadata included."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import urllib.error
 import urllib.request
 
@@ -208,3 +209,58 @@ def test_response_url_payloads_are_checked_too(fake_slack: FakeSlack) -> None:
     with urllib.request.urlopen(request, timeout=5):
         pass
     assert [leak.method for leak in fake_slack.take_leaks()] == ["response_url"]
+
+
+def test_threads_are_read_back_with_metadata_only_on_request(fake_slack: FakeSlack) -> None:
+    web = client(fake_slack)
+    parent = web.chat_postMessage(channel="C0CHAN", text="the file")["ts"]
+    report = {"event_type": "segbot_report", "event_payload": {"job": "k1"}}
+    first = web.chat_postMessage(channel="C0CHAN", thread_ts=parent, text="report", metadata=report)["ts"]
+    note = web.chat_postMessage(channel="C0CHAN", thread_ts=parent, text="working on it")["ts"]
+    web.chat_delete(channel="C0CHAN", ts=note)
+    web.chat_postMessage(channel="C0DIGEST", thread_ts=parent, text="another channel")
+
+    plain = web.conversations_replies(channel="C0CHAN", ts=parent)["messages"]
+    assert [message["ts"] for message in plain] == [parent, first], "parent first, deleted messages gone"
+    assert all("metadata" not in message for message in plain)
+    with_metadata = web.conversations_replies(channel="C0CHAN", ts=parent, include_all_metadata=True)["messages"]
+    assert with_metadata[1]["metadata"] == report
+
+    page = web.conversations_replies(channel="C0CHAN", ts=parent, limit=1)
+    assert len(page["messages"]) == 1 and page["has_more"]
+    rest = web.conversations_replies(channel="C0CHAN", ts=parent, cursor=page["response_metadata"]["next_cursor"])
+    assert [message["ts"] for message in rest["messages"]] == [first]
+
+
+def test_reading_history_is_refused_as_slack_refuses_it(fake_slack: FakeSlack) -> None:
+    web = client(fake_slack)
+    fake_slack.world.add_channel("C0OUT", "elsewhere", members=["U0USER"], bot=False)
+    assert error_of(lambda: web.conversations_replies(channel="C0CHAN", ts="1.000001")) == "thread_not_found"
+    assert error_of(lambda: web.conversations_replies(channel="C0OUT", ts="1.000001")) == "not_in_channel"
+    assert error_of(lambda: web.conversations_replies(channel="C0NONE", ts="1.000001")) == "channel_not_found"
+    bad = {"event_type": "segbot_report", "event_payload": "not an object"}
+    assert error_of(lambda: web.chat_postMessage(channel="C0CHAN", text="x", metadata=bad)) == (
+        "invalid_metadata_format"
+    )
+
+
+def test_a_shared_chart_is_a_file_message_in_its_thread(fake_slack: FakeSlack) -> None:
+    web = client(fake_slack)
+    parent = web.chat_postMessage(channel="C0CHAN", text="the file")["ts"]
+    web.files_upload_v2(channel="C0CHAN", thread_ts=parent, content=b"png", filename="segments.png", title="Chart")
+    [_, shared] = web.conversations_replies(channel="C0CHAN", ts=parent)["messages"]
+    assert [file["name"] for file in shared["files"]] == ["segments.png"]
+
+
+def test_a_held_call_is_carried_out_and_answered_on_release(fake_slack: FakeSlack) -> None:
+    hold = fake_slack.hold("chat.postMessage", when=lambda call: call.params.get("text") == "held")
+    web = client(fake_slack)
+    answers: list[str] = []
+    worker = threading.Thread(target=lambda: answers.append(web.chat_postMessage(channel="C0CHAN", text="held")["ts"]))
+    worker.start()
+    hold.wait(10)
+    assert [message["text"] for message in fake_slack.kept_messages()] == ["held"], "in Slack before the answer"
+    assert answers == []
+    hold.release()
+    worker.join(10)
+    assert len(answers) == 1
