@@ -168,7 +168,8 @@ def fit_candidates(
     """The best fit for each candidate k; from k-means starts, plus the fit for k-1 with one segment split."""
     fits: dict[int, Mixture] = {}
     for k in candidates:
-        extra = [_split_start(fits[k - 1], data, balanced, seed)] if k - 1 in fits else []
+        split = _split_start(fits[k - 1], data, balanced, seed) if k - 1 in fits else None
+        extra = [split] if split is not None else []
         fits[k] = best_fit(data, balanced, k, seed, starts=starts, extra_starts=extra)
     return fits
 
@@ -203,8 +204,11 @@ def best_fit(
     return best
 
 
-def _split_start(model: Mixture, data: MixtureData, balanced: np.ndarray, seed: int) -> np.ndarray:
-    """A (k+1)-segment start: the model's segments, with the most spread-out one cut in two by 2-means."""
+def _split_start(model: Mixture, data: MixtureData, balanced: np.ndarray, seed: int) -> np.ndarray | None:
+    """A (k+1)-segment start: the model's segments, with the most spread-out one cut in two by 2-means.
+
+    None when no segment holds two different rows: a fit can leave a component with no row at all (a file
+    of a few distinct values), and there is nothing to cut."""
     labels = model.predict(data)
     spread = [
         float(((balanced[labels == s] - balanced[labels == s].mean(axis=0)) ** 2).sum())
@@ -213,6 +217,8 @@ def _split_start(model: Mixture, data: MixtureData, balanced: np.ndarray, seed: 
         for s in range(model.k)
     ]
     widest = int(np.argmax(spread))
+    if spread[widest] <= 0.0:
+        return None
     members = np.flatnonzero(labels == widest)
     halves = KMeans(n_clusters=2, n_init=2, random_state=derived_seed(seed, model.k, 99)).fit(balanced[members]).labels_
     labels = labels.copy()
