@@ -24,10 +24,12 @@ Everything is learned on an order-free sample and then applied to every row:
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 from sklearn.cluster import KMeans
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import adjusted_rand_score
 from threadpoolctl import threadpool_limits
 
@@ -187,8 +189,7 @@ def best_fit(
     partitions (k-means on one-hot categories misses segments led by categories; random starts find them)
     and any `extra_starts`."""
     initials = [
-        KMeans(n_clusters=k, n_init=1, random_state=derived_seed(seed, k, start), max_iter=50).fit(balanced).labels_
-        for start in range(starts)
+        _kmeans_labels(balanced, k, n_init=1, seed=derived_seed(seed, k, start), max_iter=50) for start in range(starts)
     ]
     if k > 1:
         initials += [
@@ -202,6 +203,19 @@ def best_fit(
             best = model
     assert best is not None
     return best
+
+
+def _kmeans_labels(points: np.ndarray, k: int, *, n_init: int, seed: int, max_iter: int = 300) -> np.ndarray:
+    """k-means labels of `points` (a start for EM), with scikit-learn's ConvergenceWarning silenced on purpose.
+
+    A file with fewer distinct rows than k ("Number of distinct clusters (3) found smaller than n_clusters (8)")
+    is normal input here: k-means then returns fewer groups, EM copes, and the choice of k reports it. The
+    engine never prints, so that warning must not reach stderr.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = KMeans(n_clusters=k, n_init=n_init, random_state=seed, max_iter=max_iter).fit(points)
+    return np.asarray(model.labels_)
 
 
 def _split_start(model: Mixture, data: MixtureData, balanced: np.ndarray, seed: int) -> np.ndarray | None:
@@ -220,7 +234,7 @@ def _split_start(model: Mixture, data: MixtureData, balanced: np.ndarray, seed: 
     if spread[widest] <= 0.0:
         return None
     members = np.flatnonzero(labels == widest)
-    halves = KMeans(n_clusters=2, n_init=2, random_state=derived_seed(seed, model.k, 99)).fit(balanced[members]).labels_
+    halves = _kmeans_labels(balanced[members], 2, n_init=2, seed=derived_seed(seed, model.k, 99))
     labels = labels.copy()
     labels[members[halves == 1]] = model.k
     return labels

@@ -190,3 +190,23 @@ def test_outcome_flags_choose_and_cluster_on_outcomes(tmp_path: Path, capsys: py
     assert {c["name"]: c["used"] for c in chosen["columns"]}["bought"] is True
     assert main(["segment", str(audience), "--outcome", "age"]) == 2
     assert "The outcome column 'age' is not a yes/no column" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(
+            "plan,active\n" + "".join(f"{'abc'[i % 3]},{('no', 'yes')[i % 2]}\n" for i in range(100)), id="plan"
+        ),
+        pytest.param("stars\n" + "".join(f"{(1, 5)[i * 7 % 3 == 0]}\n" for i in range(200)), id="stars 1 or 5"),
+    ],
+)
+def test_few_distinct_rows_print_no_warning(tmp_path: Path, text: str) -> None:
+    """Fewer distinct rows than k made scikit-learn print dozens of ConvergenceWarnings on stderr."""
+    path = tmp_path / "few.csv"
+    path.write_text(text)
+    segbot = Path(sys.executable).with_name("segbot")
+    completed = subprocess.run([str(segbot), "segment", str(path)], capture_output=True, text=True, check=False)
+    assert completed.returncode == 0
+    assert completed.stdout.startswith(("No distinct segments", "2 segments", "3 segments"))
+    assert completed.stderr == ""
