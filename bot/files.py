@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,26 +29,70 @@ def open_input(path: Path) -> Iterator[BinaryIO]:
 
 
 def check_output_path(path: Path, *, not_the_input: Path | None = None) -> None:
-    """A `SegbotError` now, before any slow work, when `path` cannot be written or would overwrite the input."""
-    if not path.parent.exists():
+    """A `SegbotError` now, before any slow work, when `path` cannot be written or would overwrite the input.
+
+    A symlink is followed on purpose: the file it points to is written (as a shell's `>` would). Anything that
+    is not a regular file (a device, a FIFO, a socket, a folder) is refused, never replaced. `-` is refused here:
+    the commands whose output is a CSV on standard output (`segbot export`) handle it before calling this.
+    """
+    if str(path) == "-":
+        raise SegbotError("'-' (standard output) is not possible for this option; give the path of a file to write.")
+    target = path.resolve()
+    if not target.parent.exists():
         raise SegbotError(f"The folder {path.parent} does not exist; create it or choose another output path.")
-    if path.is_dir():
+    if not target.parent.is_dir():
+        raise SegbotError(f"{path.parent} is a file, not a folder; choose another output path.")
+    if target.is_dir():
         raise SegbotError(f"{path} is a folder; give the path of a file to write (e.g. a name inside that folder).")
-    if not_the_input is not None and path.exists() and path.samefile(not_the_input):
+    if target.exists() and not stat.S_ISREG(os.stat(target).st_mode):
+        raise SegbotError(
+            f"{path} is not a regular file (a device, pipe or socket); Segbot writes only regular files, "
+            "so choose another output path."
+        )
+    if not_the_input is not None and target.exists() and target.samefile(not_the_input):
         raise SegbotError(f"{path} is the input file; choose another output path so the input is not overwritten.")
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file in the same folder, so a failure leaves no half file."""
-    check_output_path(path)
+def check_output_folder(directory: Path, *, option: str) -> None:
+    """Create `directory` if missing and prove a file can be written in it, or a `SegbotError` saying why not."""
+    if directory.exists() and not directory.is_dir():
+        raise SegbotError(f"{option} {directory} is a file; name a folder.")
     try:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=directory):
+            pass
+    except OSError as error:
+        raise SegbotError(f"Segbot cannot write in {directory} ({_reason(error)}); choose another folder.") from error
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write `text` to `path` through a temporary file in the same folder, so a failure leaves no half file.
+
+    The file is readable by its owner only (0600, whatever the umask): outputs hold ids and emails. A symlink's
+    target is written (see `check_output_path`)."""
+    check_output_path(path)
+    target = path.resolve()
+    try:
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except PermissionError as error:
         raise SegbotError(f"Segbot may not write in {path.parent}; choose another output path.") from error
+    except OSError as error:
+        raise SegbotError(
+            f"Segbot cannot write in {path.parent} ({_reason(error)}); choose another output path."
+        ) from error
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
-        os.replace(temporary, path)
+        os.replace(temporary, target)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise SegbotError(f"Segbot could not write {path} ({_reason(error)}); choose another output path.") from error
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _reason(error: OSError) -> str:
+    """The system's words for an OS error ("No such file or directory"), lower-cased to sit inside a sentence."""
+    reason = error.strerror or type(error).__name__
+    return reason[:1].lower() + reason[1:]

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.errors import SegbotError
-from bot.files import write_atomically
+from bot.files import check_output_folder, write_atomically
 from bot.report.briefs import brief_markdown, brief_views, briefs_html, slug
 from bot.report.report_input import ReportInput
 
 
 def write_briefs(directory: Path, report: ReportInput, *, file_name: str) -> list[Path]:
     """`segment-<id>.md` per segment plus `briefs.html` in `directory` (created if missing); the paths written."""
-    if directory.exists() and not directory.is_dir():
-        raise SegbotError(f"--briefs {directory} is a file; name a folder for the briefs.")
-    directory.mkdir(parents=True, exist_ok=True)
+    check_output_folder(directory, option="--briefs")
     views = brief_views(report)
     written = []
     for view in views:

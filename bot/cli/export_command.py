@@ -22,7 +22,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("path", metavar="PATH", help="the audience file")
     parser.add_argument("--segment", type=int, required=True, metavar="N", help="the segment number in the report")
-    parser.add_argument("--out", metavar="FILE", help="write the CSV here (default: standard output)")
+    parser.add_argument("--out", metavar="FILE", help="write the CSV here (default, or -: standard output)")
     parser.add_argument("--id", metavar="COL", default=None, help="the id column to export (emails only this way)")
     add_segment_options(parser)
     parser.set_defaults(handler=run)
@@ -35,6 +35,8 @@ def run(args: argparse.Namespace) -> int:
     from segmentation.reading import read_table
 
     path = Path(args.path)
+    if args.out == "-":  # the usual shell convention: standard output, as without --out
+        args.out = None
     if args.out:
         check_output_path(Path(args.out), not_the_input=path if path.is_file() else None)
     result = segment_file(path, args)
