@@ -10,6 +10,8 @@ RUNTIME_LOCK := requirements/runtime.lock
 DATA_LOCK := requirements/data.lock
 DATA_WHEELS := $(VENV)/data-wheels
 UV_VERSION := 0.13.9
+# `make test` runs the tests in this many processes (pytest-xdist); the project's machines have 2 cores.
+TEST_WORKERS ?= 2
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 COMPILE := $(BIN)/uv pip compile pyproject.toml --quiet --universal --python-version 3.11 --generate-hashes \
 	--custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
@@ -50,7 +52,7 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 bench: install
 	$(BIN)/python -m benchmarks.run_all

@@ -5,16 +5,24 @@ schema, dropped at the end. Without the server the PostgreSQL cases are skipped 
 SEGBOT_REQUIRE_SERVICES=1 (set by .ci/run), which turns the skip into a failure. The same goes for
 ../shared/datasets and SEGBOT_REQUIRE_SHARED=1.
 
-Also here: the fixtures the Slack app's and the digests' tests share (`fake_slack`, `sqlite_bot`, `sample_csv`).
+Also here: the fixtures the Slack app's and the digests' tests share (`fake_slack`, `sqlite_bot`, `sample_csv`),
+and the hostile files of tests/corpus/make_hostile.py (`hostile_file`).
 Helpers shared between test folders live in importable modules (tests/slack/harness.py, tests/digests/helpers.py,
 ...), never in a conftest.py or a test_*.py module.
+
+`make test` runs the suite in two processes (pytest-xdist): every fixture here is safe in parallel (a fresh
+PostgreSQL schema per process, files under the per-process `tmp_path`, servers on port 0), and no test writes
+into the checkout: Hypothesis keeps its example database and caches in a temporary folder of each process
+(by default they would go to `.hypothesis/` in the working folder).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -33,6 +41,14 @@ if TYPE_CHECKING:
     from tests.slack.harness import RunningBot
 
 SHARED_DATASETS = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Hypothesis's storage in a folder of this process's own, not `.hypothesis/` in the checkout."""
+    if "HYPOTHESIS_STORAGE_DIRECTORY" not in os.environ:
+        folder = tempfile.mkdtemp(prefix="segbot-hypothesis-")
+        os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = folder
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 def _require(flag: str, reason: str) -> None:
@@ -147,6 +163,23 @@ def sqlite_bot(fake_slack: FakeSlack, tmp_path: Path) -> Iterator[RunningBot]:
     yield running
     stop_bot(running)
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def hostile_file(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """The path of a hostile file of tests/corpus/make_hostile.py, written the first time a test asks for it."""
+    from tests.corpus.make_hostile import HOSTILE
+
+    folder = tmp_path_factory.mktemp("hostile")
+    writers = {name: write for name, write, _ in HOSTILE}
+
+    def path(name: str) -> Path:
+        target = folder / name
+        if not target.exists():
+            writers[name](target)
+        return target
+
+    return path
 
 
 @pytest.fixture(scope="session")

@@ -1,15 +1,18 @@
 """Segbot as a real package: the wheel holds the templates, samples and migrations, and a plain (not editable)
 install runs `segbot demo` from any folder.
 
-The wheel is built once per session (`pip wheel`, as the Dockerfile does) and installed with `--no-deps` into
-a fresh virtual environment made for the test; that environment borrows the third-party dependencies from the
-test interpreter's site-packages through a `.pth` line, so no download is needed and nothing of the checkout
-(nor its editable install) is on the path: `bot` and `segmentation` can only come from the wheel.
+The wheel is built once per session (`pip wheel`, as the Dockerfile does) from a copy of the checkout without
+its virtual environment and caches, so the build leaves nothing in the checkout (setuptools writes `build/` and
+`*.egg-info` beside the sources it builds), and installed with `--no-deps` into a fresh virtual environment made
+for the test; that environment borrows the third-party dependencies from the test interpreter's site-packages
+through a `.pth` line, so no download is needed and nothing of the checkout (nor its editable install) is on
+the path: `bot` and `segmentation` can only come from the wheel.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -21,6 +24,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "bot" / "templates"
+# Not copied for the build: the virtual environment, git's data, caches and earlier builds.
+NOT_SOURCES = shutil.ignore_patterns(
+    ".venv", ".git", "__pycache__", "*.egg-info", "build", "dist", ".*_cache", ".hypothesis", "out"
+)
 
 
 @dataclass(frozen=True)
@@ -42,9 +49,21 @@ class Installed:
 @pytest.fixture(scope="session")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     base = tmp_path_factory.mktemp("package")
+    source = base / "source"
+    shutil.copytree(ROOT, source, ignore=NOT_SOURCES)
     dist = base / "dist"
     built = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--disable-pip-version-check", "-w", str(dist), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--disable-pip-version-check",
+            "-w",
+            str(dist),
+            str(source),
+        ],
         capture_output=True,
         text=True,
         timeout=600,

@@ -11,34 +11,20 @@ import pytest
 from bot.cli import main
 from tests.corpus.make_hostile import HOSTILE
 
+# CPU seconds, not wall: on a shared machine, or beside another test process, wall time measures the load.
 SECONDS = 10
 
 
-@pytest.fixture(scope="session")
-def hostile_file(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
-    """The path of a hostile file, written the first time a test asks for it."""
-    folder = tmp_path_factory.mktemp("hostile")
-    writers = {name: write for name, write, _ in HOSTILE}
-
-    def path(name: str) -> Path:
-        target = folder / name
-        if not target.exists():
-            writers[name](target)
-        return target
-
-    return path
-
-
 def _one_sentence(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
-    started = time.monotonic()
+    started = time.process_time()
     assert main(argv) == 2
-    elapsed = time.monotonic() - started
+    elapsed = time.process_time() - started
     captured = capsys.readouterr()
     lines = captured.err.strip().splitlines()
     assert len(lines) == 1, captured.err
     assert lines[0].startswith("segbot: ") and lines[0].endswith(".")
     assert "went wrong" not in lines[0] and "Traceback" not in captured.err
-    assert elapsed < SECONDS, f"{argv} took {elapsed:.1f} s"
+    assert elapsed < SECONDS, f"{argv} took {elapsed:.1f} s of CPU"
     return lines[0]
 
 

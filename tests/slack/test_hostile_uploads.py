@@ -3,7 +3,7 @@ whose worker died runs again, and is dead-lettered (the user told) after MAX_ATT
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -27,14 +27,9 @@ HOSTILE_UPLOADS = ["far_cell.xlsx", "small_lines.csv.gz", "2gib_line.csv.gz", "4
 
 
 @pytest.fixture(scope="module")
-def hostile_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[bytes, str]]:
-    folder = tmp_path_factory.mktemp("hostile-uploads")
-    files = {}
-    for name, write, expected in HOSTILE:
-        if name in HOSTILE_UPLOADS:
-            write(folder / name)
-            files[name] = ((folder / name).read_bytes(), expected)
-    return files
+def hostile_files(hostile_file: Callable[[str], Path]) -> dict[str, tuple[bytes, str]]:
+    expected = {name: fragment for name, _, fragment in HOSTILE}
+    return {name: (hostile_file(name).read_bytes(), expected[name]) for name in HOSTILE_UPLOADS}
 
 
 @pytest.fixture
