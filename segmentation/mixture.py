@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -54,19 +55,20 @@ class MixtureData:
     level_blocks: np.ndarray  # which category each level column belongs to
     n_labels: int
 
-    @property
+    # The layout below is read by every EM step: computed once per design matrix.
+    @cached_property
     def columns(self) -> DesignColumns:
         """Where each column group sits in `design` (and in the k x width sufficient statistics)."""
         p, v = self.n_numbers, self.n_labels
         edges = np.cumsum([0, p, p, p, self.n_levels, v, v]).tolist()
         return DesignColumns(*(slice(start, stop) for start, stop in itertools.pairwise(edges)))
 
-    @property
+    @cached_property
     def n_free_levels(self) -> int:
         """Free probabilities per segment over all categories: each category's levels sum to 1."""
         return self.n_levels - len(np.unique(self.level_blocks))
 
-    @property
+    @cached_property
     def block_sums(self) -> np.ndarray:
         """levels x levels: 1 where two level columns belong to the same category (sums levels per category)."""
         return np.asarray(self.level_blocks[:, None] == self.level_blocks[None, :], dtype=np.float32)
@@ -186,7 +188,7 @@ def fit_mixture(data: MixtureData, start: np.ndarray, k: int, *, max_iter: int =
     model = m_step(data, np.eye(k, dtype=np.float32)[start])
     previous = -np.inf
     for _ in range(max_iter):
-        posterior, log_likelihood, _ = e_step(model, data)
+        posterior, log_likelihood, _ = _posterior(model, data)
         model = m_step(data, posterior)
         if log_likelihood - previous < tol * abs(log_likelihood):
             break
@@ -197,13 +199,47 @@ def fit_mixture(data: MixtureData, start: np.ndarray, k: int, *, max_iter: int =
 
 def e_step(model: Mixture, data: MixtureData) -> tuple[np.ndarray, float, float]:
     """Posterior segment probabilities (rows x k, float32), the log-likelihood and the assignment entropy."""
+    posterior, log_likelihood, log_posterior = _posterior(model, data)
+    entropy = float(-(np.exp(log_posterior) * np.maximum(log_posterior, -700.0)).sum())
+    return posterior, log_likelihood, entropy
+
+
+def _posterior(model: Mixture, data: MixtureData) -> tuple[np.ndarray, float, np.ndarray]:
+    """Posterior probabilities (float32), the log-likelihood and the log posterior (float64): EM's E-step."""
     joint = model.log_joint(data).astype(np.float64)
-    top = joint.max(axis=1, keepdims=True)
-    norm = (top + np.log(np.exp(joint - top).sum(axis=1, keepdims=True))).ravel()
+    top = row_max(joint)
+    norm = top + np.log(row_sum(np.exp(joint - top[:, None])))
     log_posterior = joint - norm[:, None]
-    posterior = np.exp(log_posterior)
-    entropy = float(-(posterior * np.maximum(log_posterior, -700.0)).sum())
-    return posterior.astype(np.float32), float(norm.sum()), entropy
+    return np.exp(log_posterior).astype(np.float32), float(norm.sum()), log_posterior
+
+
+# An EM step's matrices are rows x k with k <= 12: numpy's reductions along such a short last axis cost several
+# times more than k column operations. These give the same numbers as `values.max(axis=1)` and
+# `values.sum(axis=1)`: a maximum does not depend on the order, and the sum adds in numpy's own order (pairwise:
+# eight partial sums for k >= 8, else left to right).
+def row_max(values: np.ndarray) -> np.ndarray:
+    """`values.max(axis=1)` of a rows x k float array."""
+    top = values[:, 0].copy()
+    for column in range(1, values.shape[1]):
+        np.maximum(top, values[:, column], out=top)
+    return top
+
+
+def row_sum(values: np.ndarray) -> np.ndarray:
+    """`values.sum(axis=1)` of a C-contiguous rows x k float64 array, in the same order of additions."""
+    k = values.shape[1]
+    if k >= 16:
+        return np.asarray(values.sum(axis=1))
+    if k < 8:
+        total = values[:, 0].copy()
+        first = 1
+    else:
+        part = [values[:, column] for column in range(8)]
+        total = ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]))
+        first = 8
+    for column in range(first, k):
+        total += values[:, column]
+    return total
 
 
 def m_step(data: MixtureData, responsibilities: np.ndarray) -> Mixture:

@@ -383,12 +383,17 @@ def _parse_date_texts(text: pd.Series) -> tuple[np.ndarray, bool | None]:
         & ~numeric
     )
     out = np.full(len(text), np.datetime64("NaT", "ns"))
-    out[iso] = _iso_dates(text[iso])
-    out[numeric], dayfirst = _numeric_dates(text[numeric])
-    named_text = text[named]
-    out[named] = _assemble(
-        _month_name_parts(named_text, _DAY_MONTH_NAME).fillna(_month_name_parts(named_text, _MONTH_NAME_DAY))
-    )
+    dayfirst: bool | None = None
+    # Each form is parsed only when some cell has it: most text columns are not dates at all.
+    if iso.any():
+        out[iso] = _iso_dates(text[iso])
+    if numeric.any():
+        out[numeric], dayfirst = _numeric_dates(text[numeric])
+    if named.any():
+        named_text = text[named]
+        out[named] = _assemble(
+            _month_name_parts(named_text, _DAY_MONTH_NAME).fillna(_month_name_parts(named_text, _MONTH_NAME_DAY))
+        )
     return out, dayfirst
 
 

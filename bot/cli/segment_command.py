@@ -62,7 +62,6 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from bot.cli.brief_files import write_briefs
     from bot.report.audience_csv import ids_csv_text
     from bot.report.report_input import ReportInput
     from bot.settings import load_settings
@@ -89,6 +88,8 @@ def run(args: argparse.Namespace) -> int:
             table = read_table(stream, limits=load_settings().read_limits())
         write_atomically(Path(args.ids_out), ids_csv_text(table, result))
     if args.briefs:
+        from bot.cli.brief_files import write_briefs
+
         write_briefs(Path(args.briefs), report, file_name=path.name)
     if args.format == "json":
         data = report.to_dict()

@@ -9,9 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from slack_sdk.errors import SlackObjectFormationError
-from slack_sdk.models.blocks import Block
-
 from bot.report.escaping import escape_mrkdwn
 
 MAX_MESSAGE_BLOCKS = 50
@@ -101,6 +98,10 @@ def first_valid(candidates: Iterable[Callable[[], list[dict[str, Any]]]]) -> lis
 
 
 def _one_block_problems(block: Mapping[str, Any]) -> list[str]:
+    # Imported here: the terminal report shortens text with this module and never builds blocks.
+    from slack_sdk.errors import SlackObjectFormationError
+    from slack_sdk.models.blocks import Block
+
     try:
         parsed = Block.parse(dict(block))
         if parsed is None:

@@ -23,6 +23,8 @@ from segmentation.mixture import (
     fit_mixture,
     m_step,
     n_parameters,
+    row_max,
+    row_sum,
 )
 from tests.segmentation.prepared_tables import categorical, multilabel, numeric, table
 
@@ -112,6 +114,31 @@ def test_log_likelihood_is_the_log_sum_of_the_joint(data: MixtureData) -> None:
     assert model.log_likelihood == pytest.approx(expected, rel=1e-6)
     np.testing.assert_allclose(posterior.sum(axis=1), 1.0, rtol=1e-5)
     assert entropy == pytest.approx(-(posterior * np.log(np.maximum(posterior, 1e-300))).sum(), rel=1e-3)
+
+
+@pytest.mark.parametrize("k", [1, 2, 5, 7, 8, 9, 12])
+def test_e_step_gives_numpys_log_sum_exp_bit_for_bit(data: MixtureData, k: int) -> None:
+    """The E-step reduces over the k segments column by column (faster than numpy's reductions along such a
+    short axis); it must give exactly numpy's numbers, or every fit, score and segment would move."""
+    start = np.random.default_rng(k).integers(0, k, data.n_rows).astype(np.int32)
+    model = fit_mixture(data, start, k, max_iter=3)
+    joint = model.log_joint(data).astype(np.float64)
+    top = joint.max(axis=1, keepdims=True)
+    norm = (top + np.log(np.exp(joint - top).sum(axis=1, keepdims=True))).ravel()
+    posterior, log_likelihood, _ = e_step(model, data)
+    assert np.array_equal(posterior, np.exp(joint - norm[:, None]).astype(np.float32))
+    assert log_likelihood == float(norm.sum())
+
+
+@pytest.mark.parametrize("k", range(1, 17))
+def test_row_reductions_are_numpys_bit_for_bit(k: int) -> None:
+    rng = np.random.default_rng(k)
+    for spread in (1.0, 30.0, 300.0):
+        logs = rng.normal(0.0, spread, (2_000, k))
+        with np.errstate(over="ignore", under="ignore"):
+            values = np.exp(logs)
+        assert np.array_equal(row_sum(values), values.sum(axis=1))
+        assert np.array_equal(row_max(logs), logs.max(axis=1))
 
 
 def test_m_step_matches_weighted_moments(space: FeatureSpace, data: MixtureData) -> None:
