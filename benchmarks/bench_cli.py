@@ -7,17 +7,24 @@ measured in the same run:
 - start-up with every command's dependencies imported before the parser, as `segbot --help` worked before the
   imports were deferred to the handlers (the issue measured 6-7 s for it);
 - for the 3,000-row run, its parts: Python's own start-up, importing the libraries a run needs, and
-  `segmentation.segment` alone in a warm process.
+  `segmentation.segment` alone in a warm process;
+- the same 3,000-row run and warm engine with the code of BASELINE_COMMIT (the last commit before the speed
+  work of issue 14 item 6 / issue 15 item 4), extracted with `git archive` into a temporary folder and run with
+  the same interpreter and libraries (that folder first on PYTHONPATH); the run also checks that both engines
+  find exactly the same segments.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import resource
 import statistics
 import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 from pathlib import Path
 
@@ -30,6 +37,7 @@ RUNS = 5
 SEGMENT_RUNS = 3
 HELP_GOAL = 0.5
 SEGMENT_GOAL = 3.0
+BASELINE_COMMIT = "8fc7e53"
 
 EAGER = (
     "import segmentation, segmentation.engine, bot.slack.app, bot.slack.background, bot.slack.server, "
@@ -40,24 +48,66 @@ EAGER = (
 IMPORTS = (
     "import rich.console, bot.cli.segment_command, bot.report.report_input, bot.terminal.report, segmentation.engine"
 )
+# Prints wall and CPU seconds of the second run, and a fingerprint of what it found (the labels of every row, k,
+# every candidate's score and stability, the segments' stability), to compare two versions of the engine.
 ENGINE_ONLY = (
-    "import time, segmentation; data = open({path!r}, 'rb').read(); segmentation.segment(data); "
-    "start = time.perf_counter(), time.process_time(); segmentation.segment(data); "
-    "print(time.perf_counter() - start[0], time.process_time() - start[1])"
+    "import hashlib, time, segmentation; data = open({path!r}, 'rb').read(); segmentation.segment(data); "
+    "start = time.perf_counter(), time.process_time(); r = segmentation.segment(data); "
+    "print(time.perf_counter() - start[0], time.process_time() - start[1], hashlib.sha256(r.labels.tobytes() + "
+    "repr((r.k, r.k_scores, r.k_stability, r.stability, [s.stability for s in r.segments])).encode()).hexdigest())"
 )
 
 
-def timed(argv: list[str], runs: int) -> tuple[float, float]:
-    """Median wall and CPU seconds of `argv` over `runs` fresh processes (output discarded)."""
+def timed(argv: list[str], runs: int, *, code: Path | None = None) -> tuple[float, float]:
+    """Median wall and CPU seconds of `argv` over `runs` fresh processes (output discarded); with `code`, the
+    packages `bot` and `segmentation` come from that folder instead of this checkout."""
+    env = {**os.environ, "PYTHONPATH": str(code)} if code else None
     walls, cpus = [], []
     for _ in range(runs):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        subprocess.run(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        subprocess.run(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
         walls.append(time.perf_counter() - start)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     return statistics.median(walls), statistics.median(cpus)
+
+
+def side_by_side(argv: list[str], code: Path, runs: int) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Median wall and CPU seconds of `argv` with this checkout's code and with `code`, run in turns (the load
+    of a shared machine drifts, so both see the same)."""
+    now, before = [], []
+    for _ in range(runs):
+        now.append(timed(argv, 1))
+        before.append(timed(argv, 1, code=code))
+    return _medians(now), _medians(before)
+
+
+def _medians(figures: list[tuple[float, float]]) -> tuple[float, float]:
+    return statistics.median(f[0] for f in figures), statistics.median(f[1] for f in figures)
+
+
+def engine_seconds(code: Path | None = None) -> tuple[tuple[float, float], str]:
+    """Wall and CPU seconds of `segmentation.segment` on the sample in a warm process, and its fingerprint."""
+    env = {**os.environ, "PYTHONPATH": str(code)} if code else None
+    command = [sys.executable, "-c", ENGINE_ONLY.format(path=str(SAMPLE))]
+    wall, cpu, fingerprint = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout.split()
+    return (float(wall), float(cpu)), fingerprint
+
+
+def baseline_code(folder: Path) -> Path:
+    """The packages of BASELINE_COMMIT, extracted from git into `folder`."""
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", BASELINE_COMMIT, "bot", "segmentation"],
+        cwd=ROOT,
+        capture_output=True,
+        check=False,
+    )
+    if archive.returncode != 0:
+        sys.exit(f"The baseline needs git and commit {BASELINE_COMMIT} of this repository: {archive.stderr.decode()}")
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(folder, filter="data")
+    return folder
 
 
 def help_commands() -> list[list[str]]:
@@ -82,11 +132,12 @@ def main() -> None:
     per_command = {" ".join(line): timed([str(SEGBOT), *line, "--help"], 3) for line in help_commands()[1:]}
     slowest_name, slowest = max(per_command.items(), key=lambda item: item[1][1])
     eager = timed([sys.executable, "-c", EAGER], 3)
-    segment_run = timed([str(SEGBOT), "segment", str(SAMPLE)], SEGMENT_RUNS)
     imports = timed([sys.executable, "-c", IMPORTS], 3)
-    engine = subprocess.run(
-        [sys.executable, "-c", ENGINE_ONLY.format(path=str(SAMPLE))], capture_output=True, text=True, check=True
-    ).stdout.split()
+    with tempfile.TemporaryDirectory() as folder:
+        before = baseline_code(Path(folder))
+        segment_run, segment_before = side_by_side([str(SEGBOT), "segment", str(SAMPLE)], before, SEGMENT_RUNS)
+        (engine, found), (engine_before, found_before) = engine_seconds(), engine_seconds(before)
+    end_load = os.getloadavg()[0]
 
     def row(what: str, figure: tuple[float, float], goal: str = "") -> list[str]:
         return [what, f"{figure[0]:.2f}", f"{figure[1]:.2f}", goal]
@@ -105,17 +156,29 @@ def main() -> None:
         [
             row("`segbot segment bot/samples/sample_audience.csv` end to end", segment_run, f"< {SEGMENT_GOAL} s"),
             row("of which: importing pandas, scikit-learn, the engine and the report", imports),
-            row("of which: `segmentation.segment` alone (warm process)", (float(engine[0]), float(engine[1]))),
+            row("of which: `segmentation.segment` alone (warm process)", engine),
+            row(f"baseline: the same run with the code of {BASELINE_COMMIT} (before the speed work)", segment_before),
+            row(f"baseline: `segmentation.segment` alone with the code of {BASELINE_COMMIT}", engine_before),
         ],
     )
     all_helps = max(figure[0] for figure in per_command.values())
+    agreement = (
+        "The engine found exactly what the baseline found"
+        if found == found_before
+        else "The engine's result DIFFERS from the baseline's"
+    )
     body = (
-        f"Load average when the run started: {load:.1f} on {os.cpu_count()} cores (other work shares the machine; "
-        "CPU time is the steadier figure).\n\n"
+        f"Load average when the run started: {load:.1f}, when it ended: {end_load:.1f}, on {os.cpu_count()} cores "
+        "(other work shares the machine; CPU time is the steadier figure).\n\n"
         f"### Start-up\n\n{start_up}\n\nEvery one of the {len(per_command)} subcommands' `--help` took at most "
         f"{all_helps:.2f} s wall. Before the imports were deferred, `segbot --help` took 6-7 s on this machine "
         "(issue 14); the eager baseline above reproduces that import work.\n\n"
-        f"### `segbot segment` on the 3,000-row sample\n\n{run}\n"
+        f"### `segbot segment` on the 3,000-row sample\n\n{run}\n\n"
+        f"This run and the baseline alternate, {SEGMENT_RUNS} times each. {agreement} (the labels of every row, k, "
+        "every candidate's score and stability, compared in this run); "
+        f"it spent {1 - engine[1] / engine_before[1]:.0%} less CPU. The imports are the floor of the "
+        "libraries a run needs (scikit-learn's KMeans brings scipy.stats, joblib and psutil); the rest is the "
+        "engine's EM fits: every candidate k, its three stability refits and their starts.\n"
     )
     write_section("cli", "Command line start-up and the 3,000-row run", body)
 
