@@ -13,6 +13,8 @@ ANY_FENCE = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
 LINK = re.compile(r"\]\(([^)#\s]+)(#[^)]*)?\)")
 
 
+# A guide runs up to about twenty `segbot` commands, each a fresh process that segments a file.
+@pytest.mark.timeout(900)
 @pytest.mark.parametrize("path", DOCS, ids=[str(p.relative_to(ROOT)) for p in DOCS])
 def test_pasted_output_is_what_segbot_prints_now(path: Path) -> None:
     mismatches = check_file(path)

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -57,6 +58,10 @@ from urllib.parse import parse_qs, urlsplit
 from tests.slack import fake_checks
 from tests.slack.fake_tokens import TokenRegistry
 from tests.slack.fake_world import CHANNEL_TYPES, FakeWorld
+
+# Waits are upper bounds, left as soon as what they wait for happens. Beside another test process (pytest-xdist)
+# on a busy 2-core machine a job takes several times as long, so the bounds stretch with it.
+PATIENCE = 3.0 if os.environ.get("PYTEST_XDIST_WORKER") else 1.0
 
 FAKE_TEAM = "T0FAKE"
 FAKE_BOT_USER = "U0BOT"
@@ -344,7 +349,8 @@ class FakeSlack:
             return [call for call in self.calls if call.method == method]
 
     def wait_for(self, method: str, count: int = 1, timeout: float = 20.0) -> list[Call]:
-        """Wait until `method` was called `count` times; the calls, or AssertionError after `timeout`."""
+        """Wait until `method` was called `count` times; the calls, or AssertionError after `timeout` (x PATIENCE)."""
+        timeout *= PATIENCE
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             found = self.calls_to(method)

@@ -26,7 +26,7 @@ from bot.slack.background import Background, start_background
 from bot.slack.once import REPORT_EVENT
 from bot.slack.runtime import SlackRuntime
 from bot.slack.server import ThreadingWSGIServer, make_http_server, serve_in_thread
-from tests.slack.fake_slack import FAKE_TOKEN, FakeSlack
+from tests.slack.fake_slack import FAKE_TOKEN, PATIENCE, FakeSlack
 from tests.slack.sender import SlackSender
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -52,6 +52,8 @@ def make_settings(database_url: str, api_url: str, **overrides: Any) -> Settings
 
 
 def wait_until(predicate: Callable[[], object], timeout: float = 30.0, what: str = "condition") -> None:
+    """Return once `predicate()` is true; AssertionError after `timeout` seconds (x PATIENCE)."""
+    timeout *= PATIENCE
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
