@@ -21,6 +21,7 @@ import numpy as np
 from segmentation.effects import candidates_for
 from segmentation.lexicon import product_word, tokens_of, value_label
 from segmentation.prepared import PreparedColumn, PreparedTable
+from segmentation.ranking import one
 from segmentation.result import AudienceMix, CampaignBrief, FeatureEffect, SegmentProfile
 
 REACH_WORDS = (
@@ -141,12 +142,14 @@ def plain(feature: FeatureEffect) -> str:
         if segment in (overall, "n/a"):  # equal medians: say which way the average leans
             return f"{label} {way} than average"
         return f"{label} {way} than average (median {segment} vs {overall})"
-    return f"{label} {_pct(feature.segment_value)} vs {_pct(feature.overall_value)} overall"
+    return f"{label}: {_pct(feature.segment_value)} vs {_pct(feature.overall_value)} overall"
 
 
 def _part(column: PreparedColumn) -> str | None:
     words = _words(column.name)
     if column.semantic == "interests" or any(_has(words, w) for w in CARE_WORDS):
+        return "care"
+    if column.numbers is not None and product_word(column.name) is not None:  # "Grocery", "Fresh": spend per product
         return "care"
     if column.semantic == "country" or any(_has(words, w) for w in REACH_WORDS):
         return "reach"
@@ -194,7 +197,8 @@ def _worth(profile: SegmentProfile, row_noun: str) -> str:
     if profile.value is not None:
         value = profile.value
         parts.append(
-            f"{_pct(value.share)} of {value_label(value.column)}, {value.per_person_index:.1f}x the average per person"
+            f"{_pct(value.share)} of {value_label(value.column)}, {value.per_person_index:.1f}x the average per "
+            f"{one(row_noun)}"
         )
     parts += [
         f"{o.column} {_rate(o.rate)} vs {_rate(o.overall)} overall ({o.lift:.1f}x; 95% interval "
@@ -210,14 +214,14 @@ def _reach_angle(feature: FeatureEffect) -> str:
     average"."""
     if feature.value is not None:
         share = f"{_pct(feature.segment_value)} of them vs {_pct(feature.overall_value)} overall"
-        country = "country" in _words(feature.column)
+        # A bare code ("Channel" 2) says nothing alone: it is named with its column.
+        value = feature.value if not feature.value.isdigit() else f"{feature.column} {feature.value}"
+        if "country" in _words(feature.column):
+            where = "Reach them in" if feature.segment_value >= FIRST_SHARE else "Over-represented in"
+            return f"{where} {value} ({share})"
         if feature.segment_value >= FIRST_SHARE:
-            return f"Reach them in {feature.value} ({share})" if country else f"{feature.value}-first ({share})"
-        return (
-            f"Over-represented in {feature.value} ({share})"
-            if country
-            else f"Over-indexes on {feature.value} ({share})"
-        )
+            return f"{value}-first ({share})"
+        return f"Over-indexes on {value} ({share})"
     words = " ".join(token for token in tokens_of(feature.column) if token not in COUNT_FILLER)
     return f"More {words or feature.column} than average"
 

@@ -126,9 +126,20 @@ def _outcome_reason(profile: SegmentProfile, rate: OutcomeLike, row_noun: str, v
     return reason
 
 
+def worth_phrase(profile: SegmentProfile, row_noun: str = "people") -> str:
+    """ "12% of people, 42% of total spend, 3.5x the average per person" ("per row" when rows are not people)."""
+    if profile.value is None:
+        return ""
+    return f"{value_phrase(profile, row_noun)}, {profile.value.per_person_index:.1f}x the average per {one(row_noun)}"
+
+
+def one(row_noun: str) -> str:
+    """The singular of what a row is: people -> person, rows -> row, bills -> bill."""
+    return "person" if row_noun == "people" else row_noun.removesuffix("s")
+
+
 def _value_reason(profile: SegmentProfile, row_noun: str) -> str:
-    assert profile.value is not None
-    return f"{value_phrase(profile, row_noun)}, {profile.value.per_person_index:.1f}x the average per person"
+    return worth_phrase(profile, row_noun)
 
 
 def _size_phrase(profile: SegmentProfile, row_noun: str) -> str:

@@ -19,7 +19,7 @@ from bot.report.report_input import ReportInput, RunRecord, SegmentReport
 from segmentation.catalog_index import CatalogEntry
 from segmentation.countries import country_name
 from segmentation.matching import Suggestion
-from segmentation.ranking import value_phrase
+from segmentation.ranking import worth_phrase
 from segmentation.result import AudienceMix, ColumnRole, FeatureEffect, OutcomeRate, SegmentationResult
 
 T = TypeVar("T")
@@ -373,15 +373,8 @@ def segment_view(
         no_match=fit_mrkdwn(no_match, NOTE_LENGTH) if no_match else None,
         outcomes=tuple(outcome_sentence(outcome) for outcome in profile.outcomes),
         noun=noun,
-        worth=_worth(segment),
+        worth=worth_phrase(segment.profile, noun) or None,
     )
-
-
-def _worth(segment: SegmentReport) -> str | None:
-    value = segment.profile.value
-    if value is None:
-        return None
-    return f"{value_phrase(segment.profile)}, {value.per_person_index:.1f}x the average per person"
 
 
 def mix_lines(audience: AudienceMix, items: int) -> tuple[MixLine, ...]:

@@ -14,7 +14,7 @@ from bot.report.report_input import ReportInput, SegmentReport
 from bot.report.view_model import k_choice, no_match_sentence, outcome_sentence, stability_word
 from bot.terminal.formatting import describe_feature, percent
 from segmentation.matching import Suggestion
-from segmentation.ranking import value_phrase
+from segmentation.ranking import worth_phrase
 from segmentation.result import AudienceMix, ColumnRole
 
 MAX_FEATURES_SHOWN = 5
@@ -122,8 +122,7 @@ def _segment_panel(segment: SegmentReport, empty_line: str, *, noun: str) -> Pan
     lines: list[Text | Table] = [Text(f"{profile.size:,} {noun} ({percent(profile.share)}){stability}")]
     lines += [Text(f"  {outcome_sentence(outcome)}", style="cyan") for outcome in profile.outcomes]
     if profile.value is not None:
-        index = profile.value.per_person_index
-        lines.append(Text(f"Worth: {value_phrase(profile, noun)}, {index:.1f}x the average per person"))
+        lines.append(Text(f"Worth: {worth_phrase(profile, noun)}"))
     if profile.confidence_note:
         lines.append(Text(profile.confidence_note, style="yellow"))
     lines.append(Text("What sets it apart", style="bold"))
