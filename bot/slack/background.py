@@ -97,10 +97,15 @@ class StopRequested(BaseException):
 def stop_on_sigterm() -> None:
     """Turn SIGTERM into `StopRequested`, so `serve` and `worker` stop their workers between jobs and exit 0.
 
-    A job still running when the process exits is taken over by another worker when its lease ends.
+    A job still running when the process exits is taken over by another worker when its lease ends. Further
+    SIGTERMs while stopping are ignored.
     """
 
     def interrupt(_signal: int, _frame: object) -> None:
+        # Once only: a second SIGTERM (`timeout` signals the child and then its group; an orchestrator may repeat)
+        # would otherwise raise again inside the cleanup (heartbeat, threads) and end with a traceback and exit 143.
+        # SIG_IGN, not a Python no-op, so a signal during interpreter shutdown cannot kill the process either.
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         raise StopRequested
 
     signal.signal(signal.SIGTERM, interrupt)
