@@ -42,7 +42,7 @@ LABELS_CSV = "labels_csv"
 CATALOG_IMPORT = "catalog_import"
 
 DEAD_LETTER = (
-    "Segbot tried {file} {attempts} times and could not finish it (its workers stopped, or the database or Slack "
+    "Segbot tried {file} {attempts} and could not finish it (its workers stopped, or the database or Slack "
     "stayed out of reach), so it stopped trying: share the file again in a few minutes, or a smaller export, "
     "and ask your Segbot admin to check the worker logs if it happens again."
 )
@@ -145,7 +145,8 @@ def tell_dead_letter(runtime: SlackRuntime, job: Job) -> None:
     replies = ThreadReplies(runtime.client_for(job.workspace_id), channel_id, thread_ts)
     progress = Progress(replies, _file_name(job.payload), job.payload.get("progress_ts"))
     attempts = max(1, min(job.attempts, MAX_ATTEMPTS))  # a claim that found it dead counted one more start
-    _tell(progress, render_error(DEAD_LETTER.format(file=_file_name(job.payload), attempts=attempts)))
+    times = {1: "once", 2: "twice"}.get(attempts, f"{attempts} times")
+    _tell(progress, render_error(DEAD_LETTER.format(file=_file_name(job.payload), attempts=times)))
 
 
 def _forget_if_uninstalled(runtime: SlackRuntime, workspace_id: str) -> None:

@@ -132,3 +132,16 @@ def test_work_resumes_after_the_database_drops_every_connection(
         proxy.stop()
         if queue:
             drop_queue(queue["SEGBOT_BROKER_URL"], queue["SEGBOT_BROKER_QUEUE"])
+
+
+def test_a_delivery_out_of_retries_is_dead_lettered_and_the_user_told(queued_bot: RunningBot) -> None:
+    """Dramatiq's on_retry_exhausted (the database unreachable for all of a job's deliveries) ends the same way."""
+    broker_jobs = queued_bot.runtime.broker
+    if broker_jobs is None:
+        pytest.skip("the database queue has no broker deliveries to run out of")
+    payload = {"channel_id": "C0CHAN", "thread_ts": None, "file": {"name": "audience.csv"}}
+    job_id = queued_bot.runtime.jobs.enqueue(FAKE_TEAM, "segment_upload", payload)  # never delivered
+    broker_jobs.exhausted_actor.send({"args": [job_id]}, {"retries": broker.MAX_RETRIES})
+    wait_until(lambda: queued_bot.runtime.jobs.status(job_id) == DEAD, 30, "the job to be dead-lettered")
+    told = [message["text"] for message in queued_bot.fake.messages()]
+    assert any("Segbot tried audience.csv once and could not finish it" in str(text) for text in told)
