@@ -6,9 +6,12 @@ import csv
 import io
 import json
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
+import matplotlib.image
+import numpy as np
 import pandas as pd
 import pytest
 from slack_sdk.models.blocks import Block
@@ -19,6 +22,7 @@ from bot.report.render import render_brief, render_report
 from bot.report.report_input import ReportInput
 from segmentation import segment
 from segmentation.sample_audience import sample_audience_csv
+from tests.report.preview import screenshot
 from tests.targeting.public_tables import shared_file
 
 BRIEF_PARTS = {"who", "differences", "cares_about", "reach", "lead_with", "worth", "creators"}
@@ -178,3 +182,20 @@ def test_a_brief_names_spend_columns_and_products_in_plain_words() -> None:
     (response,) = top.outcomes
     assert f"Response {response.rate * 100:.1f}% vs {response.overall * 100:.1f}% overall" in top.brief.worth
     assert not any(angle.endswith("-first") for angle in top.brief.lead_with), "no channel is most of them"
+
+
+def test_the_briefs_page_looks_right_in_a_real_browser(tmp_path: Path, sample_report: ReportInput) -> None:
+    """briefs.html looked at as a picture: headless Chromium draws the cards, the first place outlined in green."""
+    if not any(shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome")):
+        pytest.skip("no Chromium to look at briefs.html with (apt-get install -y chromium)")
+    page, png = tmp_path / "briefs.html", tmp_path / "briefs.png"
+    page.write_text(briefs_html(brief_views(sample_report), file_name="sample.csv", note=None), encoding="utf-8")
+    screenshot(page, png, 1500)
+    pixels = matplotlib.image.imread(png)[..., :3]
+    height, width = pixels.shape[:2]
+    outline = (np.abs(pixels - np.array([0x2E, 0xB6, 0x7D]) / 255) < 0.08).all(axis=2)
+    ys, xs = np.nonzero(outline)
+    assert outline.sum() > 1000, "the first place's green outline is drawn"
+    assert xs.max() < width * 0.55 and ys.min() < height * 0.2, "around the first card, top left"
+    ink = (pixels.mean(axis=2) < 0.3).mean()
+    assert 0.005 < ink < 0.3, f"text is drawn and the page is not a dark block ({ink:.3f} dark)"
