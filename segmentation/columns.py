@@ -114,10 +114,10 @@ def prepare_table(
     outcome columns back into the clustering (they are still reported per segment).
     """
     names = [str(name) for name in table.columns]
-    _check_names(names, columns, "columns")
-    _check_names(names, exclude, "exclude")
-    _check_names(names, outcomes, "outcome")
-    _check_names(names, cluster_on, "cluster-on")
+    _check_names(names, columns, "--columns")
+    _check_names(names, exclude, "--exclude")
+    _check_names(names, outcomes, "--outcome")
+    _check_names(names, cluster_on, "--cluster-on")
     decisions = [
         _decide(
             name, table.iloc[:, position], forced=columns is not None and name in columns, decimal_comma=decimal_comma

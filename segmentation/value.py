@@ -12,6 +12,7 @@ skips them), `per_person_index` = share / the segment's share of rows (1.0 = the
 
 from __future__ import annotations
 
+import difflib
 import re
 
 import numpy as np
@@ -56,9 +57,10 @@ def value_column(prepared: PreparedTable, requested: str | None = None) -> Prepa
         chosen = next((c for c in numeric if c.name == requested), None)
         if chosen is None:
             names = ", ".join(c.name for c in numeric[:8]) or "none"
+            close = difflib.get_close_matches(requested, [c.name for c in numeric], n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else "name a column of amounts, such as spend or revenue."
             raise InvalidOptionError(
-                f"--value {requested} is not a numeric column of this file (numeric columns: {names}); "
-                "name a column of amounts, such as spend or revenue."
+                f"--value {requested} is not a numeric column of this file (numeric columns: {names}); {hint}"
             )
         if not _positive_total(chosen.numbers):
             raise InvalidOptionError(

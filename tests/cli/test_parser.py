@@ -119,8 +119,8 @@ def test_nothing_close_means_no_guess(capsys: pytest.CaptureFixture[str]) -> Non
 
 def test_a_mistyped_column_gets_a_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["segment", str(SAMPLE), "--columns", "agee,country"]) == 2
-    assert capsys.readouterr().err == "segbot: There is no column 'agee' in columns; did you mean 'age'?\n"
+    assert capsys.readouterr().err == "segbot: There is no column 'agee' in --columns; did you mean 'age'?\n"
     assert main(["segment", str(SAMPLE), "--exclude", "total_spnd"]) == 2
     assert capsys.readouterr().err == (
-        "segbot: There is no column 'total_spnd' in exclude; did you mean 'total_spend'?\n"
+        "segbot: There is no column 'total_spnd' in --exclude; did you mean 'total_spend'?\n"
     )

@@ -114,16 +114,16 @@ def test_columns_option_keeps_only_the_chosen(mixed: pd.DataFrame) -> None:
 
 
 def test_unknown_column_names_suggest_the_closest(mixed: pd.DataFrame) -> None:
-    with pytest.raises(InvalidOptionError, match=r"^There is no column 'contry' in exclude; did you mean 'country'\?$"):
+    with pytest.raises(InvalidOptionError, match=r"^There is no column 'contry' in --exclude; did you mean 'country'\?$"):
         prepare_table(mixed, exclude=["contry"])
-    with pytest.raises(InvalidOptionError, match="There is no column 'zzz' in columns; the columns are: CustomerID"):
+    with pytest.raises(InvalidOptionError, match="There is no column 'zzz' in --columns; the columns are: CustomerID"):
         prepare_table(mixed, columns=["zzz"])
 
 
 def test_unknown_column_lists_say_how_many_are_left_out() -> None:
     wide = pd.DataFrame({f"col{i:02d}": range(30) for i in range(14)})
     names = ", ".join(f"col{i:02d}" for i in range(12))
-    expected = f"There is no column 'zzz' in columns; the columns are: {names} and 2 more."
+    expected = f"There is no column 'zzz' in --columns; the columns are: {names} and 2 more."
     with pytest.raises(InvalidOptionError, match=f"^{re.escape(expected)}$"):
         prepare_table(wide, columns=["zzz"])
 

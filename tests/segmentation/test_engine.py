@@ -82,7 +82,7 @@ def test_every_column_constant() -> None:
 
 def test_unknown_column_and_k_out_of_range(planted: tuple[pd.DataFrame, np.ndarray, SegmentationResult]) -> None:
     table, _, _ = planted
-    with pytest.raises(InvalidOptionError, match=r"There is no column 'totl_spend' in columns; did you mean 'total_"):
+    with pytest.raises(InvalidOptionError, match=r"There is no column 'totl_spend' in --columns; did you mean 'total_"):
         segment(table, columns=["age", "totl_spend"])
     with pytest.raises(InvalidOptionError, match=r"^k must be between 1 and 12 for 900 rows"):
         segment(table, k=13)

@@ -70,7 +70,7 @@ def test_outcome_and_cluster_on_flags(audience: tuple[pd.DataFrame, np.ndarray])
         prepare_table(table, outcomes=["spend"])
     with pytest.raises(InvalidOptionError, match="'age' is not an outcome column"):
         prepare_table(table, cluster_on=["age"])
-    with pytest.raises(InvalidOptionError, match="There is no column 'bougth' in outcome; did you mean 'bought'"):
+    with pytest.raises(InvalidOptionError, match="There is no column 'bougth' in --outcome; did you mean 'bought'"):
         prepare_table(table, outcomes=["bougth"])
 
 

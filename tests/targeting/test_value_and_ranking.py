@@ -4,6 +4,7 @@ tables shipped in PyPI packages when the package is installed)."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -183,3 +184,9 @@ def test_default_no_segment_is_clearly_safer_so_the_top_place_says_so_and_the_ri
     assert all(p.outcomes[0].ci[0] <= p.outcomes[0].overall <= p.outcomes[0].ci[1] for p in rest)
     assert [p.id for p in rest] == sorted((p.id for p in rest), key=lambda s: (-by_id[s].size, s))
     assert "not clearly different from overall" in ranking[0].reason and "placed by size" in ranking[0].reason
+
+
+def test_a_mistyped_value_column_gets_a_suggestion() -> None:
+    sample = Path(__file__).resolve().parents[2] / "bot" / "samples" / "sample_audience.csv"
+    with pytest.raises(InvalidOptionError, match=r"--value total_spnd is not .*; did you mean 'total_spend'\?$"):
+        segment(sample.read_bytes(), value="total_spnd")
