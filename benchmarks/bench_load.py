@@ -463,7 +463,8 @@ Baseline in the same run: `segmentation.segment` alone on the same {FILES} files
 {engine_cpu_per_channel:.1f} CPU s in this process, so the {CHANNELS * FILES} uploads hold about
 {engine_total:.0f} CPU s of engine work; the workers used {load.cpu_s:.0f} CPU s in the load phase (download,
 parsing, storing, rendering and posting included). Wall times are distorted on this shared 2-core machine (other
-sessions' work runs beside it); CPU seconds and peak RSS are the figures to compare.
+sessions' work runs beside it; load average {os.getloadavg()[0]:.1f} at the end of this run); CPU seconds and peak
+RSS are the figures to compare.
 """
     write_section("load", "Load and failure: web + 2 workers + PostgreSQL + broker", body)
     return 0 if passed and kill_ok else 1
