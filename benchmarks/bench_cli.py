@@ -49,12 +49,14 @@ IMPORTS = (
     "import rich.console, bot.cli.segment_command, bot.report.report_input, bot.terminal.report, segmentation.engine"
 )
 # Prints wall and CPU seconds of the second run, and a fingerprint of what it found (the labels of every row, k,
-# every candidate's score and stability, the segments' stability), to compare two versions of the engine.
+# every candidate's score and stability, the segments' stability), to compare two versions of the engine, and
+# where the engine was imported from.
 ENGINE_ONLY = (
     "import hashlib, time, segmentation; data = open({path!r}, 'rb').read(); segmentation.segment(data); "
     "start = time.perf_counter(), time.process_time(); r = segmentation.segment(data); "
     "print(time.perf_counter() - start[0], time.process_time() - start[1], hashlib.sha256(r.labels.tobytes() + "
-    "repr((r.k, r.k_scores, r.k_stability, r.stability, [s.stability for s in r.segments])).encode()).hexdigest())"
+    "repr((r.k, r.k_scores, r.k_stability, r.stability, [s.stability for s in r.segments])).encode()).hexdigest(), "
+    "segmentation.__file__)"
 )
 
 
@@ -66,7 +68,10 @@ def timed(argv: list[str], runs: int, *, code: Path | None = None) -> tuple[floa
     for _ in range(runs):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        subprocess.run(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        # Run from the code's folder: Python puts the working folder ahead of PYTHONPATH.
+        subprocess.run(
+            argv, cwd=code or ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True
+        )
         walls.append(time.perf_counter() - start)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
@@ -91,7 +96,9 @@ def engine_seconds(code: Path | None = None) -> tuple[tuple[float, float], str]:
     """Wall and CPU seconds of `segmentation.segment` on the sample in a warm process, and its fingerprint."""
     env = {**os.environ, "PYTHONPATH": str(code)} if code else None
     command = [sys.executable, "-c", ENGINE_ONLY.format(path=str(SAMPLE))]
-    wall, cpu, fingerprint = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout.split()
+    done = subprocess.run(command, cwd=code or ROOT, env=env, capture_output=True, text=True, check=True)
+    wall, cpu, fingerprint, engine_file = done.stdout.split()
+    assert Path(engine_file).is_relative_to(code or ROOT), f"ran the engine of {engine_file}, not of {code or ROOT}"
     return (float(wall), float(cpu)), fingerprint
 
 
