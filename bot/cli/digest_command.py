@@ -73,7 +73,15 @@ def run_subscribe(args: argparse.Namespace) -> int:
         raise SegbotError("--weekly takes a weekday and an optional time, e.g. --weekly mon 09:00.")
     schedule = parse_schedule(args.weekly[0], args.weekly[1] if len(args.weekly) > 1 else None, args.tz)
     engine = open_database(load_settings().database_url)
-    dataset = DatasetRepository(engine).ensure(args.workspace, args.name)
+    repository = DatasetRepository(engine)
+    close = repository.close_name(args.workspace, args.name)
+    if repository.get(args.workspace, args.name) is None and close is not None:
+        # A new name next to an existing one is a typo far more often than a new dataset.
+        raise SegbotError(
+            f"There is no dataset called {args.name!r} here; did you mean {close!r}? To start a new dataset of "
+            f"that name, add its first version first (`segbot datasets add {args.name} PATH`)."
+        )
+    dataset = repository.ensure(args.workspace, args.name)
     SubscriptionRepository(engine).subscribe(args.workspace, dataset.id, args.channel, schedule)
     upcoming = next_slot(schedule, datetime.now(UTC)).astimezone(zone_of(schedule.timezone))
     print(

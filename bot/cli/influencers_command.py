@@ -15,6 +15,7 @@ from bot.files import open_input, write_atomically
 
 if TYPE_CHECKING:
     from bot.storage.influencers import Choice, InfluencerRepository
+    from segmentation.catalog_index import CatalogEntry
 
 TEXT_LIST_LIMIT = 50
 _CHOICE_MESSAGES = {
@@ -134,12 +135,40 @@ def run_list(args: argparse.Namespace) -> int:
         return 0
     if not stored:
         total = repository.count(args.workspace)
-        print("No creators match those filters." if total else _empty_catalog(args.workspace))
+        hints = _close_filter_values(repository.entries(args.workspace), args) if total else []
+        print(f"No creators match those filters; did you mean {' '.join(hints)}?" if hints else (
+            "No creators match those filters." if total else _empty_catalog(args.workspace)
+        ))  # fmt: skip
         return 0
     title = f"{len(shown)} of {len(stored)} creators in workspace {args.workspace}"
     # Wide when piped, so rows stay one line each in files and logs; the terminal's own width otherwise.
     Console(width=None if sys.stdout.isatty() else 200).print(catalog_table(rows, title=title))
     return 0
+
+
+def _close_filter_values(entries: list[CatalogEntry], args: argparse.Namespace) -> list[str]:
+    """`--platform instagram`-style hints for filter values that match no creator but are close to one that does."""
+    import difflib
+
+    from segmentation.countries import country_name
+    from segmentation.topics import interest_keys
+
+    known = {
+        "platform": {e.platform for e in entries},
+        "topic": {t for e in entries for t in e.topics}
+        | {k for e in entries for t in e.topics for k in interest_keys(t)},
+        "country": {country_name(e.audience_country) for e in entries if e.audience_country},
+    }
+    hints = []
+    for option, values in known.items():
+        given = getattr(args, option)
+        if not given or any(given.lower() == value.lower() for value in values):
+            continue
+        lowered = {value.lower(): value for value in values}
+        close = difflib.get_close_matches(given.lower(), list(lowered), n=1, cutoff=0.6)
+        if close:
+            hints.append(f"--{option} {lowered[close[0]]!r}")
+    return hints
 
 
 def _empty_catalog(workspace: str) -> str:

@@ -7,6 +7,7 @@ versions, numbered in the order the runs were made. Runs stored by other parts o
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -137,10 +138,19 @@ class DatasetRepository:
         if found is None and self._has_runs(workspace_id, name.strip()):
             found = self.ensure(workspace_id, name)
         if found is None:
-            raise NotFoundError(
-                f"There is no dataset called {name!r} here; upload {name}.csv or run `segbot datasets add {name} PATH`."
+            close = self.close_name(workspace_id, name)
+            what_to_do = (
+                f"did you mean {close!r}?" if close else f"upload {name}.csv or run `segbot datasets add {name} PATH`."
             )
+            raise NotFoundError(f"There is no dataset called {name!r} here; {what_to_do}")
         return found
+
+    def close_name(self, workspace_id: str, name: str) -> str | None:
+        """The workspace's dataset name closest to `name` (a typo's "did you mean"), None when none is close."""
+        with self.engine.connect() as connection:
+            names = connection.execute(select(datasets.c.name).where(datasets.c.workspace_id == workspace_id)).scalars()
+            close = difflib.get_close_matches(name.strip(), [str(n) for n in names], n=1, cutoff=0.6)
+        return close[0] if close else None
 
     def _has_runs(self, workspace_id: str, name: str) -> bool:
         with self.engine.connect() as connection:

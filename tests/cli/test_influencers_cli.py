@@ -331,3 +331,16 @@ def test_a_file_without_interests_country_or_age_gets_capped_or_no_suggestions(
     )
     scores = [s["score"] for segment in data["segments"] for s in segment["influencers"]]
     assert scores and max(scores) <= 0.35
+
+
+@pytest.mark.parametrize(
+    ("option", "typed", "hint"),
+    [("--platform", "instagam", "instagram"), ("--topic", "fitnes", "Fitness"), ("--country", "Brazl", "Brazil")],
+)
+def test_a_mistyped_filter_value_gets_a_suggestion(
+    capsys: pytest.CaptureFixture[str], option: str, typed: str, hint: str
+) -> None:
+    assert _run(capsys, "import", str(SAMPLE_PATH))[0] == 0
+    code, out, _ = _run(capsys, "list", option, typed)
+    assert (code, out) == (0, f"No creators match those filters; did you mean {option} '{hint}'?\n")
+    assert _run(capsys, "list", "--topic", "zzzzz")[1] == "No creators match those filters.\n"

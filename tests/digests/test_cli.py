@@ -72,10 +72,12 @@ def test_versions_subscriptions_and_a_due_digest_from_the_command_line(
         "C0DIGEST gets a weekly digest of newsletter on Mon 09:00 Europe/Berlin (next: "
     )
     assert "no data yet" not in out
-    code, out, _ = _run(capsys, "digest", "subscribe", "newsleter", "--channel", "C0DIGEST")
+    code, _, err = _run(capsys, "digest", "subscribe", "newsleter", "--channel", "C0DIGEST")
+    assert code == 2 and "did you mean 'newsletter'?" in err  # a typo next to an existing dataset
+    code, out, _ = _run(capsys, "digest", "subscribe", "loyalty", "--channel", "C0DIGEST")
     assert code == 0
-    assert out.splitlines()[1].startswith("newsleter has no data yet, so its digests are skipped until it has: ")
-    _run(capsys, "digest", "unsubscribe", "newsleter")
+    assert out.splitlines()[1].startswith("loyalty has no data yet, so its digests are skipped until it has: ")
+    _run(capsys, "digest", "unsubscribe", "loyalty")
     _, out, _ = _run(capsys, "digest", "list")
     assert out.startswith("newsletter -> C0DIGEST: Mon 09:00 Europe/Berlin (next ")
 
@@ -173,3 +175,16 @@ def test_two_run_due_processes_at_once_post_each_digest_once_on_postgresql(
             (delivery,) = DeliveryRepository(engine).for_subscription(subscription.id)
             assert delivery.status == "posted" and delivery.message_ts
             assert RunRepository(engine).get("T0FAKE", delivery.run_id or 0) is not None
+
+
+def test_a_mistyped_dataset_name_is_refused_with_a_suggestion(
+    cli_env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "shop.csv").write_text("score\n" + "".join(f"{i % 5}\n" for i in range(100)))
+    assert _run(capsys, "datasets", "add", "shop", str(tmp_path / "shop.csv"))[0] == 0
+    code, out, err = _run(capsys, "digest", "subscribe", "shpo", "--channel", "C1")
+    assert (code, out) == (2, "")
+    assert err.startswith("segbot: There is no dataset called 'shpo' here; did you mean 'shop'?")
+    assert _run(capsys, "digest", "list")[1].startswith("No digest subscriptions")
+    code, _, err = _run(capsys, "digest", "preview", "shpo")
+    assert (code, err) == (2, "segbot: There is no dataset called 'shpo' here; did you mean 'shop'?\n")
