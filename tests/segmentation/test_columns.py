@@ -114,7 +114,8 @@ def test_columns_option_keeps_only_the_chosen(mixed: pd.DataFrame) -> None:
 
 
 def test_unknown_column_names_suggest_the_closest(mixed: pd.DataFrame) -> None:
-    with pytest.raises(InvalidOptionError, match=r"^There is no column 'contry' in --exclude; did you mean 'country'\?$"):
+    expected = r"^There is no column 'contry' in --exclude; did you mean 'country'\?$"
+    with pytest.raises(InvalidOptionError, match=expected):
         prepare_table(mixed, exclude=["contry"])
     with pytest.raises(InvalidOptionError, match="There is no column 'zzz' in --columns; the columns are: CustomerID"):
         prepare_table(mixed, columns=["zzz"])
