@@ -310,7 +310,7 @@ def _decide(name: str, series: pd.Series, *, forced: bool, decimal_comma: bool |
 
 def _numeric_column(name: str, numbers: np.ndarray, distinct: int, missing_share: float, forced: bool) -> _Decision:
     n_present = int(np.isfinite(numbers).sum())
-    if not forced and n_present and _id_like_name(name) and distinct >= NEARLY_UNIQUE * n_present:
+    if not forced and n_present and id_like_name(name) and distinct >= NEARLY_UNIQUE * n_present:
         # An id column of a real export repeats a few people (merged lists) or misses a few cells.
         exact = distinct == n_present == len(numbers)
         reason = "unique per row and named like an id" if exact else "nearly unique per row and named like an id"
@@ -535,9 +535,9 @@ def _identifier_by_values(name: str, levels: pd.Series, n_present: int) -> str |
         return "email addresses identify people, not groups"
     if sample.str.fullmatch(_UUID.pattern, case=False).mean() >= 0.8:
         return "UUID-like values, one per record"
-    if len(levels) == n_present and _id_like_name(name):
+    if len(levels) == n_present and id_like_name(name):
         return "unique per row and named like an id"
-    if n_present and len(levels) >= NEARLY_UNIQUE * n_present and _id_like_name(name):
+    if n_present and len(levels) >= NEARLY_UNIQUE * n_present and id_like_name(name):
         return "nearly unique per row and named like an id"
     return None
 
@@ -622,7 +622,8 @@ def _counts_up(numbers: np.ndarray) -> bool:
     return bool(np.all(np.diff(ordered) == 1))
 
 
-def _id_like_name(name: str) -> bool:
+def id_like_name(name: str) -> bool:
+    """A header that names an identifier (customer_id, Email, uuid): its cells are kept as the file wrote them."""
     return bool(_tokens(name) & _ID_TOKENS)
 
 

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from segmentation import limits as limit_errors
+from segmentation.columns import id_like_name
 from segmentation.errors import SegmentationError, UnreadableFileError
 from segmentation.guarded_stream import GuardedStream
 from segmentation.limits import ReadLimits
@@ -595,6 +596,8 @@ def csv_options(dialect: Dialect, encoding: str) -> dict[str, Any]:
         "on_bad_lines": "error",
         "decimal": "," if dialect.decimal_comma else ".",
         "thousands": "." if dialect.thousands_dot else None,
+        # Ids stay text, exactly as written: "00017" is not 17 and "2E5" not 200000.0 in an exported audience.
+        "dtype": {position: "string" for position, name in enumerate(dialect.header) if id_like_name(str(name))},
     }
 
 

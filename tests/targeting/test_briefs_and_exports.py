@@ -133,6 +133,25 @@ def test_cli_export_writes_one_segments_ids_under_their_kind(tmp_path: Path) -> 
     assert rows[0] == ["customer_id"] and [r[0] for r in rows[1:]] == expected
 
 
+def test_exported_ids_are_the_files_text_not_numbers(tmp_path: Path) -> None:
+    """Leading zeros and number-like ids ("2E5") reach the CRM exactly as the file wrote them."""
+    frame = pd.read_csv(io.StringIO(sample_audience_csv())).drop(columns=["customer_id"])
+    ids = [f"{i:06d}" for i in range(len(frame))]
+    ids[3] = "2E5"
+    frame.insert(0, "customer_id", ids)
+    path = tmp_path / "crm.csv"
+    frame.to_csv(path, index=False)
+    ids_out, audience = tmp_path / "ids.csv", tmp_path / "audience.csv"
+    assert main(["segment", str(path), "--ids-out", str(ids_out)]) == 0
+    rows = list(csv.reader(ids_out.open()))
+    assert rows[0][:2] == ["row", "customer_id"] and rows[0][-1] == "segment"
+    assert [r[1] for r in rows[1:]] == ids
+    segment_of_row_3 = rows[4][-1]
+    assert main(["export", str(path), "--segment", segment_of_row_3, "--out", str(audience)]) == 0
+    exported = [r[0] for r in csv.reader(audience.open())][1:]
+    assert "2E5" in exported and all(re.fullmatch(r"\d{6}|2E5", value) for value in exported)
+
+
 def test_emails_are_exported_only_on_request(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     frame = pd.read_csv(io.StringIO(sample_audience_csv()))
     frame = frame.drop(columns=["customer_id"])
