@@ -85,7 +85,8 @@ def fit_table(
     """`segment()` on a table already read (`reading.read_table` or `reading.clean_frame`), keeping the fit."""
     if len(table) < MIN_ROWS:
         raise UnusableDataError(
-            f"The table has only {len(table)} rows; segmenting needs at least {MIN_ROWS}, so upload a larger export."
+            f"The table has only {len(table)} row{'' if len(table) == 1 else 's'}; segmenting needs at least "
+            f"{MIN_ROWS}, so upload a larger export."
         )
     largest_k = min(MAX_K, len(table) // ROWS_PER_SEGMENT)
     if k is not None and not 1 <= k <= largest_k:

@@ -55,7 +55,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         debug = settings.debug
         configure_logging(settings.log_level, settings.log_format)
-        return int(args.handler(args))
+        status = int(args.handler(args))
+        sys.stdout.flush()  # here, so a reader gone away (`| head`) is the BrokenPipeError below, not exit 1 later
+        return status
     except (SegbotError, SegmentationError) as error:
         print(f"segbot: {error}", file=sys.stderr)
         return EXIT_USER_ERROR

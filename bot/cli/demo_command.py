@@ -23,7 +23,6 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from rich.console import Console
     from rich.markdown import Markdown
 
     from bot.catalog.reading import read_catalog
@@ -31,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
     from bot.services.report_data import build_report
     from bot.storage.database import open_database
     from bot.storage.influencers import InfluencerRepository
+    from bot.terminal.console import PipeConsole as Console
     from bot.terminal.report import print_report
     from segmentation import segment
 

@@ -119,8 +119,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from rich.console import Console
-
+    from bot.terminal.console import PipeConsole as Console
     from bot.terminal.influencer_table import catalog_rows, catalog_table
 
     repository = _repository()

@@ -60,11 +60,10 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from rich.console import Console
-
     from bot.report.audience_csv import ids_csv_text
     from bot.report.report_input import ReportInput
     from bot.settings import load_settings
+    from bot.terminal.console import PipeConsole as Console
     from bot.terminal.report import print_report
     from segmentation.reading import read_table
 

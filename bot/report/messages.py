@@ -39,6 +39,10 @@ K_FORCED_NONE = (
     "You asked for {k} segments, but this audience has no distinct segments (one segment fits it better): "
     "treat these {k} as a forced split, where neighbouring segments blend into each other."
 )
+K_FORCED_ONE = (
+    "You asked for {k} segments, but this audience has no distinct segments: every row fits one of them best, "
+    "so the whole audience is shown as 1 segment."
+)
 K_TIE = "{low} or {high} segments fit about equally well; showing {k} ({why})."
 K_TIE_CLI = "To see {other} segments, run again with --k {other}."
 K_TIE_SLACK = "Use the *Show {other} segments* button to see the other."

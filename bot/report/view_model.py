@@ -174,11 +174,15 @@ class KChoice:
     alternative: int | None = None  # a near tie: this k fits about as well
     alternative_reason: str | None = None
     merged_from: int | None = None  # the best fit's groups, when they were merged into fewer segments
+    shown: int | None = None  # segments that hold rows, when fewer than k (a forced split of one group)
 
     def sentence(self) -> str:
         """Why this many segments, in one plain sentence (no statistics jargon)."""
         if self.forced:
-            template = messages.K_FORCED_NONE if self.no_distinct else messages.K_FORCED
+            if self.shown == 1:
+                template = messages.K_FORCED_ONE
+            else:
+                template = messages.K_FORCED_NONE if self.no_distinct else messages.K_FORCED
         elif self.k == 1:
             template = messages.K_NONE_MERGED if self.merged_from else messages.K_NONE
         elif self.merged_from:
@@ -321,6 +325,7 @@ def k_choice(result: SegmentationResult) -> KChoice:
         alternative=result.k_alternative,
         alternative_reason=result.k_alternative_reason,
         merged_from=result.k_merged_from,
+        shown=len(result.segments) if len(result.segments) < k else None,
     )
 
 

@@ -40,7 +40,7 @@ def print_report(
     else:
         console.print(
             Text.assemble(
-                (f"{len(report.segments)} segments", "bold"),
+                (f"{len(report.segments)} segment{'' if len(report.segments) == 1 else 's'}", "bold"),
                 f" in {file_name} ({result.n_rows:,} rows), {stability_word(result.stability)} "
                 f"(stability {result.stability:.2f} of 1)",
             )

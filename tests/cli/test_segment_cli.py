@@ -210,3 +210,34 @@ def test_few_distinct_rows_print_no_warning(tmp_path: Path, text: str) -> None:
     assert completed.returncode == 0
     assert completed.stdout.startswith(("No distinct segments", "2 segments", "3 segments"))
     assert completed.stderr == ""
+
+
+def test_a_reader_that_goes_away_is_a_quiet_exit_0() -> None:
+    """`segbot segment ... | head -5` (the README's example): a broken pipe is not an error."""
+    segbot = Path(sys.executable).with_name("segbot")
+    process = subprocess.Popen(
+        [str(segbot), "segment", str(SAMPLE)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.readline().startswith("5 segments in sample_audience.csv")
+    process.stdout.close()
+    assert (process.wait(timeout=120), process.stderr.read()) == (0, "")
+
+
+def test_a_forced_split_with_one_segment_says_so_in_one_voice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "scores.csv"
+    path.write_text("score\n" + "".join(f"{i % 3}\n" for i in range(60)))
+    assert main(["segment", str(path), "--k", "2"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert out.startswith("1 segment in scores.csv (60 rows)")
+    assert "the whole audience is shown as 1 segment." in out
+    assert "treat these 2" not in out and "1 segments" not in out
+
+
+def test_a_one_row_table_is_one_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "one.csv"
+    path.write_text("age,spend\n30,12\n")
+    assert main(["segment", str(path)]) == 2
+    assert "The table has only 1 row;" in capsys.readouterr().err
