@@ -163,7 +163,9 @@ def _close_filter_values(entries: list[CatalogEntry], args: argparse.Namespace) 
         given = getattr(args, option)
         if not given or any(given.lower() == value.lower() for value in values):
             continue
-        lowered = {value.lower(): value for value in values}
+        lowered: dict[str, str] = {}
+        for value in sorted(values):  # sorted: the same hint every run ("Fitness" before the interest "fitness")
+            lowered.setdefault(value.lower(), value)
         close = difflib.get_close_matches(given.lower(), list(lowered), n=1, cutoff=0.6)
         if close:
             hints.append(f"--{option} {lowered[close[0]]!r}")
