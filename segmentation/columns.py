@@ -216,10 +216,7 @@ def _as_outcome(decision: _Decision, outcomes: Sequence[str] | None, cluster_on:
         if role.name not in outcomes:
             return decision
         if role.role != "boolean":
-            raise InvalidOptionError(
-                f"The outcome column '{role.name}' is not a yes/no column ({role.reason}); choose a column with two "
-                "values such as yes/no or 1/0."
-            )
+            raise InvalidOptionError(_not_yes_no(role.name, decision))
     elif role.role != "boolean" or not role.used or not _tokens(role.name) & _OUTCOME_TOKENS:
         return decision
     used = role.name in cluster_on
@@ -253,6 +250,22 @@ def _summary_convention(decisions: list[_Decision]) -> list[_Decision]:
 def _with_semantic(decision: _Decision, semantic: str) -> _Decision:
     role = replace(decision.role, semantic=semantic)
     return _Decision(role, tuple(replace(column, semantic=semantic) for column in decision.prepared), decision.dates)
+
+
+def _not_yes_no(name: str, decision: _Decision) -> str:
+    """Why `name` cannot be an outcome; two plain categories (Active/Churned) need saying which one is the event."""
+    codes = next((column.categories for column in decision.prepared if column.categories is not None), None)
+    levels = [str(level) for level in codes.categories] if codes is not None else []
+    if decision.role.role == "categorical" and len(levels) == 2:
+        first, second = levels
+        return (
+            f"The outcome column '{name}' has two values ({first}, {second}) but Segbot cannot tell which one is the "
+            f"outcome; add a column that says it as yes/no or 1/0 (e.g. {second.lower()} = yes or no)."
+        )
+    return (
+        f"The outcome column '{name}' is not a yes/no column ({decision.role.reason}); choose a column whose values "
+        "are yes/no or 1/0."
+    )
 
 
 def _check_cluster_on(decisions: list[_Decision], cluster_on: Sequence[str] | None) -> None:

@@ -63,9 +63,7 @@ def value_column(prepared: PreparedTable, requested: str | None = None) -> Prepa
                 f"--value {requested} is not a numeric column of this file (numeric columns: {names}); {hint}"
             )
         if not _positive_total(chosen.numbers):
-            raise InvalidOptionError(
-                f"--value {requested} adds up to zero or less, so no segment can hold a share of it."
-            )
+            raise InvalidOptionError(_not_a_total(requested, chosen.numbers))
         return chosen
     ranked = [(kind, c) for c in numeric if (kind := _value_kind(c)) is not None]
     if not ranked:
@@ -121,6 +119,19 @@ def _positive_total(numbers: np.ndarray | None) -> bool:
         return False
     known = _scaled(numbers[np.isfinite(numbers)])
     return bool(known.size) and float(known.sum()) > 0 and float((known < 0).mean()) <= MAX_NEGATIVE_SHARE
+
+
+def _not_a_total(name: str, numbers: np.ndarray | None) -> str:
+    """Why `name` cannot be shared out between segments: no total above zero, or too many negative amounts."""
+    known = _scaled(numbers[np.isfinite(numbers)]) if numbers is not None else np.array([])
+    if known.size and float(known.sum()) > 0:
+        negative = float((known < 0).mean())
+        return (
+            f"--value {name} has negative amounts in {negative:.0%} of rows (refunds or net figures; at most "
+            f"{MAX_NEGATIVE_SHARE:.0%} is allowed), so segment shares of its total would mislead; choose a gross "
+            "amount such as revenue or spend."
+        )
+    return f"--value {name} adds up to zero or less, so no segment can hold a share of it."
 
 
 def _scaled(numbers: np.ndarray) -> np.ndarray:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import sys
 from pathlib import Path
 from typing import Any
@@ -47,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     text = segment_ids_csv_text(table, result.labels, args.segment, column)
     if args.out:
         write_atomically(Path(args.out), text)
-        count = text.count("\n") - 1
+        count = len(list(csv.reader(io.StringIO(text)))) - 1  # an id may hold a quoted line break
         print(f"Wrote {count:,} {column.kind} ids of segment {args.segment} to {args.out}.", file=sys.stderr)
     else:
         sys.stdout.write(text)

@@ -80,16 +80,20 @@ def run(args: argparse.Namespace) -> int:
         report, database = report_with_influencers(result, workspace_id=args.workspace, per_segment=args.influencers)
     else:
         report = ReportInput.of(result)
-    if args.labels_out and not chunked:
-        write_labels(Path(args.labels_out), result)
-    if args.ids_out:
+    ids_text = None
+    if args.ids_out:  # made before anything is written, so a file without ids leaves no labels file behind
         with open_input(path) as stream:
             table = read_table(stream, limits=load_settings().read_limits())
-        write_atomically(Path(args.ids_out), ids_csv_text(table, result))
+        ids_text = ids_csv_text(table, result)
+    if args.labels_out and not chunked:
+        write_labels(Path(args.labels_out), result)
+    if ids_text is not None:
+        write_atomically(Path(args.ids_out), ids_text)
     if args.briefs:
         from bot.cli.brief_files import write_briefs
 
-        write_briefs(Path(args.briefs), report, file_name=path.name)
+        written = write_briefs(Path(args.briefs), report, file_name=path.name)
+        print(f"Wrote {len(written) - 1} briefs and briefs.html to {args.briefs}", file=sys.stderr)
     if args.format == "json":
         data = report.to_dict()
         if args.influencers:

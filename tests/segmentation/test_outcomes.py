@@ -10,6 +10,7 @@ from scipy import stats
 from segmentation import InvalidOptionError, segment
 from segmentation.columns import prepare_table
 from segmentation.outcomes import wilson_interval
+from segmentation.value import value_column
 
 
 @pytest.fixture(scope="module")
@@ -83,3 +84,19 @@ def test_wilson_interval_matches_the_formula(successes: int, n: int) -> None:
     assert (low, high) == pytest.approx((max(0.0, centre - half), min(1.0, centre + half)))
     assert 0.0 <= low <= p <= high <= 1.0
     assert wilson_interval(0, 0) == (0.0, 1.0)
+
+
+def test_a_two_category_outcome_is_refused_with_the_values_named() -> None:
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"status": rng.choice(["Active", "Churned"], 200), "spend": rng.gamma(2, 50, 200)})
+    with pytest.raises(InvalidOptionError, match=r"has two values \(Active, Churned\) but Segbot cannot tell"):
+        prepare_table(frame, outcomes=["status"])
+
+
+def test_a_net_value_column_is_refused_for_its_negative_rows_not_its_total() -> None:
+    rng = np.random.default_rng(0)
+    amounts = rng.gamma(2, 50, 400)
+    amounts[:40] *= -1  # 10% refunds, the total stays positive
+    frame = pd.DataFrame({"net_revenue": amounts, "age": rng.integers(18, 70, 400)})
+    with pytest.raises(InvalidOptionError, match=r"negative amounts in 10% of rows"):
+        value_column(prepare_table(frame), "net_revenue")

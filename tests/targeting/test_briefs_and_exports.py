@@ -133,11 +133,11 @@ def test_cli_export_writes_one_segments_ids_under_their_kind(tmp_path: Path) -> 
     assert rows[0] == ["customer_id"] and [r[0] for r in rows[1:]] == expected
 
 
-def test_exported_ids_are_the_files_text_not_numbers(tmp_path: Path) -> None:
+def test_exported_ids_are_the_files_text_not_numbers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Leading zeros and number-like ids ("2E5") reach the CRM exactly as the file wrote them."""
     frame = pd.read_csv(io.StringIO(sample_audience_csv())).drop(columns=["customer_id"])
     ids = [f"{i:06d}" for i in range(len(frame))]
-    ids[3] = "2E5"
+    ids[3] = "2E5\n1"  # number-like, with a quoted line break: still one id in the count
     frame.insert(0, "customer_id", ids)
     path = tmp_path / "crm.csv"
     frame.to_csv(path, index=False)
@@ -149,7 +149,23 @@ def test_exported_ids_are_the_files_text_not_numbers(tmp_path: Path) -> None:
     segment_of_row_3 = rows[4][-1]
     assert main(["export", str(path), "--segment", segment_of_row_3, "--out", str(audience)]) == 0
     exported = [r[0] for r in csv.reader(audience.open())][1:]
-    assert "2E5" in exported and all(re.fullmatch(r"\d{6}|2E5", value) for value in exported)
+    assert "2E5\n1" in exported and all(re.fullmatch(r"\d{6}|2E5\n1", value) for value in exported)
+    assert f"Wrote {len(exported):,} customer_id ids" in capsys.readouterr().err
+
+
+def test_briefs_of_an_earlier_run_are_replaced_and_a_failed_ids_export_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    frame = pd.read_csv(io.StringIO(sample_audience_csv())).drop(columns=["customer_id", "email"])
+    path = tmp_path / "no_ids.csv"
+    frame.to_csv(path, index=False)
+    briefs, labels = tmp_path / "briefs", tmp_path / "labels.csv"
+    assert main(["segment", str(path), "--k", "4", "--briefs", str(briefs)]) == 0
+    assert main(["segment", str(path), "--k", "2", "--briefs", str(briefs)]) == 0
+    assert sorted(p.name.split("-")[1] for p in briefs.glob("segment-*.md")) == ["0", "1"]
+    assert "Wrote 2 briefs and briefs.html to" in capsys.readouterr().err
+    assert main(["segment", str(path), "--k", "2", "--labels-out", str(labels), "--ids-out", str(tmp_path / "i")]) == 2
+    assert "no identifier column" in capsys.readouterr().err and not labels.exists()
 
 
 def test_emails_are_exported_only_on_request(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
