@@ -20,6 +20,7 @@ import numpy as np
 
 from segmentation.effects import candidates_for
 from segmentation.lexicon import product_word, tokens_of, value_label
+from segmentation.naming import is_code_name
 from segmentation.prepared import PreparedColumn, PreparedTable
 from segmentation.ranking import one
 from segmentation.result import AudienceMix, CampaignBrief, FeatureEffect, SegmentProfile
@@ -178,7 +179,15 @@ def _angles(
     if reach:
         angles.append(_reach_angle(reach[0]))
     if not angles and profile.features:
-        angles.append("Lead with what sets them apart: " + plain(profile.features[0]))
+        first = profile.features[0]
+        if is_code_name(first.column):
+            # A median of a coded column (MOSTYPE 8 vs 30) is no message: say so rather than dress it up as one.
+            angles.append(
+                f"No message angle in this file's words: the clearest difference is a coded column ({plain(first)}); "
+                "its codebook says what that means"
+            )
+        else:
+            angles.append("Lead with what sets them apart: " + plain(first))
     return tuple(angles)
 
 

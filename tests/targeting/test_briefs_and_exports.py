@@ -234,3 +234,18 @@ def test_the_briefs_page_looks_right_in_a_real_browser(tmp_path: Path, sample_re
     assert xs.max() < width * 0.55 and ys.min() < height * 0.2, "around the first card, top left"
     ink = (pixels.mean(axis=2) < 0.3).mean()
     assert 0.005 < ink < 0.3, f"text is drawn and the page is not a dark block ({ink:.3f} dark)"
+
+
+def test_a_segment_known_only_by_codes_gets_no_invented_message_angle() -> None:
+    rng = np.random.default_rng(0)
+    planted = np.repeat([0, 1], [600, 400])
+    frame = pd.DataFrame(
+        {
+            "MOSTYPE": np.where(planted == 0, rng.normal(10, 2, 1000), rng.normal(30, 2, 1000)).round(1),
+            "MKOOPKLA": np.where(planted == 0, rng.normal(3, 1, 1000), rng.normal(7, 1, 1000)).round(1),
+        }
+    )
+    result = segment(frame.to_csv(index=False).encode())
+    angles = [angle for s in result.segments if s.brief for angle in s.brief.lead_with]
+    assert angles and all(angle.startswith("No message angle in this file's words") for angle in angles)
+    assert not any("Lead with what sets them apart" in angle for angle in angles)
