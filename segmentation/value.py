@@ -38,6 +38,7 @@ MONEY_WORDS = (
     "gmv",
     "mnt",
     "total paid",
+    "bill",
     "purchase value",
     "value",
 )

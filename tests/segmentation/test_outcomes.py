@@ -100,3 +100,16 @@ def test_a_net_value_column_is_refused_for_its_negative_rows_not_its_total() -> 
     frame = pd.DataFrame({"net_revenue": amounts, "age": rng.integers(18, 70, 400)})
     with pytest.raises(InvalidOptionError, match=r"negative amounts in 10% of rows"):
         value_column(prepare_table(frame), "net_revenue")
+
+
+def test_a_restaurant_bill_is_the_value_column_of_a_bills_file() -> None:
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "total_bill": rng.gamma(4, 5, 300).round(2),
+            "tip": rng.gamma(2, 1.5, 300).round(2),
+            "size": rng.integers(1, 6, 300),
+        }
+    )
+    chosen = value_column(prepare_table(frame))
+    assert chosen is not None and chosen.name == "total_bill"
