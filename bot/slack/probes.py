@@ -76,6 +76,9 @@ def _run(check: Check) -> str | None:
 
 def readiness_checks(engine: Engine, settings: Settings | None) -> list[Check]:
     """Database reachable, schema current and (with `settings`) Slack credentials configured."""
+    # The migrations' head is read once here, before gunicorn forks, so no probe pays for loading the scripts
+    # while the process is busy starting its job threads.
+    _head()
     checks = [database_check(engine), schema_check(engine)]
     return checks if settings is None else [*checks, credentials_check(settings)]
 

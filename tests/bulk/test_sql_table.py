@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +25,7 @@ def audience() -> pd.DataFrame:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def warehouse(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def warehouse(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     url = (
         f"sqlite:///{tmp_path / 'warehouse.db'}"
         if request.param == "sqlite"
@@ -32,8 +33,11 @@ def warehouse(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     )
     engine = sa.create_engine(url)
     audience().to_sql("audience", engine, index=False, if_exists="replace")
+    yield url
+    # The PostgreSQL schema is shared by the whole session: other tests expect exactly Segbot's own tables in it.
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP TABLE IF EXISTS audience"))
     engine.dispose()
-    return url
 
 
 def test_the_sql_run_labels_every_row_in_key_order(warehouse: str, tmp_path: Path) -> None:

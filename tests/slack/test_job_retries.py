@@ -134,11 +134,11 @@ def test_work_resumes_after_the_database_drops_every_connection(
             drop_queue(queue["SEGBOT_BROKER_URL"], queue["SEGBOT_BROKER_QUEUE"])
 
 
+@pytest.mark.parametrize("queued_bot", ["rabbitmq", "redis"], indirect=True)  # the database queue has no deliveries
 def test_a_delivery_out_of_retries_is_dead_lettered_and_the_user_told(queued_bot: RunningBot) -> None:
     """Dramatiq's on_retry_exhausted (the database unreachable for all of a job's deliveries) ends the same way."""
     broker_jobs = queued_bot.runtime.broker
-    if broker_jobs is None:
-        pytest.skip("the database queue has no broker deliveries to run out of")
+    assert broker_jobs is not None
     payload = {"channel_id": "C0CHAN", "thread_ts": None, "file": {"name": "audience.csv"}}
     job_id = queued_bot.runtime.jobs.enqueue(FAKE_TEAM, "segment_upload", payload)  # never delivered
     broker_jobs.exhausted_actor.send({"args": [job_id]}, {"retries": broker.MAX_RETRIES})

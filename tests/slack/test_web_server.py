@@ -43,7 +43,7 @@ class Served:
 
     def get(self, path: str) -> tuple[int, str]:
         try:
-            with urllib.request.urlopen(self.base + path, timeout=10) as answer:
+            with urllib.request.urlopen(self.base + path, timeout=30) as answer:  # 30 s: a busy 2-core CI machine
                 return answer.status, answer.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()
