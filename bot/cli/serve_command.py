@@ -53,7 +53,7 @@ def serve_http(args: argparse.Namespace, settings: Settings) -> int:
     from bot.slack.app import build_slack_runtime, create_app
     from bot.slack.background import start_background
     from bot.slack.heartbeat import Check, Heartbeat, database_check, heartbeat_path, http_check, workers_check
-    from bot.slack.probes import LIVE_PATH, Probes, readiness_checks
+    from bot.slack.probes import LIVE_PATH, READY_PATH, Probes, readiness_checks
     from bot.slack.server import wsgi_app
     from bot.slack.web_server import Stop, WebServer, bind_listener
     from bot.storage.database import open_database
@@ -67,6 +67,11 @@ def serve_http(args: argparse.Namespace, settings: Settings) -> int:
     # Filled in each web process once its job threads run: /livez then checks them.
     job_threads_alive: list[Check] = []
     probes = Probes(live=job_threads_alive, ready=readiness_checks(engine, settings), job_counts=runtime.jobs.counts)
+    # Run the readiness checks once here, before the heartbeat thread starts and gunicorn forks: the lazy imports
+    # they trigger (SQLAlchemy's dialect, alembic's runtime) then happen in one thread, and a web process can never
+    # inherit an import lock that a master thread held at the fork (a /readyz that hung forever under load).
+    probes.answer("GET", READY_PATH)
+    engine.dispose()
     application = wsgi_app(
         app, engine, signing_secret=settings.slack_signing_secret or "", probes=probes,
         body_timeout=settings.request_timeout_seconds,
