@@ -52,7 +52,7 @@ def serve_http(args: argparse.Namespace, settings: Settings) -> int:
     """gunicorn's master here, the app with its job threads and scheduler in each web process."""
     from bot.slack.app import build_slack_runtime, create_app
     from bot.slack.background import start_background
-    from bot.slack.heartbeat import Check, Heartbeat, heartbeat_path, http_check, workers_check
+    from bot.slack.heartbeat import Check, Heartbeat, database_check, heartbeat_path, http_check, workers_check
     from bot.slack.probes import LIVE_PATH, READY_PATH, Probes, readiness_checks
     from bot.slack.server import wsgi_app
     from bot.slack.web_server import Stop, WebServer, bind_listener
@@ -83,10 +83,7 @@ def serve_http(args: argparse.Namespace, settings: Settings) -> int:
             job_threads_alive.append(workers_check(background.pool))
         return background.stop
 
-    # The master's heartbeat asks the web processes over HTTP and never opens the database itself: a master thread
-    # inside sqlite3's connect while gunicorn forks leaves SQLite's mutex held in the new web process, whose every
-    # later connect then hangs (found with py-spy on a /readyz that hung in the full test suite).
-    checks = [http_check(args.host, port, LIVE_PATH), http_check(args.host, port, READY_PATH)]
+    checks = [database_check(engine), http_check(args.host, port, LIVE_PATH)]
     heartbeat = Heartbeat(heartbeat_path(settings.heartbeat_file), "serve", checks)
     server = WebServer(
         application, listener, settings, engine, start_process=start_process,
