@@ -32,11 +32,22 @@ EXIT_INTERNAL_ERROR = 1
 log = logging.getLogger("segbot")
 
 
+def _installed_version() -> str:
+    """The version pip installed (pyproject.toml's), read from the package metadata without importing anything."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("segbot")
+    except PackageNotFoundError:
+        return "(not installed: run make install)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = SegbotParser(
         prog="segbot",
         description="Segbot: audience segmentation and influencer suggestions, from the terminal or Slack.",
     )
+    parser.add_argument("--version", action="version", version=f"segbot {_installed_version()}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module_info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if module_info.name.endswith("_command"):

@@ -43,6 +43,7 @@ def register(subparsers: Any) -> None:
 def run_add(args: argparse.Namespace) -> int:
     from bot.digests.sources import pull
     from bot.digests.versions import add_version
+    from bot.report.filters import in_segments
     from bot.settings import load_settings
     from bot.storage.database import open_database
     from bot.storage.datasets import SourceSpec, check_dataset_name
@@ -56,12 +57,13 @@ def run_add(args: argparse.Namespace) -> int:
     )
     print(
         f"{name}: version {version.version} (run {version.run_id}) from {Path(args.path).name}, "
-        f"{version.n_rows:,} rows in {version.k} segments."
+        f"{version.n_rows:,} rows {in_segments(version.k)}."
     )
     return 0
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from bot.report.filters import counted
     from bot.settings import load_settings
     from bot.storage.database import open_database
     from bot.storage.datasets import DatasetRepository
@@ -75,7 +77,7 @@ def run_list(args: argparse.Namespace) -> int:
         latest = summary.latest
         state = (
             f"{summary.versions} version{'s' if summary.versions != 1 else ''}, newest version {latest.version} "
-            f"({latest.created_at:%Y-%m-%d %H:%M} UTC), {latest.n_rows:,} rows, {latest.k} segments"
+            f"({latest.created_at:%Y-%m-%d %H:%M} UTC), {latest.n_rows:,} rows, {counted(latest.k, 'segment')}"
             if latest
             else "no versions yet"
         )

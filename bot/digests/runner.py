@@ -29,6 +29,7 @@ from bot.errors import SegbotError
 from bot.metrics import DIGEST_DELIVERIES
 from bot.queue.jobs import LEASE, MAX_ATTEMPTS  # a digest delivery is claimed and retried like a job
 from bot.report.escaping import mrkdwn_format
+from bot.report.filters import counted
 from bot.report.limits import shorten
 from bot.settings import Settings
 from bot.storage.subscriptions import (
@@ -150,7 +151,7 @@ class _Delivery:
             log.exception("digest of subscription %s failed", subscription.id)
             return self._failed_attempt(f"unexpected {type(error).__name__}")
         self.deliveries.finish(self.claimed.id, "posted", now=self.now, run_id=digest.run_id, message_ts=ts)
-        return self._outcome("posted", f"{digest.view.kind}, {digest.view.n_segments} segments (ts {ts})")
+        return self._outcome("posted", f"{digest.view.kind}, {counted(digest.view.n_segments, 'segment')} (ts {ts})")
 
     def _failed_attempt(self, detail: str, *, tell: ClientFactory | None = None) -> Outcome:
         """Retry later; after the last attempt record the failure and, when the data was the problem (not

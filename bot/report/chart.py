@@ -47,7 +47,7 @@ def render_chart(report: ReportInput) -> bytes:
         else:
             heat_axes.set_axis_off()
         figure.suptitle(
-            f"{len(segments)} segments of {report.result.n_rows:,} people",
+            chart_title(len(segments), report.result.n_rows, report.result.row_noun),
             fontsize=13,
             fontweight="bold",
             x=0.01,
@@ -161,3 +161,10 @@ def _effect_note(feature: FeatureEffect) -> str:
     if feature.kind == "numeric":
         return f"{signed(feature.effect)} SD"
     return f"{feature.effect:.1f}x".replace(".0x", "x")
+
+
+def chart_title(count: int, rows: int, noun: str) -> str:
+    """ "4 segments of 3,000 people"; one segment is the whole audience: "No distinct segments in 3,000 people"."""
+    if count == 1:
+        return f"No distinct segments in {rows:,} {noun}"
+    return f"{count} segments of {rows:,} {noun}"

@@ -111,12 +111,18 @@ def timestamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M ") + (moment.tzname() or "UTC")
 
 
+def counted(count: int, noun: str) -> str:
+    """`(1, "segment")` -> "1 segment"; `(4, "segment")` -> "4 segments" (nouns with a plain -s plural)."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def in_segments(count: int) -> str:
     """`4` -> "in 4 segments"; `1` -> "with no distinct segments" (one segment holds everyone)."""
     return "with no distinct segments" if count == 1 else f"in {count} segments"
 
 
 FILTERS: dict[str, Callable[..., Any]] = {
+    "counted": counted,
     "in_segments": in_segments,
     "mrkdwn": mrkdwn,
     "rendered": rendered,

@@ -16,7 +16,7 @@ SMALLER_SEGMENTS = "Smaller segments"
 DETAILS_HEADER = "Segment details: "
 
 # Why this many segments, in plain words (the engine's own reason is shown only in the details).
-K_FORCED = "You asked for {k} segments."
+K_FORCED = "You asked for {segments}."
 K_BEST_FIT = "Segbot tried {lowest} to {highest} segments: {k} fit the data best and hold up when re-run on subsamples."
 K_BEST_RELIABLE = (
     "Segbot tried {lowest} to {highest} segments: {k} is the best fit that holds up when re-run on subsamples "

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from bot.report import filters, messages
-from bot.report.filters import num, pct
+from bot.report.filters import counted, num, pct
 from bot.report.limits import fit_mrkdwn
 from bot.report.report_input import ReportInput, RunRecord, SegmentReport
 from segmentation.catalog_index import CatalogEntry
@@ -193,6 +193,7 @@ class KChoice:
             template = messages.K_BEST_RELIABLE
         return template.format(
             k=self.k,
+            segments=counted(self.k, "segment"),
             lowest=self.lowest,
             highest=self.highest,
             best_k=self.best_k,

@@ -6,6 +6,7 @@ import argparse
 import json
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,16 @@ def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
             main([*line, "--help"])
         assert stopped.value.code == 0, line
         assert capsys.readouterr().out.startswith(f"usage: {' '.join(('segbot', *line))}")
+
+
+def test_version_is_the_installed_packages(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as stopped:
+        main(["--version"])
+    assert stopped.value.code == 0
+    assert capsys.readouterr().out == f"segbot {version('segbot')}\n"
+    assert version("segbot") == tomllib.loads((SAMPLE.parents[2] / "pyproject.toml").read_text())["project"]["version"]
 
 
 def test_console_help_answers_without_loading_the_engine() -> None:

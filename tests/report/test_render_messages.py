@@ -105,6 +105,12 @@ def test_runs_list_has_a_button_per_run() -> None:
     assert message.text.startswith("Recent segmentation runs:\n#3 audience.csv: 3,000 rows, 4 segments")
 
 
+def test_a_run_of_one_segment_is_counted_in_the_singular() -> None:
+    message = render_runs([replace(stored_run(7), k=1)])
+    assert "3,000 rows · 1 segment · stable" in message.blocks[1]["text"]["text"]
+    assert message.text.startswith("Recent segmentation runs:\n#7 audience.csv: 3,000 rows, 1 segment, ")
+
+
 def test_a_compressed_upload_is_not_listed_as_renamed() -> None:
     gzipped, renamed = stored_run(5, file_name="audience.csv.gz"), stored_run(4, dataset="newsletter")
     first, second = (s["text"]["text"] for s in render_runs([gzipped, renamed]).blocks[1:])

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from bot.report import actions
+from bot.report.chart import chart_title
 from bot.report.folding import layouts
 from bot.report.limits import block_problems
 from bot.report.render import render_report
@@ -281,6 +282,19 @@ def test_one_segment_says_there_are_no_distinct_segments() -> None:
     data["k_merged_from"] = 3
     overview = render_report(typed(data), file_name="a.csv", run_id=1).blocks[1]["text"]["text"]
     assert "This audience has no distinct segments: the best fit cut 3 groups, but they are pieces of one" in overview
+
+
+def test_asking_for_one_segment_is_said_in_the_singular() -> None:
+    data = summary(1)
+    data["k_scores"] = {"1": -2.0}
+    overview = render_report(typed(data), file_name="a.csv", run_id=1).blocks[1]["text"]["text"]
+    assert "You asked for 1 segment." in overview
+    assert "1 segments" not in overview
+
+
+def test_the_chart_title_of_one_segment_says_there_are_no_distinct_segments() -> None:
+    assert chart_title(1, 3000, "people") == "No distinct segments in 3,000 people"
+    assert chart_title(4, 1200, "bills") == "4 segments of 1,200 bills"
 
 
 def test_a_forced_split_without_structure_is_called_forced() -> None:
