@@ -129,7 +129,7 @@ def run_list(args: argparse.Namespace) -> int:
     choices = repository.choices(args.workspace)
     rows = catalog_rows([item.entry for item in shown], pinned=choices.pinned, blocked=choices.blocked)
     if args.format == "json":
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        json.dump([row.to_dict() for row in rows], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return 0
     if not stored:
