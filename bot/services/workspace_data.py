@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Protocol
 
-from slack_sdk.oauth.installation_store import InstallationStore
 from sqlalchemy import Engine
 
 from bot.storage.purge import Deleted, delete_expired, purge_workspace
 
 log = logging.getLogger(__name__)
+
+
+class TokenStore(Protocol):
+    """Where installations' tokens are kept: slack_sdk's InstallationStore (bot/slack/installations.py) is one."""
+
+    def delete_installation(
+        self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None = None
+    ) -> None:
+        """Drop the installation rows of one user (or of the bot, with `user_id` None)."""
 
 
 def forget_workspace(engine: Engine, workspace_id: str, *, reason: str) -> Deleted:
@@ -21,7 +30,7 @@ def forget_workspace(engine: Engine, workspace_id: str, *, reason: str) -> Delet
 
 
 def forget_user_tokens(
-    store: InstallationStore, *, enterprise_id: str | None, team_id: str | None, user_ids: list[str]
+    store: TokenStore, *, enterprise_id: str | None, team_id: str | None, user_ids: list[str]
 ) -> None:
     """A user revoked their own token: drop their installation rows; the bot and the workspace's data stay."""
     for user_id in user_ids:
