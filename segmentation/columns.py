@@ -65,7 +65,13 @@ _CODE_TOKENS = frozenset(
         "source",
     }
 )
+# ...unless the name says the numbers are amounts.
+_QUANTITY_TOKENS = frozenset(
+    {"size", "count", "counts", "number", "num", "amount", "total", "sum", "points", "score", "spend", "visits", "days"}
+)
 MAX_CODES = 12
+# Under a code-like name, whole numbers stay codes up to this many levels (Caravan's MOSTYPE: 40 customer subtypes).
+MAX_NAMED_CODES = 60
 _INTEREST_TOKENS = frozenset({"interest", "interests", "hobby", "hobbies", "tags", "topics", "likes", "passions"})
 # Yes/no columns under these names record what people did after the fact (the result a marketer wants to
 # explain), not who they are: they are kept out of the clustering and shown per segment instead.
@@ -330,13 +336,16 @@ def _numeric_column(name: str, numbers: np.ndarray, distinct: int, missing_share
         return _excluded(name, "identifier", reason, missing_share)
     if not forced and distinct == n_present == len(numbers) and _counts_up(numbers):
         return _excluded(name, "identifier", "unique per row and counts up like a row number", missing_share)
-    if distinct <= MAX_CODES and _is_code(numbers) and (_tokens(name) & _CODE_TOKENS or _sparse_codes(numbers)):
+    code_named = _code_like_name(name)
+    if _is_code(numbers) and (
+        (code_named and distinct <= MAX_NAMED_CODES) or (distinct <= MAX_CODES and _sparse_codes(numbers))
+    ):
         text = pd.Series(numbers).map(_show, na_action="ignore")
         codes, uniques = pd.factorize(text)
         levels = pd.Series(np.asarray(uniques, dtype=object), dtype="string")
         counts = np.bincount(codes[codes >= 0], minlength=len(levels))
         decision = _categorical(name, text, levels, counts, missing_share)
-        named = "under a category-like name" if _tokens(name) & _CODE_TOKENS else "spread like labels, not amounts"
+        named = "under a category-like name" if code_named else "spread like labels, not amounts"
         reason = f"category codes ({distinct} distinct numbers {named})"
         return _used(name, "categorical", reason, missing_share, prepared=decision.prepared)
     if distinct == 2:
@@ -620,6 +629,19 @@ def _is_code(numbers: np.ndarray) -> bool:
     """Whole numbers other than 0/1 flags."""
     finite = numbers[np.isfinite(numbers)]
     return bool(np.all(finite == np.round(finite))) and not set(np.unique(finite).tolist()) <= {0.0, 1.0}
+
+
+def _code_like_name(name: str) -> bool:
+    """Region, store_type, CustomerClass; also one run-together word ending in a code word (MOSTYPE, postcode)."""
+    tokens = _tokens(name)
+    if tokens & _QUANTITY_TOKENS:
+        return False  # group_size, store_count, tier_points: amounts about a code, not the code
+    if tokens & _CODE_TOKENS:
+        return True
+    if len(tokens) != 1:
+        return False
+    (word,) = tokens
+    return word.isalpha() and any(word.endswith(code) and len(word) > len(code) + 1 for code in _CODE_TOKENS)
 
 
 def _sparse_codes(numbers: np.ndarray) -> bool:

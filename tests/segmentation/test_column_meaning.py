@@ -33,6 +33,25 @@ def test_sparse_whole_numbers_are_codes_and_scales_stay_numbers() -> None:
     assert reason == "category codes (3 distinct numbers spread like labels, not amounts)"
 
 
+def test_many_whole_numbers_under_a_code_name_are_codes_and_amounts_stay_numbers() -> None:
+    rng = np.random.default_rng(2)
+    subtypes = rng.integers(1, 42, 2_000)  # Caravan's MOSTYPE: 40 customer subtypes, one run-together word
+    frame = pd.DataFrame(
+        {
+            "MOSTYPE": subtypes,
+            "store_type": subtypes,
+            "group_size": rng.integers(1, 30, 2_000),  # a code word, but the name says an amount
+            "MOSHOOFD": rng.integers(1, 11, 2_000),  # a code in truth, but nothing in the name or values says so
+            "visits": rng.integers(0, 40, 2_000),
+        }
+    )
+    roles = _roles(frame)
+    assert roles["MOSTYPE"] == "categorical" and roles["store_type"] == "categorical"
+    assert roles["group_size"] == "numeric" and roles["MOSHOOFD"] == "numeric" and roles["visits"] == "numeric"
+    reason = next(r.reason for r in prepare_table(frame).roles if r.name == "MOSTYPE")
+    assert reason == "category codes (41 distinct numbers under a category-like name)"
+
+
 def _name(column: str, values: list[float], effect: float) -> str:
     prepared = table(numeric(column, values))
     feature = FeatureEffect(column, "numeric", column, None, 0.0, 0.0, effect)
