@@ -414,6 +414,7 @@ _BOOLEAN_NOUNS: tuple[tuple[frozenset[str], Phrase], ...] = (
     ),
     (frozenset({"member", "membership", "loyalty"}), Phrase("loyalty members", "noun", modifier="loyalty-member")),
     (frozenset({"app"}), Phrase("app users", "noun", modifier="app-using")),
+    (frozenset({"student", "students"}), Phrase("students", "noun", modifier="student")),
     (frozenset(_KIDS), Phrase("parents", "noun", alone="parents of young kids")),
     (frozenset(_COMPLAINT), Phrase("dissatisfied", "modifier")),
     (frozenset({"churn", "churned", "cancelled", "canceled", "lapsed", "inactive"}), Phrase("churned", "modifier")),
@@ -421,11 +422,18 @@ _BOOLEAN_NOUNS: tuple[tuple[frozenset[str], Phrase], ...] = (
 )
 
 
+# Yes/no columns whose "no" side is a group people name too ("non-students"), unlike "not newsletter readers".
+_BOOLEAN_NEGATIONS: tuple[tuple[frozenset[str], Phrase], ...] = (
+    (frozenset({"student", "students"}), Phrase("non-student", "modifier")),
+    (frozenset({"member", "membership"}), Phrase("non-member", "modifier")),
+)
+
+
 def boolean_phrase(tokens: tuple[str, ...], yes: bool) -> Phrase | None:
-    """The phrase a yes/no column gives when most of a segment says yes; None for a "no" majority."""
-    if not yes:
-        return None
+    """The phrase a yes/no column gives for the side most of a segment is on; None for most "no" majorities."""
     words = set(tokens)
+    if not yes:
+        return next((phrase for keys, phrase in _BOOLEAN_NEGATIONS if words & keys), None)
     found = next((phrase for keys, phrase in _BOOLEAN_NOUNS if words & keys), None)
     if found is not None:
         return found

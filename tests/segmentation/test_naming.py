@@ -93,6 +93,8 @@ def _columns() -> PreparedTable:
         categorical("gender", ["F", "M"], semantic="gender"),
         multilabel("interests", ["gaming", "fitness"]),
         boolean("newsletter_opt_in", [1, 0]),
+        boolean("student", [1, 0]),
+        numeric("income", [1, 2]),
         numeric("days since last_purchase_date", [1, 2], source="last_purchase_date", unit="days"),
         numeric("AnnualIncome (k$)", [1, 2]),
         numeric("SpendingScore (1-100)", [1, 2]),
@@ -123,6 +125,11 @@ def _columns() -> PreparedTable:
         ([_share("interests", "gaming", 0.9, 0.3, "label")], "Video gamers"),
         ([_share("platform", "iOS", 0.9, 0.4)], "iOS customers"),
         ([_share("acquisition_channel", "Instagram", 0.9, 0.3)], "Instagram-acquired customers"),
+        # ISLP's Default: the students are named for being students, not only for their lower income.
+        ([_share("student", "yes", 1.0, 0.29), _numeric("income", -1.2)], "Low-income students"),
+        ([_share("student", "no", 1.0, 0.71), _numeric("income", 0.5)], "High-income non-student customers"),
+        # ...while the "no" side of most yes/no columns gives no words ("not newsletter readers").
+        ([_share("newsletter_opt_in", "no", 1.0, 0.67), _numeric("age", 0.9)], "Older customers"),
         ([_numeric("age", 0.1)], "Typical customers"),
         ([], "Typical customers"),
     ],
