@@ -70,6 +70,10 @@ _QUANTITY_TOKENS = frozenset(
     {"size", "count", "counts", "number", "num", "amount", "total", "sum", "points", "score", "spend", "visits", "days"}
 )
 MAX_CODES = 12
+# Whole numbers like 19970101 are dates under these names, or anywhere in a column of at least this many rows.
+_DATE_NAME_TOKENS = frozenset({"date", "day", "dt", "ymd", "yyyymmdd", "when", "on", "at", "time"})
+MIN_COMPACT_DATES = 20
+_REPEATED_IDS = "named like an id"  # the start of the reason given to an id column that repeats
 # Under a code-like name, whole numbers stay codes up to this many levels (Caravan's MOSTYPE: 40 customer subtypes).
 MAX_NAMED_CODES = 60
 _INTEREST_TOKENS = frozenset({"interest", "interests", "hobby", "hobbies", "tags", "topics", "likes", "passions"})
@@ -184,12 +188,22 @@ def _row_noun(names: list[str], decisions: list[_Decision]) -> str:
     if tokens & _BILL_TOKENS and {"bill", "tip", "tips"} & tokens:
         return "bills"
     described = tokens & (_PERSON_TOKENS - {"customer", "customers", "user", "client"})
-    if tokens & _TRANSACTION_TOKENS or ("quantity" in tokens and not described):
+    if tokens & _TRANSACTION_TOKENS or ("quantity" in tokens and not described) or _repeats_people(decisions):
         return "transactions"
     semantics = {d.role.semantic for d in decisions}
     if tokens & _PERSON_TOKENS or semantics & {"age", "gender", "birth_year"}:
         return "people"
     return "rows"
+
+
+def _repeats_people(decisions: list[_Decision]) -> bool:
+    """A customer or user id on several rows each (CDNOW's purchases): the rows are what those people did."""
+    return any(
+        d.role.role == "identifier"
+        and d.role.reason.startswith(_REPEATED_IDS)
+        and _tokens(d.role.name) & {"customer", "customers", "user", "client", "member", "buyer", "shopper"}
+        for d in decisions
+    )
 
 
 def _check_names(names: list[str], wanted: Sequence[str] | None, option: str) -> None:
@@ -322,6 +336,8 @@ def _decide(name: str, series: pd.Series, *, forced: bool, decimal_comma: bool |
         return _boolean(name, series.astype("float64").to_numpy(), missing_share, "true/false values")
     if pd.api.types.is_datetime64_any_dtype(series):
         return _date(name, values.parse_dates(series).values, missing_share)
+    if pd.api.types.is_numeric_dtype(series) and (dates := _compact_dates(name, series)) is not None:
+        return _date(name, dates, missing_share)
     if pd.api.types.is_numeric_dtype(series):
         return _numeric_column(name, series.astype("float64").to_numpy(), distinct, missing_share, forced)
     return _text_column(name, series, missing, missing_share, forced=forced, decimal_comma=decimal_comma)
@@ -334,6 +350,8 @@ def _numeric_column(name: str, numbers: np.ndarray, distinct: int, missing_share
         exact = distinct == n_present == len(numbers)
         reason = "unique per row and named like an id" if exact else "nearly unique per row and named like an id"
         return _excluded(name, "identifier", reason, missing_share)
+    if not forced and id_like_name(name) and distinct > MAX_NAMED_CODES:
+        return _excluded(name, "identifier", _repeated_ids(distinct, n_present), missing_share)
     if not forced and distinct == n_present == len(numbers) and _counts_up(numbers):
         return _excluded(name, "identifier", "unique per row and counts up like a row number", missing_share)
     code_named = _code_like_name(name)
@@ -561,7 +579,14 @@ def _identifier_by_values(name: str, levels: pd.Series, n_present: int) -> str |
         return "unique per row and named like an id"
     if n_present and len(levels) >= NEARLY_UNIQUE * n_present and id_like_name(name):
         return "nearly unique per row and named like an id"
+    if len(levels) > MAX_NAMED_CODES and id_like_name(name):
+        return _repeated_ids(len(levels), n_present)
     return None
+
+
+def _repeated_ids(distinct: int, n_present: int) -> str:
+    """An id column of an event table (orders, visits): too many ids to be codes, each on several rows."""
+    return f"{_REPEATED_IDS}: {distinct:,} ids over {n_present:,} rows (about {n_present / distinct:.1f} rows per id)"
 
 
 def _unique_text_reason(levels: pd.Series, counts: np.ndarray, n_present: int) -> str | None:
@@ -623,6 +648,28 @@ def _latest_date(decisions: list[_Decision]) -> np.datetime64 | None:
             value = decision.dates[~np.isnat(decision.dates)].max()
             latest = value if latest is None else max(latest, value)
     return latest
+
+
+def _compact_dates(name: str, series: pd.Series) -> np.ndarray | None:
+    """Whole numbers that are all real dates written YYYYMMDD (CDNOW's 19970101), as datetime64; else None.
+
+    Under a date-like name any count of rows will do; otherwise at least `MIN_COMPACT_DATES` rows, since a
+    column of amounts that are all valid calendar dates by chance is then out of the question.
+    """
+    numbers = series.to_numpy(dtype="float64", na_value=np.nan)
+    finite = numbers[np.isfinite(numbers)]
+    if not finite.size or finite.min() < 1900_01_01 or finite.max() > 2100_12_31 or np.any(finite != np.round(finite)):
+        return None
+    if not (_tokens(name) & _DATE_NAME_TOKENS) and finite.size < MIN_COMPACT_DATES:
+        return None
+    present = np.isfinite(numbers)
+    whole = np.where(present, numbers, 2000_01_01).astype("int64")
+    parts = pd.DataFrame({"year": whole // 10_000, "month": whole // 100 % 100, "day": whole % 100})
+    dates = np.asarray(pd.to_datetime(parts, errors="coerce").to_numpy(dtype="datetime64[ns]"))
+    if np.isnat(dates[present]).any():
+        return None
+    dates[~present] = np.datetime64("NaT", "ns")
+    return dates
 
 
 def _is_code(numbers: np.ndarray) -> bool:

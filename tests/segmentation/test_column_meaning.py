@@ -52,6 +52,49 @@ def test_many_whole_numbers_under_a_code_name_are_codes_and_amounts_stay_numbers
     assert reason == "category codes (41 distinct numbers under a category-like name)"
 
 
+def test_whole_numbers_written_yyyymmdd_are_dates() -> None:
+    rng = np.random.default_rng(3)
+    days = pd.Timestamp("1997-01-01") + pd.to_timedelta(rng.integers(0, 540, 500), unit="D")
+    compact = days.strftime("%Y%m%d").astype(int).to_numpy()
+    frame = pd.DataFrame(
+        {
+            "date": compact,  # CDNOW_master.txt: 19970101
+            "first_seen": compact,  # no date word, but 500 rows that are all calendar dates
+            "amount": rng.integers(19_000_000, 21_000_000, 500),  # in the range, but mostly not dates
+        }
+    )
+    roles = {role.name: role for role in prepare_table(frame).roles}
+    assert roles["date"].role == "date" and roles["first_seen"].role == "date"
+    assert roles["amount"].role == "numeric"
+    prepared = {column.name: column for column in prepare_table(frame).columns}
+    days_before_latest = (days.max() - days).days.to_numpy()
+    assert prepared["days since date"].numbers is not None
+    assert np.array_equal(prepared["days since date"].numbers, days_before_latest)
+    few = pd.DataFrame({"code": [19970101, 19970102, 19970103], "order_date": [19970101, 19970102, 19970103]})
+    few_roles = {role.name: role.role for role in prepare_table(few).roles}
+    assert few_roles["order_date"] == "date" and few_roles["code"] != "date"
+
+
+def test_a_customer_id_on_several_rows_is_an_identifier_and_the_rows_are_transactions() -> None:
+    rng = np.random.default_rng(4)
+    frame = pd.DataFrame(
+        {
+            "customer_id": np.repeat(np.arange(1, 401), 3),  # CDNOW: every customer's purchases, one row each
+            "number_of_cds": rng.integers(1, 6, 1_200),
+            "dollar_value": rng.gamma(2.0, 15.0, 1_200).round(2),
+        }
+    )
+    prepared = prepare_table(frame)
+    role = next(role for role in prepared.roles if role.name == "customer_id")
+    assert (role.role, role.used) == ("identifier", False)
+    assert role.reason.startswith("named like an id: 400 ids over 1,200 rows (about 3.0 rows per id)")
+    assert prepared.row_noun == "transactions"
+    stores = prepare_table(
+        frame.assign(customer_id=rng.integers(1, 9, 1_200)).rename(columns={"customer_id": "store_id"})
+    )
+    assert next(role for role in stores.roles if role.name == "store_id").role != "identifier"
+
+
 def _name(column: str, values: list[float], effect: float) -> str:
     prepared = table(numeric(column, values))
     feature = FeatureEffect(column, "numeric", column, None, 0.0, 0.0, effect)
