@@ -60,7 +60,7 @@ def segment_names(features: Sequence[Sequence[FeatureEffect]], prepared: Prepare
     names = []
     for segment_features in features:
         ranked = [
-            (phrase, strength(effect))
+            (_for_rows(phrase, head), strength(effect))
             for effect in segment_features
             if (phrase := phrase_for(effect, columns.get(effect.column))) is not None
         ]
@@ -71,6 +71,20 @@ def segment_names(features: Sequence[Sequence[FeatureEffect]], prepared: Prepare
         taken.add(name.lower())
         names.append(name)
     return tuple(names)
+
+
+# When rows are bills or transactions, words for people become words for what happened on the row: a purchase
+# is not a "high spender", and one made 500 days ago is "earlier", not "long-time".
+_ROW_WORDS = {
+    "high spenders": Phrase("high-value", "modifier"),
+    "low spenders": Phrase("low-value", "modifier"),
+    "long-time": Phrase("earlier", "modifier", order=1),
+    "new": Phrase("recent", "modifier", order=1),
+}
+
+
+def _for_rows(phrase: Phrase, head: str) -> Phrase:
+    return _ROW_WORDS.get(phrase.text, phrase) if head != DEFAULT_HEAD else phrase
 
 
 def _broad_interest(

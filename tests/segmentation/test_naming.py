@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -277,3 +278,21 @@ def test_yes_no_columns_from_common_exports(column: str, yes: bool, words: str |
 def test_category_values_from_common_exports(column: str, value: str, words: str, slot: str) -> None:
     phrase = categorical_phrase(tokens_of(column), value)
     assert phrase is not None and (phrase.text, phrase.slot) == (words, slot)
+
+
+def test_transactions_are_named_for_what_happened_not_for_a_person() -> None:
+    purchases = replace(
+        table(
+            numeric("dollar_value", [10, 90]),
+            numeric("days since date", [1, 500], source="date", unit="days"),
+        ),
+        row_noun="transactions",
+    )
+    high_old = [_numeric("dollar_value", 1.2), _numeric("days since date", 0.9)]
+    low_new = [_numeric("dollar_value", -0.8), _numeric("days since date", -0.9)]
+    assert segment_names([high_old, low_new], purchases) == (
+        "Earlier high-value transactions",
+        "Recent low-value transactions",
+    )
+    people = replace(purchases, row_noun="people")
+    assert segment_names([high_old], people) == ("Long-time high spenders",)
