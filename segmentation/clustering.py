@@ -24,16 +24,14 @@ Everything is learned on an order-free sample and then applied to every row:
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.cluster import KMeans
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.metrics import adjusted_rand_score
 from threadpoolctl import threadpool_limits
 
+from segmentation.agreement import adjusted_rand
 from segmentation.features import FeatureSpace
+from segmentation.kmeans import kmeans_labels
 from segmentation.merging import merge_groups
 from segmentation.mixture import Mixture, MixtureData, encode, fit_mixture
 
@@ -87,7 +85,7 @@ def _cluster(space: FeatureSpace, *, k: int | None, k_range: range, seed: int) -
     fits = fit_candidates(data, balanced, [k] if k else list(k_range), seed)
     refits = refit_labels(data, balanced, list(fits), seed)
     k_stability = {
-        candidate: float(np.mean([adjusted_rand_score(fits[candidate].predict(data), other) for other in labels]))
+        candidate: float(np.mean([adjusted_rand(fits[candidate].predict(data), other) for other in labels]))
         for candidate, labels in refits.items()
     }
     chosen, bar = (k, 0.0) if k else choose_k(fits, k_stability)
@@ -206,16 +204,12 @@ def best_fit(
 
 
 def _kmeans_labels(points: np.ndarray, k: int, *, n_init: int, seed: int, max_iter: int = 300) -> np.ndarray:
-    """k-means labels of `points` (a start for EM), with scikit-learn's ConvergenceWarning silenced on purpose.
+    """k-means labels of `points` (a start for EM): scikit-learn's KMeans, step for step (`kmeans.py`).
 
-    A file with fewer distinct rows than k ("Number of distinct clusters (3) found smaller than n_clusters (8)")
-    is normal input here: k-means then returns fewer groups, EM copes, and the choice of k reports it. The
-    engine never prints, so that warning must not reach stderr.
+    A file with fewer distinct rows than k is normal input here: k-means then returns fewer groups, EM copes,
+    and the choice of k reports it; nothing is printed.
     """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        model = KMeans(n_clusters=k, n_init=n_init, random_state=seed, max_iter=max_iter).fit(points)
-    return np.asarray(model.labels_)
+    return kmeans_labels(points, k, n_init=n_init, seed=seed, max_iter=max_iter)
 
 
 def _split_start(model: Mixture, data: MixtureData, balanced: np.ndarray, seed: int) -> np.ndarray | None:
