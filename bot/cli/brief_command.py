@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.cli.segment_options import add_segment_options, segment_file
+from bot.cli.segment_options import add_segment_options, check_segment_number, segment_file
 from bot.files import check_output_path, write_atomically
 
 
@@ -36,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
     path = Path(args.path)
     if args.html:
         check_output_path(Path(args.html), not_the_input=path if path.is_file() else None)
+    check_segment_number(args.segment, args.k)
     result = segment_file(path, args)
     if args.influencers:
         report, _ = report_with_influencers(result, workspace_id=args.workspace, per_segment=args.influencers)

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.cli.segment_options import add_segment_options, segment_file
+from bot.cli.segment_options import add_segment_options, check_segment_number, segment_file
 from bot.files import check_output_path, open_input, write_atomically
 
 
@@ -41,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
         args.out = None
     if args.out:
         check_output_path(Path(args.out), not_the_input=path if path.is_file() else None)
+    check_segment_number(args.segment, args.k)
     result = segment_file(path, args)
     segment_count_check(result, args.segment)
     column = export_id_column(result.columns, args.id)

@@ -12,7 +12,7 @@ from bot.cli.parser import LOCAL_WORKSPACE
 from bot.cli.segment_options import add_segment_options, segment_file
 from bot.csv_export import labels_csv_text
 from bot.errors import SegbotError
-from bot.files import check_output_folder, check_output_path, open_input, write_atomically
+from bot.files import check_output_path, open_input, write_atomically
 
 if TYPE_CHECKING:
     from bot.report.report_input import ReportInput
@@ -72,7 +72,9 @@ def run(args: argparse.Namespace) -> int:
         if output and not (path.is_dir() and output == args.labels_out):  # partitions' labels go to a folder
             check_output_path(Path(output), not_the_input=path if path.is_file() else None)
     if args.briefs:
-        check_output_folder(Path(args.briefs), option="--briefs")
+        from bot.cli.brief_files import check_briefs_folder
+
+        check_briefs_folder(Path(args.briefs))
     chunked = args.chunked or args.table or path.is_dir()
     result = segment_in_chunks(path, args) if chunked else segment_file(path, args)
     database = None

@@ -12,6 +12,21 @@ if TYPE_CHECKING:
     from segmentation import SegmentationResult
 
 
+def check_segment_number(segment: int, k: int | None) -> None:
+    """`--segment N` refused before the slow work when no run could have segment N (numbers run from 0)."""
+    from bot.errors import SegbotError
+    from segmentation.engine import MAX_K
+
+    largest = (k if k is not None else MAX_K) - 1
+    if 0 <= segment <= largest:
+        return
+    if k is not None:
+        given = f"with --k {k} the segments are 0 to {largest}"
+    else:
+        given = f"segments are numbered from 0, and there are at most {MAX_K} (0 to {largest})"
+    raise SegbotError(f"There is no segment {segment}: {given}; see the report for this file's segments.")
+
+
 def add_segment_options(parser: Any) -> None:
     """--k, --seed, --columns, --exclude, --outcome, --cluster-on and --value, as `segbot segment` takes them."""
     parser.add_argument(

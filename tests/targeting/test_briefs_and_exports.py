@@ -17,7 +17,9 @@ import pytest
 from slack_sdk.models.blocks import Block
 
 from bot.cli import main
-from bot.report.briefs import brief_views, briefs_html
+from bot.cli.brief_files import write_briefs
+from bot.errors import SegbotError
+from bot.report.briefs import brief_views, briefs_html, slug
 from bot.report.render import render_brief, render_report
 from bot.report.report_input import ReportInput
 from segmentation import segment
@@ -168,6 +170,27 @@ def test_briefs_of_an_earlier_run_are_replaced_and_a_failed_ids_export_writes_no
     assert "no identifier column" in capsys.readouterr().err and not labels.exists()
 
 
+def test_briefs_that_cannot_all_be_written_write_none(
+    tmp_path: Path, sample_report: ReportInput, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocked = tmp_path / "blocked"
+    (blocked / "briefs.html").mkdir(parents=True)
+    path = tmp_path / "sample.csv"
+    path.write_text(sample_audience_csv())
+    assert main(["segment", str(path), "--briefs", str(blocked)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith(f"segbot: --briefs {blocked}: briefs.html cannot be written there (")
+    assert error.rstrip().endswith("remove it or choose another folder.")
+    assert sorted(p.name for p in blocked.iterdir()) == ["briefs.html"]
+    # A segment's brief blocked by a folder of its name: found before the first file is written.
+    views = brief_views(sample_report)
+    late = tmp_path / "late"
+    (late / f"segment-{views[-1].segment}-{slug(views[-1].name)}.md").mkdir(parents=True)
+    with pytest.raises(SegbotError, match="cannot be written there"):
+        write_briefs(late, sample_report, file_name="sample.csv")
+    assert [p.name for p in late.iterdir()] == [f"segment-{views[-1].segment}-{slug(views[-1].name)}.md"]
+
+
 def test_emails_are_exported_only_on_request(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     frame = pd.read_csv(io.StringIO(sample_audience_csv()))
     frame = frame.drop(columns=["customer_id"])
@@ -186,8 +209,17 @@ def test_cli_brief_prints_one_segment_and_refuses_an_unknown_one(capsys: pytest.
     assert main(["brief", str(path), "--segment", "0"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("# Campaign brief: 0.") and "## What it is worth" in out
-    assert main(["brief", str(path), "--segment", "42"]) == 2
-    assert "There is no segment 42" in capsys.readouterr().err
+    assert main(["brief", str(path), "--segment", "9"]) == 2
+    assert "There is no segment 9; this report has segments 0 to 4." in capsys.readouterr().err
+    # A number no run can have is refused before the file is even opened.
+    for command in ("brief", "export"):
+        assert main([command, "missing.csv", "--segment", "42"]) == 2
+        assert capsys.readouterr().err == (
+            "segbot: There is no segment 42: segments are numbered from 0, and there are at most 12 (0 to 11); "
+            "see the report for this file's segments.\n"
+        )
+    assert main(["export", "missing.csv", "--segment", "3", "--k", "3"]) == 2
+    assert "There is no segment 3: with --k 3 the segments are 0 to 2;" in capsys.readouterr().err
 
 
 def test_brief_angles_claim_no_more_than_the_shares_they_rest_on(sample_report: ReportInput) -> None:
