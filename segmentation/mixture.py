@@ -177,7 +177,9 @@ class Mixture:
         coefficients[:, groups.levels] = self.log_levels
         coefficients[:, groups.labels] = self.log_labels - self.log_no_labels
         coefficients[:, groups.label_known] = self.log_no_labels
-        return np.asarray(data.design @ coefficients.T + self.log_weights)
+        joint = data.design @ coefficients.T
+        joint += self.log_weights
+        return np.asarray(joint)
 
     def predict(self, data: MixtureData) -> np.ndarray:
         return np.asarray(self.log_joint(data).argmax(axis=1), dtype=np.int32)
@@ -208,9 +210,11 @@ def _posterior(model: Mixture, data: MixtureData) -> tuple[np.ndarray, float, np
     """Posterior probabilities (float32), the log-likelihood and the log posterior (float64): EM's E-step."""
     joint = model.log_joint(data).astype(np.float64)
     top = row_max(joint)
-    norm = top + np.log(row_sum(np.exp(joint - top[:, None])))
-    log_posterior = joint - norm[:, None]
-    return np.exp(log_posterior).astype(np.float32), float(norm.sum()), log_posterior
+    # The same operations as exp(joint - top), then joint - norm and its exp, in two reused rows x k buffers.
+    scratch = np.subtract(joint, top[:, None])
+    norm = top + np.log(row_sum(np.exp(scratch, out=scratch)))
+    log_posterior = np.subtract(joint, norm[:, None], out=joint)
+    return np.exp(log_posterior, out=scratch).astype(np.float32), float(norm.sum()), log_posterior
 
 
 # An EM step's matrices are rows x k with k <= 12: numpy's reductions along such a short last axis cost several
