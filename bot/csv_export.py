@@ -52,5 +52,10 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]], *, numeric
 
 
 def labels_csv_text(labels: Sequence[int]) -> str:
-    """`row,segment` with the 0-based input row: `segbot segment --labels-out` and the Slack labels.csv."""
-    return csv_text(("row", "segment"), enumerate(labels), numeric_columns=("row", "segment"))
+    """`row,segment` with the 0-based input row: `segbot segment --labels-out` and the Slack labels.csv.
+
+    The same text as `csv_text(("row", "segment"), enumerate(labels), numeric_columns=("row", "segment"))`:
+    every cell is a whole number, which the rule writes as it is (never quoted, never a formula), so the lines
+    are joined directly; through the csv module a million rows took about 5 CPU seconds, a third of a run.
+    """
+    return "row,segment\n" + "".join(map("{},{}\n".format, range(len(labels)), labels))

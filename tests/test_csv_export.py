@@ -52,6 +52,12 @@ def test_labels_are_plain_numbers() -> None:
     assert labels_csv_text([2, 0, 1]) == "row,segment\n0,2\n1,0\n2,1\n"
 
 
+@pytest.mark.parametrize("labels", [[], [0], [11, -1, 3, 10**12], list(range(12)) * 50])
+def test_labels_text_is_what_the_general_rule_writes(labels: list[int]) -> None:
+    general = csv_text(("row", "segment"), enumerate(labels), numeric_columns=("row", "segment"))
+    assert labels_csv_text(labels) == general
+
+
 def _cells(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text)))
 
