@@ -15,6 +15,11 @@ Tokens: `fake.tokens` (a `TokenRegistry`, tests/slack/fake_tokens.py, the one pl
 bot token, the app-level token `FAKE_APP_TOKEN` and those `oauth.v2.access` hands out (`INSTALLED_TOKEN` for
 team `INSTALLED_TEAM`); unknown, revoked, expired and wrong-type tokens are refused as Slack refuses them.
 
+Workspaces: every token belongs to a team, and so does every conversation and hosted file. `fake.add_workspace(
+team, token)` installs the app in another team; `fake.world.add_channel(..., team_id=team)` gives it channels.
+A token used on another team's conversation gets `channel_not_found` (files: `file_not_found`, downloads:
+the sign-in page), as Slack answers a workspace's token for an id it does not know; auth.test names the token's team.
+
 Conversations: `fake.world` (tests/slack/fake_world.py) knows users, public and private channels, DMs and Slack
 Connect channels and who is in each; conversations.members, users.conversations and conversations.info answer
 from it (cursor-paginated), posts into a conversation the bot is not in are refused, and `files.info` only
@@ -101,6 +106,7 @@ class HostedFile:
     name: str
     content: bytes
     info: dict[str, Any]
+    team_id: str = FAKE_TEAM
 
 
 @dataclass
@@ -255,6 +261,11 @@ class FakeSlack:
                     return hold
         return None
 
+    def add_workspace(self, team_id: str, token: str) -> str:
+        """Install the app in another team: `token` is its bot token, good only for that team's conversations."""
+        self.tokens.add(token, team_id=team_id)
+        return token
+
     def _push(self, method: str, overrides: list[_Override]) -> None:
         with self._lock:
             self._overrides.setdefault(method, []).extend(overrides)
@@ -276,6 +287,7 @@ class FakeSlack:
         file_id = file_id or f"F{next(self._ids):08d}"
         conversation = self.world.get(channel)
         visibility = "private" if conversation is not None and conversation.private else "public"
+        team = conversation.team_id if conversation is not None and conversation.team_id else FAKE_TEAM
         extension = name.rsplit(".", 1)[-1].lower() if "." in name else "text"
         info = {
             "id": file_id,
@@ -285,13 +297,13 @@ class FakeSlack:
             "filetype": filetype or {"gz": "gzip"}.get(extension, extension),
             "mimetype": "text/csv" if extension == "csv" else "application/octet-stream",
             "size": len(content) if size is None else size,
-            "url_private": f"{self.base_url}/files-pri/{FAKE_TEAM}-{file_id}/{name}",
-            "url_private_download": download_url or f"{self.base_url}/files-pri/{FAKE_TEAM}-{file_id}/download/{name}",
+            "url_private": f"{self.base_url}/files-pri/{team}-{file_id}/{name}",
+            "url_private_download": download_url or f"{self.base_url}/files-pri/{team}-{file_id}/download/{name}",
             "channels": [channel],
             "shares": {visibility: {channel: [{"ts": ts, "channel_name": "audience", "reply_count": 0}]}},
         }
         with self._lock:
-            self.files[file_id] = HostedFile(file_id, name, content, info)
+            self.files[file_id] = HostedFile(file_id, name, content, info, team)
             self.history.setdefault(channel, []).append({"type": "message", "user": user, "ts": ts, "files": [info]})
         return dict(info)
 
@@ -440,6 +452,9 @@ class FakeSlack:
         refusal = self.tokens.refusal(method, call.token)
         if refusal is not None:
             return {"ok": False, "error": refusal}
+        refusal = self._team_refusal(call)
+        if refusal is not None:
+            return {"ok": False, "error": refusal}
         if method in fake_checks.MESSAGE_METHODS:
             if not self._check_message(call):
                 return {"ok": False, "error": "invalid_blocks"}
@@ -452,6 +467,20 @@ class FakeSlack:
         if answer is None:
             return {"ok": True}
         return answer(call)
+
+    def _team_refusal(self, call: Call) -> str | None:
+        """Slack's answer when the call names a conversation or file of a team other than the token's."""
+        team = self.tokens.team_of(call.token)
+        for key in ("channel", "channel_id"):
+            refusal = self.world.team_refusal(str(call.params.get(key) or ""), team)
+            if refusal is not None:
+                return refusal
+        file_id = call.params.get("file")
+        with self._lock:
+            hosted = self.files.get(str(file_id)) if file_id else None
+        if hosted is not None and not self._team_may_see(hosted, team):
+            return "file_not_found"
+        return None
 
     def _check_message(self, call: Call) -> bool:
         """Record what Slack would refuse or render as a ping; False when Slack refuses the message."""
@@ -479,13 +508,13 @@ class FakeSlack:
     def _next_ts(self) -> str:
         return f"{1700000000 + next(self._ids)}.{next(self._ids):06d}"
 
-    def _api_auth_test(self, _call: Call) -> dict[str, Any]:
+    def _api_auth_test(self, call: Call) -> dict[str, Any]:
         return {
             "ok": True,
             "url": "https://fake.slack.com/",
             "team": "Fake team",
             "user": "segbot",
-            "team_id": FAKE_TEAM,
+            "team_id": self.tokens.team_of(call.token) or FAKE_TEAM,
             "user_id": FAKE_BOT_USER,
             "bot_id": FAKE_BOT_ID,
         }
@@ -498,7 +527,7 @@ class FakeSlack:
         if not call.params.get("code"):
             return {"ok": False, "error": "invalid_code"}
         with self._lock:
-            self.tokens.add(INSTALLED_TOKEN)
+            self.tokens.add(INSTALLED_TOKEN, team_id=INSTALLED_TEAM)
         return {
             "ok": True,
             "app_id": "A0APP",
@@ -631,7 +660,7 @@ class FakeSlack:
         return self.world.conversations_members(call.params)
 
     def _api_users_conversations(self, call: Call) -> dict[str, Any]:
-        return self.world.users_conversations(call.params, self.world.bot_user)
+        return self.world.users_conversations(call.params, self.world.bot_user, self.tokens.team_of(call.token))
 
     def _api_files_info(self, call: Call) -> dict[str, Any]:
         file_id = call.params.get("file")
@@ -682,9 +711,17 @@ class FakeSlack:
             hosted = self.files.get(file_id)
         if hosted is None:
             return 404, {"Content-Type": "text/plain"}, b"not found"
-        if self.tokens.refusal("files.download", call.token) is not None:
+        if self.tokens.refusal("files.download", call.token) is not None or not self._team_may_see(
+            hosted, self.tokens.team_of(call.token)
+        ):
             return 200, {"Content-Type": "text/html; charset=utf-8"}, SIGN_IN_PAGE
         return 200, {"Content-Type": "application/octet-stream"}, hosted.content
+
+    def _team_may_see(self, hosted: HostedFile, team: str | None) -> bool:
+        """A file is there for a token of its team, or of a team it is shared with (Slack Connect)."""
+        if team is None or hosted.team_id == team:
+            return True
+        return any(self.world.team_refusal(channel, team) is None for channel in hosted.info["channels"])
 
     def _receive_upload(self, call: Call) -> tuple[int, dict[str, str], bytes]:
         file_id = call.path.split("/")[2]

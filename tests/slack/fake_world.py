@@ -8,6 +8,9 @@ The rules follow Slack's documentation for a bot token:
   channels plus the private ones and DMs the bot is also in; both are cursor-paginated (`limit`, default 100,
   and `response_metadata.next_cursor`, empty on the last page);
 - a Slack Connect channel (`shared=True`) has members from other teams and carries file stubs in events.
+- every conversation belongs to one team (workspace): a bot token of another team gets `channel_not_found`
+  for it, as a channel id of another workspace is unknown to Slack for that token (`team_refusal`); a Slack
+  Connect channel is reachable from every team. One bot user id stands for the app's bot in every team.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ class Conversation:
     shared: bool = False  # Slack Connect: shared with another organisation
     archived: bool = False
     created: int = 1_700_000_000
+    team_id: str = ""  # the workspace the conversation belongs to
 
     @property
     def private(self) -> bool:
@@ -84,12 +88,15 @@ class FakeWorld:
         private: bool = False,
         bot: bool = True,
         shared: bool = False,
+        team_id: str | None = None,
     ) -> Conversation:
+        """A channel of `team_id` (the world's own team unless given); the bot is a member unless `bot=False`."""
+        team = team_id or self.team_id
         people = set(members) | ({self.bot_user} if bot else set())
         for person in people:
-            self.users.setdefault(person, self.team_id)
-        conversation = Conversation(channel_id, name or channel_id.lower(), PRIVATE if private else PUBLIC, people)
-        conversation.shared = shared
+            self.users.setdefault(person, team)
+        kind = PRIVATE if private else PUBLIC
+        conversation = Conversation(channel_id, name or channel_id.lower(), kind, people, shared=shared, team_id=team)
         with self._lock:
             self.conversations[channel_id] = conversation
         return conversation
@@ -99,7 +106,7 @@ class FakeWorld:
         other = with_user or self.bot_user
         self.users.setdefault(user_id, self.team_id)
         self.users.setdefault(other, self.team_id)
-        conversation = Conversation(channel_id, channel_id, IM, {user_id, other})
+        conversation = Conversation(channel_id, channel_id, IM, {user_id, other}, team_id=self.team_id)
         with self._lock:
             self.conversations[channel_id] = conversation
         return conversation
@@ -114,7 +121,8 @@ class FakeWorld:
 
     def add_group_dm(self, channel_id: str, members: Iterable[str], *, bot: bool = True) -> Conversation:
         people = set(members) | ({self.bot_user} if bot else set())
-        conversation = Conversation(channel_id, "mpdm-" + "--".join(sorted(people)), MPIM, people)
+        name = "mpdm-" + "--".join(sorted(people))
+        conversation = Conversation(channel_id, name, MPIM, people, team_id=self.team_id)
         with self._lock:
             self.conversations[channel_id] = conversation
         return conversation
@@ -162,6 +170,15 @@ class FakeWorld:
             return None
         return conversation
 
+    def team_refusal(self, channel_id: str, team_id: str | None) -> str | None:
+        """`channel_not_found` when `channel_id` is a conversation of a team other than `team_id` (the calling
+        token's): Slack knows a channel id only within its workspace. Slack Connect channels, unknown ids
+        and tokens without a team pass (the other checks answer for them)."""
+        conversation = self.get(channel_id)
+        if conversation is None or conversation.shared or team_id is None:
+            return None
+        return None if conversation.team_id in ("", team_id) else "channel_not_found"
+
     def post_refusal(self, channel_id: str) -> str | None:
         """Why Slack refuses a post by the bot into `channel_id`, or None. A user id opens the bot's DM."""
         if channel_id in self.users:
@@ -187,7 +204,10 @@ class FakeWorld:
             return {"ok": False, "error": "channel_not_found"}
         return {"ok": True, **_page("members", sorted(conversation.members), params)}
 
-    def users_conversations(self, params: dict[str, Any], token_user: str) -> dict[str, Any]:
+    def users_conversations(
+        self, params: dict[str, Any], token_user: str, team_id: str | None = None
+    ) -> dict[str, Any]:
+        """A user's conversations as the bot token of `team_id` sees them (that team's and Slack Connect ones)."""
         user = str(params.get("user") or token_user)
         if user not in self.users:
             return {"ok": False, "error": "user_not_found"}
@@ -204,6 +224,7 @@ class FakeWorld:
                 and user in c.members
                 and (c.kind == PUBLIC or self.bot_user in c.members)
                 and not (exclude_archived and c.archived)
+                and self.team_refusal(c.id, team_id) is None
             ]
         return {"ok": True, **_page("channels", [c.info(self.bot_user) for c in found], params)}
 

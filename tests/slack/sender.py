@@ -132,16 +132,17 @@ class SlackSender:
         )
 
 
-def event_envelope(event: dict[str, Any], event_id: str) -> dict[str, Any]:
+def event_envelope(event: dict[str, Any], event_id: str, *, team_id: str = FAKE_TEAM) -> dict[str, Any]:
+    """The Events API envelope Slack POSTs for `event` in workspace `team_id`."""
     return {
         "token": "verification-token",
-        "team_id": FAKE_TEAM,
+        "team_id": team_id,
         "api_app_id": "A0APP",
         "event": event,
         "type": "event_callback",
         "event_id": event_id,
         "event_time": 1700000000,
-        "authorizations": [{"team_id": FAKE_TEAM, "user_id": FAKE_BOT_USER, "is_bot": True}],
+        "authorizations": [{"team_id": team_id, "user_id": FAKE_BOT_USER, "is_bot": True}],
     }
 
 

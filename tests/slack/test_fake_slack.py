@@ -157,6 +157,36 @@ def test_a_download_with_a_refused_token_gets_the_sign_in_page(fake_slack: FakeS
         assert response.headers["Content-Type"].startswith("text/html") and b"Sign in" in response.read()
 
 
+def download(url: str, token: str) -> bytes:
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return bytes(response.read())
+
+
+def test_a_workspaces_token_reaches_only_that_workspaces_conversations_and_files(fake_slack: FakeSlack) -> None:
+    other = fake_slack.add_workspace("T0OTHER", "xoxb-other")
+    fake_slack.world.add_channel("C0THEIRS", "theirs", members=["U0ANA"], team_id="T0OTHER")
+    fake_slack.world.add_channel("C0EXT", "partners", members=["U0ANA"], shared=True)
+    theirs = fake_slack.add_file("theirs.csv", b"a\n1\n", channel="C0THEIRS")
+    ours = fake_slack.add_file("ours.csv", b"b\n2\n")
+    mine, foreign = client(fake_slack), client(fake_slack, other)
+
+    assert foreign.auth_test()["team_id"] == "T0OTHER" and mine.auth_test()["team_id"] == "T0FAKE"
+    assert foreign.chat_postMessage(channel="C0THEIRS", text="hi")["ok"]
+    assert foreign.chat_postMessage(channel="C0EXT", text="hi")["ok"], "Slack Connect reaches both teams"
+    assert error_of(lambda: mine.chat_postMessage(channel="C0THEIRS", text="hi")) == "channel_not_found"
+    assert error_of(lambda: foreign.chat_postMessage(channel="C0CHAN", text="hi")) == "channel_not_found"
+    assert error_of(lambda: foreign.conversations_replies(channel="C0CHAN", ts="1")) == "channel_not_found"
+    assert error_of(lambda: mine.files_info(file=theirs["id"])) == "file_not_found"
+    assert foreign.files_info(file=theirs["id"])["file"]["name"] == "theirs.csv"
+    assert [c["id"] for c in foreign.users_conversations(user="U0ANA")["channels"]] == ["C0EXT", "C0THEIRS"]
+
+    assert download(theirs["url_private_download"], other) == b"a\n1\n"
+    assert b"Sign in" in download(theirs["url_private_download"], FAKE_TOKEN)
+    assert b"Sign in" in download(ours["url_private_download"], other)
+    assert [m["text"] for m in fake_slack.kept_messages() if m["channel"] == "C0CHAN" and "text" in m] == []
+
+
 def test_blocks_and_views_that_break_slacks_limits_are_refused(fake_slack: FakeSlack) -> None:
     web = client(fake_slack)
     too_long = [{"type": "section", "text": {"type": "mrkdwn", "text": "x" * 3001}}]
