@@ -1,8 +1,10 @@
 """The heartbeat file of a `segbot serve` or `segbot worker` process, read by `segbot health` (container checks).
 
-Every few seconds a thread runs the process's checks (the database answers; the job threads run; the HTTP
-server answers /healthz, or the Socket Mode connection is up) and writes what it found, with the time, to
-SEGBOT_HEARTBEAT_FILE. A process that hangs stops writing; one that is up but cannot work writes its problems.
+Every few seconds a thread runs the process's checks (the database answers; the job threads run; the Socket Mode
+connection is up; for `segbot serve` over HTTP, its web processes answer /livez and /readyz) and writes what it
+found, with the time, to SEGBOT_HEARTBEAT_FILE. A process that hangs stops writing; one that is up but cannot work
+writes its problems. gunicorn's master forks while its heartbeat thread runs, so that thread only asks over HTTP:
+it opens no database and imports nothing at the fork (a lock it held would stay held in the web process).
 
 `python -m bot.slack.heartbeat` is `segbot health` without loading the whole command line (the analysis
 libraries take seconds to import): the container health check runs it every 30 seconds.
@@ -10,6 +12,7 @@ libraries take seconds to import): the container health check runs it every 30 s
 
 from __future__ import annotations
 
+import encodings.idna  # noqa: F401  (urlopen's first connect imports it: here, before a fork, not in the thread)
 import json
 import logging
 import os

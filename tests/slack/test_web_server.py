@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, make_url
 
+from bot.slack.heartbeat import read_health
 from tests.slack.fake_slack import FAKE_TOKEN, FakeSlack
 from tests.slack.harness import SIGNING_SECRET, wait_until
 from tests.slack.sender import SlackSender, file_share_event
@@ -32,10 +33,6 @@ from tests.tcp_proxy import TcpProxy
 
 ROOT = Path(__file__).resolve().parents[2]
 CHALLENGE = json.dumps({"type": "url_verification", "token": "x", "challenge": "c-123"})
-
-# Alone after the parallel tests: in two full `-n 2` runs /readyz of the gunicorn web process hung for 30 s here,
-# never when run alone (see docs/developer.md).
-pytestmark = pytest.mark.serial
 
 
 @dataclass
@@ -76,9 +73,10 @@ def serve_env(tmp_path: Path, fake: FakeSlack, **extra: str) -> dict[str, str]:
     return values
 
 
-def start_serve(env: dict[str, str], *argv: str) -> Served:
+def start_serve(env: dict[str, str], *argv: str, entry: tuple[str, ...] = ("bot",)) -> Served:
+    """`python -m bot serve` on a free port (`entry`: another module and its arguments in front of `serve`)."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", "0", "--no-scheduler", *argv],
+        [sys.executable, "-m", *entry, "serve", "--host", "127.0.0.1", "--port", "0", "--no-scheduler", *argv],
         env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     assert process.stdout is not None
@@ -181,24 +179,41 @@ def test_probes_answer_and_request_size_and_time_limits_hold_under_gunicorn(serv
     served.stop()
 
 
-def test_sigterm_lets_a_request_in_flight_finish(served: Served) -> None:
-    with socket.create_connection(("127.0.0.1", served.port), timeout=20) as client:
-        # A first request on the connection proves a web process holds it (not the listen backlog, which a
-        # stopping master closes); the second is still arriving when SIGTERM comes.
-        client.sendall(b"GET /livez HTTP/1.1\r\nHost: segbot\r\n\r\n")
-        first = b""
-        while not first.endswith(b'{"status": "ok"}'):
-            first += client.recv(65536)
-        client.sendall(_post_head(len(CHALLENGE)) + CHALLENGE[:10].encode())
-        time.sleep(0.3)
-        served.process.send_signal(signal.SIGTERM)
-        time.sleep(0.5)
-        client.sendall(CHALLENGE[10:].encode())
-        answer = _read_all(client)
-    assert answer.startswith(b"HTTP/1.1 200"), answer
-    assert answer.endswith(b'{"challenge": "c-123"}') or answer.endswith(b'{"challenge":"c-123"}'), answer
-    output = served.process.communicate(timeout=60)[0]
-    assert served.process.returncode == 0 and output.rstrip().endswith("Segbot stopped."), output
+def test_sigterm_lets_a_request_in_flight_finish(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    """A request whose body is still arriving when SIGTERM comes is answered before the web process exits.
+
+    Its connection is a fresh one that the web process has accepted (seen in /proc/net/tcp): one still in the
+    listen backlog is the master's to close, and a kept-alive one would rest on how long a stopping gunicorn
+    keeps those open (2 s). The body deadline is the default 30 s, not the 1.5 s of `served`, which a loaded
+    machine can exceed between the two halves of the body.
+    """
+    running = start_serve(serve_env(tmp_path, fake_slack))
+    try:
+        with socket.create_connection(("127.0.0.1", running.port), timeout=30) as client:
+            client.sendall(_post_head(len(CHALLENGE)) + CHALLENGE[:10].encode())
+            wait_until(lambda: _accepted(client), 30, "the web process to accept the connection")
+            running.process.send_signal(signal.SIGTERM)
+            time.sleep(0.5)
+            client.sendall(CHALLENGE[10:].encode())
+            answer = _read_all(client)
+        assert answer.startswith(b"HTTP/1.1 200"), answer
+        assert answer.endswith(b'{"challenge": "c-123"}') or answer.endswith(b'{"challenge":"c-123"}'), answer
+        output = running.process.communicate(timeout=60)[0]
+        assert running.process.returncode == 0 and output.rstrip().endswith("Segbot stopped."), output
+    finally:
+        _kill(running)
+
+
+def _accepted(client: socket.socket) -> bool:
+    """Whether the server's end of `client`'s connection was accepted: Linux lists a connection still in the
+    listen backlog in /proc/net/tcp with inode 0."""
+    client_port, server_port = client.getsockname()[1], client.getpeername()[1]
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local, remote, inode = int(fields[1].split(":")[1], 16), int(fields[2].split(":")[1], 16), fields[9]
+        if (local, remote) == (server_port, client_port):
+            return inode != "0"
+    return False
 
 
 def _read_all(client: socket.socket) -> bytes:
@@ -214,6 +229,29 @@ def _post_head(length: int) -> bytes:
     lines.append(f"Content-Length: {length}")
     lines += [f"{name}: {value}" for name, value in headers.items()]
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+def test_the_master_opens_the_database_only_before_it_forks_and_its_heartbeat_asks_over_http(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    """A master thread inside sqlite3's connect while gunicorn forks leaves SQLite's global mutex held in the web
+    process, whose every connect then hangs (/readyz for 30 s on a loaded machine): the master may open SQLite
+    only in its main thread before the first fork, and its heartbeat must learn the database's state from the
+    web process's /readyz."""
+    events = tmp_path / "master-events.txt"
+    heartbeat = tmp_path / "heartbeat.json"
+    running = start_serve(serve_env(tmp_path, fake_slack), entry=("tests.slack.audited_serve", str(events)))
+    try:
+        wait_until(lambda: read_health(heartbeat, now=time.time()).healthy, 60, "a healthy heartbeat")
+        running.stop()
+    finally:
+        _kill(running)
+    lines = events.read_text().splitlines()
+    assert "fork" in lines, lines
+    before_fork, after_fork = lines[: lines.index("fork")], lines[lines.index("fork") :]
+    assert "connect MainThread" in before_fork, lines  # the readiness check before the fork: the hook works
+    assert set(before_fork) == {"connect MainThread"}, lines
+    assert set(after_fork) == {"fork"}, lines
 
 
 @pytest.mark.postgres
