@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     workers: int = Field(default=2, ge=0, alias="SEGBOT_WORKERS")
     broker_url: str | None = Field(default=None, alias="SEGBOT_BROKER_URL")
     job_lease_seconds: float = Field(default=30, ge=2, alias="SEGBOT_JOB_LEASE")
+    unsent_job_seconds: float = Field(default=60, ge=1, alias="SEGBOT_UNSENT_JOB_SECONDS")
     broker_queue: str = Field(default="segbot-jobs", pattern=r"^[A-Za-z_][A-Za-z0-9_-]*$", alias="SEGBOT_BROKER_QUEUE")
     max_upload_mb: float = Field(default=200, gt=0, alias="SEGBOT_MAX_UPLOAD_MB")
     secret_key: str | None = Field(default=None, alias="SEGBOT_SECRET_KEY")

@@ -23,6 +23,7 @@ from dramatiq.middleware import default_middleware
 
 from bot.errors import ConfigurationError
 from bot.queue.jobs import FINISHED, Held, JobQueue
+from bot.queue.unsent import UnsentJobSweeper
 from bot.queue.workers import JobRetry, JobRunner, retry_delay, worker_name
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,8 @@ TIME_LIMIT_MS = 2 * 3600 * 1000
 # Redis: a worker silent this long is dead and its unacknowledged messages go back to the queue; every fetch
 # checks (Dramatiq's default is a 60 s timeout checked on one fetch in a thousand).
 REDIS_HEARTBEAT_MS = 15_000
+# A job queued this long without its message (its web process died before sending it) is sent by a worker.
+UNSENT_AFTER = timedelta(seconds=60)
 
 
 def open_broker(url: str) -> dramatiq.Broker:
@@ -59,10 +62,13 @@ def open_broker(url: str) -> dramatiq.Broker:
 class BrokerJobs:
     """Sends job ids to the broker and, in a worker, runs them with a `JobRunner`."""
 
-    def __init__(self, jobs: JobQueue, broker: dramatiq.Broker, queue_name: str) -> None:
+    def __init__(
+        self, jobs: JobQueue, broker: dramatiq.Broker, queue_name: str, *, unsent_after: timedelta = UNSENT_AFTER
+    ) -> None:
         self.jobs = jobs
         self.broker = broker
         self.queue_name = queue_name
+        self.unsent_after = unsent_after
         self.runner: JobRunner | None = None
         options: dict[str, Any] = {
             "max_retries": MAX_RETRIES,
@@ -86,13 +92,24 @@ class BrokerJobs:
     def send(self, job_id: int, *, delay_ms: int | None = None) -> None:
         self.run_actor.send_with_options(args=(job_id,), delay=delay_ms)
 
+    def send_new(self, job_id: int) -> None:
+        """Send a job just queued and note that the broker took it. A process that dies before the send leaves
+        the job to the workers' `UnsentJobSweeper`; one that dies after it, before the note, makes the sweeper send
+        it twice, and the second delivery finds the job running or finished."""
+        self.send(job_id)
+        try:
+            self.jobs.mark_sent(job_id)
+        except Exception as error:
+            log.warning("job %s was sent, but noting it failed (%s): it will be sent again", job_id, error)
+
     def start_worker(self, runner: JobRunner, threads: int) -> BrokerConsumer:
-        """Consume jobs in this process with `threads` threads."""
+        """Consume jobs in this process with `threads` threads, and send those left without a message."""
         self.runner = runner
         runner.leases.start()
         worker = dramatiq.Worker(self.broker, queues={self.queue_name}, worker_threads=threads)
         worker.start()
-        return BrokerConsumer(worker, runner)
+        sweeper = UnsentJobSweeper(self.jobs, self.send, after=self.unsent_after).start()
+        return BrokerConsumer(worker, runner, sweeper)
 
     def close(self) -> None:
         self.broker.close()
@@ -132,11 +149,13 @@ class BrokerJobs:
 class BrokerConsumer:
     """Dramatiq's worker threads in this process (a `JobThreads`)."""
 
-    def __init__(self, worker: dramatiq.Worker, runner: JobRunner) -> None:
+    def __init__(self, worker: dramatiq.Worker, runner: JobRunner, sweeper: UnsentJobSweeper) -> None:
         self.worker = worker
         self.runner = runner
+        self.sweeper = sweeper
 
     def stop(self, timeout: float = 10.0) -> None:
+        self.sweeper.stop()
         self.worker.stop(timeout=int(timeout * 1000))
         self.runner.leases.stop()
 

@@ -10,7 +10,7 @@ every job: the broker delivers job ids, and the row's lease decides which delive
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -80,6 +80,42 @@ class JobQueue:
                     .returning(slack_jobs.c.id)
                 ).scalar_one()
             )
+
+    def mark_sent(self, job_id: int) -> None:
+        """The broker took the job's message."""
+        with self.engine.begin() as connection:
+            connection.execute(update(slack_jobs).where(slack_jobs.c.id == job_id).values(sent_at=datetime.now(UTC)))
+
+    def send_unsent(self, send: Callable[[int], None], *, older_than: timedelta, limit: int = 100) -> list[int]:
+        """Send (with `send`) the jobs queued more than `older_than` ago whose broker message was never sent: their
+        web process died between writing the row and sending. The ids sent.
+
+        A job is claimed by setting its `sent_at` in a transaction that ends only once `send` returned, so two
+        sweepers never both send it (the second's UPDATE finds `sent_at` set), and one that dies or fails mid-send
+        leaves it unsent for the next sweep. A job sent twice all the same (its web process died after sending and
+        before `mark_sent`) runs once: the row's claim drops or delays the second delivery.
+        """
+        now = datetime.now(UTC)
+        unsent = and_(slack_jobs.c.status == QUEUED, slack_jobs.c.sent_at.is_(None))
+        with self.engine.connect() as connection:
+            candidates = connection.execute(
+                select(slack_jobs.c.id)
+                .where(unsent, slack_jobs.c.created_at < now - older_than)
+                .order_by(slack_jobs.c.id)
+                .limit(limit)
+            ).scalars()
+            job_ids = [int(job_id) for job_id in candidates]
+        sent = []
+        for job_id in job_ids:
+            with self.engine.begin() as connection:
+                claimed = connection.execute(
+                    update(slack_jobs).where(slack_jobs.c.id == job_id, unsent).values(sent_at=now)
+                )
+                if claimed.rowcount != 1:
+                    continue
+                send(job_id)
+            sent.append(job_id)
+        return sent
 
     def claim(self, worker: str) -> Job | None:
         """The next job for `worker`, now marked running with a lease; None when there is nothing to do."""

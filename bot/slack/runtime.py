@@ -51,7 +51,7 @@ class SlackRuntime:
         job_id = self.jobs.enqueue(workspace_id, kind, {**payload, JOB_KEY: uuid.uuid4().hex})
         if self.broker is not None:
             try:
-                self.broker.send(job_id)
+                self.broker.send_new(job_id)
             except Exception:
                 self.jobs.fail(job_id, "the broker did not take the job")
                 raise
@@ -62,7 +62,8 @@ class SlackRuntime:
 def _broker(settings: Settings, jobs: JobQueue) -> BrokerJobs | None:
     if not settings.broker_url:
         return None
-    return BrokerJobs(jobs, open_broker(settings.broker_url), settings.broker_queue)
+    unsent_after = timedelta(seconds=settings.unsent_job_seconds)
+    return BrokerJobs(jobs, open_broker(settings.broker_url), settings.broker_queue, unsent_after=unsent_after)
 
 
 def build_runtime(settings: Settings, engine: Engine, tokens: BotTokens | None = None) -> SlackRuntime:

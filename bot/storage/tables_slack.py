@@ -37,5 +37,7 @@ slack_jobs = Table(
     # What the job made, so a retried job makes it once: its run, and its Slack posts by name (`report_ts`, ...).
     Column("run_id", Integer, nullable=True),
     Column("outputs", JSON, nullable=True),
+    # When the broker took the job's message (None without a broker, or when its web process died before sending).
+    Column("sent_at", DateTime(timezone=True), nullable=True),
 )
 Index("ix_slack_jobs_status_id", slack_jobs.c.status, slack_jobs.c.id)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import OperationalError
 
@@ -144,3 +146,62 @@ def test_pool_threads_start_on_wake_and_stop_promptly(engine: Engine) -> None:
     finally:
         pool.stop(timeout=5)
     assert not any(thread.is_alive() for thread in pool.threads)
+
+
+def _backdate(engine: Engine, job_id: int, seconds: float) -> None:
+    with engine.begin() as connection:
+        created = datetime.now(UTC) - timedelta(seconds=seconds)
+        connection.execute(update(slack_jobs).where(slack_jobs.c.id == job_id).values(created_at=created))
+
+
+def test_only_jobs_queued_past_the_bound_without_a_message_are_sent_again(engine: Engine) -> None:
+    queue = JobQueue(engine)
+    running, unsent, sent, recent = (queue.enqueue("T1", "demo", {"n": n}) for n in range(4))
+    claimed = queue.claim("w1")  # the oldest: running, its message sent (the note of it lost)
+    assert claimed is not None and claimed.id == running
+    queue.mark_sent(sent)
+    for job_id in (running, unsent, sent):
+        _backdate(engine, job_id, 120)
+    delivered: list[int] = []
+    assert queue.send_unsent(delivered.append, older_than=timedelta(seconds=60)) == [unsent]
+    assert delivered == [unsent]
+    assert queue.send_unsent(delivered.append, older_than=timedelta(seconds=60)) == [], "sent once"
+    assert recent not in delivered, "younger than the bound: its web process may be sending it"
+
+
+def test_two_sweepers_never_send_one_job_twice(engine: Engine) -> None:
+    queue = JobQueue(engine)
+    ids = [queue.enqueue("T1", "demo", {"n": n}) for n in range(12)]
+    for job_id in ids:
+        _backdate(engine, job_id, 120)
+    delivered: list[int] = []
+    lock = threading.Lock()
+
+    def slow_send(job_id: int) -> None:
+        time.sleep(0.05)  # the claim's transaction is open meanwhile
+        with lock:
+            delivered.append(job_id)
+
+    sweepers = [
+        threading.Thread(target=queue.send_unsent, args=(slow_send,), kwargs={"older_than": timedelta(seconds=60)})
+        for _ in range(2)
+    ]
+    for sweeper in sweepers:
+        sweeper.start()
+    for sweeper in sweepers:
+        sweeper.join()
+    assert sorted(delivered) == ids
+
+
+def test_a_send_that_fails_leaves_the_job_for_the_next_sweep(engine: Engine) -> None:
+    queue = JobQueue(engine)
+    job_id = queue.enqueue("T1", "demo", {})
+    _backdate(engine, job_id, 120)
+
+    def broker_down(_job_id: int) -> None:
+        raise ConnectionError("the broker is away")
+
+    with pytest.raises(ConnectionError):
+        queue.send_unsent(broker_down, older_than=timedelta(seconds=60))
+    delivered: list[int] = []
+    assert queue.send_unsent(delivered.append, older_than=timedelta(seconds=60)) == [job_id] == delivered
