@@ -115,7 +115,11 @@ def _column_gaps(column: PreparedColumn, labels: np.ndarray, k: int) -> np.ndarr
         known = np.isfinite(values)
         # Ranks, not raw values: a column holding 9e307 next to ordinary amounts overflows any mean or spread.
         ranks = np.zeros(len(values))
-        ranks[known] = np.argsort(np.argsort(values[known], kind="stable"), kind="stable") / max(known.sum() - 1, 1)
+        # Each value's rank: the inverse of the sorting permutation (what argsort of argsort gives, one sort less).
+        order = np.argsort(values[known], kind="stable")
+        positions = np.empty(len(order), dtype=np.int64)
+        positions[order] = np.arange(len(order))
+        ranks[known] = positions / max(known.sum() - 1, 1)
         spread = float(ranks[known].std()) or 1.0
         means = np.array(
             [ranks[known & (labels == s)].mean() if (known & (labels == s)).any() else 0.0 for s in range(k)]
