@@ -38,6 +38,11 @@ class TcpProxy:
             self.cuts += 1
         self._drop_all()
 
+    def restore(self) -> None:
+        """Accept new connections again now (a cut ends early)."""
+        with self.lock:
+            self.down_until = 0.0
+
     @property
     def down(self) -> bool:
         return time.monotonic() < self.down_until

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -29,24 +29,40 @@ def add_background_options(parser: argparse.ArgumentParser) -> None:
 
 
 def run_worker(args: argparse.Namespace) -> int:
+    from bot.cli.database_wait import open_database_when_up
     from bot.settings import load_settings
     from bot.slack.app import build_slack_runtime, require_credentials
     from bot.slack.background import StopRequested, start_background, stop_on_sigterm
-    from bot.slack.heartbeat import Heartbeat, database_check, heartbeat_path, workers_check
+    from bot.slack.heartbeat import Check, Heartbeat, database_check, heartbeat_path, workers_check
     from bot.slack.probes import Probes, broker_check, readiness_checks
-    from bot.storage.database import open_database
 
     settings = load_settings()
     require_credentials(settings)
-    engine = open_database(settings.database_url)
-    runtime = build_slack_runtime(settings, engine)
-    workers = max(1, settings.workers if args.workers is None else args.workers)
     stop_on_sigterm()
-    background = start_background(settings, engine, runtime, workers=workers, scheduler=not args.no_scheduler)
-    threads_alive = workers_check(background.pool)
-    ready = readiness_checks(engine, settings) + ([broker_check(settings.broker_url)] if settings.broker_url else [])
-    probes = Probes(live=[threads_alive], ready=ready, job_counts=runtime.jobs.counts)
+    # The health port answers while the worker waits for its database: live, not ready (the reason in `waiting`).
+    waiting = ["waiting for the database: not tried yet"]
+    live: list[Check] = []
+    ready: list[Check] = [lambda: waiting[0] if waiting else None]
+    counts: list[Callable[[], Mapping[str, int]]] = []
+    probes = Probes(live=live, ready=ready, job_counts=lambda: _job_counts(counts))
     stop_health_port = start_health_port(settings, probes)
+    try:
+        engine = open_database_when_up(settings.database_url, waiting)
+        runtime = build_slack_runtime(settings, engine)
+        workers = max(1, settings.workers if args.workers is None else args.workers)
+        background = start_background(settings, engine, runtime, workers=workers, scheduler=not args.no_scheduler)
+    except (KeyboardInterrupt, StopRequested):
+        stop_health_port()
+        print("Segbot stopped.", flush=True)
+        return 0
+    except BaseException:
+        stop_health_port()
+        raise
+    threads_alive = workers_check(background.pool)
+    live.append(threads_alive)
+    ready += readiness_checks(engine, settings) + ([broker_check(settings.broker_url)] if settings.broker_url else [])
+    counts.append(runtime.jobs.counts)
+    waiting.clear()
     heartbeat = Heartbeat(heartbeat_path(settings.heartbeat_file), "worker", [database_check(engine), threads_alive])
     try:
         heartbeat.start()
@@ -59,6 +75,12 @@ def run_worker(args: argparse.Namespace) -> int:
         stop_health_port()
         background.stop()
     return 0
+
+
+def _job_counts(counts: list[Callable[[], Mapping[str, int]]]) -> Mapping[str, int]:
+    if not counts:
+        raise ConnectionError("the worker is still waiting for its database")
+    return counts[0]()
 
 
 def start_health_port(settings: Settings, probes: Probes) -> Callable[[], None]:

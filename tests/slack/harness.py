@@ -10,6 +10,8 @@ import os
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,8 +114,9 @@ def stop_bot(bot: RunningBot) -> None:
     bot.server.server_close()
 
 
-def worker_process(bot: RunningBot, heartbeat: Path, *, threads: int = 1) -> subprocess.Popen[bytes]:
-    """A `segbot worker` process sharing `bot`'s database, broker (if any) and fake Slack."""
+def worker_process(bot: RunningBot, heartbeat: Path, *, threads: int = 1, **extra: str) -> subprocess.Popen[bytes]:
+    """A `segbot worker` process sharing `bot`'s database, broker (if any) and fake Slack (`extra`: more settings,
+    or other values)."""
     env = {
         **os.environ,
         "DATABASE_URL": bot.settings.database_url,
@@ -125,6 +128,7 @@ def worker_process(bot: RunningBot, heartbeat: Path, *, threads: int = 1) -> sub
         "SEGBOT_BROKER_URL": bot.settings.broker_url or "",
         "SEGBOT_BROKER_QUEUE": bot.settings.broker_queue,
         "SEGBOT_JOB_LEASE": str(bot.settings.job_lease_seconds),
+        **extra,
     }
     env.pop("SLACK_APP_TOKEN", None)
     return subprocess.Popen(
@@ -156,3 +160,12 @@ def every_stored_value(engine: Engine) -> str:
             for row in connection.execute(sa.text(f'SELECT * FROM "{table}"')):
                 values.extend(str(value) for value in row)
     return "\n".join(values)
+
+
+def http_get(url: str) -> tuple[int, str]:
+    """The status and text of a GET of `url` (an HTTP error's too)."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            return answer.status, answer.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()

@@ -9,8 +9,6 @@ import signal
 import socket
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,17 +23,10 @@ from bot.slack.server import ThreadingWSGIServer, make_http_server, serve_in_thr
 from bot.storage.database import create_database_engine, open_database
 from tests.slack.fake_slack import FAKE_APP_TOKEN, FAKE_TOKEN, FakeSlack
 from tests.slack.harness import SIGNING_SECRET, make_settings, wait_until
+from tests.slack.harness import http_get as get
 from tests.slack.sender import CHANNEL
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as answer:
-            return answer.status, answer.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
 
 
 def free_port() -> int:
@@ -122,7 +113,8 @@ def test_a_worker_answers_probes_and_metrics_on_its_health_port(tmp_path: Path, 
     try:
         wait_until(lambda: _answers(base + "/livez"), 120, "the worker's health port")
         assert get(base + "/livez") == (200, '{"status": "ok"}')
-        assert get(base + "/readyz") == (200, '{"status": "ok"}')
+        # The port answers from the start; ready once the database answered and the job threads run.
+        wait_until(lambda: get(base + "/readyz") == (200, '{"status": "ok"}'), 60, "the worker to be ready")
         status, metrics = get(base + "/metrics")
         assert status == 200 and 'segbot_jobs{status="queued"} 0.0' in metrics
         assert get(base + "/slack/events")[0] == 404
