@@ -125,8 +125,9 @@ def _segment_panel(segment: SegmentReport, empty_line: str, *, noun: str) -> Pan
         lines.append(Text(f"Worth: {worth_phrase(profile, noun)}"))
     if profile.confidence_note:
         lines.append(Text(profile.confidence_note, style="yellow"))
-    lines.append(Text("What sets it apart", style="bold"))
-    lines += [Text(f"  • {describe_feature(f)}") for f in profile.features[:MAX_FEATURES_SHOWN]]
+    if profile.features:  # the whole audience (k = 1) has nothing to be set apart from
+        lines.append(Text("What sets it apart", style="bold"))
+        lines += [Text(f"  • {describe_feature(f)}") for f in profile.features[:MAX_FEATURES_SHOWN]]
     mix = _audience_lines(profile.audience)
     if mix:
         lines.append(Text("Audience mix", style="bold"))

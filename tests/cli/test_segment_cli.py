@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from bot.cli import main
@@ -241,3 +243,28 @@ def test_a_one_row_table_is_one_row(tmp_path: Path, capsys: pytest.CaptureFixtur
     path.write_text("age,spend\n30,12\n")
     assert main(["segment", str(path)]) == 2
     assert "The table has only 1 row;" in capsys.readouterr().err
+
+
+def test_a_whole_audience_shows_its_mix_without_an_empty_differences_heading(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With no distinct segments there is nothing to set apart: no bare "What sets it apart" heading."""
+    rng = np.random.default_rng(4)
+    n = 1_200
+    table = pd.DataFrame(
+        {
+            "age": np.clip(rng.normal(40, 12, n), 18, 90).round(),
+            "orders": rng.poisson(3, n),
+            "total_spend": rng.lognormal(5, 1.0, n).round(2),
+            "gender": rng.choice(np.array(["female", "male"], dtype=object), n),
+        }
+    )
+    path = tmp_path / "flat.csv"
+    table.to_csv(path, index=False)
+    assert main(["segment", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("No distinct segments in flat.csv (1,200 rows)"), out[:200]
+    assert "0. Whole audience" in out
+    assert "What sets it apart" not in out
+    women = f"female {(table['gender'] == 'female').mean():.0%}"
+    assert "Audience mix" in out and women in out
