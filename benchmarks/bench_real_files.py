@@ -25,8 +25,9 @@ import pandas as pd
 
 from benchmarks.results_section import write_section
 from segmentation import segment
+from segmentation.genders import gender_group
 from segmentation.reading import read_table
-from segmentation.result import FeatureEffect, SegmentationResult
+from segmentation.result import FeatureEffect, SegmentationResult, SegmentProfile
 
 DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 PACKAGES = Path(__file__).parent / "out" / "packages"
@@ -103,6 +104,51 @@ def check_outcomes(table: pd.DataFrame, result: SegmentationResult) -> list[str]
     return lines
 
 
+def check_audience(table: pd.DataFrame, labels: np.ndarray, profile: SegmentProfile) -> list[str]:
+    """The audience mix a segment shows (gender, top interest, largest age band), re-checked from the raw columns.
+
+    This is what a report of a whole audience (k = 1) says, so it is checked where a segment has no differences.
+    """
+    members = labels == profile.id
+    columns = {str(c).lower(): c for c in table.columns}
+    lines = []
+    mix = profile.audience
+    gender_column = columns.get("gender", columns.get("sex"))
+    if mix.gender and gender_column is not None:
+        group, share = max(mix.gender.items(), key=lambda item: item[1])
+        groups = (
+            table[gender_column]
+            .astype("string")
+            .map(lambda value: gender_group(str(value)) if not pd.isna(value) else None)
+        )
+        known = groups[members].dropna()
+        ours = float((known == group).mean())
+        lines.append(
+            f"gender {group} {share:.1%}; pandas {ours:.1%} of known {'✓' if abs(ours - share) < 0.01 else '✗'}"
+        )
+    if mix.interests:
+        interest, share = mix.interests[0]
+        column = columns.get(interest.lower())
+        if column is not None:
+            counts = pd.to_numeric(table[column], errors="coerce")[members]
+            ours = float((counts.dropna() > 0).mean())
+            lines.append(
+                f"interest {interest} {share:.1%}; pandas {column} > 0 in {ours:.1%} "
+                f"{'✓' if abs(ours - share) < 0.01 else '✗'}"
+            )
+    if mix.age_bands and "age" in columns:
+        band, share = max(mix.age_bands.items(), key=lambda item: item[1])
+        ages = np.floor(pd.to_numeric(table[columns["age"]], errors="coerce")[members])
+        ages = ages[(ages >= 13) & (ages <= 100)]
+        low, _, high = band.partition("-")
+        inside = (ages >= int(low.rstrip("+"))) & (ages <= (int(high) if high else 100))
+        ours = float(inside.mean())
+        lines.append(
+            f"age {band} {share:.1%}; pandas {ours:.1%} of ages 13-100 {'✓' if abs(ours - share) < 0.01 else '✗'}"
+        )
+    return [f"{profile.name}: {line}" for line in lines[:2]]
+
+
 def describe(name: str, data: bytes) -> str:
     table = read_table(io.BytesIO(data))
     started = time.perf_counter()
@@ -123,7 +169,8 @@ def describe(name: str, data: bytes) -> str:
         parts.append(f"Outcome columns kept out of the clustering: {', '.join(result.outcome_columns)}.")
         parts.append("")
     parts += [
-        f"- {p.id}. **{p.name}** ({p.size:,}, {p.share:.0%}): " + "; ".join(f.label for f in p.features[:3])
+        f"- {p.id}. **{p.name}** ({p.size:,}, {p.share:.0%})"
+        + (": " + "; ".join(f.label for f in p.features[:3]) if p.features else "")
         for p in result.segments
     ]
     checks = []
@@ -131,6 +178,8 @@ def describe(name: str, data: bytes) -> str:
         if profile.features:
             checks.append(f"{profile.name}: " + check_feature(table, result.labels, profile.id, profile.features[0]))
     checks += check_outcomes(table, result)
+    if len(checks) < 2:
+        checks += check_audience(table, result.labels, max(result.segments, key=lambda p: p.size))
     parts += ["", "Claims re-checked with pandas:"] + [f"- {line}" for line in checks]
     return "\n".join(parts)
 
