@@ -7,7 +7,9 @@ shared data folder. For each file it compares the labels of every row and the wh
 `SegmentationResult.to_dict()` gives it (k, every candidate's score and stability, the segments' stability,
 profiles, names, notes), as exact float values, and prints one line per file, SAME or DIFFERENT (with what).
 
-Run: `.venv/bin/python -m benchmarks.same_results [COMMIT]` (default: main). Exit code 1 when anything differs.
+Run: `.venv/bin/python -m benchmarks.same_results [COMMIT] [--processes N]` (default: main). `--processes N` runs
+this checkout's engine as `segbot segment` does, its searches on N forked processes (`bot.cli.engine_processes`),
+so the comparison also covers that path. Exit code 1 when anything differs.
 """
 
 from __future__ import annotations
@@ -34,12 +36,16 @@ REAL = (
 
 # Child: the fingerprint of every file, one JSON line each.
 CHILD = """
-import hashlib, json, sys, time
+import hashlib, json, os, sys, time
 import segmentation
+options = {}
+if os.environ.get("SAME_RESULTS_PROCESSES"):
+    from bot.cli.engine_processes import ForkedTasks
+    options["task_map"] = ForkedTasks(int(os.environ["SAME_RESULTS_PROCESSES"]))
 for path in sys.argv[1:]:
     started = time.process_time()
     with open(path, "rb") as stream:
-        result = segmentation.segment(stream, seed=0)
+        result = segmentation.segment(stream, seed=0, **options)
     print(json.dumps({
         "path": path,
         "engine": segmentation.__file__,
@@ -72,9 +78,12 @@ def export(commit: str, folder: Path) -> Path:
     return folder
 
 
-def fingerprints(paths: list[Path], code: Path) -> dict[str, dict[str, object]]:
-    """Each file's fingerprint with the engine in `code` (run from there: it comes first on sys.path)."""
+def fingerprints(paths: list[Path], code: Path, processes: int | None = None) -> dict[str, dict[str, object]]:
+    """Each file's fingerprint with the engine in `code` (run from there: it comes first on sys.path), its
+    searches on `processes` forked processes when given."""
     env = {**os.environ, "PYTHONPATH": str(code), "OMP_NUM_THREADS": "1"}
+    if processes:
+        env["SAME_RESULTS_PROCESSES"] = str(processes)
     done = subprocess.run(
         [sys.executable, "-c", CHILD, *map(str, paths)], cwd=code, env=env, capture_output=True, text=True, check=True
     )
@@ -96,12 +105,18 @@ def differences(before: object, after: object, where: str = "") -> list[str]:
 
 
 def main() -> None:
-    commit = sys.argv[1] if len(sys.argv) > 1 else "main"
+    arguments = sys.argv[1:]
+    processes = None
+    if "--processes" in arguments:
+        at = arguments.index("--processes")
+        processes = int(arguments[at + 1])
+        del arguments[at : at + 2]
+    commit = arguments[0] if arguments else "main"
     with tempfile.TemporaryDirectory() as folder:
         paths = audiences(Path(folder))
         base = export(commit, Path(folder) / "base")
         started = time.perf_counter()
-        before, after = fingerprints(paths, base), fingerprints(paths, ROOT)
+        before, after = fingerprints(paths, base), fingerprints(paths, ROOT, processes)
     differing = 0
     for path in map(str, paths):
         old, new = before[path], after[path]
@@ -113,7 +128,8 @@ def main() -> None:
         k = new["result"]["k"]
         print(f"{Path(path).name}: k={k}, CPU s {old['cpu']:.2f} -> {new['cpu']:.2f}: {verdict}")
     print(
-        f"{len(paths) - differing} of {len(paths)} files give the same result as {commit} "
+        f"{len(paths) - differing} of {len(paths)} files give the same result as {commit}"
+        f"{f' (this checkout on {processes} processes)' if processes else ''} "
         f"({time.perf_counter() - started:.0f} s)"
     )
     sys.exit(1 if differing else 0)

@@ -63,6 +63,7 @@ class Settings(BaseSettings):
     log_level: str = Field(default="WARNING", alias="SEGBOT_LOG_LEVEL")
     log_format: Literal["text", "json"] = Field(default="text", alias="SEGBOT_LOG_FORMAT")
     dask_scheduler: str | None = Field(default=None, alias="SEGBOT_DASK_SCHEDULER")
+    engine_processes: int | None = Field(default=None, ge=1, alias="SEGBOT_ENGINE_PROCESSES")
     debug: bool = Field(default=False, alias="SEGBOT_DEBUG")
 
     def read_limits(self) -> ReadLimits:

@@ -34,6 +34,7 @@ from segmentation.features import FeatureSpace
 from segmentation.kmeans import kmeans_labels
 from segmentation.merging import merge_groups
 from segmentation.mixture import Mixture, MixtureData, encode, fit_mixture
+from segmentation.task_map import TaskMap, serial_map
 
 SELECT_ROWS = 4_000
 FIT_ROWS = 20_000
@@ -47,6 +48,9 @@ STABLE_SLACK = 0.05
 STABILITY_SHARE = 0.7
 NEAR_TIE = 0.005  # fit score difference per sampled row under which two k fit about equally well
 CHUNK_ROWS = 65_536
+# Below this many sampled rows the four searches take a few hundredths of a second: starting processes would
+# cost more than it saves, so they run in turn whatever TaskMap the caller passed.
+PARALLEL_MIN_ROWS = 1_000
 
 
 @dataclass(frozen=True)
@@ -70,20 +74,26 @@ class Clustering:
     segment_of_component: np.ndarray | None = None
 
 
-def cluster(space: FeatureSpace, *, k: int | None, k_range: range, seed: int) -> Clustering:
+def cluster(
+    space: FeatureSpace, *, k: int | None, k_range: range, seed: int, task_map: TaskMap | None = None
+) -> Clustering:
+    """`task_map` runs the independent searches of the choice of k (see `task_map.py`); None: in turn."""
     # The products here are small: one thread is faster than several fighting over shared cores.
     with threadpool_limits(limits=1):
-        return _cluster(space, k=k, k_range=k_range, seed=seed)
+        return _cluster(space, k=k, k_range=k_range, seed=seed, task_map=task_map)
 
 
-def _cluster(space: FeatureSpace, *, k: int | None, k_range: range, seed: int) -> Clustering:
+def _cluster(space: FeatureSpace, *, k: int | None, k_range: range, seed: int, task_map: TaskMap | None) -> Clustering:
     order = sample_order(space, seed)
     select = order[:SELECT_ROWS]
     data = encode(space, select)
     first_k = min(FIRST_PASS_K, max(k or 2, k_range.stop - 1))
     balanced = _start_space(space, select, data, first_k, seed)
-    fits = fit_candidates(data, balanced, [k] if k else list(k_range), seed)
-    refits = refit_labels(data, balanced, list(fits), seed)
+    candidates = (k,) if k else tuple(k_range)
+    searches = [CandidateSearch(data, balanced, candidates, seed), *refit_searches(data, balanced, candidates, seed)]
+    run = task_map if task_map is not None and data.n_rows >= PARALLEL_MIN_ROWS else serial_map
+    fits, *refit_fits = run(search_candidates, searches)
+    refits = {candidate: [other[candidate].predict(data) for other in refit_fits] for candidate in fits}
     k_stability = {
         candidate: float(np.mean([adjusted_rand(fits[candidate].predict(data), other) for other in labels]))
         for candidate, labels in refits.items()
@@ -242,10 +252,29 @@ def _start_space(space: FeatureSpace, rows: np.ndarray, data: MixtureData, first
     return space.rows(rows, np.sqrt(weights).astype(np.float32))
 
 
-def refit_labels(
-    data: MixtureData, balanced: np.ndarray, candidates: list[int], seed: int
-) -> dict[int, list[np.ndarray]]:
-    """Per candidate k: the sample's segments under models refitted on random 70% subsamples.
+@dataclass(frozen=True)
+class CandidateSearch:
+    """One search over the candidate k: on the selection sample, or (`rows`) on one refit's subsample of it."""
+
+    data: MixtureData
+    balanced: np.ndarray
+    candidates: tuple[int, ...]
+    seed: int
+    rows: np.ndarray | None = None
+
+
+def search_candidates(search: CandidateSearch) -> dict[int, Mixture]:
+    """The best fit for each candidate k of `search` (`fit_candidates` on its rows): one task of a TaskMap."""
+    data, balanced = search.data, search.balanced
+    if search.rows is not None:
+        data, balanced = _subset(data, search.rows), balanced[search.rows]
+    return fit_candidates(data, balanced, list(search.candidates), search.seed)
+
+
+def refit_searches(
+    data: MixtureData, balanced: np.ndarray, candidates: tuple[int, ...], seed: int
+) -> list[CandidateSearch]:
+    """The searches of the stability refits, each on a random 70% subsample; their models label the whole sample.
 
     Refits run the same search as the fit being checked (k-means starts plus the subsample's own k-1 fit with
     a segment split), never starting from that fit, so a real segment is found again and an arbitrary split
@@ -253,13 +282,12 @@ def refit_labels(
     """
     rng = np.random.default_rng(derived_seed(seed, 7))
     size = int(data.n_rows * STABILITY_SHARE)
-    labels: dict[int, list[np.ndarray]] = {k: [] for k in candidates}
-    for refit in range(STABILITY_REFITS):
-        rows = np.sort(rng.permutation(data.n_rows)[:size])
-        fits = fit_candidates(_subset(data, rows), balanced[rows], candidates, derived_seed(seed, 53, refit))
-        for k, model in fits.items():
-            labels[k].append(model.predict(data))
-    return labels
+    return [
+        CandidateSearch(
+            data, balanced, candidates, derived_seed(seed, 53, refit), np.sort(rng.permutation(data.n_rows)[:size])
+        )
+        for refit in range(STABILITY_REFITS)
+    ]
 
 
 def choose_k(fits: dict[int, Mixture], stability: dict[int, float]) -> tuple[int, float]:

@@ -28,6 +28,7 @@ from segmentation.prepared import PreparedTable
 from segmentation.profiles import profile_segments
 from segmentation.reading import DEFAULT_LIMITS, read_table
 from segmentation.result import ColumnRole, SegmentationResult
+from segmentation.task_map import TaskMap
 from segmentation.value import segment_values, value_column
 
 MIN_ROWS = 20
@@ -46,6 +47,7 @@ def segment(
     outcomes: Sequence[str] | None = None,
     cluster_on: Sequence[str] | None = None,
     value: str | Literal[False] | None = None,
+    task_map: TaskMap | None = None,
 ) -> SegmentationResult:
     """Split the audience in `data` into segments; `k` forces their number, `seed` makes runs repeatable.
 
@@ -54,10 +56,12 @@ def segment(
     kept out of the clustering and their rate is reported per segment; `cluster_on` puts some back in.
     `value` names the column segments are valued on (default None: found by name, such as spend or revenue;
     False: none, so segments are ranked by their outcomes or size).
+    `task_map` runs the independent fits of the choice of k (a process pool, `segmentation.task_map`); None: in
+    turn. The result is the same either way.
     """
     table = read_table(data, limits=limits)
     options = {"columns": columns, "exclude": exclude, "outcomes": outcomes, "cluster_on": cluster_on}
-    return fit_table(table, k=k, seed=seed, value=value, **options).result
+    return fit_table(table, k=k, seed=seed, value=value, task_map=task_map, **options).result
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,7 @@ def fit_table(
     outcomes: Sequence[str] | None = None,
     cluster_on: Sequence[str] | None = None,
     value: str | Literal[False] | None = None,
+    task_map: TaskMap | None = None,
 ) -> FittedTable:
     """`segment()` on a table already read (`reading.read_table` or `reading.clean_frame`), keeping the fit."""
     if len(table) < MIN_ROWS:
@@ -106,7 +111,7 @@ def fit_table(
     _check_usable(prepared, columns)
     worth = None if value is False else value_column(prepared, value)
     space = FeatureSpace(prepared)
-    found = cluster(space, k=k, k_range=range(1, largest_k + 1), seed=seed)
+    found = cluster(space, k=k, k_range=range(1, largest_k + 1), seed=seed, task_map=task_map)
     roles = _with_weights(prepared, space, found.weights)
     profiles = profile_segments(prepared, found.labels, found.stability_by_segment)
     rates = outcome_rates(prepared, found.labels, found.k)

@@ -33,6 +33,7 @@ from segmentation.prepared import PreparedColumn
 from segmentation.profiles import confidence_note
 from segmentation.reading import clean_frame
 from segmentation.result import SegmentationResult
+from segmentation.task_map import TaskMap
 
 DAYS_PER_YEAR = 365.25
 SECONDS_PER_DAY = 86_400.0
@@ -206,13 +207,14 @@ def fit_sample(
     cluster_on: Sequence[str] | None = None,
     value: str | Literal[False] | None = None,
     decimal_comma: bool | None = None,
+    task_map: TaskMap | None = None,
 ) -> tuple[SegmentationResult, ChunkAssigner]:
     """The engine's result on `sample` (rows numbered from 0) and the assigner for every other row."""
     table = clean_frame(sample)
     decimal_comma = decimal_comma or None  # as `segment()` reads a file's dialect: False means "decide per column"
     table.attrs["decimal_comma"] = decimal_comma
     options = {"columns": columns, "exclude": exclude, "outcomes": outcomes, "cluster_on": cluster_on}
-    fitted = fit_table(table, k=k, seed=seed, value=value, **options)
+    fitted = fit_table(table, k=k, seed=seed, value=value, task_map=task_map, **options)
     model, segment_of = fitted.clustering.model, fitted.clustering.segment_of_component
     assert model is not None and segment_of is not None
     used = fitted.prepared.used_columns()

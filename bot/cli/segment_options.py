@@ -68,9 +68,11 @@ def name_list(text: str) -> list[str]:
 
 def segment_file(path: Path, args: argparse.Namespace) -> SegmentationResult:
     """The file at `path` segmented with the shared options (the same options give the same segments)."""
+    from bot.cli.engine_processes import engine_tasks
     from bot.settings import load_settings
     from segmentation import segment
 
+    settings = load_settings()
     with open_input(path) as stream:
         return segment(
             stream,
@@ -78,8 +80,9 @@ def segment_file(path: Path, args: argparse.Namespace) -> SegmentationResult:
             seed=args.seed,
             columns=args.columns,
             exclude=args.exclude,
-            limits=load_settings().read_limits(),
+            limits=settings.read_limits(),
             outcomes=args.outcome,
             cluster_on=args.cluster_on,
             value=args.value,
+            task_map=engine_tasks(settings.engine_processes),
         )

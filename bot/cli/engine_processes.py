@@ -1,0 +1,125 @@
+"""Forked processes for the engine's independent fits in `segbot segment` (`SEGBOT_ENGINE_PROCESSES`).
+
+The engine hands its four searches of the choice of k to a `TaskMap` (`segmentation.task_map`); this one splits
+them between this process and forked children, so a 2-core machine runs them two at a time. Why it is shaped so:
+- fork, after the imports: a child starts in milliseconds with the tasks already in its memory; only the fitted
+  models come back, pickled, once the child's share is done (a pipe holds 64 KB, a share's models more).
+- Only the command line forks: it runs one thread of Python (pyarrow's and OpenBLAS's pools restart in a
+  child; the engine computes with one BLAS thread). The Slack worker has lease, sweeper and health threads,
+  and forking a multithreaded process can leave a child with a lock held for ever: its runs stay serial, and
+  `ForkedTasks` itself runs the tasks in turn whenever this process has a second Python thread.
+- Ctrl-C reaches the whole process group: children ignore it (SIGINT is blocked across the fork, so none
+  arrives before they do), and the parent, interrupted, terminates them.
+- A child's exception is raised again in the parent, with the child's traceback as a note, so a
+  `SegmentationError` is the usual one sentence; a child that dies without a word (killed, out of memory) is
+  a `SegbotError` naming its exit code.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import signal
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Sequence
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any, TypeVar
+
+from bot.errors import SegbotError
+
+Task = TypeVar("Task")
+Found = TypeVar("Found")
+
+
+class ForkedTasks:
+    """A `TaskMap` over `processes` processes (this one and forked children); 1 runs the tasks in turn."""
+
+    def __init__(self, processes: int) -> None:
+        self.processes = processes
+
+    def __call__(self, function: Callable[[Task], Found], tasks: Sequence[Task], /) -> list[Found]:
+        n = min(self.processes, len(tasks))
+        if n < 2 or threading.active_count() > 1:
+            return [function(task) for task in tasks]
+        shares = [range(first, len(tasks), n) for first in range(n)]
+        children = _start(function, tasks, shares[1:])
+        try:
+            found: dict[int, Any] = {index: function(tasks[index]) for index in shares[0]}
+            for process, reader in children:
+                found.update(_receive(process, reader))
+        finally:
+            for process, reader in children:
+                if process.is_alive():
+                    process.terminate()
+                process.join()
+                reader.close()
+        return [found[index] for index in range(len(tasks))]
+
+
+def engine_tasks(processes: int | None) -> ForkedTasks:
+    """The TaskMap for `SEGBOT_ENGINE_PROCESSES`: that many processes, or unset, one per CPU this process may use
+    (a container's or taskset's share, not the machine's count)."""
+    if processes is None:
+        processes = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return ForkedTasks(processes)
+
+
+def _start(
+    function: Callable[[Any], Any], tasks: Sequence[Any], shares: list[range]
+) -> list[tuple[BaseProcess, Connection]]:
+    context = multiprocessing.get_context("fork")
+    sys.stdout.flush()  # a child would write out a copy of anything still buffered
+    sys.stderr.flush()
+    children: list[tuple[BaseProcess, Connection]] = []
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        for share in shares:
+            reader, writer = context.Pipe(duplex=False)
+            process = context.Process(target=_run_share, args=(function, tasks, share, writer), daemon=True)
+            process.start()
+            writer.close()
+            children.append((process, reader))
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    return children
+
+
+def _run_share(function: Callable[[Any], Any], tasks: Sequence[Any], share: range, writer: Connection) -> None:
+    """In the child: the tasks of `share`, sent back together as {index: result}, or the first exception."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    try:
+        message: tuple[bool, Any] = (True, {index: function(tasks[index]) for index in share})
+    except Exception as error:  # raised again in the parent
+        message = (False, _portable(error))
+    writer.send(message)
+    writer.close()
+
+
+def _portable(error: Exception) -> Exception:
+    """`error` with the child's traceback as a note, or a RuntimeError saying what it was when it cannot be pickled."""
+    details = "".join(traceback.format_exception(error))
+    try:
+        pickle.loads(pickle.dumps(error))
+    except Exception:
+        error = RuntimeError(f"{type(error).__name__}: {error}")
+    error.add_note(f"In the engine's child process:\n{details}")
+    return error
+
+
+def _receive(process: BaseProcess, reader: Connection) -> dict[int, Any]:
+    try:
+        ok, value = reader.recv()
+    except EOFError:
+        process.join()
+        raise SegbotError(
+            f"A process of the segmentation stopped without finishing (exit code {process.exitcode}, perhaps out "
+            "of memory); run again, or set SEGBOT_ENGINE_PROCESSES=1 to segment in one process."
+        ) from None
+    if not ok:
+        raise value
+    return dict(value)

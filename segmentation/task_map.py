@@ -1,0 +1,26 @@
+"""`TaskMap`: how a caller lets the engine run its independent fits at once (a process pool) or in turn.
+
+The choice of k fits every candidate on the selection sample and again on three subsamples; those four searches
+share nothing but their inputs. The engine stays pure: it never starts a process itself, it hands the searches to
+the `TaskMap` its caller passed (`bot.cli.engine_processes` forks for `segbot segment`) or runs them in turn.
+Every task carries its own seed, so where a task runs never changes what it finds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Protocol, TypeVar
+
+Task = TypeVar("Task")
+Found = TypeVar("Found")
+
+
+class TaskMap(Protocol):
+    """Calls `function` on every task and returns the results in the tasks' order, as `serial_map` does."""
+
+    def __call__(self, function: Callable[[Task], Found], tasks: Sequence[Task], /) -> list[Found]: ...
+
+
+def serial_map(function: Callable[[Task], Found], tasks: Sequence[Task], /) -> list[Found]:
+    """The tasks one after another in this process."""
+    return [function(task) for task in tasks]

@@ -1,0 +1,141 @@
+"""`segbot segment` on forked processes (bot.cli.engine_processes): the serial result, one-sentence errors, Ctrl-C."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import segmentation.clustering
+from bot.cli import main
+from bot.cli.engine_processes import ForkedTasks, engine_tasks
+from bot.errors import SegbotError
+from segmentation import UnusableDataError, segment
+from segmentation.clustering import CandidateSearch, search_candidates
+from segmentation.synthetic import planted_audience
+
+SAMPLE = Path(__file__).resolve().parents[2] / "bot" / "samples" / "sample_audience.csv"
+
+
+def _pid(_: object) -> int:
+    return os.getpid()
+
+
+def test_tasks_are_shared_between_this_process_and_forked_children() -> None:
+    pids = ForkedTasks(2)(_pid, range(5))
+    assert pids[0::2] == [os.getpid()] * 3
+    assert len(set(pids[1::2])) == 1 and pids[1] != os.getpid()
+    assert ForkedTasks(1)(_pid, range(3)) == [os.getpid()] * 3
+    assert engine_tasks(None).processes == len(os.sched_getaffinity(0))
+    assert engine_tasks(3).processes == 3
+
+
+def test_a_process_with_another_thread_never_forks() -> None:
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert ForkedTasks(2)(_pid, range(4)) == [os.getpid()] * 4
+    finally:
+        stop.set()
+        other.join()
+
+
+def test_forked_searches_find_what_the_serial_run_finds() -> None:
+    table, _ = planted_audience(k=4, n_rows=1_500, seed=9)
+    data = table.to_csv(index=False).encode()
+    forked = segment(io.BytesIO(data), task_map=ForkedTasks(2))
+    serial = segment(io.BytesIO(data))
+    assert np.array_equal(forked.labels, serial.labels)
+    assert forked.to_dict() == serial.to_dict()
+
+
+def _fails_in_a_child(parent: int) -> object:
+    def search(task: CandidateSearch) -> object:
+        if os.getpid() != parent:
+            raise UnusableDataError("The refit found nothing to segment on; export other columns.")
+        return search_candidates(task)
+
+    return search
+
+
+def test_a_failing_child_is_the_usual_one_sentence_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "audience.csv"
+    planted_audience(k=3, n_rows=1_200, seed=4)[0].to_csv(path, index=False)
+    monkeypatch.setenv("SEGBOT_ENGINE_PROCESSES", "2")
+    monkeypatch.setattr(segmentation.clustering, "search_candidates", _fails_in_a_child(os.getpid()))
+    assert main(["segment", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == "segbot: The refit found nothing to segment on; export other columns.\n"
+    assert captured.out == ""
+
+
+def _raise_in_child(kind: str) -> object:
+    parent = os.getpid()
+
+    def task(index: int) -> int:
+        if os.getpid() != parent:
+            if kind == "killed":
+                os.kill(os.getpid(), signal.SIGKILL)
+            raise ValueError(threading.Lock())  # a lock cannot be pickled
+        return index
+
+    return task
+
+
+def test_a_child_that_dies_or_raises_what_cannot_be_pickled_is_still_one_sentence() -> None:
+    with pytest.raises(SegbotError, match=r"stopped without finishing \(exit code -9") as killed:
+        ForkedTasks(2)(_raise_in_child("killed"), range(2))
+    assert "SEGBOT_ENGINE_PROCESSES=1" in str(killed.value)
+    with pytest.raises(RuntimeError, match="^ValueError: <unlocked _thread.lock") as odd:
+        ForkedTasks(2)(_raise_in_child("odd"), range(2))
+    assert "In the engine's child process" in odd.value.__notes__[0]
+    assert "raise ValueError(threading.Lock())" in odd.value.__notes__[0]
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_ctrl_c_stops_the_parent_and_its_children_with_one_line() -> None:
+    env = {**os.environ, "SEGBOT_ENGINE_PROCESSES": "2"}
+    command = [sys.executable, "-m", "bot", "segment", str(SAMPLE)]
+    run = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 60
+    children: list[int] = []
+    while not children and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+        children = _children(run.pid)
+    assert children, "the run forked no child"
+    os.killpg(run.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole foreground group
+    out, err = run.communicate(timeout=30)
+    assert run.returncode == 130
+    assert err.decode() == "segbot: interrupted.\n"
+    assert out == b""
+    assert not any(_running(child) for child in children)

@@ -1,0 +1,60 @@
+"""The engine's TaskMap: the searches of the choice of k, whoever runs them and in whatever order, find the same."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pytest
+
+from segmentation import segment
+from segmentation.clustering import PARALLEL_MIN_ROWS, SELECT_ROWS, CandidateSearch
+from segmentation.synthetic import planted_audience
+from segmentation.task_map import serial_map
+
+
+class Backwards:
+    """A TaskMap that records its calls and runs the tasks last first (as a pool may finish them)."""
+
+    def __init__(self) -> None:
+        self.calls: list[Sequence[Any]] = []
+
+    def __call__(self, function: Callable[[Any], Any], tasks: Sequence[Any], /) -> list[Any]:
+        self.calls.append(tasks)
+        return [function(task) for task in reversed(tasks)][::-1]
+
+
+def _csv(n_rows: int, seed: int) -> bytes:
+    table, _ = planted_audience(k=4, n_rows=n_rows, seed=seed)
+    return table.to_csv(index=False).encode()
+
+
+def test_the_searches_go_to_the_task_map_and_give_the_serial_result() -> None:
+    data = _csv(1_500, seed=5)
+    backwards = Backwards()
+    mapped = segment(io.BytesIO(data), task_map=backwards)
+    serial = segment(io.BytesIO(data))
+    assert len(backwards.calls) == 1
+    searches = backwards.calls[0]
+    assert len(searches) == 4 and all(isinstance(search, CandidateSearch) for search in searches)
+    assert [search.rows is None for search in searches] == [True, False, False, False]
+    assert len({search.seed for search in searches}) == 4  # a seed per task, not per process
+    assert np.array_equal(mapped.labels, serial.labels)
+    assert mapped.to_dict() == serial.to_dict()
+
+
+def test_below_the_threshold_the_searches_run_in_turn_whatever_the_task_map() -> None:
+    assert PARALLEL_MIN_ROWS <= SELECT_ROWS
+    backwards = Backwards()
+    segment(io.BytesIO(_csv(PARALLEL_MIN_ROWS - 1, seed=6)), task_map=backwards)
+    assert backwards.calls == []
+    segment(io.BytesIO(_csv(PARALLEL_MIN_ROWS, seed=6)), task_map=backwards)
+    assert len(backwards.calls) == 1
+
+
+def test_the_serial_map_keeps_the_order_and_raises_what_a_task_raises() -> None:
+    assert serial_map(lambda n: n * n, [3, 1, 2]) == [9, 1, 4]
+    with pytest.raises(ZeroDivisionError):
+        serial_map(lambda n: 1 / n, [1, 0])
