@@ -97,7 +97,7 @@ def test_a_child_that_dies_or_raises_what_cannot_be_pickled_is_still_one_sentenc
     with pytest.raises(SegbotError, match=r"stopped without finishing \(exit code -9") as killed:
         ForkedTasks(2)(_raise_in_child("killed"), range(2))
     assert "SEGBOT_ENGINE_PROCESSES=1" in str(killed.value)
-    with pytest.raises(RuntimeError, match="^ValueError: <unlocked _thread.lock") as odd:
+    with pytest.raises(RuntimeError, match=r"^ValueError: <unlocked _thread\.lock") as odd:
         ForkedTasks(2)(_raise_in_child("odd"), range(2))
     assert "In the engine's child process" in odd.value.__notes__[0]
     assert "raise ValueError(threading.Lock())" in odd.value.__notes__[0]
