@@ -444,12 +444,14 @@ def boolean_phrase(tokens: tuple[str, ...], yes: bool) -> Phrase | None:
 
 
 _PLACES = {"city", "town", "province", "state", "county", "location", "metro", "municipality", "district"}
-# Categorical columns whose values make good name words on their own ("mobile", "premium").
+# A meal is a word in any column ("time" in plotly's tips): "Thursday lunch bills", not "Thursday bills".
+_MEALS = {"breakfast", "brunch", "lunch", "dinner", "supper"}
 _WEEKDAYS: dict[str, str] = {
     spelling: day
     for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
     for spelling in {day.lower(), day[:3].lower(), day[:4].lower(), *({"thurs"} if day == "Thursday" else set())}
 }
+# Categorical columns whose values make good name words on their own ("mobile", "premium").
 _NAMED_CATEGORIES = {
     "device",
     "devices",
@@ -508,6 +510,8 @@ def categorical_phrase(tokens: tuple[str, ...], value: str) -> Phrase | None:
     if weekday is not None:
         # "Thur" in a day column is Thursday; a weekday is a proper noun and leads ("Thursday lunch bills").
         return Phrase(weekday, "modifier", order=1)
+    if plain.lower() in _MEALS:
+        return Phrase(plain.lower(), "modifier", order=2)
     hyphenated = "-".join(_cased(word) for word in plain.split())
     if words & {"channel", "source", "acquisition", "acquired", "referrer", "utm", "medium"} and " " not in plain:
         return Phrase(f"{hyphenated}-acquired", "modifier", weak=True)
