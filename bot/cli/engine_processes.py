@@ -1,7 +1,8 @@
 """Forked processes for the engine's independent fits in `segbot segment` (`SEGBOT_ENGINE_PROCESSES`).
 
-The engine hands its four searches of the choice of k to a `TaskMap` (`segmentation.task_map`); this one splits
-them between this process and forked children, so a 2-core machine runs them two at a time. Why it is shaped so:
+The engine hands its four searches of the choice of k to a `TaskMap` (`segmentation.task_map`); this one runs
+them in this process and forked children, each taking the next task when it gets free, so a 2-core machine runs
+them two at a time. Why it is shaped so:
 - fork, after the imports: a child starts in milliseconds with the tasks already in its memory; only the fitted
   models come back, pickled, once the child's share is done (a pipe holds 64 KB, a share's models more).
 - Only the command line forks: it runs one thread of Python (pyarrow's and OpenBLAS's pools restart in a
@@ -24,7 +25,7 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar
@@ -45,10 +46,11 @@ class ForkedTasks:
         n = min(self.processes, len(tasks))
         if n < 2 or threading.active_count() > 1:
             return [function(task) for task in tasks]
-        shares = [range(first, len(tasks), n) for first in range(n)]
-        children = _start(function, tasks, shares[1:])
+        context = multiprocessing.get_context("fork")
+        claims = _Claims(context.Value("i", 0), len(tasks))
+        children = _start(context, function, tasks, claims, n - 1)
         try:
-            found: dict[int, Any] = {index: function(tasks[index]) for index in shares[0]}
+            found: dict[int, Any] = {index: function(tasks[index]) for index in claims}
             for process, reader in children:
                 found.update(_receive(process, reader))
         finally:
@@ -68,18 +70,38 @@ def engine_tasks(processes: int | None) -> ForkedTasks:
     return ForkedTasks(processes)
 
 
+class _Claims:
+    """The tasks' indices, each handed to the first process that asks (a counter in shared memory).
+
+    Taken as each process gets free rather than dealt out beforehand: the engine's first search (every k on
+    the whole sample) costs about as much as the three refits on 70% subsamples together, so one process
+    takes it while the other works through the refits."""
+
+    def __init__(self, counter: Any, n_tasks: int) -> None:
+        self.counter = counter
+        self.n_tasks = n_tasks
+
+    def __iter__(self) -> Iterator[int]:
+        while True:
+            with self.counter.get_lock():
+                index = int(self.counter.value)
+                self.counter.value = index + 1
+            if index >= self.n_tasks:
+                return
+            yield index
+
+
 def _start(
-    function: Callable[[Any], Any], tasks: Sequence[Any], shares: list[range]
+    context: Any, function: Callable[[Any], Any], tasks: Sequence[Any], claims: _Claims, n_children: int
 ) -> list[tuple[BaseProcess, Connection]]:
-    context = multiprocessing.get_context("fork")
     sys.stdout.flush()  # a child would write out a copy of anything still buffered
     sys.stderr.flush()
     children: list[tuple[BaseProcess, Connection]] = []
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        for share in shares:
+        for _ in range(n_children):
             reader, writer = context.Pipe(duplex=False)
-            process = context.Process(target=_run_share, args=(function, tasks, share, writer), daemon=True)
+            process = context.Process(target=_run_claimed, args=(function, tasks, claims, writer), daemon=True)
             process.start()
             writer.close()
             children.append((process, reader))
@@ -88,12 +110,12 @@ def _start(
     return children
 
 
-def _run_share(function: Callable[[Any], Any], tasks: Sequence[Any], share: range, writer: Connection) -> None:
-    """In the child: the tasks of `share`, sent back together as {index: result}, or the first exception."""
+def _run_claimed(function: Callable[[Any], Any], tasks: Sequence[Any], claims: _Claims, writer: Connection) -> None:
+    """In a child: the tasks it claims, sent back together as {index: result} at the end, or the first exception."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     try:
-        message: tuple[bool, Any] = (True, {index: function(tasks[index]) for index in share})
+        message: tuple[bool, Any] = (True, {index: function(tasks[index]) for index in claims})
     except Exception as error:  # raised again in the parent
         message = (False, _portable(error))
     writer.send(message)

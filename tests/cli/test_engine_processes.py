@@ -29,10 +29,16 @@ def _pid(_: object) -> int:
     return os.getpid()
 
 
-def test_tasks_are_shared_between_this_process_and_forked_children() -> None:
-    pids = ForkedTasks(2)(_pid, range(5))
-    assert pids[0::2] == [os.getpid()] * 3
-    assert len(set(pids[1::2])) == 1 and pids[1] != os.getpid()
+def _pid_after(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def test_each_process_takes_the_next_task_when_it_gets_free() -> None:
+    # The first task lasts as long as the other three together: one process takes it, the other the rest.
+    pids = ForkedTasks(2)(_pid_after, [0.9, 0.1, 0.1, 0.1])
+    assert os.getpid() in pids and len(set(pids)) == 2
+    assert pids[0] not in pids[1:] and len(set(pids[1:])) == 1
     assert ForkedTasks(1)(_pid, range(3)) == [os.getpid()] * 3
     assert engine_tasks(None).processes == len(os.sched_getaffinity(0))
     assert engine_tasks(3).processes == 3
@@ -84,11 +90,12 @@ def _raise_in_child(kind: str) -> object:
     parent = os.getpid()
 
     def task(index: int) -> int:
-        if os.getpid() != parent:
-            if kind == "killed":
-                os.kill(os.getpid(), signal.SIGKILL)
-            raise ValueError(threading.Lock())  # a lock cannot be pickled
-        return index
+        if os.getpid() == parent:
+            time.sleep(0.5)  # long enough for the child to claim the other task
+            return index
+        if kind == "killed":
+            os.kill(os.getpid(), signal.SIGKILL)
+        raise ValueError(threading.Lock())  # a lock cannot be pickled
 
     return task
 
