@@ -60,12 +60,9 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.report.audience_csv import ids_csv_text
     from bot.report.report_input import ReportInput
-    from bot.settings import load_settings
     from bot.terminal.console import PipeConsole as Console
     from bot.terminal.report import print_report
-    from segmentation.reading import read_table
 
     path = Path(args.path)
     for output in (args.labels_out, args.ids_out):
@@ -84,6 +81,10 @@ def run(args: argparse.Namespace) -> int:
         report = ReportInput.of(result)
     ids_text = None
     if args.ids_out:  # made before anything is written, so a file without ids leaves no labels file behind
+        from bot.report.audience_csv import ids_csv_text
+        from bot.settings import load_settings
+        from segmentation.reading import read_table
+
         with open_input(path) as stream:
             table = read_table(stream, limits=load_settings().read_limits())
         ids_text = ids_csv_text(table, result)

@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from segmentation.match_evidence import MatchEvidence
-from segmentation.matching import CatalogMatch, NearMiss, Suggestion
 from segmentation.ranking import RankedSegment, rank_segments, ranking_note
 from segmentation.result import SegmentationResult, SegmentProfile
+
+if TYPE_CHECKING:  # the report of `segbot segment` without --influencers never loads the matching engine
+    from segmentation.match_evidence import MatchEvidence
+    from segmentation.matching import CatalogMatch, NearMiss, Suggestion
 
 STORED_SCORE_DIGITS = 3  # a suggestion's score as `Suggestion.to_dict` writes it
 

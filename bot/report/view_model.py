@@ -10,17 +10,19 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from bot.report import filters, messages
 from bot.report.filters import counted, num, pct
 from bot.report.limits import fit_mrkdwn
 from bot.report.report_input import ReportInput, RunRecord, SegmentReport
-from segmentation.catalog_index import CatalogEntry
 from segmentation.countries import country_name
-from segmentation.matching import Suggestion
 from segmentation.ranking import worth_phrase
 from segmentation.result import AudienceMix, ColumnRole, FeatureEffect, OutcomeRate, SegmentationResult
+
+if TYPE_CHECKING:  # types only: a report without suggestions never loads the matching engine
+    from segmentation.catalog_index import CatalogEntry
+    from segmentation.matching import Suggestion
 
 T = TypeVar("T")
 

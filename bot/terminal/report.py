@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console, Group
 from rich.panel import Panel
@@ -13,9 +14,11 @@ from bot.report import messages
 from bot.report.report_input import ReportInput, SegmentReport
 from bot.report.view_model import k_choice, no_match_sentence, outcome_sentence, stability_word
 from bot.terminal.formatting import describe_feature, percent
-from segmentation.matching import Suggestion
 from segmentation.ranking import worth_phrase
 from segmentation.result import AudienceMix, ColumnRole
+
+if TYPE_CHECKING:  # a type only: a report without suggestions never loads the matching engine
+    from segmentation.matching import Suggestion
 
 MAX_FEATURES_SHOWN = 5
 MAX_REASONS_SHOWN = 2

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import build_parser, main
+from tests.cli.imports import imported_by
 
 SAMPLE = Path(__file__).resolve().parents[2] / "bot" / "samples" / "sample_audience.csv"
 
@@ -76,15 +77,9 @@ def test_version_is_the_installed_packages(capsys: pytest.CaptureFixture[str]) -
 
 
 def test_console_help_answers_without_loading_the_engine() -> None:
-    done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "bot", "segment", "--help"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    assert "--columns" in done.stdout
-    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+    out, imported = imported_by("segment", "--help", timeout=60)
+    assert "--columns" in out
+    assert "bot.cli" in imported
     assert "segmentation.engine" not in imported and "sklearn" not in imported
 
 

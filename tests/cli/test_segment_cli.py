@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from bot.cli import main
+from tests.cli.imports import imported_by
 
 SAMPLE = Path(__file__).resolve().parents[2] / "bot" / "samples" / "sample_audience.csv"
 
@@ -268,3 +269,28 @@ def test_a_whole_audience_shows_its_mix_without_an_empty_differences_heading(
     assert "What sets it apart" not in out
     women = f"female {(table['gender'] == 'female').mean():.0%}"
     assert "Audience mix" in out and women in out
+
+
+# What a plain `segbot segment FILE` must not load: the Slack app, the database, templates, scikit-learn (the
+# engine reproduces the two pieces it used), and the influencer matching and id export it does not run.
+NOT_ON_THE_SEGMENT_PATH = (
+    "sklearn",
+    "slack_sdk",
+    "slack_bolt",
+    "sqlalchemy",
+    "jinja2",
+    "matplotlib",
+    "segmentation.matching",
+    "segmentation.catalog_index",
+    "bot.report.audience_csv",
+    "segmentation.audience_ids",
+)
+
+
+def test_a_plain_segment_run_loads_only_what_it_uses(tmp_path: Path) -> None:
+    path = tmp_path / "audience.csv"
+    path.write_text("age,plan\n" + "".join(f"{20 + i % 40},{'ab'[i % 2]}\n" for i in range(60)))
+    out, imported = imported_by("segment", str(path))
+    assert "audience.csv (60 rows)" in out
+    assert {"segmentation.clustering", "bot.terminal.report"} <= imported
+    assert sorted(set(NOT_ON_THE_SEGMENT_PATH) & imported) == []
