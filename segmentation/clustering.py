@@ -48,7 +48,7 @@ STABLE_SLACK = 0.05
 STABILITY_SHARE = 0.7
 NEAR_TIE = 0.005  # fit score difference per sampled row under which two k fit about equally well
 CHUNK_ROWS = 65_536
-# Below this many sampled rows the four searches take a few hundredths of a second: starting processes would
+# Below this many sampled rows the searches take a few hundredths of a second: starting processes would
 # cost more than it saves, so they run in turn whatever TaskMap the caller passed.
 PARALLEL_MIN_ROWS = 1_000
 
@@ -92,7 +92,7 @@ def _cluster(space: FeatureSpace, *, k: int | None, k_range: range, seed: int, t
     candidates = (k,) if k else tuple(k_range)
     searches = [CandidateSearch(data, balanced, candidates, seed), *refit_searches(data, balanced, candidates, seed)]
     run = task_map if task_map is not None and data.n_rows >= PARALLEL_MIN_ROWS else serial_map
-    fits, *refit_fits = run(search_candidates, searches)
+    fits, *refit_fits = search_all(searches, run)
     refits = {candidate: [other[candidate].predict(data) for other in refit_fits] for candidate in fits}
     k_stability = {
         candidate: float(np.mean([adjusted_rand(fits[candidate].predict(data), other) for other in labels]))
@@ -172,15 +172,41 @@ def _mix(values: np.ndarray) -> np.ndarray:
         return np.asarray(values ^ (values >> np.uint64(31)))
 
 
-def fit_candidates(
-    data: MixtureData, balanced: np.ndarray, candidates: list[int], seed: int, *, starts: int = STARTS
-) -> dict[int, Mixture]:
-    """The best fit for each candidate k; from k-means starts, plus the fit for k-1 with one segment split."""
+def search_all(searches: list[CandidateSearch], run: TaskMap) -> list[dict[int, Mixture]]:
+    """The best fit for each candidate k of every search, in two rounds of tasks that `run` may spread.
+
+    A k's best fit is the best of EM from its k-means and random starts and from the best fit for k-1 with one
+    segment split (`_split_start`). The first round fits every (search, k) from its own starts, largest k first
+    (the longest tasks); the second follows each search's chain of split starts up the candidates.
+    """
+    starts = [
+        (search, k) for k in sorted({k for s in searches for k in s.candidates}, reverse=True) for search in searches
+    ]
+    found = run(fit_from_starts, starts)
+    bests = [{k: fit for (mine, k), fit in zip(starts, found, strict=True) if mine is search} for search in searches]
+    return run(fit_split_chain, list(zip(searches, bests, strict=True)))
+
+
+def fit_from_starts(task: tuple[CandidateSearch, int]) -> Mixture:
+    """The best EM fit for one k of a search from its k-means and random starts: a task of the first round."""
+    search, k = task
+    data, balanced = search.sample()
+    return best_fit(data, balanced, k, search.seed)
+
+
+def fit_split_chain(task: tuple[CandidateSearch, dict[int, Mixture]]) -> dict[int, Mixture]:
+    """A search's best fit for each k: the first round's, or EM from the best fit for k-1 with a segment split
+    when that fits better (a tie keeps the first round's). A task of the second round."""
+    search, firsts = task
+    data, balanced = search.sample()
     fits: dict[int, Mixture] = {}
-    for k in candidates:
-        split = _split_start(fits[k - 1], data, balanced, seed) if k - 1 in fits else None
-        extra = [split] if split is not None else []
-        fits[k] = best_fit(data, balanced, k, seed, starts=starts, extra_starts=extra)
+    for k in search.candidates:
+        fits[k] = firsts[k]
+        split = _split_start(fits[k - 1], data, balanced, search.seed) if k - 1 in fits else None
+        if split is not None:
+            model = fit_mixture(data, _dense_labels(split.astype(np.int32), k), k)
+            if model.log_likelihood > fits[k].log_likelihood:
+                fits[k] = model
     return fits
 
 
@@ -191,11 +217,9 @@ def best_fit(
     seed: int,
     *,
     starts: int = STARTS,
-    extra_starts: list[np.ndarray] | None = None,
 ) -> Mixture:
     """The best of EM runs from `starts` k-means partitions of the balanced space, RANDOM_STARTS random
-    partitions (k-means on one-hot categories misses segments led by categories; random starts find them)
-    and any `extra_starts`."""
+    partitions (k-means on one-hot categories misses segments led by categories; random starts find them)."""
     initials = [
         _kmeans_labels(balanced, k, n_init=1, seed=derived_seed(seed, k, start), max_iter=50) for start in range(starts)
     ]
@@ -205,7 +229,7 @@ def best_fit(
             for start in range(RANDOM_STARTS)
         ]
     best: Mixture | None = None
-    for initial in [*initials, *(extra_starts or [])]:
+    for initial in initials:
         model = fit_mixture(data, _dense_labels(initial.astype(np.int32), k), k)
         if best is None or model.log_likelihood > best.log_likelihood:
             best = model
@@ -262,13 +286,11 @@ class CandidateSearch:
     seed: int
     rows: np.ndarray | None = None
 
-
-def search_candidates(search: CandidateSearch) -> dict[int, Mixture]:
-    """The best fit for each candidate k of `search` (`fit_candidates` on its rows): one task of a TaskMap."""
-    data, balanced = search.data, search.balanced
-    if search.rows is not None:
-        data, balanced = _subset(data, search.rows), balanced[search.rows]
-    return fit_candidates(data, balanced, list(search.candidates), search.seed)
+    def sample(self) -> tuple[MixtureData, np.ndarray]:
+        """The rows searched: design and balanced rows."""
+        if self.rows is None:
+            return self.data, self.balanced
+        return _subset(self.data, self.rows), self.balanced[self.rows]
 
 
 def refit_searches(

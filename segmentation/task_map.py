@@ -1,8 +1,9 @@
 """`TaskMap`: how a caller lets the engine run its independent fits at once (a process pool) or in turn.
 
-The choice of k fits every candidate on the selection sample and again on three subsamples; those four searches
-share nothing but their inputs. The engine stays pure: it never starts a process itself, it hands the searches to
-the `TaskMap` its caller passed (`bot.cli.engine_processes` forks for `segbot segment`) or runs them in turn.
+The choice of k fits every candidate on the selection sample and again on three subsamples; those fits share
+nothing but their inputs and a few earlier fits. The engine stays pure: it never starts a process itself, it
+hands them, as rounds of independent tasks, to the `TaskMap` its caller passed (`bot.cli.engine_processes` forks
+for `segbot segment`) or runs them in turn.
 Every task carries its own seed, so where a task runs never changes what it finds.
 """
 

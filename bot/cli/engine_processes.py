@@ -1,8 +1,8 @@
 """Forked processes for the engine's independent fits in `segbot segment` (`SEGBOT_ENGINE_PROCESSES`).
 
-The engine hands its four searches of the choice of k to a `TaskMap` (`segmentation.task_map`); this one runs
-them in this process and forked children, each taking the next task when it gets free, so a 2-core machine runs
-them two at a time. Why it is shaped so:
+The engine hands the fits of its choice of k to a `TaskMap` (`segmentation.task_map`) in two rounds of
+independent tasks; this one runs them in this process and forked children, each taking the next task when it
+gets free, so a 2-core machine runs them two at a time. Why it is shaped so:
 - fork, after the imports: a child starts in milliseconds with the tasks already in its memory; only the fitted
   models come back, pickled, once the child's share is done (a pipe holds 64 KB, a share's models more).
 - Only the command line forks: it runs one thread of Python (pyarrow's and OpenBLAS's pools restart in a
@@ -73,9 +73,8 @@ def engine_tasks(processes: int | None) -> ForkedTasks:
 class _Claims:
     """The tasks' indices, each handed to the first process that asks (a counter in shared memory).
 
-    Taken as each process gets free rather than dealt out beforehand: the engine's first search (every k on
-    the whole sample) costs about as much as the three refits on 70% subsamples together, so one process
-    takes it while the other works through the refits."""
+    Taken as each process gets free rather than dealt out beforehand: the engine's tasks differ in cost (a fit
+    for k = 12 on the whole sample against one for k = 1 on a subsample), and the engine lists the longest first."""
 
     def __init__(self, counter: Any, n_tasks: int) -> None:
         self.counter = counter

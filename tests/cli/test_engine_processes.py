@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +20,8 @@ from bot.cli import main
 from bot.cli.engine_processes import ForkedTasks, engine_tasks
 from bot.errors import SegbotError
 from segmentation import UnusableDataError, segment
-from segmentation.clustering import CandidateSearch, search_candidates
+from segmentation.clustering import CandidateSearch, fit_split_chain
+from segmentation.mixture import Mixture
 from segmentation.synthetic import planted_audience
 
 SAMPLE = Path(__file__).resolve().parents[2] / "bot" / "samples" / "sample_audience.csv"
@@ -64,13 +66,13 @@ def test_forked_searches_find_what_the_serial_run_finds() -> None:
     assert forked.to_dict() == serial.to_dict()
 
 
-def _fails_in_a_child(parent: int) -> object:
-    def search(task: CandidateSearch) -> object:
+def _fails_in_a_child(parent: int) -> Callable[[tuple[CandidateSearch, dict[int, Mixture]]], object]:
+    def chain(task: tuple[CandidateSearch, dict[int, Mixture]]) -> object:
         if os.getpid() != parent:
             raise UnusableDataError("The refit found nothing to segment on; export other columns.")
-        return search_candidates(task)
+        return fit_split_chain(task)
 
-    return search
+    return chain
 
 
 def test_a_failing_child_is_the_usual_one_sentence_error(
@@ -79,14 +81,14 @@ def test_a_failing_child_is_the_usual_one_sentence_error(
     path = tmp_path / "audience.csv"
     planted_audience(k=3, n_rows=1_200, seed=4)[0].to_csv(path, index=False)
     monkeypatch.setenv("SEGBOT_ENGINE_PROCESSES", "2")
-    monkeypatch.setattr(segmentation.clustering, "search_candidates", _fails_in_a_child(os.getpid()))
+    monkeypatch.setattr(segmentation.clustering, "fit_split_chain", _fails_in_a_child(os.getpid()))
     assert main(["segment", str(path)]) == 2
     captured = capsys.readouterr()
     assert captured.err == "segbot: The refit found nothing to segment on; export other columns.\n"
     assert captured.out == ""
 
 
-def _raise_in_child(kind: str) -> object:
+def _raise_in_child(kind: str) -> Callable[[int], int]:
     parent = os.getpid()
 
     def task(index: int) -> int:

@@ -36,9 +36,12 @@ def test_the_searches_go_to_the_task_map_and_give_the_serial_result() -> None:
     backwards = Backwards()
     mapped = segment(io.BytesIO(data), task_map=backwards)
     serial = segment(io.BytesIO(data))
-    assert len(backwards.calls) == 1
-    searches = backwards.calls[0]
-    assert len(searches) == 4 and all(isinstance(search, CandidateSearch) for search in searches)
+    starts, chains = backwards.calls
+    # First every (search, k) from its own starts, largest k first; then each search's chain of split starts.
+    assert [k for _, k in starts] == [k for k in range(12, 0, -1) for _ in range(4)]
+    searches = [search for search, _ in chains]
+    assert all(isinstance(search, CandidateSearch) for search in searches)
+    assert {id(search) for search, _ in starts} == {id(search) for search in searches}
     assert [search.rows is None for search in searches] == [True, False, False, False]
     assert len({search.seed for search in searches}) == 4  # a seed per task, not per process
     assert np.array_equal(mapped.labels, serial.labels)
@@ -51,7 +54,7 @@ def test_below_the_threshold_the_searches_run_in_turn_whatever_the_task_map() ->
     segment(io.BytesIO(_csv(PARALLEL_MIN_ROWS - 1, seed=6)), task_map=backwards)
     assert backwards.calls == []
     segment(io.BytesIO(_csv(PARALLEL_MIN_ROWS, seed=6)), task_map=backwards)
-    assert len(backwards.calls) == 1
+    assert len(backwards.calls) == 2
 
 
 def test_the_serial_map_keeps_the_order_and_raises_what_a_task_raises() -> None:
