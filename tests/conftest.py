@@ -34,6 +34,7 @@ from sqlalchemy import Engine
 import bot.storage.tables  # noqa: F401  (registers every table)
 from bot.storage.database import create_database_engine, upgrade
 from bot.storage.metadata import metadata
+from tests.ordering import read_durations, spread
 from tests.postgres import DEFAULT_POSTGRES_URL
 
 if TYPE_CHECKING:
@@ -49,6 +50,15 @@ def pytest_configure(config: pytest.Config) -> None:
         folder = tempfile.mkdtemp(prefix="segbot-hypothesis-")
         os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = folder
         config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The slowest modules first, spread over the xdist workers (tests/ordering.py)."""
+    workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
+    modules: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        modules.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
+    items[:] = spread(list(modules.items()), read_durations(), workers)
 
 
 def _require(flag: str, reason: str) -> None:
