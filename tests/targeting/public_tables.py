@@ -7,6 +7,7 @@ A missing table skips its test with the reason, and fails it when SEGBOT_REQUIRE
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 import sys
@@ -15,6 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from segmentation import SegmentationResult, segment
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "datasets"
 DATA_WHEELS = Path(sys.prefix) / "data-wheels"
@@ -78,3 +81,10 @@ def shared_file(*parts: str) -> Path:
     if not path.is_file():
         pytest.fail(f"the shared data set {path} is missing: the checks on real files need it")
     return path
+
+
+@functools.cache
+def segmented(*parts: str) -> SegmentationResult:
+    """`segment()` of a shared file with the default options, computed once per test process: several tests read
+    the same result (none changes it) and each run costs seconds."""
+    return segment(shared_file(*parts).read_bytes())

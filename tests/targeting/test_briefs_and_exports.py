@@ -25,7 +25,7 @@ from bot.report.report_input import ReportInput
 from segmentation import segment
 from segmentation.sample_audience import sample_audience_csv
 from tests.report.preview import screenshot
-from tests.targeting.public_tables import shared_file
+from tests.targeting.public_tables import segmented, shared_file
 
 BRIEF_PARTS = {"who", "differences", "cares_about", "reach", "lead_with", "worth", "creators"}
 
@@ -129,7 +129,7 @@ def test_cli_export_writes_one_segments_ids_under_their_kind(tmp_path: Path) -> 
     out = tmp_path / "audience.csv"
     assert main(["export", str(path), "--segment", "1", "--out", str(out)]) == 0
     rows = list(csv.reader(out.open()))
-    result = segment(path.read_bytes())
+    result = segmented("customer_personality", "marketing_campaign.csv")
     frame = pd.read_csv(path, sep="\t")
     expected = frame.loc[result.labels == 1, "ID"].astype(str).tolist()
     assert rows[0] == ["customer_id"] and [r[0] for r in rows[1:]] == expected
@@ -241,7 +241,7 @@ def test_brief_angles_claim_no_more_than_the_shares_they_rest_on(sample_report: 
 
 
 def test_a_brief_names_spend_columns_and_products_in_plain_words() -> None:
-    result = segment(shared_file("customer_personality", "marketing_campaign.csv").read_bytes())
+    result = segmented("customer_personality", "marketing_campaign.csv")
     top = next(p for p in result.segments if p.id == ReportInput.of(result).ranking[0].segment)
     assert top.brief is not None
     assert "Lead with meat and fish" in top.brief.lead_with

@@ -14,7 +14,7 @@ from bot.report.report_input import ReportInput
 from segmentation import SegmentationResult, segment
 from segmentation.errors import InvalidOptionError
 from segmentation.ranking import NO_WORTH_NOTE, rank_segments, ranking_note
-from tests.targeting.public_tables import cdnow_customers, islp_table, shared_file
+from tests.targeting.public_tables import cdnow_customers, islp_table, segmented, shared_file
 
 PERSONALITY = ("customer_personality", "marketing_campaign.csv")
 WHOLESALE = ("wholesale_customers", "Wholesale customers data.csv")
@@ -69,8 +69,7 @@ def test_wholesale_an_explicit_value_column_matches_pandas() -> None:
 
 
 def test_a_file_without_value_or_outcome_keeps_its_report_and_gets_the_note() -> None:
-    path = shared_file(*MALL)
-    result = segment(path.read_bytes())
+    result = segmented(*MALL)
     # "SpendingScore (1-100)" is a score, not money: no value column.
     assert result.value_column is None
     assert all(p.value is None for p in result.segments)
@@ -119,7 +118,7 @@ class _Rate:
 
 
 def test_outcomes_when_given_rank_by_confident_lift_and_avoided_outcomes_by_low_rate() -> None:
-    result = segment(shared_file(*MALL).read_bytes())
+    result = segmented(*MALL)
     ids = [p.id for p in result.segments]
     bought = {i: [_Rate("bought", 0.06 * (1 + i), 0.1, (0.05 * (1 + i), 0.07 * (1 + i)))] for i in ids}
     ranked = rank_segments(result.segments, outcomes=bought)
@@ -131,7 +130,7 @@ def test_outcomes_when_given_rank_by_confident_lift_and_avoided_outcomes_by_low_
 
 
 def test_outcome_rates_that_cannot_be_told_apart_from_overall_say_so_and_fall_back_to_size() -> None:
-    result = segment(shared_file(*MALL).read_bytes())
+    result = segmented(*MALL)
     assert result.value_column is None and len(result.segments) >= 3
     ids = sorted(p.id for p in result.segments)
     # Every interval holds the overall rate except the last segment's, wholly above it.
