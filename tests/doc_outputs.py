@@ -31,6 +31,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.warm_segbot import WarmSegbot
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = (ROOT / "README.md", ROOT / "CONTRIBUTING.md", *sorted((ROOT / "docs").glob("*.md")))
 FENCE = re.compile(r"^```(console|pycon)[ \t]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
@@ -119,7 +121,8 @@ def _line_pattern(line: str) -> re.Pattern[str]:
     return re.compile(".*".join(re.escape(part) for part in line.rstrip().split(ELLIPSIS)))
 
 
-def _environment(folder: Path) -> dict[str, str]:
+def command_environment(folder: Path) -> dict[str, str]:
+    """The environment a console block's commands run in (see the module docstring)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SEGBOT_", "SLACK_", "DATABASE_URL"))}
     env.pop("PYTHONPATH", None)
     env.update(
@@ -133,11 +136,11 @@ def _environment(folder: Path) -> dict[str, str]:
     return env
 
 
-def run_command(command: str, folder: Path) -> list[str]:
+def run_command(command: str, folder: Path, env: dict[str, str]) -> list[str]:
     done = subprocess.run(
         ["bash", "-c", command],
         cwd=folder,
-        env=_environment(folder),
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -152,35 +155,51 @@ def check_file(path: Path, *, update: bool = False) -> list[Mismatch]:
     """Run every checked block of one doc; with `update`, rewrite the blocks whose output changed."""
     text = path.read_text(encoding="utf-8")
     mismatches: list[Mismatch] = []
-    replacements: list[tuple[int, int, str]] = []
     with tempfile.TemporaryDirectory(prefix="segbot-docs-") as scratch:
         folder = Path(scratch)
         shutil.copytree(ROOT / "bot" / "samples", folder / "bot" / "samples", ignore=shutil.ignore_patterns("*.py"))
-        for block in FENCE.finditer(text):
-            start_line = text.count("\n", 0, block.start(2)) + 1
-            if block.group(1) == "pycon":
-                failures = _run_doctest(block.group(2), f"{path.name}:{start_line}")
-                if failures:
-                    mismatches.append(Mismatch(path, start_line, "python", [], failures.splitlines()))
-                continue
-            new_body: list[str] = []
-            changed = False
-            for step in parse_console(block.group(2)):
-                actual = run_command(step.command, folder)
-                new_body.append("$ " + step.command)
-                if matches(step.expected, actual):
-                    new_body += step.expected
-                else:
-                    mismatches.append(Mismatch(path, start_line, step.command, step.expected, actual))
-                    new_body += abridged_like(step.expected, actual)
-                    changed = True
-            if changed:
-                replacements.append((block.start(2), block.end(2), "\n".join(new_body) + "\n"))
+        env = command_environment(folder)
+        segbot = WarmSegbot.start(folder, env) if "```console" in text else None
+        if segbot is not None:  # `segbot` without its imports each time (tests/warm_segbot.py)
+            env["PATH"] = f"{segbot.bin}{os.pathsep}{env['PATH']}"
+        try:
+            replacements = _check_blocks(path, text, folder, env, mismatches)
+        finally:
+            if segbot is not None:
+                segbot.stop()
     if update and replacements:
         for start, end, body in reversed(replacements):
             text = text[:start] + body + text[end:]
         path.write_text(text, encoding="utf-8")
     return mismatches
+
+
+def _check_blocks(
+    path: Path, text: str, folder: Path, env: dict[str, str], mismatches: list[Mismatch]
+) -> list[tuple[int, int, str]]:
+    """Run the blocks of `text` in `folder`, adding to `mismatches`; the replacements for an update."""
+    replacements: list[tuple[int, int, str]] = []
+    for block in FENCE.finditer(text):
+        start_line = text.count("\n", 0, block.start(2)) + 1
+        if block.group(1) == "pycon":
+            failures = _run_doctest(block.group(2), f"{path.name}:{start_line}")
+            if failures:
+                mismatches.append(Mismatch(path, start_line, "python", [], failures.splitlines()))
+            continue
+        new_body: list[str] = []
+        changed = False
+        for step in parse_console(block.group(2)):
+            actual = run_command(step.command, folder, env)
+            new_body.append("$ " + step.command)
+            if matches(step.expected, actual):
+                new_body += step.expected
+            else:
+                mismatches.append(Mismatch(path, start_line, step.command, step.expected, actual))
+                new_body += abridged_like(step.expected, actual)
+                changed = True
+        if changed:
+            replacements.append((block.start(2), block.end(2), "\n".join(new_body) + "\n"))
+    return replacements
 
 
 def _run_doctest(body: str, name: str) -> str:

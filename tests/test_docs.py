@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 import pytest
 
-from tests.doc_outputs import DOCS, ROOT, abridged_like, check_file, matches, parse_console
+from tests.doc_outputs import (
+    DOCS,
+    ROOT,
+    abridged_like,
+    check_file,
+    command_environment,
+    matches,
+    parse_console,
+    run_command,
+)
+from tests.warm_segbot import WarmSegbot
 
 ANY_FENCE = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
 LINK = re.compile(r"\]\(([^)#\s]+)(#[^)]*)?\)")
@@ -85,3 +96,22 @@ def test_an_update_keeps_an_abridged_output_abridged() -> None:
     assert abridged_like(expected, actual) == ["5 segments in a.csv", "new line", "╰───╯", "..."]
     assert abridged_like(["a", "b"], ["a", "c"]) == ["a", "c"]
     assert abridged_like(["v2 (... UTC)", "x"], ["v2 (2026-12-02 13:03 UTC)", "y"]) == ["v2 (... UTC)", "y"]
+
+
+def test_the_warm_segbot_prints_and_exits_as_the_installed_one(tmp_path: Path) -> None:
+    """tests/warm_segbot.py: the same output, streams and exit code as .venv/bin/segbot, command by command."""
+    commands = [
+        "segbot --help | head -3",
+        "segbot segmnt x.csv; echo exit $?",
+        "segbot segment missing.csv 2>&1 >/dev/null",
+    ]
+    env = command_environment(tmp_path)
+    cold = [run_command(command, tmp_path, env) for command in commands]
+    server = WarmSegbot.start(tmp_path, env)
+    try:
+        warm_env = {**env, "PATH": f"{server.bin}{os.pathsep}{env['PATH']}"}
+        assert run_command("command -v segbot", tmp_path, warm_env) == [str(server.bin / "segbot")]
+        assert [run_command(command, tmp_path, warm_env) for command in commands] == cold
+    finally:
+        server.stop()
+    assert cold[1][-1] == "exit 2" and cold[2][0].startswith("segbot: ")
