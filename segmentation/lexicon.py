@@ -118,6 +118,8 @@ _SPEND = {
     "turnover",
     "value",
 }
+_BASKET = {"basket", "baskets", "aov"}
+_ORDER_VALUE = {"order", "value"}
 _FREQUENCY = {
     "orders",
     "order",
@@ -367,6 +369,10 @@ def numeric_phrase(tokens: tuple[str, ...], high: bool, semantic: str | None, is
 
 
 def _behaviour_phrase(tokens: tuple[str, ...], words: set[str], high: bool) -> Phrase | None:
+    if words & _BASKET or words >= _ORDER_VALUE:
+        # The size of one purchase, not what a person spends in all: a high annual spend with small baskets is
+        # "Small-basket high spenders", never "Low-spending high spenders".
+        return Phrase("big-basket" if high else "small-basket", "modifier")
     if words & _SPEND:
         if high:
             return Phrase("high spenders", "noun", modifier="big-spending")

@@ -306,3 +306,26 @@ def test_transactions_are_named_for_what_happened_not_for_a_person() -> None:
     )
     people = replace(purchases, row_noun="people")
     assert segment_names([high_old], people) == ("Long-time high spenders",)
+
+
+@pytest.mark.parametrize(
+    ("column", "high", "words"),
+    [
+        ("avg_basket", True, "big-basket"),
+        ("basket_size", False, "small-basket"),
+        ("AOV", True, "big-basket"),
+        ("average_order_value", False, "small-basket"),
+        ("annual_spend", False, "low spenders"),
+    ],
+)
+def test_the_size_of_one_purchase_is_not_what_a_person_spends(column: str, high: bool, words: str) -> None:
+    """A high annual spend made of small baskets was named "Low-spending high spenders"."""
+    phrase = numeric_phrase(tokens_of(column), high, None, False)
+    assert phrase is not None and phrase.text == words
+
+
+def test_a_big_spender_with_small_baskets_is_not_called_low_spending() -> None:
+    shoppers = table(numeric("annual_spend", [100, 2400]), numeric("avg_basket", [15, 100]))
+    features = [_numeric("annual_spend", 1.86), _numeric("avg_basket", -1.4)]
+    assert segment_names([features], shoppers) == ("Small-basket high spenders",)
+
