@@ -9,9 +9,12 @@ measured in the same run:
 - for the 3,000-row run, its parts: Python's own start-up, importing the libraries a run needs, and
   `segmentation.segment` alone in a warm process;
 - the same 3,000-row run and warm engine with the code of BASELINE_COMMIT (the last commit before the speed
-  work of issue 14 item 6 / issue 15 item 4), extracted with `git archive` into a temporary folder and run with
-  the same interpreter and libraries (that folder first on PYTHONPATH); the run also checks that both engines
-  find exactly the same segments.
+  work of issue 14 item 6 / issue 15 item 4) and of PROCESSES_COMMIT (the last commit before the engine's searches
+  ran on forked processes), each extracted with `git archive` into a temporary folder and run with the same
+  interpreter and libraries (that folder first on PYTHONPATH); the run also checks that the engines find exactly
+  the same segments, this checkout's also on forked processes.
+The end-to-end runs alternate between the three versions, so a drifting load weighs on each alike. A run's CPU
+time includes its forked children's.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ SEGMENT_RUNS = 3
 HELP_GOAL = 0.5
 SEGMENT_GOAL = 3.0
 BASELINE_COMMIT = "8fc7e53"
+PROCESSES_COMMIT = "04df1fc"
 
 EAGER = (
     "import segmentation, segmentation.engine, bot.slack.app, bot.slack.background, bot.slack.server, "
@@ -51,10 +55,13 @@ IMPORTS = (
 # Prints wall and CPU seconds of the second run, and a fingerprint of what it found (the labels of every row, k,
 # every candidate's score and stability, the segments' stability), to compare two versions of the engine, and
 # where the engine was imported from.
+# With `{options}` "task_map=ForkedTasks(n)" the searches run on n processes; CPU time is then the parent's and
+# its children's.
 ENGINE_ONLY = (
-    "import hashlib, time, segmentation; data = open({path!r}, 'rb').read(); segmentation.segment(data); "
-    "start = time.perf_counter(), time.process_time(); r = segmentation.segment(data); "
-    "print(time.perf_counter() - start[0], time.process_time() - start[1], hashlib.sha256(r.labels.tobytes() + "
+    "import hashlib, os, time, segmentation; data = open({path!r}, 'rb').read(); {setup}; "
+    "segmentation.segment(data, {options}); cpu = lambda: sum(os.times()[:4]); "
+    "start = time.perf_counter(), cpu(); r = segmentation.segment(data, {options}); "
+    "print(time.perf_counter() - start[0], cpu() - start[1], hashlib.sha256(r.labels.tobytes() + "
     "repr((r.k, r.k_scores, r.k_stability, r.stability, [s.stability for s in r.segments])).encode()).hexdigest(), "
     "segmentation.__file__)"
 )
@@ -78,40 +85,45 @@ def timed(argv: list[str], runs: int, *, code: Path | None = None) -> tuple[floa
     return statistics.median(walls), statistics.median(cpus)
 
 
-def side_by_side(argv: list[str], code: Path, runs: int) -> tuple[tuple[float, float], tuple[float, float]]:
-    """Median wall and CPU seconds of `argv` with this checkout's code and with `code`, run in turns (the load
-    of a shared machine drifts, so both see the same)."""
-    now, before = [], []
+def in_turns(argv: list[str], codes: list[Path | None], runs: int) -> list[tuple[float, float]]:
+    """Median wall and CPU seconds of `argv` with each code (None: this checkout), run in turns (the load of a
+    shared machine drifts, so all see the same)."""
+    figures: list[list[tuple[float, float]]] = [[] for _ in codes]
     for _ in range(runs):
-        now.append(timed(argv, 1))
-        before.append(timed(argv, 1, code=code))
-    return _medians(now), _medians(before)
+        for code, found in zip(codes, figures, strict=True):
+            found.append(timed(argv, 1, code=code))
+    return [_medians(found) for found in figures]
 
 
 def _medians(figures: list[tuple[float, float]]) -> tuple[float, float]:
     return statistics.median(f[0] for f in figures), statistics.median(f[1] for f in figures)
 
 
-def engine_seconds(code: Path | None = None) -> tuple[tuple[float, float], str]:
-    """Wall and CPU seconds of `segmentation.segment` on the sample in a warm process, and its fingerprint."""
+def engine_seconds(code: Path | None = None, *, processes: int = 1) -> tuple[tuple[float, float], str]:
+    """Wall and CPU seconds of `segmentation.segment` on the sample in a warm process, and its fingerprint;
+    `processes` > 1 runs its searches on forked processes (`bot.cli.engine_processes`)."""
     env = {**os.environ, "PYTHONPATH": str(code)} if code else None
-    command = [sys.executable, "-c", ENGINE_ONLY.format(path=str(SAMPLE))]
+    setup, options = "pass", ""
+    if processes > 1:
+        setup = f"from bot.cli.engine_processes import ForkedTasks; tasks = ForkedTasks({processes})"
+        options = "task_map=tasks"
+    command = [sys.executable, "-c", ENGINE_ONLY.format(path=str(SAMPLE), setup=setup, options=options)]
     done = subprocess.run(command, cwd=code or ROOT, env=env, capture_output=True, text=True, check=True)
     wall, cpu, fingerprint, engine_file = done.stdout.split()
     assert Path(engine_file).is_relative_to(code or ROOT), f"ran the engine of {engine_file}, not of {code or ROOT}"
     return (float(wall), float(cpu)), fingerprint
 
 
-def baseline_code(folder: Path) -> Path:
-    """The packages of BASELINE_COMMIT, extracted from git into `folder`."""
+def baseline_code(folder: Path, commit: str = BASELINE_COMMIT) -> Path:
+    """The packages of `commit`, extracted from git into `folder`."""
     archive = subprocess.run(
-        ["git", "archive", "--format=tar", BASELINE_COMMIT, "bot", "segmentation"],
+        ["git", "archive", "--format=tar", commit, "bot", "segmentation"],
         cwd=ROOT,
         capture_output=True,
         check=False,
     )
     if archive.returncode != 0:
-        sys.exit(f"The baseline needs git and commit {BASELINE_COMMIT} of this repository: {archive.stderr.decode()}")
+        sys.exit(f"The baseline needs git and commit {commit} of this repository: {archive.stderr.decode()}")
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
         tar.extractall(folder, filter="data")
     return folder
@@ -140,10 +152,16 @@ def main() -> None:
     slowest_name, slowest = max(per_command.items(), key=lambda item: item[1][1])
     eager = timed([sys.executable, "-c", EAGER], 3)
     imports = timed([sys.executable, "-c", IMPORTS], 3)
+    processes = len(os.sched_getaffinity(0))
     with tempfile.TemporaryDirectory() as folder:
-        before = baseline_code(Path(folder))
-        segment_run, segment_before = side_by_side([str(SEGBOT), "segment", str(SAMPLE)], before, SEGMENT_RUNS)
-        (engine, found), (engine_before, found_before) = engine_seconds(), engine_seconds(before)
+        before = baseline_code(Path(folder) / "before")
+        serial = baseline_code(Path(folder) / "serial", PROCESSES_COMMIT)
+        segment_run, segment_serial, segment_before = in_turns(
+            [str(SEGBOT), "segment", str(SAMPLE)], [None, serial, before], SEGMENT_RUNS
+        )
+        engine, found = engine_seconds()
+        engine_forked, found_forked = engine_seconds(processes=processes)
+        engine_before, found_before = engine_seconds(before)
     end_load = os.getloadavg()[0]
 
     def row(what: str, figure: tuple[float, float], goal: str = "") -> list[str]:
@@ -163,15 +181,17 @@ def main() -> None:
         [
             row("`segbot segment bot/samples/sample_audience.csv` end to end", segment_run, f"< {SEGMENT_GOAL} s"),
             row("of which: importing pandas, the engine and the report", imports),
-            row("of which: `segmentation.segment` alone (warm process)", engine),
+            row(f"of which: `segmentation.segment` alone (warm), searches on {processes} processes", engine_forked),
+            row("`segmentation.segment` alone (warm process), in one process", engine),
+            row(f"baseline: the same run with the code of {PROCESSES_COMMIT} (one process)", segment_serial),
             row(f"baseline: the same run with the code of {BASELINE_COMMIT} (before the speed work)", segment_before),
             row(f"baseline: `segmentation.segment` alone with the code of {BASELINE_COMMIT}", engine_before),
         ],
     )
     all_helps = max(figure[0] for figure in per_command.values())
     agreement = (
-        "The engine found exactly what the baseline found"
-        if found == found_before
+        f"The engine found exactly what the baseline found, in one process and on {processes}"
+        if found == found_before == found_forked
         else "The engine's result DIFFERS from the baseline's"
     )
     body = (
@@ -181,13 +201,18 @@ def main() -> None:
         f"{all_helps:.2f} s wall. Before the imports were deferred, `segbot --help` took 6-7 s on this machine "
         "(issue 14); the eager baseline above reproduces that import work.\n\n"
         f"### `segbot segment` on the 3,000-row sample\n\n{run}\n\n"
-        f"This run and the baseline alternate, {SEGMENT_RUNS} times each. {agreement} (the labels of every row, k, "
-        "every candidate's score and stability, compared in this run); "
-        f"it spent {1 - engine[1] / engine_before[1]:.0%} less CPU. The imports are the libraries a run needs "
+        f"This run and the two baselines alternate, {SEGMENT_RUNS} times each. {agreement} (the labels of every "
+        "row, k, every candidate's score and stability, compared in this run); in one process it spent "
+        f"{1 - engine[1] / engine_before[1]:.0%} less CPU than {BASELINE_COMMIT}'s. The choice of k's fits "
+        "(every candidate k on the sample, then on three 70% subsamples) run as independent tasks on forked "
+        "processes, one per usable CPU (`SEGBOT_ENGINE_PROCESSES`, `bot/cli/engine_processes.py`): the wall time "
+        "drops while the CPU time stays (it includes the children's), as long as a core is idle: when other work "
+        "already fills both cores, the run's processes share the CPU time its session gets (Linux's autogroup "
+        "scheduling) and the wall time is about the one-process run's. The imports are the libraries a run needs "
         "(pandas with pyarrow, scipy.sparse and scipy's BLAS, pydantic for the settings, rich); the engine no "
         "longer imports scikit-learn, whose KMeans and adjusted Rand index it reproduces label for label "
-        "(segmentation/kmeans.py, agreement.py). Most of the rest is the engine's EM fits (every candidate k, "
-        "its three stability refits and their starts), then reading and typing the columns.\n"
+        "(segmentation/kmeans.py, agreement.py), and a run without `--influencers` or `--ids-out` no longer loads "
+        "the matching engine. Most of the rest is the engine's EM fits, then reading and typing the columns.\n"
     )
     write_section("cli", "Command line start-up and the 3,000-row run", body)
 
