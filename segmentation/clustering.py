@@ -34,7 +34,7 @@ from segmentation.features import FeatureSpace
 from segmentation.kmeans import kmeans_labels
 from segmentation.merging import merge_groups
 from segmentation.mixture import Mixture, MixtureData, encode, fit_mixture
-from segmentation.task_map import TaskMap, serial_map
+from segmentation.task_map import PARALLEL_MIN_ROWS, TaskMap, serial_map
 
 SELECT_ROWS = 4_000
 FIT_ROWS = 20_000
@@ -48,9 +48,6 @@ STABLE_SLACK = 0.05
 STABILITY_SHARE = 0.7
 NEAR_TIE = 0.005  # fit score difference per sampled row under which two k fit about equally well
 CHUNK_ROWS = 65_536
-# Below this many sampled rows the searches take a few hundredths of a second: starting processes would
-# cost more than it saves, so they run in turn whatever TaskMap the caller passed.
-PARALLEL_MIN_ROWS = 1_000
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from segmentation.countries import country_code
 from segmentation.errors import InvalidOptionError
 from segmentation.prepared import PreparedColumn, PreparedTable
 from segmentation.result import ColumnRole, Role
+from segmentation.task_map import PARALLEL_MIN_ROWS, TaskMap, serial_map
 
 EMPTY_SHARE = 0.9
 NEARLY_UNIQUE = 0.95  # share of distinct values above which an id-named column is an id despite repeats
@@ -116,24 +117,26 @@ def prepare_table(
     decimal_comma: bool | None = None,
     outcomes: Sequence[str] | None = None,
     cluster_on: Sequence[str] | None = None,
+    task_map: TaskMap | None = None,
 ) -> PreparedTable:
     """Decide a role for every column of `table` and parse the ones that are used or carry a semantic.
 
     `decimal_comma` is how the file writes decimals when the reader knows it (None: decide per column).
     `outcomes` names the outcome columns (None: found by name, see `_OUTCOME_TOKENS`); `cluster_on` puts
-    outcome columns back into the clustering (they are still reported per segment).
+    outcome columns back into the clustering (they are still reported per segment). `task_map` may decide the
+    columns at once (`segmentation.task_map`); each column's decision depends on that column alone.
     """
     names = [str(name) for name in table.columns]
     _check_names(names, columns, "--columns")
     _check_names(names, exclude, "--exclude")
     _check_names(names, outcomes, "--outcome")
     _check_names(names, cluster_on, "--cluster-on")
-    decisions = [
-        _decide(
-            name, table.iloc[:, position], forced=columns is not None and name in columns, decimal_comma=decimal_comma
-        )
+    tasks = [
+        (name, table.iloc[:, position], columns is not None and name in columns, decimal_comma)
         for position, name in enumerate(names)
     ]
+    run = task_map if task_map is not None and len(table) >= PARALLEL_MIN_ROWS else serial_map
+    decisions = run(_decide_column, tasks)
     latest = _latest_date(decisions)
     decisions = [_apply_overrides(_with_days(decision, latest), columns, exclude) for decision in decisions]
     decisions = _summary_convention(decisions)
@@ -320,6 +323,12 @@ def _replace_used(column: PreparedColumn, used: bool) -> PreparedColumn:
         labels_known=column.labels_known,
         used=used,
     )
+
+
+def _decide_column(task: tuple[str, pd.Series, bool, bool | None]) -> _Decision:
+    """`_decide` on (name, cells, forced, decimal_comma): a task of a TaskMap."""
+    name, series, forced, decimal_comma = task
+    return _decide(name, series, forced=forced, decimal_comma=decimal_comma)
 
 
 def _decide(name: str, series: pd.Series, *, forced: bool, decimal_comma: bool | None) -> _Decision:

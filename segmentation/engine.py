@@ -107,6 +107,7 @@ def fit_table(
         decimal_comma=decimal_comma or None,
         outcomes=outcomes,
         cluster_on=cluster_on,
+        task_map=task_map,
     )
     _check_usable(prepared, columns)
     worth = None if value is False else value_column(prepared, value)

@@ -1,9 +1,9 @@
-"""`TaskMap`: how a caller lets the engine run its independent fits at once (a process pool) or in turn.
+"""`TaskMap`: how a caller lets the engine run its independent work at once (a process pool) or in turn.
 
-The choice of k fits every candidate on the selection sample and again on three subsamples; those fits share
-nothing but their inputs and a few earlier fits. The engine stays pure: it never starts a process itself, it
-hands them, as rounds of independent tasks, to the `TaskMap` its caller passed (`bot.cli.engine_processes` forks
-for `segbot segment`) or runs them in turn.
+Every column's role is decided from that column alone, and the choice of k fits every candidate on the selection
+sample and again on three subsamples, fits that share nothing but their inputs and a few earlier fits. The
+engine stays pure: it never starts a process itself, it hands such work, as rounds of independent tasks, to the
+`TaskMap` its caller passed (`bot.cli.engine_processes` forks for `segbot segment`) or runs them in turn.
 Every task carries its own seed, so where a task runs never changes what it finds.
 """
 
@@ -14,6 +14,10 @@ from typing import Protocol, TypeVar
 
 Task = TypeVar("Task")
 Found = TypeVar("Found")
+
+# Below this many rows a step's tasks take a few hundredths of a second: starting processes would cost more than
+# it saves, so the engine runs them in turn whatever TaskMap its caller passed.
+PARALLEL_MIN_ROWS = 1_000
 
 
 class TaskMap(Protocol):

@@ -1,8 +1,8 @@
-"""Forked processes for the engine's independent fits in `segbot segment` (`SEGBOT_ENGINE_PROCESSES`).
+"""Forked processes for the engine's independent work in `segbot segment` (`SEGBOT_ENGINE_PROCESSES`).
 
-The engine hands the fits of its choice of k to a `TaskMap` (`segmentation.task_map`) in two rounds of
-independent tasks; this one runs them in this process and forked children, each taking the next task when it
-gets free, so a 2-core machine runs them two at a time. Why it is shaped so:
+The engine hands its column decisions and the fits of its choice of k to a `TaskMap` (`segmentation.task_map`)
+in rounds of independent tasks; this one runs them in this process and forked children, each taking the next
+task when it gets free, so a 2-core machine runs them two at a time. Why it is shaped so:
 - fork, after the imports: a child starts in milliseconds with the tasks already in its memory; only the fitted
   models come back, pickled, once the child's share is done (a pipe holds 64 KB, a share's models more).
 - Only the command line forks: it runs one thread of Python (pyarrow's and OpenBLAS's pools restart in a

@@ -1,4 +1,4 @@
-"""The engine's TaskMap: the searches of the choice of k, whoever runs them and in whatever order, find the same."""
+"""The engine's TaskMap: column decisions and the fits of the choice of k find the same, run anywhere, any order."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from segmentation import segment
-from segmentation.clustering import PARALLEL_MIN_ROWS, SELECT_ROWS, CandidateSearch
+from segmentation.clustering import SELECT_ROWS, CandidateSearch
 from segmentation.synthetic import planted_audience
-from segmentation.task_map import serial_map
+from segmentation.task_map import PARALLEL_MIN_ROWS, serial_map
 
 
 class Backwards:
@@ -26,17 +27,24 @@ class Backwards:
         return [function(task) for task in reversed(tasks)][::-1]
 
 
-def _csv(n_rows: int, seed: int) -> bytes:
+def _table(n_rows: int, seed: int) -> pd.DataFrame:
     table, _ = planted_audience(k=4, n_rows=n_rows, seed=seed)
-    return table.to_csv(index=False).encode()
+    return table
+
+
+def _csv(n_rows: int, seed: int) -> bytes:
+    return _table(n_rows, seed).to_csv(index=False).encode()
 
 
 def test_the_searches_go_to_the_task_map_and_give_the_serial_result() -> None:
-    data = _csv(1_500, seed=5)
+    table = _table(1_500, seed=5)
+    data = table.to_csv(index=False).encode()
     backwards = Backwards()
     mapped = segment(io.BytesIO(data), task_map=backwards)
     serial = segment(io.BytesIO(data))
-    starts, chains = backwards.calls
+    columns, starts, chains = backwards.calls
+    # The columns' decisions, one task per column; then the choice of k's two rounds.
+    assert [name for name, *_ in columns] == list(table.columns)
     # First every (search, k) from its own starts, largest k first; then each search's chain of split starts.
     assert [k for _, k in starts] == [k for k in range(12, 0, -1) for _ in range(4)]
     searches = [search for search, _ in chains]
@@ -54,7 +62,7 @@ def test_below_the_threshold_the_searches_run_in_turn_whatever_the_task_map() ->
     segment(io.BytesIO(_csv(PARALLEL_MIN_ROWS - 1, seed=6)), task_map=backwards)
     assert backwards.calls == []
     segment(io.BytesIO(_csv(PARALLEL_MIN_ROWS, seed=6)), task_map=backwards)
-    assert len(backwards.calls) == 2
+    assert len(backwards.calls) == 3
 
 
 def test_the_serial_map_keeps_the_order_and_raises_what_a_task_raises() -> None:
