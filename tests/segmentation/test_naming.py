@@ -328,4 +328,3 @@ def test_a_big_spender_with_small_baskets_is_not_called_low_spending() -> None:
     shoppers = table(numeric("annual_spend", [100, 2400]), numeric("avg_basket", [15, 100]))
     features = [_numeric("annual_spend", 1.86), _numeric("avg_basket", -1.4)]
     assert segment_names([features], shoppers) == ("Small-basket high spenders",)
-
