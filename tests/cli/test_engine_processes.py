@@ -37,8 +37,8 @@ def _pid_after(seconds: float) -> int:
 
 
 def test_each_process_takes_the_next_task_when_it_gets_free() -> None:
-    # The first task lasts as long as the other three together: one process takes it, the other the rest.
-    pids = ForkedTasks(2)(_pid_after, [0.9, 0.1, 0.1, 0.1])
+    # The first task outlasts the other three together: one process takes it, the other the rest.
+    pids = ForkedTasks(2)(_pid_after, [1.5, 0.1, 0.1, 0.1])
     assert os.getpid() in pids and len(set(pids)) == 2
     assert pids[0] not in pids[1:] and len(set(pids[1:])) == 1
     assert ForkedTasks(1)(_pid, range(3)) == [os.getpid()] * 3
