@@ -3,6 +3,7 @@
 Raised where the problem is found; turned into a message once, at the edge (CLI exit code 2, Slack reply).
 """
 
+import errno
 import uuid
 
 REFERENCE_LENGTH = 8
@@ -35,10 +36,19 @@ LOCKED = (
 )
 
 
+NO_SPACE = (
+    "The disk is full: Segbot could not write its output (no space left on the device); free some space, or "
+    "write the output to another disk."
+)
+
+
 def environment_failure(error: BaseException) -> str | None:
-    """One sentence for failures of the machine rather than of Segbot (memory, a locked SQLite file), or None."""
+    """One sentence for failures of the machine rather than of Segbot (memory, a full disk, a locked SQLite
+    file), or None."""
     if isinstance(error, MemoryError):
         return MEMORY
+    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return NO_SPACE
     if type(error).__name__ == "OperationalError" and "database is locked" in str(error):
         return LOCKED
     return None

@@ -56,7 +56,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _open_closed_streams() -> None:
+    """Standard input or error closed by whoever started segbot (`2>&-`, some daemons): /dev/null there instead.
+
+    Python leaves sys.stderr None then, and print(file=None) writes to stdout, so an error sentence would land in
+    the report or JSON; and a pipe the engine opens could take descriptor 2 and receive stray writes."""
+    for fd, name, mode in ((0, "stdin", "r"), (2, "stderr", "w")):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDONLY if mode == "r" else os.O_WRONLY)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+            setattr(sys, name, open(fd, mode, closefd=False))  # noqa: SIM115 - the process's own stream
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _open_closed_streams()
     args = build_parser().parse_args(argv)
     debug = False
     try:

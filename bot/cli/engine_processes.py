@@ -14,6 +14,8 @@ task when it gets free, so a 2-core machine runs them two at a time. Why it is s
   most 4,000 rows): on the 3,000-row sample a child wrote 8 MB of its own (smaps_rollup's Private_Dirty).
 - Ctrl-C reaches the whole process group: children ignore it (SIGINT is blocked across the fork, so none
   arrives before they do), and the parent, interrupted, terminates them.
+- A parent that dies without Ctrl-C (SIGTERM from a scheduler's timeout, SIGKILL) takes its children with it:
+  each asks the kernel for SIGKILL when its parent goes (`_die_with`).
 - A child's exception is raised again in the parent, with the child's traceback as a note, so a
   `SegmentationError` is the usual one sentence; a child that dies without a word (killed, out of memory) is
   a `SegbotError` naming its exit code.
@@ -21,6 +23,7 @@ task when it gets free, so a 2-core machine runs them two at a time. Why it is s
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import pickle
@@ -35,6 +38,7 @@ from typing import Any, TypeVar
 
 from bot.errors import SegbotError
 
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 Task = TypeVar("Task")
 Found = TypeVar("Found")
 
@@ -103,7 +107,9 @@ def _start(
     try:
         for _ in range(n_children):
             reader, writer = context.Pipe(duplex=False)
-            process = context.Process(target=_run_claimed, args=(function, tasks, claims, writer), daemon=True)
+            process = context.Process(
+                target=_run_claimed, args=(function, tasks, claims, writer, os.getpid()), daemon=True
+            )
             process.start()
             writer.close()
             children.append((process, reader))
@@ -112,8 +118,11 @@ def _start(
     return children
 
 
-def _run_claimed(function: Callable[[Any], Any], tasks: Sequence[Any], claims: _Claims, writer: Connection) -> None:
+def _run_claimed(
+    function: Callable[[Any], Any], tasks: Sequence[Any], claims: _Claims, writer: Connection, parent: int
+) -> None:
     """In a child: the tasks it claims, sent back together as {index: result} at the end, or the first exception."""
+    _die_with(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     try:
@@ -122,6 +131,18 @@ def _run_claimed(function: Callable[[Any], Any], tasks: Sequence[Any], claims: _
         message = (False, _portable(error))
     writer.send(message)
     writer.close()
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this child when its parent dies, however it dies (SIGTERM from a scheduler's timeout,
+    SIGKILL, a closed terminal's SIGHUP): without it the child outlives the parent, blocked on a pipe nobody
+    reads, holding its memory. Linux's PR_SET_DEATHSIG; where there is none, the child checks once that its
+    parent is still there and otherwise finishes its task unread, as before."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the death signal was asked for
+        os._exit(1)
 
 
 def _portable(error: Exception) -> Exception:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import signal
 import subprocess
@@ -148,3 +149,37 @@ def test_ctrl_c_stops_the_parent_and_its_children_with_one_line() -> None:
     assert err.decode() == "segbot: interrupted.\n"
     assert out == b""
     assert not any(_running(child) for child in children)
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL, signal.SIGHUP])
+def test_children_die_with_a_parent_killed_without_ctrl_c(how: signal.Signals) -> None:
+    """A scheduler's timeout sends SIGTERM to the parent alone: the children were left blocked on a pipe for ever."""
+    env = {**os.environ, "SEGBOT_ENGINE_PROCESSES": "2"}
+    command = [sys.executable, "-m", "bot", "segment", str(SAMPLE)]
+    run = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    children: list[int] = []
+    while not children and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+        children = _children(run.pid)
+    assert children, "the run forked no child"
+    run.send_signal(how)
+    run.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while any(_running(child) for child in children) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_running(child) for child in children)
+
+
+def test_a_closed_standard_error_changes_nothing_in_the_output(tmp_path: Path) -> None:
+    """With `2>&-` Python sets sys.stderr to None, and an error sentence printed there landed in the JSON."""
+    out = tmp_path / "out.json"
+    code = (
+        "import os, sys; os.close(2); "
+        f"fd = os.open({str(out)!r}, os.O_WRONLY | os.O_CREAT); os.dup2(fd, 1); "
+        f"os.execv(sys.executable, [sys.executable, '-m', 'bot', 'segment', {str(SAMPLE)!r}, '--format', 'json'])"
+    )
+    env = {**os.environ, "SEGBOT_ENGINE_PROCESSES": "2"}
+    done = subprocess.run([sys.executable, "-c", code], check=False, env=env, timeout=120)
+    assert done.returncode == 0
+    assert json.loads(out.read_text())["k"] >= 1

@@ -1,15 +1,18 @@
-"""Failures of the machine, not of Segbot (a locked SQLite file, memory running out): one sentence, not a crash."""
+"""Failures of the machine, not of Segbot (a locked SQLite file, memory running out, a full disk): one sentence."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 import segmentation
 from bot.cli import main
-from bot.errors import LOCKED, MEMORY
+from bot.errors import LOCKED, MEMORY, NO_SPACE
 from bot.storage import database
 from bot.storage.database import open_database
 
@@ -45,3 +48,21 @@ def test_running_out_of_memory_is_one_sentence(
     sample = Path(__file__).resolve().parents[2] / "bot" / "samples" / "sample_audience.csv"
     assert main(["segment", str(sample)]) == 1
     assert capsys.readouterr().err.strip() == f"segbot: {MEMORY}"
+
+
+def test_a_full_disk_is_one_sentence() -> None:
+    """`segbot segment ... > /dev/full`: the write fails with ENOSPC, which was 'something went wrong on our side'."""
+    if not Path("/dev/full").exists():
+        pytest.skip("this system has no /dev/full to stand for a full disk")
+    sample = SAMPLE_CATALOG.with_name("sample_audience.csv")
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "segment", str(sample), "--format", "json"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+            env={**os.environ, "SEGBOT_ENGINE_PROCESSES": "1"},
+        )
+    assert done.returncode == 1
+    assert done.stderr.strip() == f"segbot: {NO_SPACE}"
