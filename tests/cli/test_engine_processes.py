@@ -133,16 +133,22 @@ def _running(pid: int) -> bool:
         return False
 
 
-def test_ctrl_c_stops_the_parent_and_its_children_with_one_line() -> None:
-    env = {**os.environ, "SEGBOT_ENGINE_PROCESSES": "2"}
-    command = [sys.executable, "-m", "bot", "segment", str(SAMPLE)]
-    run = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+def _children_once_forked(run: subprocess.Popen[bytes]) -> list[int]:
+    """The engine children of a `segbot segment` run, as soon as it has forked them."""
     deadline = time.monotonic() + 60
     children: list[int] = []
     while not children and run.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
         children = _children(run.pid)
     assert children, "the run forked no child"
+    return children
+
+
+def test_ctrl_c_stops_the_parent_and_its_children_with_one_line() -> None:
+    env = {**os.environ, "SEGBOT_ENGINE_PROCESSES": "2"}
+    command = [sys.executable, "-m", "bot", "segment", str(SAMPLE)]
+    run = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    children = _children_once_forked(run)
     os.killpg(run.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole foreground group
     out, err = run.communicate(timeout=30)
     assert run.returncode == 130
@@ -157,12 +163,7 @@ def test_children_die_with_a_parent_killed_without_ctrl_c(how: signal.Signals) -
     env = {**os.environ, "SEGBOT_ENGINE_PROCESSES": "2"}
     command = [sys.executable, "-m", "bot", "segment", str(SAMPLE)]
     run = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    children: list[int] = []
-    while not children and run.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.02)
-        children = _children(run.pid)
-    assert children, "the run forked no child"
+    children = _children_once_forked(run)
     run.send_signal(how)
     run.wait(timeout=30)
     deadline = time.monotonic() + 10
