@@ -65,6 +65,21 @@ def check_output_folder(directory: Path, *, option: str) -> None:
         raise SegbotError(f"Segbot cannot write in {directory} ({_reason(error)}); choose another folder.") from error
 
 
+def check_folder_can_be_made(directory: Path, *, option: str) -> None:
+    """What `check_output_folder` proves, without creating anything: checked before a run, so one that fails
+    (a wrong column, Ctrl-C) leaves no empty folder behind."""
+    if directory.exists():
+        check_output_folder(directory, option=option)
+        return
+    parent = directory.absolute().parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise SegbotError(f"{option} {directory}: {parent} is a file, so the folder cannot be made; name a folder.")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise SegbotError(f"Segbot may not make {directory} (no write permission in {parent}); choose another folder.")
+
+
 def write_atomically(path: Path, text: str) -> None:
     """Write `text` to `path` through a temporary file in the same folder, so a failure leaves no half file.
 

@@ -110,4 +110,28 @@ def test_briefs_in_an_impossible_folder_stop_before_segmenting(
     parent_file = tmp_path / "file"
     parent_file.write_text("")
     assert main(["segment", str(SAMPLE), "--briefs", str(parent_file / "sub")]) == 2
-    assert capsys.readouterr().err.startswith("segbot: Segbot cannot write in")
+    assert capsys.readouterr().err == (
+        f"segbot: --briefs {parent_file / 'sub'}: {parent_file} is a file, so the folder cannot be made; "
+        "name a folder.\n"
+    )
+
+
+def test_a_run_that_stops_early_leaves_no_briefs_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    briefs = tmp_path / "briefs"
+    assert main(["segment", str(SAMPLE), "--columns", "nope", "--briefs", str(briefs)]) == 2
+    assert "There is no column 'nope'" in capsys.readouterr().err
+    assert not briefs.exists()
+
+
+@pytest.mark.parametrize(
+    ("first", "second"), [("--labels-out", "--ids-out"), ("--labels-out", "--briefs"), ("--ids-out", "--briefs")]
+)
+def test_two_outputs_on_one_path_are_refused_before_any_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], first: str, second: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["segment", str(SAMPLE), first, "out.csv", second, "./out.csv"]) == 2
+    assert (
+        capsys.readouterr().err == f"segbot: {first} and {second} both name out.csv; give each output its own path.\n"
+    )
+    assert list(tmp_path.iterdir()) == []

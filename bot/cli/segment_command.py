@@ -59,12 +59,26 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
+def _check_distinct_outputs(args: argparse.Namespace) -> None:
+    """Two outputs on one path would leave only the one written last: refused before any work."""
+    named = [
+        (option, value)
+        for option, value in (("--labels-out", args.labels_out), ("--ids-out", args.ids_out), ("--briefs", args.briefs))
+        if value
+    ]
+    for index, (option, value) in enumerate(named):
+        for other, other_value in named[index + 1 :]:
+            if Path(value).absolute() == Path(other_value).absolute():
+                raise SegbotError(f"{option} and {other} both name {value}; give each output its own path.")
+
+
 def run(args: argparse.Namespace) -> int:
     from bot.report.report_input import ReportInput
     from bot.terminal.console import PipeConsole as Console
     from bot.terminal.report import print_report
 
     path = Path(args.path)
+    _check_distinct_outputs(args)
     for output in (args.labels_out, args.ids_out):
         if output and not (path.is_dir() and output == args.labels_out):  # partitions' labels go to a folder
             check_output_path(Path(output), not_the_input=path if path.is_file() else None)

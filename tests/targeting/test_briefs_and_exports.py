@@ -163,8 +163,11 @@ def test_briefs_of_an_earlier_run_are_replaced_and_a_failed_ids_export_writes_no
     frame.to_csv(path, index=False)
     briefs, labels = tmp_path / "briefs", tmp_path / "labels.csv"
     assert main(["segment", str(path), "--k", "4", "--briefs", str(briefs)]) == 0
+    mine = briefs / "segment-7-q3-plan.md"  # a marketer's own file, named like a brief
+    mine.write_text("mine")
     assert main(["segment", str(path), "--k", "2", "--briefs", str(briefs)]) == 0
-    assert sorted(p.name.split("-")[1] for p in briefs.glob("segment-*.md")) == ["0", "1"]
+    assert sorted(p.name.split("-")[1] for p in briefs.glob("segment-*.md")) == ["0", "1", "7"]
+    assert mine.read_text() == "mine"
     assert "Wrote 2 briefs and briefs.html to" in capsys.readouterr().err
     assert main(["segment", str(path), "--k", "2", "--labels-out", str(labels), "--ids-out", str(tmp_path / "i")]) == 2
     assert "no identifier column" in capsys.readouterr().err and not labels.exists()
