@@ -212,8 +212,9 @@ def _repeats_people(decisions: list[_Decision]) -> bool:
 def _check_names(names: list[str], wanted: Sequence[str] | None, option: str) -> None:
     for name in wanted or ():
         if name not in names:
-            close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
-            hint = f"did you mean '{close[0]}'?" if close else f"the columns are: {_name_list(names)}."
+            by_case = {column.lower(): column for column in names}  # "AGE" is close to "age"
+            close = difflib.get_close_matches(name.lower(), list(by_case), n=1, cutoff=0.5)
+            hint = f"did you mean '{by_case[close[0]]}'?" if close else f"the columns are: {_name_list(names)}."
             raise InvalidOptionError(f"There is no column '{name}' in {option}; {hint}")
 
 

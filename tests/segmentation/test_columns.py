@@ -119,6 +119,10 @@ def test_unknown_column_names_suggest_the_closest(mixed: pd.DataFrame) -> None:
         prepare_table(mixed, exclude=["contry"])
     with pytest.raises(InvalidOptionError, match="There is no column 'zzz' in --columns; the columns are: CustomerID"):
         prepare_table(mixed, columns=["zzz"])
+    with pytest.raises(
+        InvalidOptionError, match=r"^There is no column 'COUNTRY' in --columns; did you mean 'country'\?$"
+    ):
+        prepare_table(mixed, columns=["COUNTRY"])  # names are matched exactly, but a case slip still gets a hint
 
 
 def test_unknown_column_lists_say_how_many_are_left_out() -> None:
