@@ -154,7 +154,10 @@ def segment_in_chunks(path: Path, args: argparse.Namespace) -> SegmentationResul
     if not path.is_dir():
         return segment_chunked(table_file(path, limits=limits), options, labels_out=labels_out, limits=limits)
     if labels_out is None:
-        raise SegbotError("A folder of partitions needs --labels-out FOLDER, which gets one labels file per partition.")
+        raise SegbotError(
+            f"{path} is a folder: Segbot reads a folder as the CSV or Parquet partitions of one big table, which "
+            "needs --labels-out FOLDER for one labels file per partition; to segment one file, give its path."
+        )
     tables = [table_file(part, limits=limits) for part in partition_files(path)]
     client = connect(settings.dask_scheduler) if settings.dask_scheduler else None
     try:

@@ -294,3 +294,12 @@ def test_a_plain_segment_run_loads_only_what_it_uses(tmp_path: Path) -> None:
     assert "audience.csv (60 rows)" in out
     assert {"segmentation.clustering", "bot.terminal.report"} <= imported
     assert sorted(set(NOT_ON_THE_SEGMENT_PATH) & imported) == []
+
+
+def test_a_folder_without_labels_out_says_how_a_folder_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["segment", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"segbot: {tmp_path} is a folder: Segbot reads a folder as the CSV or Parquet partitions")
+    assert err.rstrip().endswith("to segment one file, give its path.")
