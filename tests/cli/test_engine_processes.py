@@ -28,6 +28,16 @@ from segmentation.synthetic import planted_audience
 SAMPLE = Path(__file__).resolve().parents[2] / "bot" / "samples" / "sample_audience.csv"
 
 
+@pytest.fixture(autouse=True)
+def _threads_of_this_test_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Count only the threads a test here starts: ForkedTasks runs serially in a process with a second thread, and
+    an xdist worker may still hold threads an earlier test left (a fake Slack server's), which made these tests
+    run serially and fail depending on the order tests were dealt in."""
+    already = threading.active_count() - 1
+    counted = threading.active_count
+    monkeypatch.setattr("bot.cli.engine_processes.threading.active_count", lambda: counted() - already)
+
+
 def _pid(_: object) -> int:
     return os.getpid()
 
