@@ -333,13 +333,14 @@ def _decide_column(task: tuple[str, pd.Series, bool, bool | None]) -> _Decision:
 
 
 def _decide(name: str, series: pd.Series, *, forced: bool, decimal_comma: bool | None) -> _Decision:
-    missing = values.missing_mask(series)
+    # Text is factorised once here and everything after works on its distinct values.
+    cells = values.text_cells(series) if values.is_text(series) else None
+    missing = cells.missing if cells is not None else values.missing_mask(series)
     n_rows = len(series)
     missing_share = float(missing.mean()) if n_rows else 1.0
-    present = series[~missing]
     if missing_share >= EMPTY_SHARE:
         return _excluded(name, "empty", f"{missing_share:.0%} missing", missing_share)
-    distinct = present.nunique()
+    distinct = cells.written if cells is not None else series[~missing].nunique()
     if distinct <= 1:
         return _constant(name, series, missing, missing_share)
     if pd.api.types.is_bool_dtype(series):
@@ -350,7 +351,9 @@ def _decide(name: str, series: pd.Series, *, forced: bool, decimal_comma: bool |
         return _date(name, dates, missing_share)
     if pd.api.types.is_numeric_dtype(series):
         return _numeric_column(name, series.astype("float64").to_numpy(), distinct, missing_share, forced)
-    return _text_column(name, series, missing, missing_share, forced=forced, decimal_comma=decimal_comma)
+    if cells is None:
+        cells = values.text_cells(series.astype("string").mask(missing))
+    return _text_column(name, cells, missing_share, forced=forced, decimal_comma=decimal_comma)
 
 
 def _numeric_column(name: str, numbers: np.ndarray, distinct: int, missing_share: float, forced: bool) -> _Decision:
@@ -398,17 +401,9 @@ def _numeric_column(name: str, numbers: np.ndarray, distinct: int, missing_share
 
 
 def _text_column(
-    name: str,
-    series: pd.Series,
-    missing: np.ndarray,
-    missing_share: float,
-    *,
-    forced: bool,
-    decimal_comma: bool | None,
+    name: str, cells: values.TextCells, missing_share: float, *, forced: bool, decimal_comma: bool | None
 ) -> _Decision:
-    text = series.astype("string").str.strip().mask(missing)
-    codes, uniques = pd.factorize(text)
-    levels = pd.Series(np.asarray(uniques, dtype=object), dtype="string")
+    codes, levels = cells.codes, cells.levels
     present = codes >= 0
     n_present = int(present.sum())
     counts = np.bincount(codes[present], minlength=len(levels))

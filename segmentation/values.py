@@ -92,6 +92,40 @@ def missing_mask(series: pd.Series) -> np.ndarray:
     return ~_distinct(series).present_rows()
 
 
+@dataclass(frozen=True)
+class TextCells:
+    """A text column factorised once: its distinct stripped values and each row's value among them."""
+
+    codes: np.ndarray  # per row, index into `levels`; -1 where the cell is missing (NaN or a missing token)
+    levels: pd.Series  # distinct stripped values ("string" dtype), in order of first appearance
+    written: int  # distinct present cells as written, before stripping
+
+    @property
+    def missing(self) -> np.ndarray:
+        return np.asarray(self.codes < 0)
+
+
+def is_text(series: pd.Series) -> bool:
+    """Whether the column holds text cells (string or object dtype), which `text_cells` reads."""
+    return _is_text(series)
+
+
+def text_cells(series: pd.Series) -> TextCells:
+    """A text column's distinct stripped values and codes, with missing tokens as -1.
+
+    One hash pass over the rows; everything else works on the distinct cells. The same as factorising
+    `series.astype("string").str.strip().mask(missing_mask(series))`, without a second pass over the rows.
+    """
+    distinct = _distinct(series)
+    level_of, levels = pd.factorize(distinct.text.where(distinct.present))
+    codes = np.where(distinct.codes >= 0, level_of[np.maximum(distinct.codes, 0)], -1)
+    return TextCells(
+        codes=codes.astype(np.intp, copy=False),
+        levels=pd.Series(np.asarray(levels, dtype=object), dtype="string"),
+        written=int(distinct.present.sum()),
+    )
+
+
 def parse_numbers(series: pd.Series, *, decimal_comma: bool | None = None) -> ParsedNumbers:
     """Read a column as numbers, understanding currency, percent, thousands separators and k/M/B suffixes.
 

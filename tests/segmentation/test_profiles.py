@@ -229,3 +229,26 @@ def test_keyword_count_columns_are_described_as_shares_mentioning_them() -> None
     assert (band.kind, band.value, band.label) == ("label", "band", "interest: band")
     assert (band.segment_value, band.overall_value, band.effect) == (1.0, 0.25, 4.0)
     assert profiles[1].name == "Band members"
+
+
+def test_average_ranks_match_scipy_and_do_not_depend_on_the_row_order() -> None:
+    from scipy.stats import rankdata
+
+    from segmentation.profiles import average_ranks
+
+    rng = np.random.default_rng(3)
+    values = rng.integers(0, 6, 500).astype(np.float64)  # many ties
+    np.testing.assert_allclose(average_ranks(values), rankdata(values, method="average") - 1)
+    order = rng.permutation(len(values))
+    np.testing.assert_allclose(average_ranks(values[order]), average_ranks(values)[order])
+    assert average_ranks(np.zeros(0)).shape == (0,)
+
+
+def test_pair_counts_are_the_counts_of_each_pair() -> None:
+    from segmentation.profiles import pair_counts
+
+    rows = np.array([0, 1, 1, 2, 2, 2], dtype=np.int32)
+    columns = np.array([1, 0, 0, 2, 1, 2], dtype=np.int8)
+    expected = np.zeros((3, 3))
+    np.add.at(expected, (rows, columns), 1)
+    np.testing.assert_array_equal(pair_counts(rows, columns, (3, 3)), expected)
