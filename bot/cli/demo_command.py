@@ -24,6 +24,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from rich.markdown import Markdown
+    from rich.text import Text
 
     from bot.catalog.reading import read_catalog
     from bot.report.briefs import brief_markdown, brief_views
@@ -31,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
     from bot.storage.database import open_database
     from bot.storage.influencers import InfluencerRepository
     from bot.terminal.console import PipeConsole as Console
+    from bot.terminal.console import say
     from bot.terminal.report import print_report
     from segmentation import segment
 
@@ -43,15 +45,18 @@ def run(args: argparse.Namespace) -> int:
         InfluencerRepository(engine).upsert(LOCAL_WORKSPACE, catalog.entries, source=catalog_file.name)
         report = build_report(engine, LOCAL_WORKSPACE, result, None)
         engine.dispose()
-    console.print(
+    say(
+        console,
         f"Segbot demo: the built-in synthetic audience ({audience_file.name}) and "
-        f"{len(catalog.entries)} synthetic creators ({catalog_file.name}).\n"
+        f"{len(catalog.entries)} synthetic creators ({catalog_file.name}).\n",
     )
     print_report(console, report, file_name=audience_file.name)
-    first = brief_views(report)[0]
+    brief = brief_markdown(brief_views(report)[0], file_name=audience_file.name)
     console.print()
-    console.print(Markdown(brief_markdown(first, file_name=audience_file.name)))
-    console.print(
-        f"\nEvery segment's brief: segbot brief {audience_file} --segment N, or segbot segment ... --briefs DIR."
+    # A terminal shows the brief rendered; a file or a pipe gets its Markdown as written.
+    say(console, Markdown(brief) if console.is_terminal else Text(brief.rstrip()))
+    say(
+        console,
+        f"\nEvery segment's brief: segbot brief {audience_file} --segment N, or segbot segment ... --briefs DIR.",
     )
     return 0

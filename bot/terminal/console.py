@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.console import Console
+from rich.console import Console, RenderableType
 
 
 class PipeConsole(Console):
@@ -12,3 +12,11 @@ class PipeConsole(Console):
     def on_broken_pipe(self) -> None:
         self.quiet = True
         raise BrokenPipeError
+
+
+def say(console: Console, *lines: RenderableType) -> None:
+    """Print prose: into a file or a pipe each paragraph stays one line (no hard wraps at 80 columns, no trailing
+    spaces), which editors, grep and a paste into Slack handle; a terminal wraps it to its width. Tables and
+    panels keep their width either way."""
+    for line in lines:
+        console.print(line, soft_wrap=not console.is_terminal)

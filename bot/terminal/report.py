@@ -13,6 +13,7 @@ from rich.text import Text
 from bot.report import messages
 from bot.report.report_input import ReportInput, SegmentReport
 from bot.report.view_model import k_choice, no_match_sentence, outcome_sentence, stability_word
+from bot.terminal.console import say
 from bot.terminal.formatting import describe_feature, percent
 from segmentation.ranking import worth_phrase
 from segmentation.result import AudienceMix, ColumnRole
@@ -38,28 +39,31 @@ def print_report(
     """Print the report for people to read; "Suggested influencers" only when suggestions were asked for,
     then from the catalog of `workspace` in `database`, which the report names with its size."""
     result = report.result
+
     if result.k == 1:
-        console.print(Text.assemble(("No distinct segments", "bold"), f" in {file_name} ({result.n_rows:,} rows)"))
+        say(console, Text.assemble(("No distinct segments", "bold"), f" in {file_name} ({result.n_rows:,} rows)"))
     else:
-        console.print(
+        say(
+            console,
             Text.assemble(
                 (f"{len(report.segments)} segment{'' if len(report.segments) == 1 else 's'}", "bold"),
                 f" in {file_name} ({result.n_rows:,} rows), {stability_word(result.stability)} "
                 f"(stability {result.stability:.2f} of 1)",
-            )
+            ),
         )
     for line in _ranking_lines(report):
-        console.print(line)
+        say(console, line)
     choice = k_choice(result)
-    console.print(Text(choice.sentence(), style="yellow" if choice.forced and choice.no_distinct else ""))
+    say(console, Text(choice.sentence(), style="yellow" if choice.forced and choice.no_distinct else ""))
     tie = choice.tie_sentence()
     if tie and choice.alternative is not None:
-        console.print(Text(f"{tie} {messages.K_TIE_CLI.format(other=choice.alternative)}", style="yellow"))
-    console.print(_k_scores_line(result.k_scores, result.k))
-    console.print(Text(f"Engine note: {result.k_reason}", style="dim"))
+        say(console, Text(f"{tie} {messages.K_TIE_CLI.format(other=choice.alternative)}", style="yellow"))
+    say(console, _k_scores_line(result.k_scores, result.k))
+    say(console, Text(f"Engine note: {result.k_reason}", style="dim"))
+    say(console, Text("Columns", style="italic"))  # rich's own table title would be padded to the table's width
     console.print(_columns_table(result.columns))
     for line in _catalog_lines(report, workspace, database):
-        console.print(line)
+        say(console, line)
     for segment in report.segments:
         console.print(_segment_panel(segment, _empty_line(report, segment, workspace), noun=result.row_noun))
 
@@ -109,7 +113,7 @@ def _k_scores_line(k_scores: Mapping[int, float], chosen: int) -> Text:
 
 
 def _columns_table(columns: Sequence[ColumnRole]) -> Table:
-    table = Table(title="Columns", title_justify="left")
+    table = Table()
     table.add_column("column")
     table.add_column("role")
     table.add_column("used")
