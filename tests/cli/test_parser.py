@@ -100,12 +100,70 @@ def test_a_mistyped_command_gets_a_suggestion(capsys: pytest.CaptureFixture[str]
 
 def test_a_mistyped_option_gets_a_suggestion_from_its_own_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert _parser_error(capsys, "segment", str(SAMPLE), "--coluns", "age") == (
-        "segbot segment: error: unrecognized arguments: --coluns age; did you mean --columns?"
+        "segbot segment: error: there is no option --coluns; did you mean --columns?"
     )
-    assert _parser_error(capsys, "segment", str(SAMPLE), "--exlude=age").endswith("did you mean --exclude?")
+    assert _parser_error(capsys, "segment", str(SAMPLE), "--exlude=age") == (
+        "segbot segment: error: there is no option --exlude; did you mean --exclude?"
+    )
     assert _parser_error(capsys, "digest", "list", "--worspace", "T1") == (
-        "segbot digest list: error: unrecognized arguments: --worspace T1; did you mean --workspace?"
+        "segbot digest list: error: there is no option --worspace; did you mean --workspace?"
     )
+
+
+def test_a_mistyped_option_is_named_before_a_missing_required_one(capsys: pytest.CaptureFixture[str]) -> None:
+    # argparse checks required options first: it said "the following arguments are required: --segment"
+    assert _parser_error(capsys, "brief", "--segmnt", "2", str(SAMPLE)) == (
+        "segbot brief: error: there is no option --segmnt; did you mean --segment?"
+    )
+    assert _parser_error(capsys, "export", "--segmnt", "1", "-k", "2", str(SAMPLE)) == (
+        "segbot export: error: there are no options --segmnt and -k; did you mean --segment or --k?"
+    )
+
+
+def _typo(option: str) -> str:
+    """--segment -> --segent: a letter dropped from the middle (doubled in short names, so no prefix of another)."""
+    name = option[2:]
+    middle = len(name) // 2
+    return "--" + (
+        name[:middle] + name[middle + 1 :] if len(name) > 4 else name[:middle] + name[middle] + name[middle:]
+    )
+
+
+def test_every_option_of_every_command_gets_a_suggestion_when_mistyped(capsys: pytest.CaptureFixture[str]) -> None:
+    parsers = {line: _parser_at(build_parser(), line) for line in _command_lines(build_parser())}
+    checked = 0
+    for line, parser in parsers.items():
+        if any(isinstance(action, argparse._SubParsersAction) for action in parser._actions):
+            continue
+        for option in parser._option_string_actions:
+            if not option.startswith("--") or option == "--help":
+                continue
+            error = _parser_error(capsys, *line, _typo(option), "1")
+            assert (
+                error == f"segbot {' '.join(line)}: error: there is no option {_typo(option)}; did you mean {option}?"
+            )
+            checked += 1
+    assert checked > 50
+
+
+def _parser_at(parser: argparse.ArgumentParser, line: tuple[str, ...]) -> argparse.ArgumentParser:
+    for name in line:
+        action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        parser = action.choices[name]
+    return parser
+
+
+def test_a_short_option_that_does_not_exist_is_named_with_the_long_one_meant(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # argparse said "unrecognized arguments: -k data.csv": 4 had been taken as the file
+    assert _parser_error(capsys, "segment", "-k", "4", str(SAMPLE)) == (
+        "segbot segment: error: there is no option -k; did you mean --k?"
+    )
+    assert _parser_error(capsys, "export", str(SAMPLE), "--segment", "1", "-o", "ids.csv") == (
+        "segbot export: error: there is no option -o; did you mean --out or --outcome?"
+    )
+    assert _parser_error(capsys, "segment", "-z", "4", str(SAMPLE)) == "segbot segment: error: there is no option -z"
 
 
 def test_a_mistyped_choice_gets_a_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
@@ -117,7 +175,7 @@ def test_a_mistyped_choice_gets_a_suggestion(capsys: pytest.CaptureFixture[str])
 
 def test_nothing_close_means_no_guess(capsys: pytest.CaptureFixture[str]) -> None:
     assert "did you mean" not in _parser_error(capsys, "xyzzy")
-    assert "did you mean" not in _parser_error(capsys, "segment", str(SAMPLE), "--zzz")
+    assert _parser_error(capsys, "segment", str(SAMPLE), "--zzz") == "segbot segment: error: there is no option --zzz"
     assert _parser_error(capsys, "segment", str(SAMPLE), "extra.csv") == (
         "segbot segment: error: unrecognized arguments: extra.csv"
     )
