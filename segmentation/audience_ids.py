@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from segmentation.errors import InvalidOptionError
+from segmentation.near_names import closest_name
 from segmentation.result import ColumnRole
 
 EMAIL_WORDS = ("email", "mail", "e mail")
@@ -44,8 +45,10 @@ def export_id_column(roles: Sequence[ColumnRole], requested: str | None = None) 
         chosen = next((c for c in found if c.name == requested), None)
         if chosen is None:
             names = ", ".join(c.name for c in found) or "none"
+            close = closest_name(requested, [c.name for c in found])
             raise InvalidOptionError(
-                f"--id {requested} is not an identifier column of this file (identifiers: {names})."
+                f"--id {requested} is not an identifier column of this file (identifiers: {names})"
+                + (f"; did you mean '{close}'?" if close else ".")
             )
         return chosen
     plain = next((c for c in found if not c.personal), None)

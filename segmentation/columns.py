@@ -17,7 +17,6 @@ needs them. `columns` / `exclude` override the automatic choice.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -29,6 +28,7 @@ from scipy import sparse
 from segmentation import values
 from segmentation.countries import country_code
 from segmentation.errors import InvalidOptionError
+from segmentation.near_names import closest_name
 from segmentation.prepared import PreparedColumn, PreparedTable
 from segmentation.result import ColumnRole, Role
 from segmentation.task_map import PARALLEL_MIN_ROWS, TaskMap, serial_map
@@ -212,9 +212,8 @@ def _repeats_people(decisions: list[_Decision]) -> bool:
 def _check_names(names: list[str], wanted: Sequence[str] | None, option: str) -> None:
     for name in wanted or ():
         if name not in names:
-            by_case = {column.lower(): column for column in names}  # "AGE" is close to "age"
-            close = difflib.get_close_matches(name.lower(), list(by_case), n=1, cutoff=0.5)
-            hint = f"did you mean '{by_case[close[0]]}'?" if close else f"the columns are: {_name_list(names)}."
+            close = closest_name(name, names)
+            hint = f"did you mean '{close}'?" if close else f"the columns are: {_name_list(names)}."
             raise InvalidOptionError(f"There is no column '{name}' in {option}; {hint}")
 
 

@@ -12,12 +12,12 @@ skips them), `per_person_index` = share / the segment's share of rows (1.0 = the
 
 from __future__ import annotations
 
-import difflib
 import re
 
 import numpy as np
 
 from segmentation.errors import InvalidOptionError
+from segmentation.near_names import closest_name
 from segmentation.prepared import PreparedColumn, PreparedTable
 from segmentation.result import SegmentValue
 
@@ -58,8 +58,8 @@ def value_column(prepared: PreparedTable, requested: str | None = None) -> Prepa
         chosen = next((c for c in numeric if c.name == requested), None)
         if chosen is None:
             names = ", ".join(c.name for c in numeric[:8]) or "none"
-            close = difflib.get_close_matches(requested, [c.name for c in numeric], n=1, cutoff=0.6)
-            hint = f"did you mean '{close[0]}'?" if close else "name a column of amounts, such as spend or revenue."
+            close = closest_name(requested, [c.name for c in numeric])
+            hint = f"did you mean '{close}'?" if close else "name a column of amounts, such as spend or revenue."
             raise InvalidOptionError(
                 f"--value {requested} is not a numeric column of this file (numeric columns: {names}); {hint}"
             )

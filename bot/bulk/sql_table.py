@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from bot.bulk.chunked_run import FitOptions, assign_chunks, fit, write_labels
 from bot.bulk.chunks import CHUNK_ROWS
 from bot.errors import SegbotError
+from segmentation.near_names import closest_name
 from segmentation.reading import clean_frame
 from segmentation.result import SegmentationResult
 from segmentation.streaming import SampleDraw, with_sizes
@@ -85,8 +86,9 @@ def _reflect(engine: sa.Engine, source: SqlTable) -> sa.Table:
     except sa.exc.OperationalError as error:
         raise SegbotError(f"Segbot could not read the database: {error.orig}; check the URL.") from error
     if source.key not in table.c:
-        names = ", ".join(table.c.keys()[:12])
-        raise SegbotError(f"The table '{source.table}' has no column '{source.key}' for --key; its columns: {names}.")
+        close = closest_name(source.key, table.c.keys())
+        hint = f"did you mean '{close}'?" if close else f"its columns: {', '.join(table.c.keys()[:12])}."
+        raise SegbotError(f"The table '{source.table}' has no column '{source.key}' for --key; {hint}")
     if not isinstance(table.c[source.key].type, sa.Integer):
         raise SegbotError(
             f"--key {source.key} is not an integer column of '{source.table}'; give its integer id column, so the "

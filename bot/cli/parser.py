@@ -10,16 +10,18 @@
 An option that does not exist is named before any other complaint: `segbot brief --segmnt 2 data.csv` would
 otherwise say that --segment is missing (argparse checks required options before it looks at the rest).
 
-Mistyped column names are the engine's to judge (it knows the file's header): see segmentation/columns.py.
+Mistyped column names are the engine's to judge (it knows the file's header): see segmentation/columns.py. Both
+suggest by one rule, segmentation/near_names.py.
 """
 
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
 from collections.abc import Iterable, Sequence
 from typing import Any, NoReturn
+
+from segmentation.near_names import closest_name
 
 # The workspace the command line works in when no --workspace is given (Slack teams use their team id).
 LOCAL_WORKSPACE = "local"
@@ -29,9 +31,9 @@ SUGGESTION_CUTOFF = 0.6
 
 
 def closest(word: str, names: Iterable[str]) -> str | None:
-    """The name most like `word`, or None when nothing is close enough to be a likely typo."""
-    found = difflib.get_close_matches(word, list(names), n=1, cutoff=SUGGESTION_CUTOFF)
-    return found[0] if found else None
+    """The name most like `word`, or None when nothing is close enough to be a likely typo (the rule of every
+    "did you mean", `segmentation.near_names`, a little stricter: commands and options are short words)."""
+    return closest_name(word, names, cutoff=SUGGESTION_CUTOFF)
 
 
 class SegbotParser(argparse.ArgumentParser):

@@ -70,6 +70,8 @@ def test_the_database_sample_is_seeded(warehouse: str) -> None:
 def test_a_wrong_key_or_table_is_one_sentence(warehouse: str) -> None:
     with pytest.raises(SegbotError, match="no column 'id' for --key"):
         segment_sql_table(SqlTable(warehouse, "audience", "id"), FitOptions())
+    with pytest.raises(SegbotError, match=r"no column 'person_di' for --key; did you mean 'person_id'\?$"):
+        segment_sql_table(SqlTable(warehouse, "audience", "person_di"), FitOptions())
     with pytest.raises(SegbotError, match="is not an integer column"):
         segment_sql_table(SqlTable(warehouse, "audience", "email"), FitOptions())
     with pytest.raises(SegbotError, match="no table 'people'"):
