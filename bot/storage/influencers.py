@@ -20,6 +20,7 @@ from bot.storage.tables_influencers import influencer_choices, influencers
 from bot.storage.workspaces import ensure_workspace
 from segmentation.catalog_index import CatalogEntry
 from segmentation.countries import country_code
+from segmentation.near_names import closest_name
 from segmentation.topics import interest_keys
 
 Choice = Literal["pin", "block"]
@@ -146,14 +147,23 @@ class InfluencerRepository:
             platforms = sorted(connection.execute(query).scalars())
         where = f" on {normalize_platform(platform)}" if platform else ""
         if not platforms:
-            raise UnknownCreatorError(
-                f"No creator @{wanted}{where} in this workspace's catalog; check `segbot influencers list`."
-            )
+            close = self._closest_handle(workspace_id, wanted, platform)
+            hint = f"did you mean @{close}?" if close else "check `segbot influencers list`."
+            raise UnknownCreatorError(f"No creator @{wanted}{where} in this workspace's catalog; {hint}")
         if len(platforms) > 1:
             raise AmbiguousHandleError(
                 f"@{wanted} is in the catalog on {', '.join(platforms)}; add --platform to say which one."
             )
         return platforms[0], wanted
+
+    def _closest_handle(self, workspace_id: str, handle: str, platform: str | None) -> str | None:
+        """The workspace's handle (on `platform`, when given) most like a mistyped one; None when none is close."""
+        query = select(influencers.c.handle).where(influencers.c.workspace_id == workspace_id).distinct()
+        if platform:
+            query = query.where(influencers.c.platform == normalize_platform(platform))
+        with self.engine.connect() as connection:
+            handles = sorted(connection.execute(query).scalars())
+        return closest_name(handle, handles)
 
     def set_choice(self, workspace_id: str, key: tuple[str, str], choice: Choice) -> None:
         """Pin or block a creator (replacing an earlier pin or block of it)."""

@@ -144,6 +144,24 @@ def test_pin_block_and_their_undo_with_platform_for_ambiguous_handles(
     assert "No creator @nobody" in err
 
 
+@pytest.mark.parametrize("action", ["pin", "unpin", "block", "unblock"])
+def test_a_mistyped_handle_gets_the_nearest_known_one(
+    action: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = _write(
+        tmp_path / "chefs.csv",
+        "platform,handle,followers,topics\ninstagram,mr_chef,10k,Food\ntiktok,mrs_chef,20k,Food\ninstagram,zed,5k,Music\n",
+    )
+    _run(capsys, "import", str(source))
+
+    code, _, err = _run(capsys, action, "mr_chf")
+    assert (code, err) == (2, "segbot: No creator @mr_chf in this workspace's catalog; did you mean @mr_chef?\n")
+    code, _, err = _run(capsys, action, "@MR_CHF", "--platform", "tiktok")
+    assert err == "segbot: No creator @mr_chf on tiktok in this workspace's catalog; did you mean @mrs_chef?\n"
+    code, _, err = _run(capsys, action, "nobody")
+    assert err == "segbot: No creator @nobody in this workspace's catalog; check `segbot influencers list`.\n"
+
+
 def test_segment_with_influencers_puts_suggestions_under_each_segment(capsys: pytest.CaptureFixture[str]) -> None:
     audience = SAMPLE_PATH.with_name("sample_audience.csv")
     assert main(["segment", str(audience), "--influencers", "2", "--format", "json"]) == 0
