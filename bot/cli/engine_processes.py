@@ -71,10 +71,17 @@ class ForkedTasks:
 
 def engine_tasks(processes: int | None) -> ForkedTasks:
     """The TaskMap for `SEGBOT_ENGINE_PROCESSES`: that many processes, or unset, one per CPU this process may use
-    (a container's or taskset's share, not the machine's count)."""
-    if processes is None:
-        processes = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return ForkedTasks(processes)
+    (a container's or taskset's share, not the machine's count). More than that is capped, with one sentence on
+    stderr: the tasks are computation, so a process beyond the CPUs only adds memory (SEGBOT_ENGINE_PROCESSES=500
+    forked one child per task, dozens)."""
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if processes is not None and processes > usable:
+        print(
+            f"segbot: SEGBOT_ENGINE_PROCESSES={processes} is more than the {usable} CPUs this process may use; "
+            f"using {usable}.",
+            file=sys.stderr,
+        )
+    return ForkedTasks(min(processes or usable, usable))
 
 
 class _Claims:

@@ -54,7 +54,33 @@ def test_each_process_takes_the_next_task_when_it_gets_free() -> None:
     assert pids[0] not in pids[1:] and len(set(pids[1:])) == 1
     assert ForkedTasks(1)(_pid, range(3)) == [os.getpid()] * 3
     assert engine_tasks(None).processes == len(os.sched_getaffinity(0))
+    assert engine_tasks(1).processes == 1
+
+
+def test_more_engine_processes_than_cpus_are_capped_with_one_sentence(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("bot.cli.engine_processes.os.sched_getaffinity", lambda _: {0, 1, 2})
     assert engine_tasks(3).processes == 3
+    assert capsys.readouterr().err == ""
+    assert engine_tasks(500).processes == 3
+    assert capsys.readouterr().err == (
+        "segbot: SEGBOT_ENGINE_PROCESSES=500 is more than the 3 CPUs this process may use; using 3.\n"
+    )
+
+
+def test_segment_with_too_many_engine_processes_still_segments(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SEGBOT_ENGINE_PROCESSES", "500")
+    assert main(["segment", str(SAMPLE), "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    usable = len(os.sched_getaffinity(0))
+    assert (
+        captured.err
+        == f"segbot: SEGBOT_ENGINE_PROCESSES=500 is more than the {usable} CPUs this process may use; using {usable}.\n"
+    )
+    assert json.loads(captured.out)["k"] == 5
 
 
 def test_a_process_with_another_thread_never_forks() -> None:
