@@ -77,9 +77,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     debug = False
     try:
+        from bot.cli.memory_limit import check_address_space
         from bot.logs import configure_logging
         from bot.settings import load_settings
 
+        check_address_space()  # before any library that loads OpenBLAS: too low a limit fails in C, unexplained
         settings = load_settings()
         debug = settings.debug
         configure_logging(settings.log_level, settings.log_format)
