@@ -57,10 +57,11 @@ test: install
 bench: install
 	$(BIN)/python -m benchmarks.run_all
 
-# The property tests of the readers and segment() with 10,000 examples (CI runs 1,000), in random order.
+# The property tests of the readers, segment() and the report's rendering with 10,000 examples, in random order
+# (`make test` and CI run 250 for the readers and 150 for the rendering, to keep the suite under 4 minutes).
 fuzz: install
 	SEGBOT_FUZZ_EXAMPLES=$(or $(EXAMPLES),10000) SEGBOT_FUZZ_RANDOM=1 $(BIN)/python -m pytest -q -p no:cacheprovider --timeout=0 \
-		tests/segmentation/test_fuzz_readers.py
+		tests/segmentation/test_fuzz_readers.py tests/report/test_render_property.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -6,10 +6,14 @@ tab and the re-run modal; and catalogs of up to 60 creators (`/influencers list`
 notes. Each is validated by the fake Slack's own checks (tests/slack/fake_checks.py:
 slack_sdk's block and view models plus Slack's size limits, independent of Segbot's `bot.report.limits`),
 and every mrkdwn text must hold no unescaped mention, link or angle bracket.
+
+How many examples: `SEGBOT_FUZZ_EXAMPLES` (default 150 each, as `make test` and CI run them; `make fuzz` runs
+10,000, beside the readers' property tests).
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -40,7 +44,7 @@ from segmentation.result import (
 )
 from tests.slack import fake_checks
 
-EXAMPLES = 500
+EXAMPLES = int(os.environ.get("SEGBOT_FUZZ_EXAMPLES", "150"))
 HOSTILE = (
     "<!channel>",
     "<!here>",

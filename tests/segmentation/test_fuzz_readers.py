@@ -4,8 +4,8 @@ Every reader (audience tables, creator catalogs) and `segment()` must either ret
 for people (`SegmentationError`, or the catalog's `SegbotError`), with one line of text, for any input.
 The seeds are real exports: Segbot's packaged samples and, when present, small files of ../shared/datasets.
 
-How many examples: `SEGBOT_FUZZ_EXAMPLES` (default 1,000 for the readers, as CI runs them; `make fuzz` runs
-10,000). `segment()` takes about a second an example, so it gets one fortieth of that number.
+How many examples: `SEGBOT_FUZZ_EXAMPLES` (default 250 for the readers, as `make test` and CI run them; `make fuzz`
+runs 10,000). `segment()` takes about a second an example, so it gets one fortieth of that number (at least 5).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from tests.corpus.make_hostile import write_workbook
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "datasets"
-EXAMPLES = int(os.environ.get("SEGBOT_FUZZ_EXAMPLES", "1000"))
+EXAMPLES = int(os.environ.get("SEGBOT_FUZZ_EXAMPLES", "250"))
 pytestmark = pytest.mark.timeout(max(300, EXAMPLES // 2))  # seconds: 1,000 examples take about a minute
 # Small limits, so that mutations which grow a file meet them quickly (the real defaults are tested elsewhere).
 LIMITS = ReadLimits(max_input_mb=2, max_rows=5_000, max_columns=200, max_cells=100_000, max_xlsx_cells=20_000)
