@@ -18,6 +18,7 @@ into the checkout: Hypothesis keeps its example database and caches in a tempora
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import tempfile
@@ -177,16 +178,27 @@ def sqlite_bot(fake_slack: FakeSlack, tmp_path: Path) -> Iterator[RunningBot]:
 
 @pytest.fixture(scope="session")
 def hostile_file(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
-    """The path of a hostile file of tests/corpus/make_hostile.py, written the first time a test asks for it."""
+    """The path of a hostile file of tests/corpus/make_hostile.py, written the first time a test asks for it.
+
+    Under xdist the files go to the run's folder that all test processes share (the parent of each one's base
+    temporary folder), each written once under a lock: the CLI's and the Slack app's hostile-file tests usually run
+    in different processes, and writing the corpus costs about 27 CPU seconds (2gib_line.csv.gz alone 10).
+    """
     from tests.corpus.make_hostile import HOSTILE
 
-    folder = tmp_path_factory.mktemp("hostile")
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "hostile"
+    folder.mkdir(exist_ok=True)
     writers = {name: write for name, write, _ in HOSTILE}
 
     def path(name: str) -> Path:
         target = folder / name
-        if not target.exists():
-            writers[name](target)
+        with (folder / f"{name}.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # another test process may be writing this file right now
+            if not target.exists():
+                partial = folder / f"partial-{os.getpid()}-{name}"
+                writers[name](partial)
+                partial.replace(target)
         return target
 
     return path
