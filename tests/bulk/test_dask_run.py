@@ -41,7 +41,7 @@ def labels_of(folder: Path) -> list[pd.DataFrame]:
 
 def test_dask_and_single_process_write_the_same_labels(partitions: Path, client: object, tmp_path: Path) -> None:
     tables = [table_file(path) for path in partition_files(partitions)]
-    options = FitOptions(seed=1, sample_rows=2_500)
+    options = FitOptions(seed=1, sample_rows=1_200)  # fitted twice (here and on Dask); the size is not what is checked
     (tmp_path / "local").mkdir()
     (tmp_path / "dask").mkdir()
 
