@@ -180,9 +180,18 @@ def _children_once_forked(run: subprocess.Popen[bytes]) -> list[int]:
     return children
 
 
+# A process starts with the SIGINT disposition and mask of its parent: in a pytest-xdist worker that some earlier
+# test left with SIGINT ignored or blocked, the run never saw the Ctrl-C and finished with exit 0. The run is
+# started as a terminal starts it, SIGINT at its default and unblocked.
+_AS_FROM_A_TERMINAL = (
+    "import os, signal, sys; signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT}); "
+    "signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.executable, [sys.executable, *sys.argv[1:]])"
+)
+
+
 def test_ctrl_c_stops_the_parent_and_its_children_with_one_line() -> None:
     env = {**os.environ, "SEGBOT_ENGINE_PROCESSES": "2"}
-    command = [sys.executable, "-m", "bot", "segment", str(SAMPLE)]
+    command = [sys.executable, "-c", _AS_FROM_A_TERMINAL, "-m", "bot", "segment", str(SAMPLE)]
     run = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     children = _children_once_forked(run)
     os.killpg(run.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole foreground group
