@@ -22,7 +22,15 @@ from bot.files import open_input
 from segmentation import limits as limit_errors
 from segmentation.guarded_stream import GuardedStream
 from segmentation.limits import ReadLimits
-from segmentation.reading import DEFAULT_LIMITS, HEAD_BYTES, Dialect, clean_frame, csv_options, sniff_head
+from segmentation.reading import (
+    DEFAULT_LIMITS,
+    HEAD_BYTES,
+    Dialect,
+    clean_frame,
+    csv_options,
+    sniff_head,
+    unique_names,
+)
 
 CHUNK_ROWS = 200_000
 PARTITION_SUFFIXES = (".csv", ".tsv", ".csv.gz", ".parquet")
@@ -55,6 +63,43 @@ def table_file(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> TableFile:
         )
     dialect, encoding = sniff_head(head, truncated=len(head) == HEAD_BYTES, limits=limits)
     return TableFile(path, dialect, encoding)
+
+
+def column_names(table: TableFile) -> list[str]:
+    """The column names its chunks will have (as `clean_frame` tidies them), from the header alone."""
+    if table.dialect is None:
+        import pyarrow.parquet as pq
+
+        return unique_names(pq.read_schema(table.path).names)
+    return unique_names(table.dialect.header)
+
+
+def check_same_columns(tables: list[TableFile]) -> None:
+    """A `SegbotError` naming the first partition whose columns differ from the first partition's."""
+    first = column_names(tables[0])
+    for table in tables[1:]:
+        names = column_names(table)
+        if set(names) == set(first):
+            continue
+        missing = [name for name in first if name not in names]
+        extra = [name for name in names if name not in first]
+        what = "; ".join(
+            part
+            for part in (
+                f"it lacks {_listed(missing)}" if missing else "",
+                f"it has {_listed(extra)} as well" if extra else "",
+            )
+            if part
+        )
+        raise SegbotError(
+            f"The partition {table.path.name} does not have the columns of {tables[0].path.name} ({what}); every "
+            "partition of a folder must have the same columns: fix its header or move it out of the folder."
+        )
+
+
+def _listed(names: list[str], shown: int = 5) -> str:
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
 
 
 def partition_files(path: Path) -> list[Path]:

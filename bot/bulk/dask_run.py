@@ -12,6 +12,8 @@ Dask run is checked against (tests/bulk/test_dask_run.py).
 
 from __future__ import annotations
 
+import os
+import secrets
 from collections.abc import Callable, Sequence
 from functools import reduce
 from pathlib import Path
@@ -20,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from bot.bulk.chunked_run import FitOptions, assign_chunks, fit, write_labels
-from bot.bulk.chunks import CHUNK_ROWS, TableFile, read_chunks
+from bot.bulk.chunks import CHUNK_ROWS, TableFile, check_same_columns, read_chunks
 from bot.errors import SegbotError
 from segmentation.limits import ReadLimits
 from segmentation.reading import DEFAULT_LIMITS
@@ -63,13 +65,23 @@ def segment_partitions(
     """Segment the partitions `tables` as one table; labels per partition in `labels_dir` (see the module)."""
     if not labels_dir.is_dir():
         raise SegbotError(f"The labels folder {labels_dir} does not exist; create it (one file per partition).")
+    check_same_columns(list(tables))
     per_partition = [(table,) for table in tables]
     draws = _run(client, draw_partition, per_partition, options.sample_rows, options.seed, chunk_rows, limits)
     draw = reduce(SampleDraw.merge, draws)
     result, assigner = fit(draw, options, decimal_comma=tables[0].decimal_comma)
     shipped: Any = client.scatter(assigner, broadcast=True) if client is not None else assigner
-    outputs = [(table, labels_path(labels_dir, i)) for i, table in enumerate(tables)]
-    sizes = _run(client, assign_partition, outputs, shipped, chunk_rows, limits)
+    # Every partition's labels go to a name of this run first and take their place only when all are written:
+    # a run that fails part-way leaves the folder as it was, not some partitions labelled and the rest stale.
+    run = secrets.token_hex(4)
+    pending = [labels_dir / f".{labels_path(labels_dir, i).name}.{run}.pending" for i in range(len(tables))]
+    try:
+        sizes = _run(client, assign_partition, list(zip(tables, pending, strict=True)), shipped, chunk_rows, limits)
+        for i, written in enumerate(pending):
+            os.replace(written, labels_path(labels_dir, i))
+    finally:
+        for written in pending:
+            written.unlink(missing_ok=True)
     return with_sizes(result, np.sum(sizes, axis=0))
 
 

@@ -64,3 +64,45 @@ def test_a_missing_labels_folder_is_one_sentence(partitions: Path, tmp_path: Pat
     tables = [table_file(path) for path in partition_files(partitions)]
     with pytest.raises(SegbotError, match="does not exist; create it"):
         segment_partitions(tables, FitOptions(), labels_dir=tmp_path / "nowhere")
+
+
+def test_a_partition_with_other_columns_is_one_sentence_before_any_label_is_written(
+    partitions: Path, tmp_path: Path
+) -> None:
+    """It crashed in the engine ("something went wrong") after writing the other partitions' labels."""
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    for part in partition_files(partitions):
+        (folder / part.name).write_bytes(part.read_bytes())
+    (folder / "d.csv").write_text("x,y\n1,2\n", encoding="utf-8")
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    tables = [table_file(path) for path in partition_files(folder)]
+    with pytest.raises(SegbotError, match=r"The partition d.csv does not have the columns of a.csv \(it lacks .*; it"):
+        segment_partitions(tables, FitOptions(sample_rows=600), labels_dir=labels)
+    assert list(labels.iterdir()) == []
+
+
+def test_a_run_failing_part_way_leaves_the_labels_folder_as_it_was(
+    partitions: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.bulk import dask_run
+
+    tables = [table_file(path) for path in partition_files(partitions)]
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    (labels / "part-00000.csv").write_text("row,segment\n0,0\n", encoding="utf-8")  # an earlier run's
+    real = dask_run.assign_partition
+    done: list[Path] = []
+
+    def fails_on_the_last(table: object, path: Path, *rest: object) -> np.ndarray:
+        if len(done) == len(tables) - 1:
+            raise OSError("disk gone")
+        done.append(path)
+        return real(table, path, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(dask_run, "assign_partition", fails_on_the_last)
+    with pytest.raises(OSError, match="disk gone"):
+        segment_partitions(tables, FitOptions(sample_rows=600), labels_dir=labels, chunk_rows=700)
+    assert sorted(path.name for path in labels.iterdir()) == ["part-00000.csv"]
+    assert (labels / "part-00000.csv").read_text(encoding="utf-8") == "row,segment\n0,0\n"
