@@ -67,12 +67,15 @@ def _check_slack_headers(environ: dict[str, Any], now: float) -> None:
         raise Rejection(UNAUTHORIZED, "X-Slack-Signature is missing or not a v0= signature.")
 
 
-def read_body(environ: dict[str, Any]) -> bytes:
-    """The body, at most MAX_BODY_BYTES, from Content-Length or chunked transfer coding."""
+def read_body(environ: dict[str, Any], *, unframed: bool = False) -> bytes:
+    """The body, at most MAX_BODY_BYTES, from Content-Length or chunked transfer coding.
+
+    `unframed`: the server has already taken the chunk framing off `wsgi.input` (gunicorn does), so a chunked
+    body is read to its end instead of being parsed a second time."""
     stream: BinaryIO = environ["wsgi.input"]
     try:
         if environ.get("HTTP_TRANSFER_ENCODING", "").strip().lower() == "chunked":
-            return _read_chunked(stream)
+            return _read_to_end(stream) if unframed else _read_chunked(stream)
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = stream.read(length) if length else b""
     except TimeoutError as error:
@@ -81,6 +84,13 @@ def read_body(environ: dict[str, Any]) -> bytes:
         raise Rejection(BAD_REQUEST, "The request body could not be read.") from error
     if len(body) != length:
         raise Rejection(BAD_REQUEST, "The request body is shorter than its Content-Length.")
+    return body
+
+
+def _read_to_end(stream: BinaryIO) -> bytes:
+    body = stream.read(MAX_BODY_BYTES + 1)
+    if len(body) > MAX_BODY_BYTES:
+        raise Rejection(TOO_LARGE, f"The request body is larger than {MAX_BODY_BYTES // 1024} KB.")
     return body
 
 

@@ -30,7 +30,15 @@ from sqlalchemy import Engine, text
 from bot.errors import ConfigurationError
 from bot.queue.jobs import JobQueue
 from bot.slack.probes import Probes, readiness_checks
-from bot.slack.request_guard import TIMEOUT, Rejection, check_headers, check_signature, check_text, read_body
+from bot.slack.request_guard import (
+    BAD_REQUEST,
+    TIMEOUT,
+    Rejection,
+    check_headers,
+    check_signature,
+    check_text,
+    read_body,
+)
 
 log = logging.getLogger(__name__)
 
@@ -105,12 +113,16 @@ def _read_body_in_time(environ: dict[str, Any], connection: socket.socket, timeo
     watchdog = threading.Timer(timeout, cut)
     watchdog.daemon = True
     watchdog.start()
+    from gunicorn.http.errors import ParseException
+
     try:
-        body = read_body(environ)
+        body = read_body(environ, unframed=True)  # gunicorn's wsgi.input has the chunk framing taken off
     except Rejection:
         if expired.is_set():
             raise Rejection(TIMEOUT, "The request body did not arrive in time.") from None
         raise
+    except ParseException as error:  # gunicorn's own check of the chunk framing
+        raise Rejection(BAD_REQUEST, "The chunked request body is malformed.") from error
     finally:
         watchdog.cancel()
     if expired.is_set():

@@ -7,6 +7,7 @@ finish.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -176,6 +177,20 @@ def test_probes_answer_and_request_size_and_time_limits_hold_under_gunicorn(serv
     assert answer.startswith(b"HTTP/1.1 408"), answer
     assert b"The request body did not arrive in time." in answer
     assert time.monotonic() - started < 10
+    # Chunked bodies: gunicorn takes the framing off before the app reads (a signed one was refused with 400).
+    body = CHALLENGE.encode()
+    for framed, expected in (
+        (b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body), b'"challenge"'),
+        (b"%x\r\n%s\r\n" % (0x100001, b"x" * 0x100001) + b"0\r\n\r\n", b"HTTP/1.1 413"),
+        (b"zz\r\nnot a chunk\r\n0\r\n\r\n", b"HTTP/1.1 400"),
+    ):
+        with socket.create_connection(("127.0.0.1", served.port), timeout=10) as client:
+            with contextlib.suppress(ConnectionError):  # a refused body may be cut off while it is still sent
+                client.sendall(_post_head(None) + framed)
+            answer = _read_all(client)
+        assert expected in answer, answer[:300]
+        if expected == b'"challenge"':
+            assert answer.startswith(b"HTTP/1.1 200"), answer
     served.stop()
 
 
@@ -223,10 +238,11 @@ def _read_all(client: socket.socket) -> bytes:
     return received
 
 
-def _post_head(length: int) -> bytes:
+def _post_head(length: int | None) -> bytes:
+    """The head of a signed POST of CHALLENGE: with Content-Length, or chunked when `length` is None."""
     headers = signed_headers(SIGNING_SECRET, CHALLENGE)
     lines = ["POST /slack/events HTTP/1.1", "Host: segbot", "Connection: close", "Content-Type: application/json"]
-    lines.append(f"Content-Length: {length}")
+    lines.append("Transfer-Encoding: chunked" if length is None else f"Content-Length: {length}")
     lines += [f"{name}: {value}" for name, value in headers.items()]
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
