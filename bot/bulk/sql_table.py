@@ -26,7 +26,9 @@ from segmentation.reading import clean_frame
 from segmentation.result import SegmentationResult
 from segmentation.streaming import SampleDraw, with_sizes
 
-HASH_FACTOR = 1_000_003  # key * factor stays inside 64 bits for keys up to about 9e12
+# The sample order is (key * factor + seed) mod a prime, computed on the key reduced mod that prime first, so the
+# product stays inside 64 bits for any BIGINT key (snowflake or timestamp ids overflowed PostgreSQL's bigint).
+HASH_FACTOR = 1_000_003
 HASH_MODULUS = 2_147_483_647
 
 
@@ -49,7 +51,7 @@ def segment_sql_table(
         key = table.c[source.key]
         with engine.connect() as connection:
             total = int(connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
-            order = (key * HASH_FACTOR + options.seed % HASH_MODULUS) % HASH_MODULUS
+            order = ((key % HASH_MODULUS) * HASH_FACTOR + options.seed % HASH_MODULUS) % HASH_MODULUS
             sampled = sa.select(table).order_by(order, key).limit(options.sample_rows)
             sample = clean_frame(pd.read_sql_query(sampled, connection))
         draw = SampleDraw(rows=options.sample_rows, seed=options.seed, parts=(sample,), n_rows=total)

@@ -89,3 +89,16 @@ def test_the_cli_asks_for_the_key_in_one_sentence(capsys: pytest.CaptureFixture[
 
     assert code == 2
     assert "--table needs --key COLUMN" in capsys.readouterr().err
+
+
+def test_keys_as_large_as_bigint_allows_are_sampled_without_overflow(warehouse: str) -> None:
+    """Snowflake-style ids (about 1e18) overflowed PostgreSQL's bigint in the sample order: "something went wrong"."""
+    engine = sa.create_engine(warehouse)
+    table = audience().assign(person_id=lambda frame: frame["person_id"] * 1_000_000_000_000_000 // 7)
+    table.to_sql("audience", engine, index=False, if_exists="replace")
+    engine.dispose()
+    source = SqlTable(warehouse, "audience", "person_id")
+    first = segment_sql_table(source, FitOptions(seed=2, sample_rows=600))
+    again = segment_sql_table(source, FitOptions(seed=2, sample_rows=600))
+    assert first.n_rows == ROWS
+    assert [s.size for s in first.segments] == [s.size for s in again.segments]
