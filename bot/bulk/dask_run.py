@@ -63,9 +63,7 @@ def segment_partitions(
     limits: ReadLimits = DEFAULT_LIMITS,
 ) -> SegmentationResult:
     """Segment the partitions `tables` as one table; labels per partition in `labels_dir` (see the module)."""
-    if not labels_dir.is_dir():
-        raise SegbotError(f"The labels folder {labels_dir} does not exist; create it (one file per partition).")
-    check_same_columns(list(tables))
+    check_partitions(tables, labels_dir)
     per_partition = [(table,) for table in tables]
     draws = _run(client, draw_partition, per_partition, options.sample_rows, options.seed, chunk_rows, limits)
     draw = reduce(SampleDraw.merge, draws)
@@ -83,6 +81,13 @@ def segment_partitions(
         for written in pending:
             written.unlink(missing_ok=True)
     return with_sizes(result, np.sum(sizes, axis=0))
+
+
+def check_partitions(tables: Sequence[TableFile], labels_dir: Path) -> None:
+    """What can be refused before any work (and before a Dask cluster starts): the labels folder, the columns."""
+    if not labels_dir.is_dir():
+        raise SegbotError(f"The labels folder {labels_dir} does not exist; create it (one file per partition).")
+    check_same_columns(list(tables))
 
 
 def _run(

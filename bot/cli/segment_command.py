@@ -127,7 +127,7 @@ def segment_in_chunks(path: Path, args: argparse.Namespace) -> SegmentationResul
     """`--chunked` (or a folder): the sample's segmentation with sizes over all rows; labels written as it goes."""
     from bot.bulk.chunked_run import FitOptions, segment_chunked
     from bot.bulk.chunks import partition_files, table_file
-    from bot.bulk.dask_run import connect, segment_partitions
+    from bot.bulk.dask_run import check_partitions, connect, segment_partitions
     from bot.bulk.sql_table import SqlTable, segment_sql_table
     from bot.settings import load_settings
 
@@ -159,6 +159,7 @@ def segment_in_chunks(path: Path, args: argparse.Namespace) -> SegmentationResul
             "needs --labels-out FOLDER for one labels file per partition; to segment one file, give its path."
         )
     tables = [table_file(part, limits=limits) for part in partition_files(path)]
+    check_partitions(tables, labels_out)  # before a Dask cluster starts for nothing
     client = connect(settings.dask_scheduler) if settings.dask_scheduler else None
     try:
         return segment_partitions(tables, options, labels_dir=labels_out, client=client, limits=limits)

@@ -106,3 +106,14 @@ def test_a_run_failing_part_way_leaves_the_labels_folder_as_it_was(
         segment_partitions(tables, FitOptions(sample_rows=600), labels_dir=labels, chunk_rows=700)
     assert sorted(path.name for path in labels.iterdir()) == ["part-00000.csv"]
     assert (labels / "part-00000.csv").read_text(encoding="utf-8") == "row,segment\n0,0\n"
+
+
+def test_the_cli_refuses_a_missing_labels_folder_before_it_reaches_for_the_scheduler(
+    partitions: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The folder was checked only after the Dask cluster had started (or the scheduler been waited for)."""
+    from bot.cli import main
+
+    monkeypatch.setenv("SEGBOT_DASK_SCHEDULER", "tcp://127.0.0.1:9")  # nothing listens: reaching it would fail
+    assert main(["segment", str(partitions), "--chunked", "--labels-out", str(tmp_path / "nowhere")]) == 2
+    assert "The labels folder" in capsys.readouterr().err
