@@ -36,6 +36,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar
 
+from bot.cli.cpus import usable_cpus
 from bot.errors import SegbotError
 
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -74,7 +75,7 @@ def engine_tasks(processes: int | None) -> ForkedTasks:
     (a container's or taskset's share, not the machine's count). More than that is capped, with one sentence on
     stderr: the tasks are computation, so a process beyond the CPUs only adds memory (SEGBOT_ENGINE_PROCESSES=500
     forked one child per task, dozens)."""
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    usable = usable_cpus()
     if processes is not None and processes > usable:
         print(
             f"segbot: SEGBOT_ENGINE_PROCESSES={processes} is more than the {usable} CPUs this process may use; "

@@ -12,9 +12,9 @@ scipy's copies). The figure asked for keeps a margin above that: 800 MB on 2 CPU
 
 from __future__ import annotations
 
-import os
 import resource
 
+from bot.cli.cpus import usable_cpus
 from bot.errors import SegbotError
 
 BASE_BYTES = 600 * 2**20
@@ -31,7 +31,7 @@ def check_address_space() -> None:
     soft, _ = resource.getrlimit(resource.RLIMIT_AS)
     if soft == resource.RLIM_INFINITY:
         return
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    cpus = usable_cpus()
     needed = needed_address_space(cpus)
     if soft < needed:
         raise SegbotError(
