@@ -19,6 +19,7 @@ from segmentation.mixture import (
     Mixture,
     MixtureData,
     e_step,
+    em_posterior,
     encode,
     fit_mixture,
     m_step,
@@ -128,6 +129,19 @@ def test_e_step_gives_numpys_log_sum_exp_bit_for_bit(data: MixtureData, k: int) 
     posterior, log_likelihood, _ = e_step(model, data)
     assert np.array_equal(posterior, np.exp(joint - norm[:, None]).astype(np.float32))
     assert log_likelihood == float(norm.sum())
+
+
+@pytest.mark.parametrize("k", [1, 2, 5, 8, 12])
+def test_em_loop_posterior_is_the_e_steps_to_float32_rounding(data: MixtureData, k: int) -> None:
+    """EM's loop divides by each row's sum instead of exponentiating again: the same posterior as the E-step to
+    the last float32 bit on these rows, and the same log-likelihood to float64 rounding."""
+    start = np.random.default_rng(k).integers(0, k, data.n_rows).astype(np.int32)
+    model = fit_mixture(data, start, k, max_iter=3)
+    posterior, log_likelihood, _ = e_step(model, data)
+    fast, fast_log_likelihood = em_posterior(model, data)
+    assert fast.dtype == np.float32
+    np.testing.assert_array_max_ulp(fast, posterior, maxulp=1)
+    assert fast_log_likelihood == pytest.approx(log_likelihood, rel=1e-12)
 
 
 @pytest.mark.parametrize("k", range(1, 17))
