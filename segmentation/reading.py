@@ -630,6 +630,10 @@ def sniff_head(head: bytes, *, truncated: bool, limits: ReadLimits = DEFAULT_LIM
     return dialect, encoding
 
 
+# What pandas' CSV reader and the gzip stream under it raise on a broken file (`unreadable_csv` says which).
+CSV_READ_ERRORS = (pd.errors.ParserError, gzip.BadGzipFile, EOFError, zlib.error)
+
+
 def _read_csv(
     stream: BinaryIO, dialect: Dialect, encoding: str, compressed: bool, *, errors: str, nrows: int
 ) -> pd.DataFrame:
@@ -647,18 +651,23 @@ def _read_csv(
     except pd.errors.ParserWarning as error:
         first_row = dialect.skip_lines + 2
         raise UnreadableFileError(WIDER_FIRST_ROW.format(line=first_row, expected=len(dialect.header))) from error
-    except pd.errors.ParserError as error:
-        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(error))
-        unclosed = re.search(r"EOF inside string starting at row (\d+)", str(error))
-        if unclosed:
-            row = int(unclosed.group(1)) + 1 + dialect.skip_lines
-            raise UnreadableFileError(OPEN_QUOTE.format(row=row)) from error
-        if found:
-            expected, line, seen = found.groups()
-            raise UnreadableFileError(TOO_MANY_FIELDS.format(line=line, seen=seen, expected=expected)) from error
-        raise UnreadableFileError(RAGGED) from error
-    except (gzip.BadGzipFile, EOFError, zlib.error) as error:
-        raise UnreadableFileError(BAD_GZIP if compressed else BINARY) from error
+    except CSV_READ_ERRORS as error:
+        raise unreadable_csv(error, dialect, compressed=compressed) from error
+
+
+def unreadable_csv(error: Exception, dialect: Dialect, *, compressed: bool) -> UnreadableFileError:
+    """The sentence for one of `CSV_READ_ERRORS`: a quote never closed, a row with too many fields, a damaged
+    gzip stream. Shared by the whole-file reader and the chunked one (bot/bulk/chunks.py)."""
+    if not isinstance(error, pd.errors.ParserError):
+        return UnreadableFileError(BAD_GZIP if compressed else BINARY)
+    found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(error))
+    unclosed = re.search(r"EOF inside string starting at row (\d+)", str(error))
+    if unclosed:
+        return UnreadableFileError(OPEN_QUOTE.format(row=int(unclosed.group(1)) + 1 + dialect.skip_lines))
+    if found:
+        expected, line, seen = found.groups()
+        return UnreadableFileError(TOO_MANY_FIELDS.format(line=line, seen=seen, expected=expected))
+    return UnreadableFileError(RAGGED)
 
 
 # --- xlsx ----------------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, cast
@@ -20,9 +21,12 @@ import pandas as pd
 from bot.errors import SegbotError
 from bot.files import open_input
 from segmentation import limits as limit_errors
+from segmentation.errors import SegmentationError, UnreadableFileError
 from segmentation.guarded_stream import GuardedStream
 from segmentation.limits import ReadLimits
 from segmentation.reading import (
+    BAD_GZIP,
+    CSV_READ_ERRORS,
     DEFAULT_LIMITS,
     HEAD_BYTES,
     Dialect,
@@ -30,6 +34,7 @@ from segmentation.reading import (
     csv_options,
     sniff_head,
     unique_names,
+    unreadable_csv,
 )
 
 CHUNK_ROWS = 200_000
@@ -55,7 +60,10 @@ def table_file(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> TableFile:
         return TableFile(path)
     with open_input(path) as raw:
         stream = _unzipped(raw)
-        head = stream.read(HEAD_BYTES)
+        try:
+            head = stream.read(HEAD_BYTES)
+        except CSV_READ_ERRORS as error:  # a gzip file cut short within its first bytes
+            raise UnreadableFileError(BAD_GZIP) from error
     if head.startswith(b"PK\x03\x04"):
         raise SegbotError(
             f"{path.name} is an Excel workbook; reading in chunks takes CSV, TSV, .csv.gz or Parquet, so save the "
@@ -63,6 +71,19 @@ def table_file(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> TableFile:
         )
     dialect, encoding = sniff_head(head, truncated=len(head) == HEAD_BYTES, limits=limits)
     return TableFile(path, dialect, encoding)
+
+
+@contextmanager
+def naming_partition(path: Path) -> Iterator[None]:
+    """A file problem found while reading one partition of a folder, told with the partition's name: the
+    sentences of the readers say "the file", and a folder has many."""
+    try:
+        yield
+    except (SegbotError, SegmentationError) as error:
+        message = str(error)
+        if path.name in message:
+            raise
+        raise SegbotError(f"In the partition {path.name}: {message[:1].lower()}{message[1:]}") from error
 
 
 def column_names(table: TableFile) -> list[str]:
@@ -124,8 +145,9 @@ def read_chunks(
         return
     dialect = table.dialect
     with open_input(table.path) as raw:
+        stream = _unzipped(raw)
         guarded = GuardedStream(
-            _unzipped(raw),
+            stream,
             max_bytes=sys.maxsize,
             too_large=lambda: limit_errors.too_much_text(limits),
             separator=b"\n",
@@ -135,8 +157,11 @@ def read_chunks(
         options = csv_options(dialect, table.encoding)
         reader = pd.read_csv(cast(BinaryIO, guarded), **options, encoding_errors="replace", chunksize=chunk_rows)
         with reader:
-            for chunk in reader:
-                yield clean_frame(chunk, names=dialect.header)
+            try:
+                for chunk in reader:
+                    yield clean_frame(chunk, names=dialect.header)
+            except CSV_READ_ERRORS as error:
+                raise unreadable_csv(error, dialect, compressed=isinstance(stream, gzip.GzipFile)) from error
 
 
 def _unzipped(raw: BinaryIO) -> BinaryIO:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from bot.bulk.chunked_run import FitOptions, assign_chunks, fit, write_labels
-from bot.bulk.chunks import CHUNK_ROWS, TableFile, check_same_columns, read_chunks
+from bot.bulk.chunks import CHUNK_ROWS, TableFile, check_same_columns, naming_partition, read_chunks
 from bot.errors import SegbotError
 from segmentation.limits import ReadLimits
 from segmentation.reading import DEFAULT_LIMITS
@@ -36,8 +36,9 @@ if TYPE_CHECKING:
 def draw_partition(table: TableFile, rows: int, seed: int, chunk_rows: int, limits: ReadLimits) -> SampleDraw:
     """One partition's sample draw (a task)."""
     draw = SampleDraw(rows=rows, seed=seed)
-    for chunk in read_chunks(table, chunk_rows=chunk_rows, limits=limits):
-        draw = draw.add(chunk, draw.n_rows)
+    with naming_partition(table.path):
+        for chunk in read_chunks(table, chunk_rows=chunk_rows, limits=limits):
+            draw = draw.add(chunk, draw.n_rows)
     return draw
 
 
@@ -45,8 +46,9 @@ def assign_partition(
     table: TableFile, labels_path: Path, assigner: ChunkAssigner, chunk_rows: int, limits: ReadLimits
 ) -> np.ndarray:
     """One partition's labels written to `labels_path` (a task); its segment sizes."""
-    chunks = read_chunks(table, chunk_rows=chunk_rows, limits=limits)
-    return write_labels(labels_path, assign_chunks(assigner, chunks), assigner.k)
+    with naming_partition(table.path):
+        chunks = read_chunks(table, chunk_rows=chunk_rows, limits=limits)
+        return write_labels(labels_path, assign_chunks(assigner, chunks), assigner.k)
 
 
 def labels_path(labels_dir: Path, position: int) -> Path:

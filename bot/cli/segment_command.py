@@ -126,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
 def segment_in_chunks(path: Path, args: argparse.Namespace) -> SegmentationResult:
     """`--chunked` (or a folder): the sample's segmentation with sizes over all rows; labels written as it goes."""
     from bot.bulk.chunked_run import FitOptions, segment_chunked
-    from bot.bulk.chunks import partition_files, table_file
+    from bot.bulk.chunks import naming_partition, partition_files, table_file
     from bot.bulk.dask_run import check_partitions, connect, segment_partitions
     from bot.bulk.sql_table import SqlTable, segment_sql_table
     from bot.settings import load_settings
@@ -158,7 +158,10 @@ def segment_in_chunks(path: Path, args: argparse.Namespace) -> SegmentationResul
             f"{path} is a folder: Segbot reads a folder as the CSV or Parquet partitions of one big table, which "
             "needs --labels-out FOLDER for one labels file per partition; to segment one file, give its path."
         )
-    tables = [table_file(part, limits=limits) for part in partition_files(path)]
+    tables = []
+    for part in partition_files(path):
+        with naming_partition(part):
+            tables.append(table_file(part, limits=limits))
     check_partitions(tables, labels_out)  # before a Dask cluster starts for nothing
     client = connect(settings.dask_scheduler) if settings.dask_scheduler else None
     try:

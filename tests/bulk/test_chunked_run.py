@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +15,7 @@ from bot.bulk.chunked_run import FitOptions, segment_chunked
 from bot.bulk.chunks import read_chunks, table_file
 from bot.cli import main
 from bot.errors import SegbotError
+from segmentation.errors import UnreadableFileError
 from segmentation.streaming import fit_sample
 from segmentation.synthetic import planted_audience
 
@@ -88,3 +91,34 @@ def test_an_excel_file_is_refused_in_one_sentence(tmp_path: Path) -> None:
 
     with pytest.raises(SegbotError, match="save the sheet as CSV"):
         table_file(path)
+
+
+@pytest.mark.parametrize(
+    ("broken", "sentence"),
+    [
+        ('1,2,"never closed\n', r"^Row 4002 of the file opens a quote that is not closed"),
+        (",".join(map(str, range(24))) + "\n", r"^Line 4002 of the file has 24 fields but the header has 16"),
+    ],
+)
+def test_a_broken_row_deep_in_the_file_is_the_whole_file_readers_sentence(
+    audience_csv: Path, tmp_path: Path, broken: str, sentence: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The chunked reader let pandas' ParserError through: "something went wrong on our side"."""
+    path = tmp_path / "broken.csv"
+    path.write_text(audience_csv.read_text(encoding="utf-8") + broken, encoding="utf-8")
+    assert main(["segment", str(path), "--chunked"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith("segbot: ")
+    assert re.search(sentence, err.removeprefix("segbot: "))
+
+
+def test_a_gzip_file_cut_short_is_one_sentence(audience_csv: Path, tmp_path: Path) -> None:
+    whole = gzip.compress(audience_csv.read_bytes())
+    for cut in (20, len(whole) // 2):  # within the sniffed head, then in the middle of the rows
+        path = tmp_path / f"cut-{cut}.csv.gz"
+        path.write_bytes(whole[:cut])
+        with pytest.raises(UnreadableFileError, match=r"^The gzip file is damaged or incomplete"):
+            table = table_file(path)
+            for _ in read_chunks(table, chunk_rows=500):
+                pass

@@ -117,3 +117,27 @@ def test_the_cli_refuses_a_missing_labels_folder_before_it_reaches_for_the_sched
     monkeypatch.setenv("SEGBOT_DASK_SCHEDULER", "tcp://127.0.0.1:9")  # nothing listens: reaching it would fail
     assert main(["segment", str(partitions), "--chunked", "--labels-out", str(tmp_path / "nowhere")]) == 2
     assert "The labels folder" in capsys.readouterr().err
+
+
+def test_a_broken_partition_is_named_in_the_sentence(
+    partitions: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The readers' sentences say "the file": with a folder of partitions nobody knew which one was broken."""
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    for part in partition_files(partitions):
+        (folder / part.name).write_bytes(part.read_bytes())
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    from bot.cli import main
+
+    b = folder / "b.csv"
+    b.write_text(b.read_text(encoding="utf-8") + '1,2,"never closed\n', encoding="utf-8")
+    assert main(["segment", str(folder), "--chunked", "--labels-out", str(labels)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("segbot: In the partition b.csv: row 2502 of the file opens a quote that is not closed")
+    assert list(labels.iterdir()) == []
+
+    b.write_bytes(b"\x00\x01\x02binary" * 100)  # refused when the partition is first opened
+    assert main(["segment", str(folder), "--chunked", "--labels-out", str(labels)]) == 2
+    assert capsys.readouterr().err.startswith("segbot: In the partition b.csv: the file is binary data")
