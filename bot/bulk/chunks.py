@@ -39,6 +39,10 @@ from segmentation.reading import (
 
 CHUNK_ROWS = 200_000
 PARTITION_SUFFIXES = (".csv", ".tsv", ".csv.gz", ".parquet")
+BAD_PARQUET = (
+    "The file is not a readable Parquet file (damaged, cut short, or another format named .parquet); write it "
+    "again from its source, or give the table as CSV."
+)
 
 
 @dataclass(frozen=True)
@@ -56,8 +60,10 @@ class TableFile:
 
 def table_file(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> TableFile:
     """The file at `path`, sniffed; a `SegbotError` when it is not a CSV, TSV, .csv.gz or Parquet file."""
-    if path.name.endswith(".parquet"):
-        return TableFile(path)
+    if path.name.lower().endswith(".parquet"):
+        table = TableFile(path)
+        column_names(table)  # reads the footer: a damaged file is refused before any work
+        return table
     with open_input(path) as raw:
         stream = _unzipped(raw)
         try:
@@ -86,12 +92,28 @@ def naming_partition(path: Path) -> Iterator[None]:
         raise SegbotError(f"In the partition {path.name}: {message[:1].lower()}{message[1:]}") from error
 
 
+@contextmanager
+def _reading_parquet() -> Iterator[None]:
+    """pyarrow's errors on a file that is not Parquet or was cut short, as one sentence."""
+    import pyarrow as pa
+
+    try:
+        yield
+    except pa.ArrowException as error:
+        raise UnreadableFileError(BAD_PARQUET) from error
+    except OSError as error:
+        if error.errno is not None:  # the system's (a missing file, a full disk), not pyarrow's "corrupt data"
+            raise
+        raise UnreadableFileError(BAD_PARQUET) from error
+
+
 def column_names(table: TableFile) -> list[str]:
     """The column names its chunks will have (as `clean_frame` tidies them), from the header alone."""
     if table.dialect is None:
         import pyarrow.parquet as pq
 
-        return unique_names(pq.read_schema(table.path).names)
+        with _reading_parquet():
+            return unique_names(pq.read_schema(table.path).names)
     return unique_names(table.dialect.header)
 
 
@@ -140,8 +162,9 @@ def read_chunks(
     if table.dialect is None:
         import pyarrow.parquet as pq
 
-        for batch in pq.ParquetFile(table.path).iter_batches(batch_size=chunk_rows):
-            yield clean_frame(batch.to_pandas())
+        with _reading_parquet():
+            for batch in pq.ParquetFile(table.path).iter_batches(batch_size=chunk_rows):
+                yield clean_frame(batch.to_pandas())
         return
     dialect = table.dialect
     with open_input(table.path) as raw:

@@ -38,7 +38,8 @@ def register(subparsers: Any) -> None:
         "--chunked",
         action="store_true",
         help="for files larger than memory (CSV, .csv.gz, Parquet, or a folder of partitions): fit on a sample, "
-        "then label every row chunk by chunk; partitions run on Dask when SEGBOT_DASK_SCHEDULER is set",
+        "then label every row chunk by chunk; partitions run on Dask when SEGBOT_DASK_SCHEDULER is set (a folder "
+        "or a .parquet file is always read this way)",
     )
     parser.add_argument(
         "--ids-out", metavar="FILE", help="write row,<identifier columns>,segment CSV (customer ids, emails)"
@@ -86,7 +87,8 @@ def run(args: argparse.Namespace) -> int:
         from bot.cli.brief_files import check_briefs_folder
 
         check_briefs_folder(Path(args.briefs))
-    chunked = args.chunked or args.table or path.is_dir()
+    # Parquet is read only by the chunked reader (the whole-file reader takes what people upload: CSV and Excel).
+    chunked = args.chunked or args.table or path.is_dir() or path.name.lower().endswith(".parquet")
     result = segment_in_chunks(path, args) if chunked else segment_file(path, args)
     database = None
     if args.influencers:

@@ -122,3 +122,33 @@ def test_a_gzip_file_cut_short_is_one_sentence(audience_csv: Path, tmp_path: Pat
             table = table_file(path)
             for _ in read_chunks(table, chunk_rows=500):
                 pass
+
+
+def test_a_parquet_file_is_read_in_chunks_without_the_flag(
+    audience_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without --chunked, a Parquet file went to the whole-file reader: "The file is binary data"."""
+    path = tmp_path / "audience.parquet"
+    pd.read_csv(audience_csv).to_parquet(path)
+    labels = tmp_path / "labels.csv"
+    assert main(["segment", str(path), "--labels-out", str(labels), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["rows"] == 4_000
+    assert len(read_labels(labels)) == 4_000
+
+
+def test_a_damaged_parquet_file_is_one_sentence(audience_csv: Path, tmp_path: Path) -> None:
+    whole = tmp_path / "whole.parquet"
+    pd.read_csv(audience_csv).to_parquet(whole, row_group_size=500)
+    data = whole.read_bytes()
+    scrambled = bytearray(data)
+    scrambled[len(data) // 4 : len(data) // 2] = bytes(b ^ 0x55 for b in scrambled[len(data) // 4 : len(data) // 2])
+    for name, content in (
+        ("cut.parquet", data[: len(data) // 2]),  # no footer
+        ("csv.parquet", audience_csv.read_bytes()),  # another format under the name
+        ("scrambled.parquet", bytes(scrambled)),  # a sound footer, damaged row groups
+    ):
+        path = tmp_path / name
+        path.write_bytes(content)
+        with pytest.raises(UnreadableFileError, match=r"^The file is not a readable Parquet file"):
+            for _ in read_chunks(table_file(path), chunk_rows=500):
+                pass
