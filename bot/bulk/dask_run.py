@@ -12,9 +12,11 @@ Dask run is checked against (tests/bulk/test_dask_run.py).
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import reduce
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -102,16 +104,31 @@ def _run(
     return list(client.gather(futures))
 
 
-def connect(address: str) -> Client:
-    """A Dask client for the scheduler at `address` (tcp://host:8786), or a local cluster for "local"."""
-    from distributed import Client
+@contextmanager
+def dask_client(address: str | None) -> Iterator[Client | None]:
+    """A Dask client for the scheduler at `address` (tcp://host:8786), a cluster of this machine's cores for
+    "local", or None (partitions run in this process) when no address is set; closed, with its cluster, at exit."""
+    if not address:
+        yield None
+        return
+    from distributed import Client, LocalCluster
 
-    if address == "local":  # a cluster of this machine's cores, closed with the client
-        return Client(processes=True, dashboard_address=None)
+    # distributed logs its start and stop at INFO whatever the root level: follow Segbot's (SEGBOT_LOG_LEVEL).
+    level = logging.getLogger().getEffectiveLevel()
+    logging.getLogger("distributed").setLevel(level)
+    if address == "local":
+        with (
+            LocalCluster(processes=True, dashboard_address=None, silence_logs=level) as cluster,
+            Client(cluster) as client,
+        ):
+            yield client
+        return
     try:
-        return Client(address, timeout=30)
+        client = Client(address, timeout=30)
     except OSError as error:
         raise SegbotError(
             f"Segbot could not reach the Dask scheduler at {address} (SEGBOT_DASK_SCHEDULER): {error}; start it, or "
             "unset the setting to run in this process."
         ) from error
+    with client:
+        yield client

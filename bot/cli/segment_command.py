@@ -129,7 +129,7 @@ def segment_in_chunks(path: Path, args: argparse.Namespace) -> SegmentationResul
     """`--chunked` (or a folder): the sample's segmentation with sizes over all rows; labels written as it goes."""
     from bot.bulk.chunked_run import FitOptions, segment_chunked
     from bot.bulk.chunks import naming_partition, partition_files, table_file
-    from bot.bulk.dask_run import check_partitions, connect, segment_partitions
+    from bot.bulk.dask_run import check_partitions, dask_client, segment_partitions
     from bot.bulk.sql_table import SqlTable, segment_sql_table
     from bot.settings import load_settings
 
@@ -165,12 +165,8 @@ def segment_in_chunks(path: Path, args: argparse.Namespace) -> SegmentationResul
         with naming_partition(part):
             tables.append(table_file(part, limits=limits))
     check_partitions(tables, labels_out)  # before a Dask cluster starts for nothing
-    client = connect(settings.dask_scheduler) if settings.dask_scheduler else None
-    try:
+    with dask_client(settings.dask_scheduler) as client:
         return segment_partitions(tables, options, labels_dir=labels_out, client=client, limits=limits)
-    finally:
-        if client is not None:
-            client.close()
 
 
 def report_with_influencers(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 
 from bot.bulk.chunked_run import FitOptions
 from bot.bulk.chunks import partition_files, table_file
-from bot.bulk.dask_run import segment_partitions
+from bot.bulk.dask_run import dask_client, segment_partitions
 from bot.errors import SegbotError
 from segmentation.synthetic import planted_audience
 
@@ -29,9 +30,8 @@ def partitions(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[object]:
-    distributed = pytest.importorskip("distributed")
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
-    with cluster, distributed.Client(cluster) as connected:
+    """The cluster `SEGBOT_DASK_SCHEDULER=local` starts: this machine's cores, in worker processes."""
+    with dask_client("local") as connected:
         yield connected
 
 
@@ -141,3 +141,10 @@ def test_a_broken_partition_is_named_in_the_sentence(
     b.write_bytes(b"\x00\x01\x02binary" * 100)  # refused when the partition is first opened
     assert main(["segment", str(folder), "--chunked", "--labels-out", str(labels)]) == 2
     assert capsys.readouterr().err.startswith("segbot: In the partition b.csv: the file is binary data")
+
+
+def test_a_local_cluster_follows_segbots_log_level(client: object) -> None:
+    """distributed logged its cluster's start and stop at INFO under the default WARNING (a page of lines)."""
+    assert logging.getLogger().getEffectiveLevel() == logging.WARNING
+    assert logging.getLogger("distributed").getEffectiveLevel() == logging.WARNING
+    assert not logging.getLogger("distributed.scheduler").isEnabledFor(logging.INFO)
