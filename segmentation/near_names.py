@@ -12,6 +12,8 @@ from collections.abc import Iterable
 
 # How alike a typo and a column name must be (difflib's ratio): 0.5 finds 'agee' -> 'age', 'emial' -> 'email'.
 COLUMN_CUTOFF = 0.5
+# Names a person chose (datasets) and catalog values (platforms, topics, countries): difflib's default, 0.6.
+NAME_CUTOFF = 0.6
 
 
 def closest_name(word: str, names: Iterable[str], *, cutoff: float = COLUMN_CUTOFF) -> str | None:

@@ -7,11 +7,11 @@ closest names ("did you mean").
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping, Sequence
 
 from bot.catalog.errors import UnusableCatalogError
 from bot.catalog.headers import SYNONYMS
+from segmentation.near_names import closest_name
 
 # Short names people type for a field, besides the field names themselves.
 FIELD_ALIASES = {
@@ -89,9 +89,8 @@ def _field(name: str) -> str:
 
 
 def _did_you_mean(text: str, choices: Sequence[str]) -> str:
-    lowered = {choice.lower(): choice for choice in choices}
-    close = difflib.get_close_matches(text.lower(), list(lowered), n=1, cutoff=0.5)
-    return f" (did you mean {lowered[close[0]]!r}?)" if close else ""
+    close = closest_name(text, choices)
+    return f" (did you mean {close!r}?)" if close else ""
 
 
 def _unquoted(text: str) -> str:

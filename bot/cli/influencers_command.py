@@ -147,9 +147,8 @@ def run_list(args: argparse.Namespace) -> int:
 
 def _close_filter_values(entries: list[CatalogEntry], args: argparse.Namespace) -> list[str]:
     """`--platform instagram`-style hints for filter values that match no creator but are close to one that does."""
-    import difflib
-
     from segmentation.countries import country_name
+    from segmentation.near_names import NAME_CUTOFF, closest_name
     from segmentation.topics import interest_keys
 
     known = {
@@ -163,12 +162,10 @@ def _close_filter_values(entries: list[CatalogEntry], args: argparse.Namespace) 
         given = getattr(args, option)
         if not given or any(given.lower() == value.lower() for value in values):
             continue
-        lowered: dict[str, str] = {}
-        for value in sorted(values):  # sorted: the same hint every run ("Fitness" before the interest "fitness")
-            lowered.setdefault(value.lower(), value)
-        close = difflib.get_close_matches(given.lower(), list(lowered), n=1, cutoff=0.6)
+        # sorted: the same hint every run ("Fitness" before the interest "fitness")
+        close = closest_name(given, sorted(values), cutoff=NAME_CUTOFF)
         if close:
-            hints.append(f"--{option} {lowered[close[0]]!r}")
+            hints.append(f"--{option} {close!r}")
     return hints
 
 

@@ -7,7 +7,6 @@ versions, numbered in the order the runs were made. Runs stored by other parts o
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,6 +21,7 @@ from bot.storage.source_secrets import SourceCipher, masked_url
 from bot.storage.tables_core import runs
 from bot.storage.tables_digests import channel_dataset_names, dataset_sources, dataset_versions, datasets
 from bot.storage.workspaces import ensure_workspace
+from segmentation.near_names import NAME_CUTOFF, closest_name
 
 SourceKind = Literal["path", "url", "sql"]
 MAX_NAME_LENGTH = 80
@@ -149,8 +149,7 @@ class DatasetRepository:
         """The workspace's dataset name closest to `name` (a typo's "did you mean"), None when none is close."""
         with self.engine.connect() as connection:
             names = connection.execute(select(datasets.c.name).where(datasets.c.workspace_id == workspace_id)).scalars()
-            close = difflib.get_close_matches(name.strip(), [str(n) for n in names], n=1, cutoff=0.6)
-        return close[0] if close else None
+            return closest_name(name.strip(), [str(n) for n in names], cutoff=NAME_CUTOFF)
 
     def _has_runs(self, workspace_id: str, name: str) -> bool:
         with self.engine.connect() as connection:

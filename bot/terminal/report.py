@@ -58,14 +58,16 @@ def print_report(
     tie = choice.tie_sentence()
     if tie and choice.alternative is not None:
         say(console, Text(f"{tie} {messages.K_TIE_CLI.format(other=choice.alternative)}", style="yellow"))
-    say(console, _k_scores_line(result.k_scores, result.k))
-    say(console, Text(f"Engine note: {result.k_reason}", style="dim"))
     say(console, Text("Columns", style="italic"))  # rich's own table title would be padded to the table's width
     console.print(_columns_table(result.columns))
     for line in _catalog_lines(report, workspace, database):
         say(console, line)
     for segment in report.segments:
         console.print(_segment_panel(segment, _empty_line(report, segment, workspace), noun=result.row_noun))
+    # The engine's figures close the report: for the analyst who checks the choice of k, not the marketer's first read.
+    say(console, Text("How the number of segments was chosen", style="italic"))
+    say(console, _k_scores_line(result.k_scores, result.k))
+    say(console, Text(f"Engine note: {result.k_reason}", style="dim"))
 
 
 def _ranking_lines(report: ReportInput) -> list[Text]:

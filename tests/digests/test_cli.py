@@ -188,3 +188,5 @@ def test_a_mistyped_dataset_name_is_refused_with_a_suggestion(
     assert _run(capsys, "digest", "list")[1].startswith("No digest subscriptions")
     code, _, err = _run(capsys, "digest", "preview", "shpo")
     assert (code, err) == (2, "segbot: There is no dataset called 'shpo' here; did you mean 'shop'?\n")
+    code, _, err = _run(capsys, "digest", "preview", "SHOP")  # case does not count in "did you mean", as elsewhere
+    assert (code, err) == (2, "segbot: There is no dataset called 'SHOP' here; did you mean 'shop'?\n")

@@ -53,3 +53,13 @@ def test_the_demo_piped_has_no_trailing_spaces_and_gives_the_brief_as_markdown(
     assert not [line for line in lines if line != line.rstrip()]
     assert any(line.startswith("# Campaign brief: ") for line in lines)
     assert "## Who they are" in lines
+
+
+def test_the_engines_figures_close_the_report_after_every_segment() -> None:
+    """A marketer reads the top: the scores per k and the engine's note came before the columns and segments."""
+    lines = _printed(PipeConsole(file=io.StringIO(), width=80)).splitlines()
+    note = lines.index(f"Engine note: {LONG_REASON}")
+    assert lines[note - 2] == "How the number of segments was chosen"
+    assert lines[note - 1].startswith("Score per k (higher is better): 2: ")
+    assert note == len(lines) - 1
+    assert lines.index("Columns") < note - 2
