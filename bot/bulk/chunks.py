@@ -59,7 +59,8 @@ class TableFile:
 
 
 def table_file(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> TableFile:
-    """The file at `path`, sniffed; a `SegbotError` when it is not a CSV, TSV, .csv.gz or Parquet file."""
+    """The file at `path`, sniffed; a `SegbotError` or `UnreadableFileError` (one sentence) when it is not a
+    readable CSV, TSV, .csv.gz or Parquet file."""
     if path.name.lower().endswith(".parquet"):
         table = TableFile(path)
         column_names(table)  # reads the footer: a damaged file is refused before any work
