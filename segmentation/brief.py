@@ -115,8 +115,10 @@ def campaign_brief(
 ) -> CampaignBrief:
     """The brief of one segment (`cares` / `reach` from `brief_signals`)."""
     differences = tuple(plain(f) for f in profile.features[:3])
+    # A label that sets the segment apart by being rarer in it ("shopping: 10% vs 25%") is not what it cares about.
     care_words = _dedupe(
-        [_value_word(f) for f in cares] + [_value_word(f) for f in profile.features if f.kind == "label"]
+        [_value_word(f) for f in cares]
+        + [_value_word(f) for f in profile.features if f.kind == "label" and _over_indexes(f)]
     )
     reach_lines = tuple(plain(f) for f in reach[:PER_PART])
     who = profile.name + (": " + "; ".join(differences) if differences else "")

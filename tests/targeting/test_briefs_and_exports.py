@@ -287,3 +287,32 @@ def test_a_segment_known_only_by_codes_gets_no_invented_message_angle() -> None:
     angles = [angle for s in result.segments if s.brief for angle in s.brief.lead_with]
     assert angles and all(angle.startswith("No message angle in this file's words") for angle in angles)
     assert not any("Lead with what sets them apart" in angle for angle in angles)
+
+
+def test_a_brief_never_says_a_segment_cares_about_what_it_is_less_into() -> None:
+    """An interest that sets a segment apart by being rarer in it ("shopping: 5% vs 30% overall") was listed under
+    "What they care about" and "Lead with" (found on the teen SNS table: shopping 10% vs 25% overall)."""
+    rng = np.random.default_rng(3)
+    older = np.repeat([False, True], [700, 300])
+    interests = [
+        "|".join(
+            label
+            for label, rate in (("shopping", 0.05 if old else 0.4), ("music", 0.5), ("baseball", 0.3 if old else 0.25))
+            if rng.random() < rate
+        )
+        or "none"
+        for old in older
+    ]
+    frame = pd.DataFrame(
+        {"age": np.where(older, rng.normal(45, 3, 1000), rng.normal(20, 2, 1000)).round(), "interests": interests}
+    )
+    result = segment(frame.to_csv(index=False).encode(), k=2)
+    checked = 0
+    for profile in result.segments:
+        assert profile.brief is not None
+        for feature in profile.features:
+            if feature.kind == "label" and feature.effect < 1:
+                checked += 1
+                assert feature.value not in profile.brief.cares_about, (profile.name, profile.brief.cares_about)
+                assert not any(feature.value in angle for angle in profile.brief.lead_with), profile.brief.lead_with
+    assert checked >= 1
