@@ -414,7 +414,8 @@ def k_reason(
         return f"k={chosen} was asked for (fit score {score:.2f}, stability {stability[chosen]:.2f})."
     if merged is not None and merged < chosen:
         return (
-            f"k={merged}: the best fit has {chosen} components (fit score {score:.2f}), and checked with full "
+            f"k={merged}: the best fit of the candidates that refits on subsamples reproduce has {chosen} components "
+            f"(fit score {score:.2f}, stability {stability[chosen]:.2f}, needed {bar:.2f}), and checked with full "
             f"covariances they make {merged} segment{'s' if merged > 1 else ''}: components that tile one "
             "group (blending into each other) rather than separate two were merged."
         )

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from segmentation import segment
-from segmentation.clustering import near_tie, tie_reason
+from segmentation.clustering import k_reason, near_tie, tie_reason
 from segmentation.columns import prepare_table
 from segmentation.features import FeatureSpace
 from segmentation.mixture import Mixture
@@ -101,6 +101,16 @@ def test_near_tie_names_the_close_k_and_why() -> None:
     assert near_tie(fits, {3: 0.95, 4: 0.5, 5: 0.9}, 3, 0.8) is None
     assert tie_reason(3, 4, stability) == "it scores slightly better and is the simpler of the two"
     assert tie_reason(4, 3, {3: 0.8, 4: 0.95}) == "it is the more stable when the data is resampled"
+
+
+def test_a_merged_choice_does_not_call_its_fit_the_best_when_an_unstable_k_fits_better() -> None:
+    """On the wholesale file the note said "the best fit has 4 components (-17.72)" beside k=5 at -17.53."""
+    fits = {4: _model(17.72), 5: _model(17.53)}  # ICL per row: fit scores -17.72 and -17.53
+    reason = k_reason(fits, {4: 0.9, 5: 0.6}, 4, bar=0.8, forced=False, merged=3)
+    assert reason.startswith(
+        "k=3: the best fit of the candidates that refits on subsamples reproduce has 4 components (fit score "
+        "-17.72, stability 0.90, needed 0.80)"
+    )
 
 
 def test_spikes_become_levels_and_smooth_columns_stay_numbers() -> None:
