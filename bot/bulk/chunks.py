@@ -147,10 +147,11 @@ def _listed(names: list[str], shown: int = 5) -> str:
 
 
 def partition_files(path: Path) -> list[Path]:
-    """The partitions of a folder (its CSV, TSV, .csv.gz and Parquet files, by name), or `[path]` for a file."""
+    """The partitions of a folder (its CSV, TSV, .csv.gz and Parquet files, by name, whatever the case of their
+    extension), or `[path]` for a file."""
     if not path.is_dir():
         return [path]
-    parts = sorted(p for p in path.iterdir() if p.is_file() and p.name.endswith(PARTITION_SUFFIXES))
+    parts = sorted(p for p in path.iterdir() if p.is_file() and p.name.lower().endswith(PARTITION_SUFFIXES))
     if not parts:
         raise SegbotError(f"The folder {path} holds no .csv, .tsv, .csv.gz or .parquet partitions; check the path.")
     return parts
@@ -185,6 +186,10 @@ def read_chunks(
                 for chunk in reader:
                     yield clean_frame(chunk, names=dialect.header)
             except CSV_READ_ERRORS as error:
+                # pandas' C parser can turn what interrupted a read (Ctrl-C, an I/O error) into a ParserError:
+                # that is no fault of the file, and saying so would send the user to re-export a good one.
+                if isinstance(error.__context__, (KeyboardInterrupt, OSError)):
+                    raise error.__context__ from None
                 raise unreadable_csv(error, dialect, compressed=isinstance(stream, gzip.GzipFile)) from error
 
 

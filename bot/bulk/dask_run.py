@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ from bot.bulk.chunked_run import FitOptions, assign_chunks, fit, write_labels
 from bot.bulk.chunks import CHUNK_ROWS, TableFile, check_same_columns, naming_partition, read_chunks
 from bot.errors import SegbotError
 from segmentation.limits import ReadLimits
+from segmentation.near_names import closest_name
 from segmentation.reading import DEFAULT_LIMITS
 from segmentation.result import SegmentationResult
 from segmentation.streaming import ChunkAssigner, SampleDraw, with_sizes
@@ -81,16 +83,35 @@ def segment_partitions(
         sizes = _run(client, assign_partition, list(zip(tables, pending, strict=True)), shipped, chunk_rows, limits)
         for i, written in enumerate(pending):
             os.replace(written, labels_path(labels_dir, i))
+        _remove_stale_labels(labels_dir, len(tables))
     finally:
         for written in pending:
             written.unlink(missing_ok=True)
     return with_sizes(result, np.sum(sizes, axis=0))
 
 
+def _remove_stale_labels(labels_dir: Path, count: int) -> None:
+    """The part files of an earlier run over more partitions: left in place, they would be read with this run's."""
+    for path in labels_dir.glob("part-*.csv"):
+        number = path.name.removeprefix("part-").removesuffix(".csv")
+        if len(number) == 5 and number.isdigit() and int(number) >= count:
+            path.unlink(missing_ok=True)
+
+
 def check_partitions(tables: Sequence[TableFile], labels_dir: Path) -> None:
     """What can be refused before any work (and before a Dask cluster starts): the labels folder, the columns."""
+    if labels_dir.exists() and not labels_dir.is_dir():
+        raise SegbotError(
+            f"{labels_dir} is a file: for a folder of partitions, --labels-out names a folder, which gets one "
+            "part-NNNNN.csv per partition."
+        )
     if not labels_dir.is_dir():
         raise SegbotError(f"The labels folder {labels_dir} does not exist; create it (one file per partition).")
+    if any(labels_dir.resolve() == table.path.parent.resolve() for table in tables):
+        raise SegbotError(
+            f"The labels folder {labels_dir} is the folder of partitions: the labels would be read as partitions "
+            "the next time; give another folder."
+        )
     check_same_columns(list(tables))
 
 
@@ -111,6 +132,7 @@ def dask_client(address: str | None) -> Iterator[Client | None]:
     if not address:
         yield None
         return
+    address = _scheduler_address(address)
     from distributed import Client, LocalCluster
 
     # distributed logs its start and stop at INFO whatever the root level: follow Segbot's (SEGBOT_LOG_LEVEL).
@@ -132,3 +154,19 @@ def dask_client(address: str | None) -> Iterator[Client | None]:
         ) from error
     with client:
         yield client
+
+
+def _scheduler_address(address: str) -> str:
+    """SEGBOT_DASK_SCHEDULER as Dask takes it ("local", or tcp://host:port); one sentence for anything else."""
+    cleaned = address.strip()
+    if cleaned.lower() == "local":
+        return "local"
+    if re.fullmatch(r"((tcp|tls)://)?\[?[\w.:-]+\]?:\d{1,5}", cleaned):  # host:port is taken as tcp://
+        return cleaned
+    close = closest_name(cleaned, ["local"])
+    hint = " (did you mean 'local'?)" if close else ""
+    raise SegbotError(
+        f"SEGBOT_DASK_SCHEDULER={address!r} is not a Dask scheduler address{hint}: set it to tcp://HOST:PORT (a "
+        "scheduler listens on port 8786 by default), to local for a cluster of this machine's cores, or unset it to "
+        "run in this process."
+    )

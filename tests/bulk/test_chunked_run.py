@@ -152,3 +152,35 @@ def test_a_damaged_parquet_file_is_one_sentence(audience_csv: Path, tmp_path: Pa
         with pytest.raises(UnreadableFileError, match=r"^The file is not a readable Parquet file"):
             for _ in read_chunks(table_file(path), chunk_rows=500):
                 pass
+
+
+@pytest.mark.parametrize("interruption", [KeyboardInterrupt(), OSError(5, "Input/output error")])
+def test_what_interrupts_a_read_is_not_blamed_on_the_file(
+    audience_csv: Path, monkeypatch: pytest.MonkeyPatch, interruption: BaseException
+) -> None:
+    """pandas' parser can report Ctrl-C or an I/O error during a read as a ParserError; it was told as "its lines
+    have different numbers of fields" (outside review: Ctrl-C during --chunked at some moments)."""
+    from bot.bulk import chunks
+
+    def interrupted_reader(*args: object, **kwargs: object) -> object:
+        class Reader:
+            def __enter__(self) -> Reader:
+                return self
+
+            def __exit__(self, *exc: object) -> None:
+                return None
+
+            def __iter__(self) -> Reader:
+                return self
+
+            def __next__(self) -> pd.DataFrame:
+                try:
+                    raise interruption
+                except BaseException:  # the interruption is the parser error's context, as pandas leaves it
+                    raise pd.errors.ParserError("C error: Calling read(nbytes) on source failed")  # noqa: B904
+
+        return Reader()
+
+    monkeypatch.setattr(chunks.pd, "read_csv", interrupted_reader)
+    with pytest.raises(type(interruption)):
+        list(read_chunks(table_file(audience_csv)))

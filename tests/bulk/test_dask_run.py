@@ -148,3 +148,59 @@ def test_a_local_cluster_follows_segbots_log_level(client: object) -> None:
     assert logging.getLogger().getEffectiveLevel() == logging.WARNING
     assert logging.getLogger("distributed").getEffectiveLevel() == logging.WARNING
     assert not logging.getLogger("distributed.scheduler").isEnabledFor(logging.INFO)
+
+
+def _copy_partitions(partitions: Path, folder: Path) -> Path:
+    folder.mkdir()
+    for part in partition_files(partitions):
+        (folder / part.name).write_bytes(part.read_bytes())
+    return folder
+
+
+def test_upper_case_extensions_are_partitions_too(partitions: Path, tmp_path: Path) -> None:
+    """A.CSV and C.PARQUET were skipped without a word, and their rows were missing from the run."""
+    folder = _copy_partitions(partitions, tmp_path / "parts")
+    (folder / "a.csv").rename(folder / "A.CSV")
+    (folder / "c.parquet").rename(folder / "C.PARQUET")
+    assert [path.name for path in partition_files(folder)] == ["A.CSV", "C.PARQUET", "b.csv"]
+
+
+def test_the_labels_folder_is_neither_the_partitions_folder_nor_a_file(partitions: Path, tmp_path: Path) -> None:
+    folder = _copy_partitions(partitions, tmp_path / "parts")
+    tables = [table_file(path) for path in partition_files(folder)]
+    with pytest.raises(SegbotError, match="is the folder of partitions: the labels would be read as partitions"):
+        segment_partitions(tables, FitOptions(sample_rows=600), labels_dir=folder / ".." / "parts")
+    assert sorted(path.name for path in folder.iterdir()) == ["a.csv", "b.csv", "c.parquet"]
+    (tmp_path / "labels.csv").write_text("", encoding="utf-8")
+    with pytest.raises(SegbotError, match=r"labels.csv is a file: for a folder of partitions, --labels-out names a"):
+        segment_partitions(tables, FitOptions(sample_rows=600), labels_dir=tmp_path / "labels.csv")
+
+
+def test_labels_of_an_earlier_run_over_more_partitions_are_removed(partitions: Path, tmp_path: Path) -> None:
+    """part-00003.csv .. part-00005.csv of a six-partition run stayed beside this run's three."""
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    for number in range(6):
+        (labels / f"part-{number:05d}.csv").write_text("row,segment\n0,0\n", encoding="utf-8")
+    (labels / "part-notes.csv").write_text("mine\n", encoding="utf-8")
+    tables = [table_file(path) for path in partition_files(partitions)]
+    segment_partitions(tables, FitOptions(sample_rows=600), labels_dir=labels, chunk_rows=700)
+    names = sorted(path.name for path in labels.iterdir())
+    assert names == ["part-00000.csv", "part-00001.csv", "part-00002.csv", "part-notes.csv"]
+    assert sum(len(frame) for frame in labels_of(labels)) == 6_000
+
+
+@pytest.mark.parametrize("address", ["locl", "http://127.0.0.1:8786", "tcp://scheduler"])
+def test_a_mistyped_scheduler_address_is_one_sentence(
+    partitions: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, address: str
+) -> None:
+    """It was "something went wrong on our side" (distributed's ValueError: missing port number)."""
+    from bot.cli import main
+
+    monkeypatch.setenv("SEGBOT_DASK_SCHEDULER", address)
+    (tmp_path / "labels").mkdir()
+    assert main(["segment", str(partitions), "--chunked", "--labels-out", str(tmp_path / "labels")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"segbot: SEGBOT_DASK_SCHEDULER={address!r} is not a Dask scheduler address")
+    assert ("did you mean 'local'?" in err) == (address == "locl")
+    assert "tcp://HOST:PORT" in err
