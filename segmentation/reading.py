@@ -53,6 +53,8 @@ HTML = (
 BINARY = "The file is binary data, not a text table; upload the CSV or .xlsx export instead."
 IMAGE = "The file is an image ({kind}), not a table; upload the CSV or .xlsx export instead."
 PDF = "The file is a PDF document, not a table; upload the CSV or .xlsx export instead."
+# Parquet is read by `segbot segment` in chunks (bot/bulk), not here: whole files come as CSV or Excel.
+PARQUET = "The file is a Parquet file, not a CSV or Excel table; export the table as CSV or .xlsx and use that."
 OLD_OFFICE = (
     "The file is an old Excel 97-2003 (.xls) or other Office document; save it as .xlsx or CSV and upload that."
 )
@@ -312,6 +314,8 @@ def _reject_binary(head: bytes) -> None:
         raise UnreadableFileError(PDF)
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         raise UnreadableFileError(OLD_OFFICE)
+    if head.startswith(b"PAR1"):
+        raise UnreadableFileError(PARQUET)
     if b"\x00" in head and _utf16_without_bom(head) is None and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UnreadableFileError(BINARY)
 

@@ -286,6 +286,7 @@ BROKEN = {
     "jpeg": (b"\xff\xd8\xff\xe0\x00\x10JFIF" + bytes(64), reading.IMAGE.format(kind="JPEG")),
     "pdf": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", reading.PDF),
     "old xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64), reading.OLD_OFFICE),
+    "parquet": (b"PAR1\x15\x04\x15\x10\x15\x14L\x15\x02\x15\x00\x12\x00\x00" + bytes(64) + b"PAR1", reading.PARQUET),
     "nul bytes": (b"name,age\nAnn\x00\x00\x01\x02,3\n" + bytes(range(256)), reading.BINARY),
     "zip of a csv": (zip_of("export.csv", b"a,b\n1,2\n"), reading.ZIP_NOT_XLSX),
     "xlsb": (zip_of("xl/workbook.bin", b"\x83\x01"), reading.XLSB),
