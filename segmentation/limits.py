@@ -64,6 +64,7 @@ class LimitExceededError(UnreadableFileError):
         super().__init__(f"{found} ({setting}); {advice}, or raise {setting}.")
         self.limit = limit
         self.setting = setting
+        self.found = found  # what is too large, for a caller with other advice (the command line's --chunked)
 
 
 def too_many_rows(limits: ReadLimits) -> LimitExceededError:

@@ -14,6 +14,9 @@ from bot.csv_export import labels_csv_text
 from bot.errors import SegbotError
 from bot.files import check_output_path, open_input, write_atomically
 
+# The size limits `--chunked` lifts (the chunked reader keeps only the line and cell lengths).
+CHUNKED_LIFTS = frozenset({"max_rows", "max_cells", "max_input_mb"})
+
 if TYPE_CHECKING:
     from bot.report.report_input import ReportInput
     from segmentation import SegmentationResult
@@ -89,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
         check_briefs_folder(Path(args.briefs))
     # Parquet is read only by the chunked reader (the whole-file reader takes what people upload: CSV and Excel).
     chunked = args.chunked or args.table or path.is_dir() or path.name.lower().endswith(".parquet")
-    result = segment_in_chunks(path, args) if chunked else segment_file(path, args)
+    result = segment_in_chunks(path, args) if chunked else _segment_whole_file(path, args)
     database = None
     if args.influencers:
         report, database = report_with_influencers(result, workspace_id=args.workspace, per_segment=args.influencers)
@@ -123,6 +126,21 @@ def run(args: argparse.Namespace) -> int:
         workspace = args.workspace if args.influencers else None
         print_report(Console(), report, file_name=path.name, workspace=workspace, database=database)
     return 0
+
+
+def _segment_whole_file(path: Path, args: argparse.Namespace) -> SegmentationResult:
+    """`segment_file`, with `--chunked` named when the file is over a size limit: it reads any size."""
+    from segmentation.limits import LimitExceededError
+
+    try:
+        return segment_file(path, args)
+    except LimitExceededError as error:
+        if error.limit not in CHUNKED_LIFTS:
+            raise
+        raise SegbotError(
+            f"{error.found} ({error.setting}); add --chunked, which reads any number of rows in bounded memory, "
+            f"or raise {error.setting}."
+        ) from error
 
 
 def segment_in_chunks(path: Path, args: argparse.Namespace) -> SegmentationResult:

@@ -184,3 +184,17 @@ def test_what_interrupts_a_read_is_not_blamed_on_the_file(
     monkeypatch.setattr(chunks.pd, "read_csv", interrupted_reader)
     with pytest.raises(type(interruption)):
         list(read_chunks(table_file(audience_csv)))
+
+
+@pytest.mark.parametrize(("setting", "value"), [("SEGBOT_MAX_ROWS", "1000"), ("SEGBOT_MAX_CELLS", "20000")])
+def test_a_file_over_a_size_limit_is_pointed_to_chunked(
+    audience_csv: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, setting: str, value: str
+) -> None:
+    """The command line's size limits told a user to upload fewer rows, never that --chunked reads any number."""
+    monkeypatch.setenv(setting, value)
+    assert main(["segment", str(audience_csv)]) == 2
+    err = capsys.readouterr().err
+    assert f"({setting}); add --chunked, which reads any number of rows in bounded memory, or raise {setting}." in err
+    assert err.count("\n") == 1
+    assert main(["segment", str(audience_csv), "--chunked", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["rows"] == 4_000
