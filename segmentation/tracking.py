@@ -22,7 +22,6 @@ from dataclasses import dataclass, replace
 from typing import Literal, cast
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from segmentation.result import AudienceMix, FeatureEffect, SegmentationResult, SegmentProfile
 
@@ -356,6 +355,9 @@ def _one_to_one(
         np.array([_allowed(s, options.match_ratio) for s in sep_before])[:, None],
         np.array([_allowed(s, options.match_ratio) for s in sep_after])[None, :],
     )
+    # scipy.optimize is imported here: every worker and web process imports this module (digests), few track.
+    from scipy.optimize import linear_sum_assignment
+
     cost = np.where(distances <= limit, distances, _BLOCKED)
     rows, cols = linear_sum_assignment(cost)
     return {int(r): int(c) for r, c in zip(rows, cols, strict=True) if cost[r, c] < _BLOCKED}

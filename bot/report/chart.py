@@ -11,19 +11,17 @@ import math
 import re
 import textwrap
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.figure import Figure
 
 from bot.report.filters import pct, signed
 from bot.report.limits import ELLIPSIS, shorten
 from bot.report.report_input import ReportInput
 from segmentation.result import FeatureEffect, SegmentProfile
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 TOP_FEATURES = 10
 LABEL_WIDTH = 28
@@ -36,6 +34,13 @@ CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 def render_chart(report: ReportInput) -> bytes:
     """A PNG: bars of segment sizes (left) and a heat map of the top features' effects (right)."""
+    # matplotlib is imported here, not with the module: a web process or worker that draws no chart starts
+    # without it (most of a second of CPU).
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     segments = [segment.profile for segment in report.segments]
     columns = _top_features(segments)
     figure = plt.figure(figsize=(13, 1.8 + 0.55 * len(segments)), dpi=110, layout="constrained")
@@ -109,6 +114,8 @@ def _draw_effects(figure: Figure, axes: Any, segments: Sequence[SegmentProfile],
                 column = columns.index(key)
                 scores[row, column] = _signed_effect(feature)
                 notes[row][column] = _effect_note(feature)
+    import matplotlib
+
     # A feature that is not among a segment's notable differences stays grey rather than claiming "same".
     colors = matplotlib.colormaps["RdBu_r"].with_extremes(bad="#eeeeee")
     image = axes.imshow(

@@ -15,6 +15,7 @@ import pytest
 from bot.slack.heartbeat import read_health
 from bot.storage.database import open_database
 from bot.storage.runs import RunRepository
+from tests.cli.imports import imported_by
 from tests.slack.fake_slack import FAKE_TEAM, FAKE_TOKEN, FakeSlack
 from tests.slack.harness import SIGNING_SECRET, RunningBot, start_bot, stop_bot, wait_until
 from tests.slack.sender import file_share_event
@@ -71,3 +72,17 @@ def test_a_separate_worker_process_runs_the_queued_upload(web_only: RunningBot, 
     assert "Traceback" not in output
     assert len(RunRepository(web_only.engine).recent(FAKE_TEAM)) == 1
     assert not read_health(beat, now=time.time()).healthy, "a stopped worker is not healthy"
+
+
+# Imported when first used: the chart when one is drawn, the tracker's scipy.optimize when segments are tracked,
+# a broker's client when SEGBOT_BROKER_URL names that broker. The test suite alone starts about 20 workers.
+IMPORTED_WHEN_USED = ("matplotlib", "scipy.optimize", "redis", "pika")
+
+
+def test_a_worker_starts_without_the_libraries_it_may_never_use(tmp_path: Path) -> None:
+    """`segbot worker` imports what it runs jobs with, then stops at the missing credentials (exit 2)."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith(("SLACK_", "SEGBOT_"))}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'segbot.db'}"
+    _, imported = imported_by("worker", "--no-scheduler", exit_code=2, env=env, cwd=tmp_path)
+    assert {"bot.slack.app", "bot.slack.background", "segmentation.tracking", "bot.queue.broker"} <= imported
+    assert [name for name in IMPORTED_WHEN_USED if name in imported] == []
