@@ -40,6 +40,7 @@ class GuardedStream(io.RawIOBase):
         self.total = 0
         self.run = 0
         self.separators = 0
+        self._counts_at: dict[int, tuple[int, int, int]] = {}
 
     def readable(self) -> bool:
         return True
@@ -76,12 +77,16 @@ class GuardedStream(io.RawIOBase):
         return self._source.seekable()
 
     def tell(self) -> int:
-        return self._source.tell()
+        position = self._source.tell()
+        self._counts_at[position] = (self.total, self.run, self.separators)
+        return position
 
     def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        """Seek the source; what is read again is counted again, from that position on."""
+        """Seek the source; what is read again is counted again, from that position on. Back at a position `tell`
+        gave, the counts are those of that moment, so a run is numbered from the start of the stream (a line
+        counted, for one, when lines were counted before the head was read again)."""
         position = self._source.seek(offset, whence)
-        self.total, self.run, self.separators = position, 0, 0
+        self.total, self.run, self.separators = self._counts_at.get(position, (position, 0, 0))
         return position
 
 

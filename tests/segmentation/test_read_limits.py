@@ -85,6 +85,18 @@ def test_unpacked_bytes_are_counted_through_gzip_while_reading() -> None:
     _one_sentence(str(error), "SEGBOT_MAX_INPUT_MB")
 
 
+@pytest.mark.parametrize("line", [2_002, 40_002, 100_002])
+def test_a_long_line_is_numbered_from_the_top_of_the_file(line: int) -> None:
+    """The line count started again after the first pass that counts rows: a long line at 100,002 was "Line 94,027"
+    (the lines of the 512 KB head left out), and one in the head was "Line 1"."""
+    rows = [f"{i},{i % 7},{i % 3}" for i in range(line + 5_000)]
+    rows[line - 2] = '1,2,"' + "x" * 1_100_000 + '"'  # a quote: the row count's pass stops there
+    data = ("a,b,c\n" + "\n".join(rows) + "\n").encode()
+    assert len(data) > 2 * 512 * 1024
+    error = _refusal(data, ReadLimits())
+    assert f"Line {line:,} of the file is longer than 1,024 KB" in str(error)
+
+
 def test_an_endless_line_is_refused_after_one_limit_of_it() -> None:
     stream = EndlessLine()
     started = time.monotonic()
