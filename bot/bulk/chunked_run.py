@@ -17,7 +17,7 @@ from typing import TextIO
 import numpy as np
 import pandas as pd
 
-from bot.bulk.chunks import CHUNK_ROWS, TableFile, read_chunks
+from bot.bulk.chunks import CHUNK_ROWS, TableFile, check_unchanged, file_state, read_chunks
 from bot.errors import SegbotError
 from bot.files import check_output_path
 from segmentation.limits import ReadLimits
@@ -71,13 +71,20 @@ def segment_chunked(
 
     The result's profiles come from the sample, its sizes and shares from every row (`segmentation.streaming`).
     """
+    before = file_state(table.path)
     draw = SampleDraw(rows=options.sample_rows, seed=options.seed)
     for chunk in read_chunks(table, chunk_rows=chunk_rows, limits=limits):
         draw = draw.add(chunk, draw.n_rows)
     result, assigner = fit(draw, options, decimal_comma=table.decimal_comma)
     chunks = read_chunks(table, chunk_rows=chunk_rows, limits=limits)
-    sizes = write_labels(labels_out, assign_chunks(assigner, chunks), result.k)
+    sizes = write_labels(labels_out, _then_unchanged(assign_chunks(assigner, chunks), table.path, before), result.k)
     return with_sizes(result, sizes)
+
+
+def _then_unchanged(labels: Iterator[np.ndarray], path: Path, before: tuple[int, int]) -> Iterator[np.ndarray]:
+    """`labels`, then a check that the file did not change since the first pass (before the labels take place)."""
+    yield from labels
+    check_unchanged(path, before)
 
 
 def assign_chunks(assigner: ChunkAssigner, chunks: Iterator[pd.DataFrame]) -> Iterator[np.ndarray]:

@@ -80,6 +80,22 @@ def table_file(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> TableFile:
     return TableFile(path, dialect, encoding)
 
 
+def file_state(path: Path) -> tuple[int, int]:
+    """What tells that a file changed between two readings: its size and modification time."""
+    status = path.stat()
+    return status.st_size, status.st_mtime_ns
+
+
+def check_unchanged(path: Path, before: tuple[int, int]) -> None:
+    """A `SegbotError` when the file changed since `before` (`file_state`): a chunked run reads it twice, and
+    labels from a second reading of other rows would not belong to the segments the first one found."""
+    if file_state(path) != before:
+        raise SegbotError(
+            f"{path.name} changed while Segbot was reading it (its size or time differ between the sample and the "
+            "labelling pass), so no labels were written; run again once the file is complete."
+        )
+
+
 @contextmanager
 def naming_partition(path: Path) -> Iterator[None]:
     """A file problem found while reading one partition of a folder, told with the partition's name: the

@@ -25,7 +25,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from bot.bulk.chunked_run import FitOptions, assign_chunks, fit, write_labels
-from bot.bulk.chunks import CHUNK_ROWS, TableFile, check_same_columns, naming_partition, read_chunks
+from bot.bulk.chunks import (
+    CHUNK_ROWS,
+    TableFile,
+    check_same_columns,
+    check_unchanged,
+    file_state,
+    naming_partition,
+    read_chunks,
+)
 from bot.errors import SegbotError
 from segmentation.limits import ReadLimits
 from segmentation.near_names import closest_name
@@ -70,6 +78,7 @@ def segment_partitions(
 ) -> SegmentationResult:
     """Segment the partitions `tables` as one table; labels per partition in `labels_dir` (see the module)."""
     check_partitions(tables, labels_dir)
+    before = [file_state(table.path) for table in tables]
     per_partition = [(table,) for table in tables]
     draws = _run(client, draw_partition, per_partition, options.sample_rows, options.seed, chunk_rows, limits)
     draw = reduce(SampleDraw.merge, draws)
@@ -81,6 +90,8 @@ def segment_partitions(
     pending = [labels_dir / f".{labels_path(labels_dir, i).name}.{run}.pending" for i in range(len(tables))]
     try:
         sizes = _run(client, assign_partition, list(zip(tables, pending, strict=True)), shipped, chunk_rows, limits)
+        for table, state in zip(tables, before, strict=True):
+            check_unchanged(table.path, state)
         for i, written in enumerate(pending):
             os.replace(written, labels_path(labels_dir, i))
         _remove_stale_labels(labels_dir, len(tables))

@@ -198,3 +198,26 @@ def test_a_file_over_a_size_limit_is_pointed_to_chunked(
     assert err.count("\n") == 1
     assert main(["segment", str(audience_csv), "--chunked", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["rows"] == 4_000
+
+
+def test_a_file_that_changes_between_the_two_passes_gets_no_labels(
+    audience_csv: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file still being written (or cut) between the sample pass and the labelling pass was labelled as if
+    nothing happened: labels for rows the segments were never fitted on (outside review)."""
+    from bot.bulk import chunked_run
+
+    path = tmp_path / "growing.csv"
+    path.write_bytes(audience_csv.read_bytes())
+    real = chunked_run.assign_chunks
+
+    def appending(assigner: object, chunks: object) -> object:
+        with path.open("a", encoding="utf-8") as stream:
+            stream.write(path.read_text(encoding="utf-8").splitlines()[1] + "\n")
+        return real(assigner, chunks)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(chunked_run, "assign_chunks", appending)
+    labels = tmp_path / "labels.csv"
+    with pytest.raises(SegbotError, match=r"^growing.csv changed while Segbot was reading it .* no labels were"):
+        segment_chunked(table_file(path), FitOptions(sample_rows=600), labels_out=labels, chunk_rows=700)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["growing.csv"]

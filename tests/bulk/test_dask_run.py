@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from bot.bulk.chunked_run import FitOptions
-from bot.bulk.chunks import partition_files, table_file
+from bot.bulk.chunks import TableFile, partition_files, table_file
 from bot.bulk.dask_run import dask_client, segment_partitions
 from bot.errors import SegbotError
 from segmentation.synthetic import planted_audience
@@ -204,3 +204,27 @@ def test_a_mistyped_scheduler_address_is_one_sentence(
     assert err.startswith(f"segbot: SEGBOT_DASK_SCHEDULER={address!r} is not a Dask scheduler address")
     assert ("did you mean 'local'?" in err) == (address == "locl")
     assert "tcp://HOST:PORT" in err
+
+
+def test_a_partition_that_changes_during_the_run_leaves_the_labels_folder_as_it_was(
+    partitions: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.bulk import dask_run
+
+    folder = _copy_partitions(partitions, tmp_path / "parts")
+    tables = [table_file(path) for path in partition_files(folder)]
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    real = dask_run.assign_partition
+
+    def appending_to_b(table: TableFile, path: Path, *rest: object) -> np.ndarray:
+        sizes = real(table, path, *rest)  # type: ignore[arg-type]
+        if table.path.name == "b.csv":
+            with table.path.open("a", encoding="utf-8") as stream:
+                stream.write(table.path.read_text(encoding="utf-8").splitlines()[1] + "\n")
+        return sizes
+
+    monkeypatch.setattr(dask_run, "assign_partition", appending_to_b)
+    with pytest.raises(SegbotError, match=r"^b.csv changed while Segbot was reading it"):
+        segment_partitions(tables, FitOptions(sample_rows=600), labels_dir=labels, chunk_rows=700)
+    assert list(labels.iterdir()) == []
