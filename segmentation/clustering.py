@@ -10,7 +10,7 @@ Everything is learned on an order-free sample and then applied to every row:
   (kept only when it both fits better and scores a better ICL). A distinct segment of 2-3% that no start at its
   k isolates (the starts split the dominant segment instead) is found at a larger k and carried down by that
   merge (tuning seeds of `benchmarks/families.py`, `imbalanced`: the 2-3% segment at Jaccard 0.81, was 0.30,
-  at about 15-20% more CPU time for the search). Each fit is scored by ICL (BIC plus the entropy of the
+  for 6-18% more CPU time on bot/samples/sample_audience.csv). Each fit is scored by ICL (BIC plus the entropy of the
   assignments: it rewards fit and penalises parameters and overlapping segments). On real files, which are not
   mixtures of Gaussians, ICL alone keeps improving up to k=12, so each candidate is also refitted on three
   random 70% subsamples: its stability is the mean adjusted Rand agreement with those refits. k is the
