@@ -123,6 +123,12 @@ def check_partitions(tables: Sequence[TableFile], labels_dir: Path) -> None:
             f"The labels folder {labels_dir} is the folder of partitions: the labels would be read as partitions "
             "the next time; give another folder."
         )
+    blocking = [labels_path(labels_dir, i) for i in range(len(tables)) if labels_path(labels_dir, i).is_dir()]
+    if blocking:
+        raise SegbotError(
+            f"The labels folder holds a folder named {blocking[0].name}, where this run writes that partition's "
+            "labels; move it away or give another labels folder."
+        )
     check_same_columns(list(tables))
 
 

@@ -171,6 +171,9 @@ def test_the_labels_folder_is_neither_the_partitions_folder_nor_a_file(partition
     with pytest.raises(SegbotError, match="is the folder of partitions: the labels would be read as partitions"):
         segment_partitions(tables, FitOptions(sample_rows=600), labels_dir=folder / ".." / "parts")
     assert sorted(path.name for path in folder.iterdir()) == ["a.csv", "b.csv", "c.parquet"]
+    (tmp_path / "labels" / "part-00001.csv").mkdir(parents=True)  # os.replace onto it: "something went wrong"
+    with pytest.raises(SegbotError, match=r"holds a folder named part-00001\.csv, where this run writes"):
+        segment_partitions(tables, FitOptions(sample_rows=600), labels_dir=tmp_path / "labels")
     (tmp_path / "labels.csv").write_text("", encoding="utf-8")
     with pytest.raises(SegbotError, match=r"labels.csv is a file: for a folder of partitions, --labels-out names a"):
         segment_partitions(tables, FitOptions(sample_rows=600), labels_dir=tmp_path / "labels.csv")
