@@ -22,7 +22,7 @@ from segmentation.effects import candidates_for
 from segmentation.lexicon import product_word, tokens_of, value_label
 from segmentation.naming import is_code_name
 from segmentation.prepared import PreparedColumn, PreparedTable
-from segmentation.ranking import one
+from segmentation.ranking import one, times_average
 from segmentation.result import AudienceMix, CampaignBrief, FeatureEffect, SegmentProfile
 
 REACH_WORDS = (
@@ -208,8 +208,8 @@ def _worth(profile: SegmentProfile, row_noun: str) -> str:
     if profile.value is not None:
         value = profile.value
         parts.append(
-            f"{_pct(value.share)} of {value_label(value.column)}, {value.per_person_index:.1f}x the average per "
-            f"{one(row_noun)}"
+            f"{_pct(value.share)} of {value_label(value.column)}, {times_average(value.per_person_index)} the "
+            f"average per {one(row_noun)}"
         )
     parts += [
         f"{o.column} {_rate(o.rate)} vs {_rate(o.overall)} overall ({o.lift:.1f}x; 95% interval "

@@ -130,7 +130,15 @@ def worth_phrase(profile: SegmentProfile, row_noun: str = "people") -> str:
     """ "12% of people, 42% of total spend, 3.5x the average per person" ("per row" when rows are not people)."""
     if profile.value is None:
         return ""
-    return f"{value_phrase(profile, row_noun)}, {profile.value.per_person_index:.1f}x the average per {one(row_noun)}"
+    index = times_average(profile.value.per_person_index)
+    return f"{value_phrase(profile, row_noun)}, {index} the average per {one(row_noun)}"
+
+
+def times_average(index: float) -> str:
+    """ "3.5x", "0.2x"; a segment worth almost nothing is "under 0.1x", not "0.0x" (which reads as none at all)."""
+    if 0 < index < 0.05:
+        return "under 0.1x"
+    return f"{index:.1f}x"
 
 
 def one(row_noun: str) -> str:

@@ -13,7 +13,7 @@ import pytest
 from bot.report.report_input import ReportInput
 from segmentation import SegmentationResult, segment
 from segmentation.errors import InvalidOptionError
-from segmentation.ranking import NO_WORTH_NOTE, rank_segments, ranking_note
+from segmentation.ranking import NO_WORTH_NOTE, rank_segments, ranking_note, times_average
 from tests.targeting.public_tables import cdnow_customers, islp_table, segmented, shared_file
 
 PERSONALITY = ("customer_personality", "marketing_campaign.csv")
@@ -189,3 +189,11 @@ def test_a_mistyped_value_column_gets_a_suggestion() -> None:
     sample = Path(__file__).resolve().parents[2] / "bot" / "samples" / "sample_audience.csv"
     with pytest.raises(InvalidOptionError, match=r"--value total_spnd is not .*; did you mean 'total_spend'\?$"):
         segment(sample.read_bytes(), value="total_spnd")
+
+
+@pytest.mark.parametrize(
+    ("index", "words"), [(3.456, "3.5x"), (0.2, "0.2x"), (0.049, "under 0.1x"), (0.0001, "under 0.1x"), (0.0, "0.0x")]
+)
+def test_a_segment_worth_almost_nothing_is_not_called_zero_times_the_average(index: float, words: str) -> None:
+    """CDNOW and marketing_campaign showed "0.0x the average per person" for segments that spend a little."""
+    assert times_average(index) == words
