@@ -216,7 +216,8 @@ def _worth(profile: SegmentProfile, row_noun: str) -> str:
         f"{_rate(o.ci[0])}-{_rate(o.ci[1])})"
         for o in profile.outcomes
     ]
-    return "; ".join(parts)
+    # The report's caveat (small, unstable, a one-column twin) travels with the brief, which is read on its own.
+    return "; ".join(parts) + (f". {profile.confidence_note}" if profile.confidence_note else "")
 
 
 def _reach_angle(feature: FeatureEffect) -> str:

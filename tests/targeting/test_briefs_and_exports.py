@@ -316,3 +316,17 @@ def test_a_brief_never_says_a_segment_cares_about_what_it_is_less_into() -> None
                 assert feature.value not in profile.brief.cares_about, (profile.name, profile.brief.cares_about)
                 assert not any(feature.value in angle for angle in profile.brief.lead_with), profile.brief.lead_with
     assert checked >= 1
+
+
+def test_a_brief_carries_its_segments_caveat() -> None:
+    """A brief is read on its own (a file, a Slack message): Mall's 23-person segment's brief said nothing of its
+    "Small segment: treat its profile as a hint" that the report shows."""
+    result = segmented("mall_customers", "Mall_Customers.csv")
+    noted = [p for p in result.segments if p.confidence_note]
+    assert noted, "Mall has a small segment"
+    for profile in result.segments:
+        assert profile.brief is not None
+        if profile.confidence_note:
+            assert profile.brief.worth.endswith(f". {profile.confidence_note}")
+        else:
+            assert "treat its profile as a hint" not in profile.brief.worth
