@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "segment",
-        help="segment an audience file (CSV, TSV, .csv.gz or .xlsx)",
+        help="segment an audience file (CSV, TSV, .csv.gz, .xlsx or Parquet, or a folder of partitions)",
         description="Cluster an audience file into segments and describe each one.",
     )
     parser.add_argument("path", metavar="PATH", help="the audience file")
