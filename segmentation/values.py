@@ -117,13 +117,15 @@ def text_cells(series: pd.Series) -> TextCells:
     `series.astype("string").str.strip().mask(missing_mask(series))`, without a second pass over the rows.
     """
     distinct = _distinct(series)
-    level_of, levels = pd.factorize(distinct.text.where(distinct.present))
-    codes = np.where(distinct.codes >= 0, level_of[np.maximum(distinct.codes, 0)], -1)
-    return TextCells(
-        codes=codes.astype(np.intp, copy=False),
-        levels=pd.Series(np.asarray(levels, dtype=object), dtype="string"),
-        written=int(distinct.present.sum()),
-    )
+    if distinct.stripped_apart:
+        # Distinct cells that stripping left unchanged stay distinct: their levels are the present ones, in order.
+        level_of = np.where(distinct.present, np.cumsum(distinct.present) - 1, -1)
+        levels = distinct.text[distinct.present].reset_index(drop=True).astype("string")
+    else:
+        level_of, uniques = pd.factorize(distinct.text.where(distinct.present))
+        levels = pd.Series(np.asarray(uniques, dtype=object), dtype="string")
+    codes = np.append(level_of, -1)[distinct.codes]  # a missing cell's code -1 picks the appended -1
+    return TextCells(codes=codes.astype(np.intp, copy=False), levels=levels, written=int(distinct.present.sum()))
 
 
 def parse_numbers(series: pd.Series, *, decimal_comma: bool | None = None) -> ParsedNumbers:
@@ -237,6 +239,7 @@ class _Distinct:
     text: pd.Series
     present: np.ndarray  # per distinct cell: not a missing-value token
     counts: np.ndarray  # per distinct cell: number of rows
+    stripped_apart: bool  # the cells were distinct strings and stripping changed none, so `text` has no repeats
 
     def per_row(self, per_distinct: np.ndarray, fill: object) -> np.ndarray:
         return _expand(per_distinct, self.codes, fill)
@@ -251,9 +254,12 @@ class _Distinct:
 
 def _distinct(series: pd.Series) -> _Distinct:
     codes, uniques = pd.factorize(series)
-    text = pd.Series(uniques).astype("str").str.strip()
+    written = pd.Series(uniques).astype("str")
+    text = written.str.strip()
     present = ~text.str.lower().isin(MISSING_TOKENS).to_numpy(dtype=bool)
-    return _Distinct(codes, text, present, np.bincount(codes[codes >= 0], minlength=len(text)))
+    # Only a string column's cells are distinct as text (an object column's 1 and "1" are not).
+    apart = isinstance(series.dtype, pd.StringDtype) and bool((text.str.len() == written.str.len()).all())
+    return _Distinct(codes, text, present, np.bincount(codes[codes >= 0], minlength=len(text)), apart)
 
 
 def _is_text(series: pd.Series) -> bool:

@@ -220,6 +220,17 @@ def test_text_is_stripped_and_numbers_stay_numeric() -> None:
     assert pd.api.types.is_integer_dtype(frame["n"])
 
 
+@pytest.mark.parametrize("late", [" user4321@example.com ", "N/A"])
+def test_a_column_of_distinct_cells_is_tidied_down_to_its_last_row(late: str) -> None:
+    """Emails or ids (mostly distinct cells) are checked whole, not by their first rows: one late cell counts."""
+    emails = [f"user{row}@example.com" for row in range(5000)]
+    emails[4321] = late
+    frame = read_table(("email,n\n" + "".join(f"{email},{row % 7}\n" for row, email in enumerate(emails))).encode())
+    tidy = frame["email"].tolist()
+    assert tidy[4321] == "user4321@example.com" if late.strip() != "N/A" else pd.isna(tidy[4321])
+    assert tidy[:3] == ["user0@example.com", "user1@example.com", "user2@example.com"]
+
+
 def test_rows_with_fewer_fields_are_padded_with_missing() -> None:
     frame = read_table(b"a,b,c\n1,2,3\n4,5\n6,7,8\n")
     assert frame["c"].isna().tolist() == [False, True, False]

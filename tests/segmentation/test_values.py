@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from segmentation.values import (
     MISSING_TOKENS,
@@ -13,6 +15,7 @@ from segmentation.values import (
     parse_dates,
     parse_labels,
     parse_numbers,
+    text_cells,
 )
 
 
@@ -247,3 +250,23 @@ def test_parsers_handle_a_large_column_of_repeated_values() -> None:
     assert numbers.unit == "currency" and parsed_dates.dayfirst is True
     assert labels.matrix.shape == (n, 5)
     assert np.isnan(numbers.values).sum() == (money == "n/a").sum()
+
+
+# --- text cells ----------------------------------------------------------------------------------------------
+
+# Cells that collide once stripped ("a" / " a"), differ only in case, are missing tokens or look like numbers.
+_CELLS = st.sampled_from(["a", " a", "a ", "A", "b", "NA", " na ", "", "  ", "null", "x y", "1", "01", "é", None])
+
+
+@settings(max_examples=300, deadline=None)
+@given(cells=st.lists(_CELLS, max_size=30), dtype=st.sampled_from(["str", "string", "object"]))
+def test_text_cells_are_the_stripped_column_factorised(cells: list[str | None], dtype: str) -> None:
+    """The codes and levels its docstring promises, whichever shortcut it takes (all-missing columns too)."""
+    series = pd.Series(cells, dtype=dtype)
+    found = text_cells(series)
+    codes, levels = pd.factorize(series.astype("string").str.strip().mask(missing_mask(series)))
+    assert found.codes.tolist() == codes.tolist()
+    assert found.levels.tolist() == list(levels)
+    assert found.levels.dtype == "string"
+    present = {cell for cell in cells if cell is not None and cell.strip().lower() not in MISSING_TOKENS}
+    assert found.written == len(present)
