@@ -75,6 +75,10 @@ JSON = "The file is a JSON document, not a table; export the table as CSV or .xl
 RAGGED = (
     "The file does not look like a table: its lines have different numbers of fields; export it again as CSV or .xlsx."
 )
+SPACE_SEPARATED = (
+    "The file's columns are separated by spaces (its header reads as {width} columns: {header}), which cannot be "
+    "told apart from spaces inside a value; export it again as CSV (commas), tab-separated text or .xlsx."
+)
 TOO_MANY_FIELDS = (
     "Line {line} of the file has {seen} fields but the header has {expected}; "
     "check the delimiter and quoting, or export the table again as CSV or .xlsx."
@@ -439,7 +443,18 @@ def _sniff(text: str, *, truncated: bool) -> Dialect:
     records, _ = _records(text, ",", drop_last=truncated)
     if any(len(record) > 1 for record in records):
         raise UnreadableFileError(RAGGED)
+    _refuse_space_separated([record[0] for record in records])
     return Dialect(",", tuple(records[0]), decimal_comma=False, thousands_dot=False)
+
+
+def _refuse_space_separated(lines: list[str]) -> None:
+    """`UnreadableFileError` for a one-column file whose lines all split on spaces into the header's 3+ words
+    (a fixed-width or space-separated export), which would otherwise read as one column of unique text."""
+    widths = [len(line.split()) for line in lines]
+    width, body = widths[0], widths[1:]
+    if width >= 3 and body and sum(found == width for found in body) >= 0.9 * len(body):
+        header = ", ".join(lines[0].split()[:3]) + (", ..." if width > 3 else "")
+        raise UnreadableFileError(SPACE_SEPARATED.format(width=width, header=header))
 
 
 def header_start(widths: list[int]) -> int | None:

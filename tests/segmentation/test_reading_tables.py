@@ -317,6 +317,10 @@ BROKEN = {
         b"Thanks, Ann, Bob, and, Cy\nbye\n",
         reading.RAGGED,
     ),
+    "space separated": (
+        b"age  income city\n23 40000 Paris\n35  52000 Lyon\n41 61000 Paris\n",
+        reading.SPACE_SEPARATED.format(width=3, header="age, income, city"),
+    ),
     "too many fields": (
         b"a,b,c\n1,2,3\n4,5,6\n7,8,9\n1,2,3\n4,5,6\n7,8,9\n1,2,3\n4,5,6\n7,8,9\n1,2,3,4,5\n",
         reading.TOO_MANY_FIELDS.format(line=11, seen=5, expected=3),
@@ -330,6 +334,12 @@ def test_broken_input_gets_one_sentence(case: str) -> None:
     with pytest.raises(UnreadableFileError) as raised:
         read_table(data)
     assert str(raised.value) == message
+
+
+def test_one_column_of_words_is_not_mistaken_for_spaces() -> None:
+    """A single text column whose cells hold different numbers of words is read, not refused."""
+    frame = read_table(b"customer feedback text\ngreat product\nthe delivery was late\nok\n")
+    assert frame.columns.tolist() == ["customer feedback text"] and len(frame) == 3
 
 
 def test_empty_xlsx_and_header_only_xlsx() -> None:
