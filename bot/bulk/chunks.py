@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -135,14 +136,19 @@ def column_names(table: TableFile) -> list[str]:
 
 
 def check_same_columns(tables: list[TableFile]) -> None:
-    """A `SegbotError` naming the first partition whose columns differ from the first partition's."""
-    first = column_names(tables[0])
-    for table in tables[1:]:
-        names = column_names(table)
-        if set(names) == set(first):
+    """A `SegbotError` naming the first partition whose columns differ from those most partitions share.
+
+    The columns most partitions have are the reference (the first partition's on a tie), so one stray file
+    sorted first is the one named, not every other partition."""
+    names = [column_names(table) for table in tables]
+    shared = Counter(frozenset(found) for found in names)
+    reference = max(range(len(tables)), key=lambda at: (shared[frozenset(names[at])], -at))
+    first = names[reference]
+    for table, found in zip(tables, names, strict=True):
+        if set(found) == set(first):
             continue
-        missing = [name for name in first if name not in names]
-        extra = [name for name in names if name not in first]
+        missing = [name for name in first if name not in found]
+        extra = [name for name in found if name not in first]
         what = "; ".join(
             part
             for part in (
@@ -151,9 +157,12 @@ def check_same_columns(tables: list[TableFile]) -> None:
             )
             if part
         )
+        alike = shared[frozenset(first)]
+        others = f" and {alike - 1} other partition{'s' if alike > 2 else ''}" if alike > 1 else ""
         raise SegbotError(
-            f"The partition {table.path.name} does not have the columns of {tables[0].path.name} ({what}); every "
-            "partition of a folder must have the same columns: fix its header or move it out of the folder."
+            f"The partition {table.path.name} does not have the columns of {tables[reference].path.name}{others} "
+            f"({what}); every partition of a folder must have the same columns: fix its header or move it out of "
+            "the folder."
         )
 
 

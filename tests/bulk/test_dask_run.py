@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from bot.bulk.chunked_run import FitOptions
-from bot.bulk.chunks import TableFile, partition_files, table_file
+from bot.bulk.chunks import TableFile, check_same_columns, partition_files, table_file
 from bot.bulk.dask_run import dask_client, segment_partitions
 from bot.errors import SegbotError
 from segmentation.synthetic import planted_audience
@@ -78,9 +78,27 @@ def test_a_partition_with_other_columns_is_one_sentence_before_any_label_is_writ
     labels = tmp_path / "labels"
     labels.mkdir()
     tables = [table_file(path) for path in partition_files(folder)]
-    with pytest.raises(SegbotError, match=r"The partition d.csv does not have the columns of a.csv \(it lacks .*; it"):
+    with pytest.raises(
+        SegbotError, match=r"The partition d.csv does not have the columns of a.csv and 2 other partitions \(it lacks"
+    ):
         segment_partitions(tables, FitOptions(sample_rows=600), labels_dir=labels)
     assert list(labels.iterdir()) == []
+
+
+def test_the_stray_partition_is_named_even_when_it_sorts_first(partitions: Path, tmp_path: Path) -> None:
+    """The columns most partitions share are the reference: a stray 0.csv is named, not a.csv, b.csv ..."""
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    for part in partition_files(partitions):
+        (folder / part.name).write_bytes(part.read_bytes())
+    (folder / "0.csv").write_text("x,y\n1,2\n", encoding="utf-8")
+    tables = [table_file(path) for path in partition_files(folder)]
+    with pytest.raises(SegbotError) as raised:
+        check_same_columns(tables)
+    assert str(raised.value).startswith(
+        "The partition 0.csv does not have the columns of a.csv and 2 other partitions (it lacks "
+    )
+    assert "it has x, y as well" in str(raised.value)
 
 
 def test_a_run_failing_part_way_leaves_the_labels_folder_as_it_was(
