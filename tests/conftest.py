@@ -45,8 +45,16 @@ if TYPE_CHECKING:
 SHARED_DATASETS = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
 
 
+# Dramatiq's threads look for work, and for a stop, this often (its default is 1,000 ms): a broker test's bot takes
+# about 2 s to stop with the default and a delayed delivery waits up to a second longer than its delay. The tests'
+# `segbot worker` processes inherit it. Read once, when dramatiq.worker is first imported (after this hook).
+DRAMATIQ_WORKER_TIMEOUT_MS = "100"
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """Hypothesis's storage in a folder of this process's own, not `.hypothesis/` in the checkout."""
+    """Hypothesis's storage in a folder of this process's own, not `.hypothesis/` in the checkout; Dramatiq's
+    quick poll (DRAMATIQ_WORKER_TIMEOUT_MS)."""
+    os.environ.setdefault("dramatiq_worker_timeout", DRAMATIQ_WORKER_TIMEOUT_MS)
     if "HYPOTHESIS_STORAGE_DIRECTORY" not in os.environ:
         folder = tempfile.mkdtemp(prefix="segbot-hypothesis-")
         os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = folder
