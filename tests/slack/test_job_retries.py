@@ -68,14 +68,32 @@ def _attempts(engine: Engine) -> int:
         return int(connection.execute(select(slack_jobs.c.attempts)).scalar_one())
 
 
-def test_a_slack_server_error_is_retried_after_a_backoff(queued_bot: RunningBot, sample_csv: bytes) -> None:
+def _backoff(monkeypatch: pytest.MonkeyPatch, seconds: float) -> float:
+    """Every retry of a job, in either queue mode, `seconds` after its failure (the real backoff starts at 5 s)."""
+    delay = lambda attempts: timedelta(seconds=seconds)  # noqa: E731
+    monkeypatch.setattr(workers, "retry_delay", delay)
+    monkeypatch.setattr(broker, "retry_delay", delay)
+    return seconds
+
+
+def test_the_backoff_grows_from_5_s_to_at_most_5_minutes() -> None:
+    """The real schedule; the tests through the queues below shorten it (`_backoff`)."""
+    assert [workers.retry_delay(n).total_seconds() for n in (0, 1, 2, 3, 4, 5, 9)] == [5, 5, 20, 80, 300, 300, 300]
+
+
+def test_a_slack_server_error_is_retried_after_a_backoff(
+    queued_bot: RunningBot, sample_csv: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backoff = _backoff(monkeypatch, 2)  # tells a backoff from none as well as the real 5 s
     queued_bot.fake.fail("files.getUploadURLExternal", "internal_error")  # the chart, after the report
     _share(queued_bot, sample_csv)
     wait_until(lambda: queued_bot.runtime.jobs.counts() == {DONE: 1}, 60, "the job to finish")
     uploads = queued_bot.fake.calls_to("files.getUploadURLExternal")
     assert len(uploads) == 2 and _attempts(queued_bot.engine) == 2
-    waited = uploads[1].received_at - uploads[0].received_at
-    assert waited >= workers.retry_delay(1).total_seconds() - 0.5, f"retried after {waited:.1f} s"
+    # From the refused upload to the retry's first call to Slack (a retry without a backoff: a few milliseconds).
+    waited = min(c.received_at for c in queued_bot.fake.calls if c.received_at > uploads[0].received_at)
+    waited -= uploads[0].received_at
+    assert waited >= backoff - 0.5, f"retried after {waited:.1f} s"
     assert len(report_messages(queued_bot.fake)) == 1, "the retry did not post the report again"
     assert len(RunRepository(queued_bot.engine).recent(FAKE_TEAM)) == 1
 
@@ -83,9 +101,7 @@ def test_a_slack_server_error_is_retried_after_a_backoff(queued_bot: RunningBot,
 def test_a_job_failing_every_time_is_dead_lettered_and_the_user_told(
     queued_bot: RunningBot, sample_csv: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    quick = lambda attempts: timedelta(seconds=0.2)  # noqa: E731
-    monkeypatch.setattr(workers, "retry_delay", quick)
-    monkeypatch.setattr(broker, "retry_delay", quick)
+    _backoff(monkeypatch, 0.2)
     queued_bot.fake.fail("chat.postMessage", "internal_error", times=MAX_ATTEMPTS, when=_is_report)
     _share(queued_bot, sample_csv)
     wait_until(lambda: queued_bot.runtime.jobs.counts() == {DEAD: 1}, 60, "the job to be dead-lettered")
