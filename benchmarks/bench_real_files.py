@@ -1,6 +1,7 @@
 """Real files, read as a marketer would: k, why, the names, outcome rates, and claims re-checked with pandas.
 
-Files: the shared customer files in ../shared/datasets, plus public tables shipped inside PyPI packages
+Files: the shared customer files in ../shared/datasets (and two files of YouTube channels and Instagram
+accounts, whose rows are not people), plus public tables shipped inside PyPI packages
 (ISLP's Caravan and Credit, plotly's tips, lifetimes' CDNOW customer summary). The package files are taken
 from the wheels with `pip download --no-deps` into benchmarks/out/packages (nothing is installed), read from
 the wheel by path, and never copied into the repository.
@@ -36,6 +37,8 @@ SHARED = [
     "customer_personality/marketing_campaign.csv",
     "wholesale_customers/Wholesale customers data.csv",
     "teen_sns_interests/snsdata.csv",
+    "global_youtube_statistics/Global YouTube Statistics.csv",
+    "top_instagram_influencers/top_insta_influencers_data.csv",
 ]
 IN_WHEELS = [
     ("ISLP", "islp-*.whl", "ISLP/data/Caravan.csv"),
@@ -76,6 +79,15 @@ def check_feature(table: pd.DataFrame, labels: np.ndarray, segment_id: int, feat
         same = np.isclose(ours, feature.segment_value, rtol=0.02) and np.isclose(
             overall, feature.overall_value, rtol=0.02
         )
+        if f"{feature.segment_value:.4g}" == f"{feature.overall_value:.4g}":
+            # Equal medians are no difference: the report says which way the average leans; check that instead.
+            way = "higher" if feature.effect > 0 else "lower"
+            leans = (float(numbers[members].mean()) > float(numbers.mean())) == (feature.effect > 0)
+            return (
+                f"{feature.label}: {way} than overall on average (median {feature.segment_value:.4g} in both); "
+                f"pandas medians {ours:.4g} vs {overall:.4g}, means {float(numbers[members].mean()):.4g} vs "
+                f"{float(numbers.mean()):.4g} {'✓' if same and leans else '✗'}"
+            )
         return f"{claim}; pandas medians {ours:.4g} vs {overall:.4g} {'✓' if same else '✗'}"
     text = raw.astype("string").str.strip()
     if feature.kind == "label":

@@ -141,7 +141,7 @@ def plain(feature: FeatureEffect) -> str:
         label = value_label(label)  # "meat spend (MntMeatProducts)", "catalog purchases (NumCatalogPurchases)"
     if feature.kind == "numeric":
         way = "higher" if feature.effect > 0 else "lower"
-        segment, overall = _num(feature.segment_value), _num(feature.overall_value)
+        segment, overall = _num(feature.segment_value, feature.unit), _num(feature.overall_value, feature.unit)
         if segment in (overall, "n/a"):  # equal medians: say which way the average leans
             return f"{label} {way} than average"
         return f"{label} {way} than average (median {segment} vs {overall})"
@@ -270,9 +270,11 @@ def _words(name: str) -> str:
     return " ".join(re.split(r"[^a-z0-9]+", spaced.lower())).strip()
 
 
-def _num(value: float) -> str:
+def _num(value: float, unit: str | None = None) -> str:
     if not np.isfinite(value):
         return "n/a"
+    if unit == "year":  # a calendar year: 2006, never 2,006
+        return f"{value:.0f}"
     return f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:,.2f}".rstrip("0")
 
 

@@ -185,11 +185,21 @@ _PERSON_TOKENS = frozenset(
 )
 
 
+# Social-media accounts: an audience size (followers) beside what the account posts or gets (posts, views).
+_AUDIENCE_SIZE_TOKENS = frozenset({"followers", "follower", "subscribers", "subscriber"})
+_POSTING_TOKENS = frozenset({"posts", "uploads", "views", "likes", "comments", "engagement", "eng", "videos", "reels"})
+_CHANNEL_TOKENS = frozenset({"youtuber", "youtube", "uploads", "video", "videos"})
+
+
 def _row_noun(names: list[str], decisions: list[_Decision]) -> str:
-    """What a row is: bills (total_bill, tip), transactions (invoice, quantity), people, or plain rows."""
+    """What a row is: bills (total_bill, tip), social-media channels or accounts (subscribers and views,
+    followers and posts), transactions (invoice, quantity), people, or plain rows."""
     tokens = set().union(*(_tokens(name) for name in names)) if names else set()
     if tokens & _BILL_TOKENS and {"bill", "tip", "tips"} & tokens:
         return "bills"
+    if tokens & _AUDIENCE_SIZE_TOKENS and tokens & _POSTING_TOKENS:
+        # A YouTube channel or an Instagram account is not a person, even with a "youtuber name" column.
+        return "channels" if tokens & _CHANNEL_TOKENS else "accounts"
     described = tokens & (_PERSON_TOKENS - {"customer", "customers", "user", "client"})
     if tokens & _TRANSACTION_TOKENS or ("quantity" in tokens and not described) or _repeats_people(decisions):
         return "transactions"
@@ -266,7 +276,8 @@ def _summary_convention(decisions: list[_Decision]) -> list[_Decision]:
     both = np.isfinite(spans) & np.isfinite(ages)
     if not both.any() or bool((spans[both] > ages[both]).any()):
         return decisions
-    meanings = {"recency": "repeat_span", "T": "tenure"}
+    # `frequency` there counts repeat purchases: 0 is a one-time buyer, 1 or more a repeat buyer.
+    meanings = {"recency": "repeat_span", "T": "tenure", "frequency": "repeat_count"}
     return [_with_semantic(d, meanings[d.role.name]) if d.role.name in meanings else d for d in decisions]
 
 
@@ -390,12 +401,11 @@ def _numeric_column(name: str, numbers: np.ndarray, distinct: int, missing_share
             "year of birth",
             missing_share,
             semantic=semantic,
-            prepared=(PreparedColumn(name, "numeric", semantic=semantic, unit="years", numbers=numbers),),
+            prepared=(PreparedColumn(name, "numeric", semantic=semantic, unit="year", numbers=numbers),),
         )
     reason = f"numbers ({distinct:,} distinct values)"
-    column = PreparedColumn(
-        name, "numeric", semantic=semantic, unit="years" if semantic == "age" else None, numbers=numbers
-    )
+    unit = "years" if semantic == "age" else "year" if _calendar_years(name, numbers) else None
+    column = PreparedColumn(name, "numeric", semantic=semantic, unit=unit, numbers=numbers)
     return _used(name, "numeric", reason, missing_share, semantic=semantic, prepared=(column,))
 
 
@@ -642,6 +652,16 @@ def _numeric_semantic(name: str, numbers: np.ndarray) -> str | None:
     if "age" in tokens and low >= 5 and high <= 110:
         return "age"
     return None
+
+
+def _calendar_years(name: str, numbers: np.ndarray) -> bool:
+    """A year named so and holding whole years (created_year 2006, gradyear): shown as 2006, never 2,006."""
+    if not any(token in ("year", "yr") or token.endswith("year") for token in _tokens(name)):
+        return False
+    finite = numbers[np.isfinite(numbers)]
+    return (
+        bool(len(finite)) and bool(np.all(finite == np.floor(finite))) and 1800 <= finite.min() <= finite.max() <= 2100
+    )
 
 
 def _text_semantic(name: str, levels: pd.Series, counts: np.ndarray) -> str | None:

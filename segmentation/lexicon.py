@@ -16,6 +16,8 @@ Slot = Literal["age", "modifier", "place", "noun"]
 
 DEFAULT_HEAD = "customers"
 BUYERS = "buyers"
+# Low on one product column: true of a segment only when it buys less of every product (checked in naming).
+LIGHT_BUYERS = "light buyers"
 FALLBACK_NAMES: tuple[str, ...] = (
     "Typical customers",
     "Mainstream customers",
@@ -181,6 +183,7 @@ _SATISFACTION = {"satisfaction", "satisfied", "nps", "csat", "happiness"}
 # A rating or score is satisfaction only on a short survey scale (1-5, 0-10); a credit rating of 600 is not.
 RATINGS = {"rating", "ratings", "score", "scores", "stars"}
 SURVEY_SCALE_MAX = 10
+_RANKS = {"rank", "ranks", "ranking", "ranked"}
 _DEALS = {"deals", "deal", "discount", "discounts", "coupon", "coupons", "promo", "promotions"}
 _FILLER = {
     "num",
@@ -349,9 +352,14 @@ def numeric_phrase(tokens: tuple[str, ...], high: bool, semantic: str | None, is
         return Phrase("older" if high else "young", "age", order=0)
     if semantic == "birth_year" or words & {"birth", "born", "birthyear", "gradyear"}:
         return Phrase("young" if high else "older", "age", order=0)
+    if words & _RANKS:
+        # Rank 1 is the top: a high rank number is a lower place, never "high-rank".
+        return Phrase("lower-ranked" if high else "top-ranked", "modifier")
     if semantic == "repeat_span":
         # Time from first to last purchase (lifetimes' recency): long means repeat buying over a long time.
         return Phrase("long-standing repeat" if high else "early-lapsed", "modifier", head=BUYERS)
+    if semantic == "repeat_count":
+        return Phrase("repeat" if high else "one-time", "modifier", head=BUYERS)
     if semantic == "tenure":
         return Phrase("long-time" if high else "new", "modifier")
     if is_date or words & {"recency", "tenure"}:
@@ -363,7 +371,7 @@ def numeric_phrase(tokens: tuple[str, ...], high: bool, semantic: str | None, is
     product = next((_PRODUCTS[token] for token in tokens if token in _PRODUCTS), None)
     if product is not None:
         if not high:
-            return Phrase("light buyers", "noun", weak=True)
+            return Phrase(LIGHT_BUYERS, "noun", weak=True)
         return Phrase(f"{product} buyers", "noun", modifier=f"{product.replace(' ', '-')}-buying", family="product")
     return _behaviour_phrase(tokens, words, high)
 

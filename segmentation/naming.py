@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from itertools import count
 
 import numpy as np
@@ -23,6 +24,7 @@ from segmentation.lexicon import (
     DEFAULT_HEAD,
     FALLBACK_NAMES,
     FILLER,
+    LIGHT_BUYERS,
     PROPER_WORDS,
     RATINGS,
     SURVEY_SCALE_MAX,
@@ -31,6 +33,7 @@ from segmentation.lexicon import (
     categorical_phrase,
     interest_noun,
     numeric_phrase,
+    product_word,
     tokens_of,
 )
 from segmentation.prepared import PreparedColumn, PreparedTable
@@ -50,21 +53,29 @@ MIN_LABEL_SHARE = 0.25
 BROAD_COUNT = 3
 BROAD_LIFT = 1.5
 _SHORT_PLACES = {"US": "US", "GB": "UK", "AE": "UAE"}
+# Rows that are not customers are named for what they are: "Dinner bills", "US-based channels".
+ROW_HEADS = ("bills", "transactions", "channels", "accounts")
 
 
-def segment_names(features: Sequence[Sequence[FeatureEffect]], prepared: PreparedTable) -> tuple[str, ...]:
-    """A unique name per segment, from its distinguishing features (strongest first)."""
+def segment_names(
+    features: Sequence[Sequence[FeatureEffect]], prepared: PreparedTable, labels: np.ndarray | None = None
+) -> tuple[str, ...]:
+    """A unique name per segment, from its distinguishing features (strongest first).
+
+    With the rows' `labels`, a claim a feature cannot carry alone is checked against the data: "light buyers"
+    only for a segment that buys less of every product, not one that buys less grocery and more fresh food.
+    """
     columns = {column.name: column for column in prepared.columns}
-    head = prepared.row_noun if prepared.row_noun in ("bills", "transactions") else DEFAULT_HEAD
+    head = prepared.row_noun if prepared.row_noun in ROW_HEADS else DEFAULT_HEAD
+    light = _light_segments(prepared, labels, len(features))
     taken: set[str] = set()
     names = []
-    for segment_features in features:
-        ranked = [
-            (_for_rows(phrase, head), strength(effect))
-            for effect in segment_features
-            if (phrase := phrase_for(effect, columns.get(effect.column))) is not None
-        ]
-        ranked.extend(_broad_interest(segment_features, ranked))
+    for segment_features, buys_less in zip(features, light, strict=True):
+        ranked = _ranked(segment_features, columns, head, buys_less, NAMING_STRENGTH)
+        if not ranked:
+            # Nothing strong, yet a median that differs from everyone's is a difference: "Typical" would be false.
+            visible = [f for f in segment_features if f.kind == "numeric" and _medians_differ(f)]
+            ranked = _ranked(visible, columns, head, buys_less, 0.0)
         name = next((name for name in _candidates(_distinct(ranked), head) if name.lower() not in taken), "")
         # More segments than distinct names (only with a forced, very large k): number the typical groups.
         name = name or next(f"Typical group {n}" for n in count(1) if f"typical group {n}" not in taken)
@@ -73,8 +84,8 @@ def segment_names(features: Sequence[Sequence[FeatureEffect]], prepared: Prepare
     return tuple(names)
 
 
-# When rows are bills or transactions, words for people become words for what happened on the row: a purchase
-# is not a "high spender", and one made 500 days ago is "earlier", not "long-time".
+# When rows are bills, transactions or accounts, words for people become words for the row: a purchase is not
+# a "high spender", and one made 500 days ago is "earlier", not "long-time".
 _ROW_WORDS = {
     "high spenders": Phrase("high-value", "modifier"),
     "low spenders": Phrase("low-value", "modifier"),
@@ -85,6 +96,48 @@ _ROW_WORDS = {
 
 def _for_rows(phrase: Phrase, head: str) -> Phrase:
     return _ROW_WORDS.get(phrase.text, phrase) if head != DEFAULT_HEAD else phrase
+
+
+def _ranked(
+    features: Sequence[FeatureEffect], columns: dict[str, PreparedColumn], head: str, buys_less: bool, floor: float
+) -> list[tuple[Phrase, float]]:
+    ranked = []
+    for effect in features:
+        phrase = phrase_for(effect, columns.get(effect.column), floor=floor)
+        if phrase is not None and phrase.text == LIGHT_BUYERS and not buys_less:
+            # Less grocery but not less of everything: light on that product only ("Light grocery buyers").
+            phrase = replace(phrase, text=f"light {product_word(effect.column)} buyers")
+        if phrase is not None:
+            ranked.append((_for_rows(phrase, head), strength(effect)))
+    return ranked + _broad_interest(features, ranked)
+
+
+def _medians_differ(effect: FeatureEffect) -> bool:
+    return not np.isclose(effect.segment_value, effect.overall_value, rtol=1e-3, atol=0.0)
+
+
+def _light_segments(prepared: PreparedTable, labels: np.ndarray | None, k: int) -> list[bool]:
+    """Per segment: at or below the overall median and mean on every product column (MntWines, Fresh, ...)."""
+    products = [
+        np.asarray(c.numbers, dtype=np.float64)
+        for c in prepared.used_columns()
+        if c.role == "numeric" and c.numbers is not None and product_word(c.name) is not None
+    ]
+    if labels is None or not products:
+        return [True] * k
+    labels = np.asarray(labels)
+    light = []
+    for segment in range(k):
+        members = labels == segment
+        light.append(
+            all(
+                np.nanmedian(values[members]) <= np.nanmedian(values)
+                and np.nanmean(values[members]) <= np.nanmean(values)
+                for values in products
+                if np.isfinite(values[members]).any()
+            )
+        )
+    return light
 
 
 def _broad_interest(
@@ -98,19 +151,28 @@ def _broad_interest(
 
 
 def _distinct(ranked: list[tuple[Phrase, float]]) -> list[tuple[Phrase, float]]:
-    """Strongest first, each phrase once (two columns can say the same thing: "MntWines", "WineOrders")."""
-    seen: set[str] = set()
-    kept = []
+    """Strongest first, each phrase once (two columns can say the same thing: "MntWines", "WineOrders"); a phrase
+    whose words another one already says is dropped for it ("repeat" inside "long-standing repeat")."""
+    kept: list[tuple[Phrase, float]] = []
     for phrase, value in sorted(ranked, key=lambda item: -item[1]):
-        if phrase.text not in seen:
-            seen.add(phrase.text)
+        words = set(phrase.text.split())
+        overlapping = [
+            i
+            for i, (other, _) in enumerate(kept)
+            if other.slot == phrase.slot and (words <= set(other.text.split()) or words >= set(other.text.split()))
+        ]
+        if not overlapping:
             kept.append((phrase, value))
+        elif len(words) > len(kept[overlapping[0]][0].text.split()):
+            kept[overlapping[0]] = (phrase, kept[overlapping[0]][1])
     return kept
 
 
-def phrase_for(effect: FeatureEffect, column: PreparedColumn | None) -> Phrase | None:
+def phrase_for(
+    effect: FeatureEffect, column: PreparedColumn | None, *, floor: float = NAMING_STRENGTH
+) -> Phrase | None:
     """The phrase one feature contributes to a name, or None when it says nothing nameable."""
-    if strength(effect) < NAMING_STRENGTH:
+    if strength(effect) < floor:
         return None
     if effect.kind == "numeric":
         phrase = numeric_phrase(tokens_of(effect.column), effect.effect > 0, _semantic(column), _is_date(column))
@@ -143,6 +205,8 @@ def _category_phrase(effect: FeatureEffect, column: PreparedColumn | None) -> Ph
     if is_code_name(effect.column):
         return Phrase(f"{effect.column} {effect.value}", "modifier", weak=True)
     if column is not None and column.role == "boolean":
+        if re.fullmatch(r"[A-Z]{2,3}", effect.column):  # an acronym (US, VIP) keeps its capitals: never "Us"
+            return Phrase(effect.column, "modifier", weak=True) if effect.value == "yes" else None
         return boolean_phrase(tokens, effect.value == "yes")
     return categorical_phrase(tokens, effect.value)
 

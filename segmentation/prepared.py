@@ -25,7 +25,8 @@ class PreparedColumn:
     - categorical: `categories` (pandas Categorical; NaN where missing).
     - multilabel: `labels` (CSR matrix, rows x len(vocabulary), 1 where the row has the label) and
       `labels_known` (bool per row: the cell was not missing).
-    `unit` says how to show numbers to people: "currency", "percent", "days", "years" or None.
+    `unit` says how to show numbers to people: "currency", "percent", "days", "years" (a duration), "year" (a
+    calendar year: 2006, never 2,006) or None.
     """
 
     name: str
@@ -52,7 +53,7 @@ class PreparedTable:
     # never up to the clock); None when the table has no dates.
     reference_year: int | None = None
     # What one row is, for the words shown: "people" when person columns say so (age, gender, email, ...),
-    # "bills" or "transactions" when the columns describe those, else "rows".
+    # "bills", "transactions", "channels" or "accounts" (social media) when the columns describe those, else "rows".
     row_noun: str = "people"
 
     def used_columns(self) -> tuple[PreparedColumn, ...]:

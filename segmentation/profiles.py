@@ -44,7 +44,7 @@ def profile_segments(
     sizes = np.bincount(labels, minlength=k)
     interests = interest_columns(prepared)
     features = _distinguishing(prepared, labels, sizes, {column.name: interest for column, interest in interests})
-    names = segment_names(features, prepared) if k > 1 else (WHOLE_AUDIENCE,)
+    names = segment_names(features, prepared, labels) if k > 1 else (WHOLE_AUDIENCE,)
     mix = audience_columns(prepared, interests)
     twins = one_column_twins(prepared, labels, k)
     return tuple(
@@ -70,7 +70,7 @@ def profile_segments(
 def confidence_note(size: int, n_rows: int, stability: float, *, noun: str = "people") -> str | None:
     """Plain words when a segment is too small or too unstable to trust its profile fully; None otherwise."""
     notes = []
-    singular = {"people": "person", "bills": "bill", "transactions": "transaction"}.get(noun, "row")
+    singular = "person" if noun == "people" else noun.removesuffix("s")
     people = f"1 {singular}" if size == 1 else f"{size:,} {noun}"
     if size < SMALL_SIZE:
         notes.append(f"Small segment ({people}): treat its profile as a hint.")

@@ -81,7 +81,7 @@ class FeatureEffect:
     segment_value: float
     overall_value: float
     effect: float
-    # How to show a numeric feature's values: "currency", "percent", "days", "years" or None.
+    # How to show a numeric feature's values: "currency", "percent", "days", "years", "year" (calendar) or None.
     unit: str | None = None
 
     @classmethod
@@ -328,7 +328,7 @@ class SegmentationResult:
     k_merged_from: int | None = None
     # Yes/no outcome columns (bought, churned, ...) kept out of the clustering unless asked, shown per segment.
     outcome_columns: tuple[str, ...] = ()
-    # What one row is, in the words reports use: "people", "bills", "transactions" or "rows".
+    # What one row is, in the words reports use: "people", "bills", "transactions", "channels", "accounts", "rows".
     row_noun: str = "people"
     # The column segments are valued on (spend, revenue, orders, ...); None when the file has none.
     value_column: str | None = None

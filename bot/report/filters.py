@@ -44,10 +44,13 @@ def json_string(value: object) -> str:
 
 
 def num(value: float | int, unit: str | None = None) -> str:
-    """`3000` -> `3,000`; `24.0` -> `24`; `3.14159` -> `3.14`; `1234.5` -> `1,235`; units add `$`, `%`, ` days`."""
+    """`3000` -> `3,000`; `24.0` -> `24`; `3.14159` -> `3.14`; `1234.5` -> `1,235`; units add `$`, `%`, ` days`;
+    a calendar year (unit "year") is `2006`."""
     number = float(value)
     if math.isnan(number):
         return "n/a"
+    if unit == "year":
+        return f"{number:.0f}"
     magnitude = abs(number)
     if magnitude >= 100 or number.is_integer():
         text = f"{number:,.0f}"

@@ -133,7 +133,7 @@ class SegmentView:
     confidence_note: str | None
     no_match: str | None = None  # suggestions were asked for, the catalog has creators, none fits this segment
     outcomes: tuple[str, ...] = ()  # "20.8% bought vs 6.0% overall (95% interval 18.1%-23.7%)"
-    noun: str = "people"  # what a row is: people, bills, transactions, rows
+    noun: str = "people"  # what a row is: people, bills, transactions, channels, accounts, rows
     worth: str | None = None  # "20% of people, 42% of revenue, 2.1x the average per person"; None without value
 
 

@@ -28,6 +28,7 @@ def test_json_string_round_trips_inside_a_json_literal(text: str) -> None:
         (1234.5, None, "1,234"),
         (49.5, "currency", "$49.5"),
         (12, "days", "12 days"),
+        (2006.0, "year", "2006"),
         (float("nan"), None, "n/a"),
     ],
 )

@@ -5,11 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from bot.terminal.formatting import describe_feature
 from segmentation.audience import interest_columns
+from segmentation.brief import plain
 from segmentation.columns import prepare_table
 from segmentation.naming import segment_names
 from segmentation.result import FeatureEffect
-from tests.segmentation.prepared_tables import numeric, table
+from tests.segmentation.prepared_tables import boolean, numeric, table
 
 
 def _roles(frame: pd.DataFrame) -> dict[str, str]:
@@ -112,6 +114,41 @@ def test_coded_columns_are_named_as_they_are() -> None:
     assert _name("AGE", [20, 60], 1.5) == "Older customers"
 
 
+def test_rank_numbers_read_the_right_way_round() -> None:
+    # Rank 1 is the top channel: a segment with high rank numbers is lower-ranked, never "high-rank".
+    assert _name("country_rank", [1, 50, 4000], 2.8) == "Lower-ranked customers"
+    assert _name("video_views_rank", [1, 50, 4000], -1.5) == "Top-ranked customers"
+
+
+def test_a_short_capitals_yes_no_column_keeps_its_capitals() -> None:
+    prepared = table(boolean("US", [1.0, 0.0]))
+    us = FeatureEffect("US", "category", "US: yes", "yes", 0.99, 0.65, 1.5)
+    assert segment_names([[us]], prepared) == ("US customers",)
+
+
+def test_calendar_years_are_shown_without_a_thousands_separator() -> None:
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "created_year": rng.integers(2005, 2022, 300),
+            "Year_Birth": rng.integers(1940, 2000, 300),
+            "years_active": rng.integers(1, 30, 300),  # a duration, not a calendar year
+            "gradyear": rng.integers(2006, 2010, 300) * 1.0,
+        }
+    )
+    units = {column.name: column.unit for column in prepare_table(frame).columns}
+    assert units == {"created_year": "year", "Year_Birth": "year", "years_active": None, "gradyear": "year"}
+    created = FeatureEffect("created_year", "numeric", "created_year", None, 2006.0, 2013.0, -1.1, unit="year")
+    assert describe_feature(created) == "created_year: median 2006 vs 2013 overall (-1.1 SD)"
+    assert plain(created) == "created_year lower than average (median 2006 vs 2013)"
+
+
+def test_equal_medians_are_not_shown_as_a_difference() -> None:
+    # 60% of CDNOW's customers never bought twice: a segment of them has median recency 0, like everyone.
+    tied = FeatureEffect("recency", "numeric", "recency", None, 0.0, 0.0, -0.64)
+    assert describe_feature(tied) == "recency: lower than overall on average (median 0 in both, -0.6 SD)"
+
+
 def test_keyword_counts_are_interests_only_under_word_names() -> None:
     rng = np.random.default_rng(1)
 
@@ -146,6 +183,27 @@ def test_what_a_row_is() -> None:
     assert prepare_table(people).row_noun == "people"
     assert prepare_table(shops).row_noun == "rows"
     assert prepare_table(sales).row_noun == "transactions"
+    channels = pd.DataFrame(
+        {
+            "youtuber name": ["a", "b", "c"] * 10,
+            "subscribers": [1e6, 2e6, 3e6] * 10,
+            "video views": [1e8, 2e8, 3e8] * 10,
+        }
+    )
+    accounts = pd.DataFrame(
+        {"followers": [1e5, 2e5, 3e5] * 10, "posts": [10, 200, 3000] * 10, "age": [20, 30, 40] * 10}
+    )
+    assert prepare_table(channels).row_noun == "channels"  # not people, despite the "name" column
+    assert prepare_table(accounts).row_noun == "accounts"
+
+
+def test_channels_and_accounts_are_named_as_such_not_as_customers() -> None:
+    frame = pd.DataFrame(
+        {"followers": [1e5, 2e5, 3e5] * 10, "posts": [10, 200, 3000] * 10, "country": ["US", "BR", "IN"] * 10}
+    )
+    prepared = prepare_table(frame)
+    brazil = FeatureEffect("country", "category", "country: Brazil", "Brazil", 0.9, 0.33, 2.7)
+    assert segment_names([[brazil], []], prepared) == ("Brazil-based accounts", "Typical accounts")
 
 
 def test_two_segments_differing_in_one_column_say_so() -> None:
@@ -195,3 +253,31 @@ def test_recency_larger_than_t_is_the_crm_reading_days_since_the_last_purchase()
     assert _semantics(frame)["recency"] is None
     effect = FeatureEffect("recency", "numeric", "recency", None, 0.0, 0.0, 1.2)
     assert "apsed" in segment_names([[effect]], prepare_table(frame))[0]
+
+
+def test_light_buyers_buy_less_of_every_product() -> None:
+    from segmentation.profiles import profile_segments
+
+    rng = np.random.default_rng(3)
+    labels = np.repeat([0, 1, 2], [300, 200, 100])
+    # 0: restaurants (less grocery, a little more fresh food); 1: shops (much more grocery); 2: less of everything.
+    grocery = rng.lognormal(np.log(np.array([3_000.0, 15_000.0, 2_000.0]))[labels], 0.3)
+    fresh = rng.lognormal(np.log(np.array([4_300.0, 4_000.0, 3_000.0]))[labels], 0.3)
+    prepared = table(numeric("Grocery", list(grocery)), numeric("Fresh", list(fresh)))
+    names = [profile.name for profile in profile_segments(prepared, labels, {0: 0.9, 1: 0.9, 2: 0.9})]
+    # Segment 0 buys a little more fresh food than everyone (too little to name): light on grocery only.
+    assert names == ["Light grocery buyers", "Grocery buyers", "Light buyers"]
+
+
+def test_a_segment_whose_median_differs_is_not_typical() -> None:
+    from segmentation.profiles import profile_segments
+
+    rng = np.random.default_rng(4)
+    # CDNOW's shape: most customers never bought twice (frequency 0); a middle segment bought once more.
+    labels = np.repeat([0, 1, 2], [600, 220, 180])
+    frequency = np.where(labels == 0, 0, np.where(labels == 1, rng.integers(2, 7, 1000), rng.integers(1, 3, 1000)))
+    age = rng.uniform(27, 39, 1000).round(2)
+    span = np.where(labels == 0, 0.0, np.where(labels == 1, age * 0.8, age * 0.2)).round(2)
+    prepared = prepare_table(pd.DataFrame({"frequency": frequency, "recency": span, "T": age}))
+    names = [profile.name for profile in profile_segments(prepared, labels, {0: 0.9, 1: 0.9, 2: 0.9})]
+    assert names == ["Early-lapsed one-time buyers", "Long-standing repeat buyers", "Repeat buyers"]
