@@ -23,7 +23,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Any, BinaryIO, cast
+from typing import Any, BinaryIO, Final, cast
 
 import numpy as np
 import pandas as pd
@@ -43,6 +43,9 @@ SNIFF_RECORDS = 200
 PREAMBLE_RECORDS = 10
 """A title block above the header may be this many records long at most."""
 DELIMITERS = (",", ";", "\t", "|")
+_KEPT_AS_TEXT: Final = "string"
+"""The dtype of columns read as text whatever they hold (ids; not the "str" of other text columns, whose missing
+value is NaN): cleaning strips them but never makes them numbers."""
 _DISTINCT_PROBE = 2000
 """Cleaning looks at a column's first rows to tell mostly distinct cells (ids, emails) from repeated ones."""
 
@@ -448,13 +451,27 @@ def _sniff(text: str, *, truncated: bool) -> Dialect:
 
 
 def _refuse_space_separated(lines: list[str]) -> None:
-    """`UnreadableFileError` for a one-column file whose lines all split on spaces into the header's 3+ words
-    (a fixed-width or space-separated export), which would otherwise read as one column of unique text."""
-    widths = [len(line.split()) for line in lines]
-    width, body = widths[0], widths[1:]
-    if width >= 3 and body and sum(found == width for found in body) >= 0.9 * len(body):
-        header = ", ".join(lines[0].split()[:3]) + (", ..." if width > 3 else "")
-        raise UnreadableFileError(SPACE_SEPARATED.format(width=width, header=header))
+    """`UnreadableFileError` for a one-column file whose lines all split on spaces into the header's 3+ fields
+    (a space-separated or fixed-width export), which would otherwise read as one column of unique text.
+
+    Fields are split two ways: at runs of spaces with quotes kept together (`"New York" 34 120`), and at runs of
+    two or more spaces or tabs (a fixed-width `Ann Lee   New York   34`)."""
+    for split in (_split_on_spaces, _split_on_wide_gaps):
+        widths = [len(split(line)) for line in lines]
+        width, body = widths[0], widths[1:]
+        if width >= 3 and body and sum(found == width for found in body) >= 0.9 * len(body):
+            names = split(lines[0])
+            header = ", ".join(names[:3]) + (", ..." if width > 3 else "")
+            raise UnreadableFileError(SPACE_SEPARATED.format(width=width, header=header))
+
+
+def _split_on_spaces(line: str) -> list[str]:
+    reader = csv.reader([line.replace("\t", " ").strip()], delimiter=" ", quotechar='"', skipinitialspace=True)
+    return next(reader, [])
+
+
+def _split_on_wide_gaps(line: str) -> list[str]:
+    return [field for field in re.split(r"\s{2,}|\t", line.strip()) if field]
 
 
 def header_start(widths: list[int]) -> int | None:
@@ -633,7 +650,7 @@ def csv_options(dialect: Dialect, encoding: str) -> dict[str, Any]:
         "decimal": "," if dialect.decimal_comma else ".",
         "thousands": "." if dialect.thousands_dot else None,
         # Ids stay text, exactly as written: "00017" is not 17 and "2E5" not 200000.0 in an exported audience.
-        "dtype": {position: "string" for position, name in enumerate(dialect.header) if id_like_name(str(name))},
+        "dtype": {position: _KEPT_AS_TEXT for position, name in enumerate(dialect.header) if id_like_name(str(name))},
     }
 
 
@@ -764,6 +781,9 @@ def _clean_column(column: pd.Series) -> pd.Series:
     codes, uniques = pd.factorize(column)
     tidy = _tidy_texts(pd.Series(uniques, dtype="str"))
     cleaned = pd.Series(tidy.array.take(codes, allow_fill=True), index=column.index, name=column.name)
+    if isinstance(column.dtype, pd.StringDtype) and column.dtype.na_value is pd.NA:
+        # Read as text on purpose (an id column, see `csv_options`): "00017" and "17" stay what was written.
+        return cleaned.astype(_KEPT_AS_TEXT)
     numbers = pd.to_numeric(cleaned, errors="coerce")
     if cleaned.notna().any() and numbers.notna().sum() == cleaned.notna().sum():
         return numbers

@@ -231,6 +231,16 @@ def test_a_column_of_distinct_cells_is_tidied_down_to_its_last_row(late: str) ->
     assert tidy[:3] == ["user0@example.com", "user1@example.com", "user2@example.com"]
 
 
+def test_an_id_column_stays_text_when_a_cell_needs_tidying() -> None:
+    """Numeric ids with one "N/A" or padded cell far down were made numbers (1.0, 2.0) in every export."""
+    rows = [f"{row:05d},{row % 7}" for row in range(1, 3001)]
+    rows[2000], rows[2500] = "N/A,1", " 02501 ,2"
+    frame = read_table(("customer_id,n\n" + "\n".join(rows) + "\n").encode())
+    ids = frame["customer_id"]
+    assert pd.api.types.is_string_dtype(ids) and ids.iloc[0] == "00001" and ids.iloc[2500] == "02501"
+    assert pd.isna(ids.iloc[2000]) and pd.api.types.is_integer_dtype(frame["n"])
+
+
 def test_rows_with_fewer_fields_are_padded_with_missing() -> None:
     frame = read_table(b"a,b,c\n1,2,3\n4,5\n6,7,8\n")
     assert frame["c"].isna().tolist() == [False, True, False]
@@ -320,6 +330,15 @@ BROKEN = {
     "space separated": (
         b"age  income city\n23 40000 Paris\n35  52000 Lyon\n41 61000 Paris\n",
         reading.SPACE_SEPARATED.format(width=3, header="age, income, city"),
+    ),
+    "fixed width with spaces inside values": (
+        b"name      city         age  spend\nAnn Lee   New York     34   35.38\nDi Fox    Los Angeles  59   113.88\n"
+        b"Bob Ray   Rome         41   80\n",
+        reading.SPACE_SEPARATED.format(width=4, header="name, city, age, ..."),
+    ),
+    "tab header, space-separated values with quoted names (ISLP's Auto.data)": (
+        b'mpg\tcylinders\tyear\tname\n18.0   8   70\t"chevrolet chevelle malibu"\n15.0   8   70\t"buick skylark 320"\n',
+        reading.SPACE_SEPARATED.format(width=4, header="mpg, cylinders, year, ..."),
     ),
     "too many fields": (
         b"a,b,c\n1,2,3\n4,5,6\n7,8,9\n1,2,3\n4,5,6\n7,8,9\n1,2,3\n4,5,6\n7,8,9\n1,2,3,4,5\n",
