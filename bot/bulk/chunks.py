@@ -29,6 +29,7 @@ from segmentation.reading import (
     BAD_GZIP,
     CSV_READ_ERRORS,
     DEFAULT_LIMITS,
+    EMPTY,
     HEAD_BYTES,
     Dialect,
     clean_frame,
@@ -107,6 +108,10 @@ def naming_partition(path: Path) -> Iterator[None]:
         message = str(error)
         if path.name in message:
             raise
+        if message == EMPTY:  # its "upload the export" is for a whole file, not one file of a folder
+            raise SegbotError(
+                f"The partition {path.name} is empty; remove it from the folder, or export it again with its rows."
+            ) from error
         raise SegbotError(f"In the partition {path.name}: {message[:1].lower()}{message[1:]}") from error
 
 

@@ -160,6 +160,12 @@ def test_a_broken_partition_is_named_in_the_sentence(
     assert main(["segment", str(folder), "--chunked", "--labels-out", str(labels)]) == 2
     assert capsys.readouterr().err.startswith("segbot: In the partition b.csv: the file is binary data")
 
+    b.write_bytes(b"")  # "upload the export" is for one file, not a file of a folder
+    assert main(["segment", str(folder), "--chunked", "--labels-out", str(labels)]) == 2
+    assert capsys.readouterr().err == (
+        "segbot: The partition b.csv is empty; remove it from the folder, or export it again with its rows.\n"
+    )
+
 
 def test_a_local_cluster_follows_segbots_log_level(client: object) -> None:
     """distributed logged its cluster's start and stop at INFO under the default WARNING (a page of lines)."""
