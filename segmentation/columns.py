@@ -376,7 +376,9 @@ def _numeric_column(name: str, numbers: np.ndarray, distinct: int, missing_share
     if not forced and id_like_name(name) and distinct > MAX_NAMED_CODES:
         return _excluded(name, "identifier", _repeated_ids(distinct, n_present), missing_share)
     if not forced and distinct == n_present == len(numbers) and _counts_up(numbers):
-        return _excluded(name, "identifier", "unique per row and counts up like a row number", missing_share)
+        low, high = int(numbers.min()), int(numbers.max())
+        reason = f"unique per row and every whole number from {low:,} to {high:,}, like a row number or a rank"
+        return _excluded(name, "identifier", reason, missing_share)
     code_named = _code_like_name(name)
     if _is_code(numbers) and (
         (code_named and distinct <= MAX_NAMED_CODES) or (distinct <= MAX_CODES and _sparse_codes(numbers))

@@ -115,7 +115,9 @@ def _outcome_reason(profile: SegmentProfile, rate: OutcomeLike, row_noun: str, v
         verdict = f"not clearly different from overall ({interval})"
     else:
         way = "higher" if rate.ci[0] > rate.overall else "lower"
-        verdict = f"clearly {way} ({interval})"
+        # A big audience tells apart rates that hardly differ: "clearly lower" beside "(1.0x)" reads as a contradiction.
+        slight = round(rate.lift, 1) == 1.0
+        verdict = f"slightly {way}, beyond chance ({interval})" if slight else f"clearly {way} ({interval})"
     reason = f"{rate.column} {_rate(rate.rate)} vs {_rate(rate.overall)} overall ({rate.lift:.1f}x), {verdict}; "
     if side == 0:
         placed = _value_reason(profile, row_noun) if valued else _size_phrase(profile, row_noun)

@@ -51,7 +51,7 @@ def test_every_column_gets_a_role_and_a_reason(mixed: pd.DataFrame) -> None:
     assert list(roles) == list(mixed.columns)
     expected = {
         "CustomerID": ("identifier", "unique per row and named like an id"),
-        "row": ("identifier", "unique per row and counts up like a row number"),
+        "row": ("identifier", "unique per row and every whole number from 1 to 200, like a row number or a rank"),
         "email": ("identifier", "email addresses identify people, not groups"),
         "token": ("identifier", "UUID-like values, one per record"),
         "plan": ("constant", "constant: every row is 'basic'"),

@@ -143,6 +143,18 @@ def test_outcome_rates_that_cannot_be_told_apart_from_overall_say_so_and_fall_ba
     assert all("not clearly different from overall" in r.reason and "placed by size" in r.reason for r in ranked[1:])
 
 
+def test_a_rate_told_apart_but_hardly_different_is_slightly_not_clearly_lower() -> None:
+    """On 200,000 rows 20.0% vs 20.5% is beyond chance, but "clearly lower" beside "(1.0x)" read as a contradiction."""
+    result = segmented(*MALL)
+    ids = sorted(p.id for p in result.segments)
+    churned = {i: [_Rate("churned", 0.205, 0.205, (0.195, 0.215))] for i in ids}
+    churned[ids[0]] = [_Rate("churned", 0.200, 0.205, (0.198, 0.202))]
+    churned[ids[-1]] = [_Rate("churned", 0.100, 0.205, (0.090, 0.110))]
+    reasons = {r.segment: r.reason for r in rank_segments(result.segments, outcomes=churned)}
+    assert "(1.0x), slightly lower, beyond chance (95% interval" in reasons[ids[0]]
+    assert "(0.5x), clearly lower (95% interval" in reasons[ids[-1]]
+
+
 def islp_outcomes(table: str, outcome: str) -> tuple[pd.DataFrame, SegmentationResult, pd.Series]:
     """The table, its segmentation, and the outcome's rate per segment as pandas computes it."""
     data = islp_table(table)
