@@ -315,6 +315,17 @@ _MONEY_NOUNS: tuple[tuple[frozenset[str], str], ...] = (
 _COUNT_WORDS = frozenset({"orders", "transactions", "purchases"})
 
 
+_CUSTOMER_WORDS = frozenset({"recency", "customer", "customers", "client", "clients", "buyer", "shopper", "member"})
+
+
+def says_customers(names: list[str]) -> bool:
+    """Column names that show rows buying (spend, purchases, orders, products, a customer id): customers."""
+    return any(
+        set(tokens) & (_SPEND | _PURCHASE | _FREQUENCY | _CUSTOMER_WORDS) or any(t in _PRODUCTS for t in tokens)
+        for tokens in map(tokens_of, names)
+    )
+
+
 def product_word(name: str) -> str | None:
     """The product category a column's name is about ("MntMeatProducts" -> "meat", "Fresh" -> "fresh food")."""
     return next((_PRODUCTS[token] for token in tokens_of(name) if token in _PRODUCTS), None)

@@ -34,6 +34,7 @@ from segmentation.lexicon import (
     interest_noun,
     numeric_phrase,
     product_word,
+    says_customers,
     tokens_of,
 )
 from segmentation.prepared import PreparedColumn, PreparedTable
@@ -55,6 +56,7 @@ BROAD_LIFT = 1.5
 _SHORT_PLACES = {"US": "US", "GB": "UK", "AE": "UAE"}
 # Rows that are not customers are named for what they are: "Dinner bills", "US-based channels".
 ROW_HEADS = ("bills", "transactions", "channels", "accounts")
+NEUTRAL_HEAD = "group"
 
 
 def segment_names(
@@ -67,6 +69,9 @@ def segment_names(
     """
     columns = {column.name: column for column in prepared.columns}
     head = prepared.row_noun if prepared.row_noun in ROW_HEADS else DEFAULT_HEAD
+    if prepared.row_noun == "rows" and not says_customers([role.name for role in prepared.roles]):
+        # Nothing says what the rows are (players, colleges, hours): a neutral "group", never "customers".
+        head = NEUTRAL_HEAD
     light = _light_segments(prepared, labels, len(features))
     taken: set[str] = set()
     names = []

@@ -197,6 +197,16 @@ def test_what_a_row_is() -> None:
     assert prepare_table(accounts).row_noun == "accounts"
 
 
+def test_rows_are_customers_only_when_the_columns_show_buying() -> None:
+    players = prepare_table(pd.DataFrame({"AtBat": [300, 500, 600] * 10, "Hits": [80, 120, 170] * 10}))
+    shops = prepare_table(pd.DataFrame({"Fresh": [1, 2, 3] * 10, "Milk": [3, 4, 5] * 10}))
+    hits = FeatureEffect("Hits", "numeric", "Hits", None, 170.0, 120.0, 1.1)
+    fresh = FeatureEffect("Fresh", "numeric", "Fresh", None, 3.0, 2.0, -1.1)
+    assert players.row_noun == shops.row_noun == "rows"
+    assert segment_names([[hits], []], players) == ("High-hits group", "Typical group")
+    assert segment_names([[fresh], []], shops) == ("Light buyers", "Typical customers")
+
+
 def test_channels_and_accounts_are_named_as_such_not_as_customers() -> None:
     frame = pd.DataFrame(
         {"followers": [1e5, 2e5, 3e5] * 10, "posts": [10, 200, 3000] * 10, "country": ["US", "BR", "IN"] * 10}
