@@ -291,3 +291,16 @@ def test_a_segment_whose_median_differs_is_not_typical() -> None:
     prepared = prepare_table(pd.DataFrame({"frequency": frequency, "recency": span, "T": age}))
     names = [profile.name for profile in profile_segments(prepared, labels, {0: 0.9, 1: 0.9, 2: 0.9})]
     assert names == ["Early-lapsed one-time buyers", "Long-standing repeat buyers", "Repeat buyers"]
+
+
+def test_a_median_barely_apart_does_not_name_a_segment() -> None:
+    """ISLP's Wage: a segment with median age 44 against 42 (+0.1 SD) was named "Older customers"."""
+    from segmentation.profiles import profile_segments
+
+    rng = np.random.default_rng(5)
+    labels = np.repeat([0, 1], [700, 300])
+    age = np.where(labels == 0, rng.normal(41.5, 11, 1000), rng.normal(43.5, 11, 1000)).round()
+    spend = rng.gamma(2.0, 50.0, 1000).round(2)
+    prepared = prepare_table(pd.DataFrame({"age": age, "total_spend": spend}))
+    profiles = profile_segments(prepared, labels, {0: 0.9, 1: 0.9})
+    assert [profile.name.startswith("Older") for profile in profiles] == [False, False]
