@@ -656,9 +656,13 @@ def _numeric_semantic(name: str, numbers: np.ndarray) -> str | None:
     return None
 
 
+# Words that name a calendar year on their own ("founded 1968", "built 2004"), besides anything ending in "year".
+_YEAR_WORDS = frozenset({"year", "yr", "founded", "established", "built", "vintage", "since"})
+
+
 def _calendar_years(name: str, numbers: np.ndarray) -> bool:
-    """A year named so and holding whole years (created_year 2006, gradyear): shown as 2006, never 2,006."""
-    if not any(token in ("year", "yr") or token.endswith("year") for token in _tokens(name)):
+    """A year named so and holding whole years (created_year 2006, gradyear, founded): shown as 2006, never 2,006."""
+    if not any(token in _YEAR_WORDS or token.endswith("year") for token in _tokens(name)):
         return False
     finite = numbers[np.isfinite(numbers)]
     return (

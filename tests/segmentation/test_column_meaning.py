@@ -134,10 +134,19 @@ def test_calendar_years_are_shown_without_a_thousands_separator() -> None:
             "Year_Birth": rng.integers(1940, 2000, 300),
             "years_active": rng.integers(1, 30, 300),  # a duration, not a calendar year
             "gradyear": rng.integers(2006, 2010, 300) * 1.0,
+            "founded": rng.integers(1950, 2020, 300),  # a year by its name alone (outside review: "1,968")
+            "employees": rng.integers(1900, 2100, 300),  # year-like values, but a count by its name
         }
     )
     units = {column.name: column.unit for column in prepare_table(frame).columns}
-    assert units == {"created_year": "year", "Year_Birth": "year", "years_active": None, "gradyear": "year"}
+    assert units == {
+        "created_year": "year",
+        "Year_Birth": "year",
+        "years_active": None,
+        "gradyear": "year",
+        "founded": "year",
+        "employees": None,
+    }
     created = FeatureEffect("created_year", "numeric", "created_year", None, 2006.0, 2013.0, -1.1, unit="year")
     assert describe_feature(created) == "created_year: median 2006 vs 2013 overall (-1.1 SD)"
     assert plain(created) == "created_year lower than average (median 2006 vs 2013)"
