@@ -40,6 +40,9 @@ MULTI_SHARE = 0.05
 DAYS_PER_YEAR = 365.25
 
 _ID_TOKENS = frozenset({"id", "ids", "uuid", "guid", "key", "email", "mail", "phone", "ssn", "token", "hash"})
+# A serial number's header: "S.No", "Sr. No.", "Sl no", "sno", "serial", "row_no" (the words alone, no others).
+_SERIAL_WORDS = frozenset({"no", "sno", "srno", "slno", "serial"})
+_SERIAL_PREFIXES = frozenset({"s", "sr", "sl", "row", "number"})
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _UUID = re.compile(r"^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$", re.IGNORECASE)
 _GENDER_VALUES = frozenset(
@@ -751,8 +754,10 @@ def _counts_up(numbers: np.ndarray) -> bool:
 
 
 def id_like_name(name: str) -> bool:
-    """A header that names an identifier (customer_id, Email, uuid): its cells are kept as the file wrote them."""
-    return bool(_tokens(name) & _ID_TOKENS)
+    """A header that names an identifier (customer_id, Email, uuid) or a serial number (S.No, Sr. No, serial):
+    its cells are kept as the file wrote them."""
+    tokens = _tokens(name)
+    return bool(tokens & _ID_TOKENS) or bool(tokens & _SERIAL_WORDS and tokens <= _SERIAL_WORDS | _SERIAL_PREFIXES)
 
 
 def _tokens(name: str) -> set[str]:

@@ -192,3 +192,14 @@ def test_an_id_column_with_a_few_repeats_or_gaps_is_still_an_id() -> None:
         assert (roles[name].role, roles[name].used) == ("identifier", False)
         assert roles[name].reason == "nearly unique per row and named like an id"
     assert roles["store_id"].used, "an id with few values names groups (stores), not people"
+
+
+@pytest.mark.parametrize("name", ["s.no", "S.No", "Sr. No.", "serial_number"])
+def test_a_serial_number_with_a_few_repeats_is_an_id_not_a_quantity(name: str) -> None:
+    """The 2022 YouTube export's `s.no` (1,000 values over 1,003 rows) named a segment "High-s channels"."""
+    rng = np.random.default_rng(6)
+    serials = np.r_[np.arange(1, 398), [5, 6, 7]].astype("float64")
+    table = pd.DataFrame({name: serials, "age": rng.integers(18, 70, 400), "spend": rng.gamma(2, 50, 400)})
+    role = _roles(table)[name]
+    assert (role.role, role.used) == ("identifier", False)
+    assert _roles(table.rename(columns={name: "number"}))["number"].used, "a bare 'number' is a quantity"
