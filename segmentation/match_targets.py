@@ -34,6 +34,7 @@ class Shares:
     segment: float
     overall: float
     overall_exact: bool = True
+    label: str | None = None  # the segment's own word for an interest ("food"), which its key may differ from
 
     @property
     def lift(self) -> float:
@@ -97,7 +98,7 @@ def _interest_shares(result: SegmentationResult, segment: SegmentProfile) -> dic
     interest_columns = {column.name for column in result.columns if column.semantic == "interests"}
     for feature in segment.features:
         if feature.kind == "label" and feature.value and feature.column in interest_columns:
-            listed[feature.value] = Shares(feature.segment_value, feature.overall_value)
+            listed[feature.value] = Shares(feature.segment_value, feature.overall_value, label=feature.value)
     by_key: dict[str, Shares] = {}
     for label, shares in listed.items():
         for key in interest_keys(label):
@@ -111,7 +112,7 @@ def _listed_shares(segment: dict[str, float], overall: dict[str, float]) -> dict
     smallest listed one (the summaries keep only the top few)."""
     floor = min(overall.values()) if len(overall) >= 5 else UNLISTED_SHARE
     return {
-        value: Shares(share, overall.get(value, floor), value in overall)
+        value: Shares(share, overall.get(value, floor), value in overall, label=value)
         for value, share in segment.items()
         if share > 0
     }

@@ -330,5 +330,7 @@ def _interest_reason(target: SegmentTarget, entry: CatalogEntry) -> tuple[float,
             strength = min(1.0, 0.5 + shares.lift - MIN_LIFT) if shares.lift >= MIN_LIFT else 0.3
             if best is None or strength > best[0]:
                 overall = shares.overall if shares.overall_exact else None
-                best = strength, match_text.interest_reason(topic, key, shares.segment, overall)
+                # The segment's own word: its "food" and a creator's "Food & Cooking" meet on the key "cooking",
+                # and "(cooking), an interest of 49%" would give food's share to cooking.
+                best = strength, match_text.interest_reason(topic, shares.label or key, shares.segment, overall)
     return best

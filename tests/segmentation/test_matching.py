@@ -53,6 +53,18 @@ def test_an_interest_everyone_shares_counts_less_than_an_over_represented_one() 
     assert _handles(found[0]) == ["travel"]
 
 
+def test_a_reason_names_the_segments_own_interest_with_its_share() -> None:
+    """The demo's "Food & Cooking (cooking), an interest of 49%": 49% was the segment's food, its cooking was 3%."""
+    overall = mix({"US": 1.0}, {"food": 0.13, "cooking": 0.12})
+    segment = mix({"US": 1.0}, {"food": 0.49, "cooking": 0.03})
+
+    found = match_influencers(result_of(overall, segment), [creator("chef", ("Food & Cooking",), "US")], per_segment=1)
+
+    reasons = found[0][0].reasons
+    assert any(reason.startswith("posts about Food & Cooking (food), an interest of 49%") for reason in reasons)
+    assert not any("(cooking)" in reason for reason in reasons)
+
+
 def test_suspicious_accounts_are_flagged_and_rank_below_healthy_matches() -> None:
     catalog = [
         creator("bought_followers", ("Fitness",), "BR", followers=2_000_000, engagement=0.0003, age="25-34"),
