@@ -27,6 +27,8 @@ from typing import Any, BinaryIO, Final, cast
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from segmentation import limits as limit_errors
 from segmentation.columns import id_like_name
@@ -286,6 +288,8 @@ def _check_cells(frame: pd.DataFrame, limits: ReadLimits, *, first_row: int) -> 
         column = frame.iloc[:, position]
         if not (pd.api.types.is_string_dtype(column) or pd.api.types.is_object_dtype(column)):
             continue
+        if (text := _arrow_text(column)) is not None and _most_bytes(text) <= limits.max_cell_chars:
+            continue  # no cell has more UTF-8 bytes than the limit's characters, so none is longer
         lengths = column.astype("str").str.len() if pd.api.types.is_object_dtype(column) else column.str.len()
         too_long = np.flatnonzero(lengths.fillna(0).to_numpy() > limits.max_cell_chars)
         if len(too_long):
@@ -304,11 +308,40 @@ def _check_quotes(frame: pd.DataFrame, dialect: Dialect) -> None:
         column = frame.iloc[:, position]
         if not pd.api.types.is_string_dtype(column):
             continue
+        if (text := _arrow_text(column)) is not None and not _holds_line_break(text):
+            continue
         broken = column.str.contains("\n", regex=False).fillna(False).to_numpy(dtype=bool)
         for row in np.flatnonzero(broken):
             lines = str(column.iloc[row]).split("\n")[1:]
             if any(line.count(dialect.delimiter) >= needed for line in lines):
                 raise UnreadableFileError(OPEN_QUOTE.format(row=int(row) + 2 + dialect.skip_lines))
+
+
+# The two checks above look at every cell of every text column; these answer for a whole Arrow column at once
+# from its buffers (its cells' UTF-8 bytes end to end, and their offsets), which costs a few milliseconds.
+def _arrow_text(column: pd.Series) -> pa.ChunkedArray | None:
+    """The Arrow strings holding a text column as pandas read it (not copied); None for other storage."""
+    dtype = column.dtype
+    if not isinstance(dtype, pd.StringDtype) or dtype.storage != "pyarrow":
+        return None
+    chunks: pa.ChunkedArray = column.array.__arrow_array__()
+    return chunks if chunks.type in (pa.string(), pa.large_string()) else None
+
+
+def _most_bytes(text: pa.ChunkedArray) -> int:
+    """The UTF-8 length in bytes of the longest cell (at least its length in characters)."""
+    longest = pc.max(pc.binary_length(text)).as_py()
+    return int(longest or 0)
+
+
+def _holds_line_break(text: pa.ChunkedArray) -> bool:
+    """Whether a cell may hold a line break: a newline byte in the cells' bytes (a chunk's data buffer may hold
+    bytes of no cell of it, which at worst sends the caller to its exact check)."""
+    for chunk in text.chunks:
+        data = chunk.buffers()[2]
+        if data is not None and bool(np.any(np.frombuffer(data, dtype=np.uint8) == ord("\n"))):
+            return True
+    return False
 
 
 def _reject_binary(head: bytes) -> None:
