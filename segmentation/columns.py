@@ -648,11 +648,14 @@ def _free_text_reason(
 
 def _numeric_semantic(name: str, numbers: np.ndarray) -> str | None:
     tokens = _tokens(name)
+    birth = bool(tokens & {"birth", "yob", "birthyear"}) or {"year", "birth"} <= tokens
+    if not birth and "age" not in tokens:
+        return None  # before the percentiles: they cost a pass over every row
     finite = numbers[np.isfinite(numbers)]
     if not len(finite):
         return None
     low, high = np.percentile(finite, [1, 99])
-    if tokens & {"birth", "yob", "birthyear"} or {"year", "birth"} <= tokens:
+    if birth:
         return "birth_year" if low >= 1900 and high <= 2030 else None
     if "age" in tokens and low >= 5 and high <= 110:
         return "age"
@@ -724,7 +727,8 @@ def _compact_dates(name: str, series: pd.Series) -> np.ndarray | None:
 def _is_code(numbers: np.ndarray) -> bool:
     """Whole numbers other than 0/1 flags."""
     finite = numbers[np.isfinite(numbers)]
-    return bool(np.all(finite == np.round(finite))) and not set(np.unique(finite).tolist()) <= {0.0, 1.0}
+    # "Every value is 0 or 1" without sorting the column for its distinct values (a million rows, several columns).
+    return bool(np.all(finite == np.round(finite))) and not bool(np.all((finite == 0.0) | (finite == 1.0)))
 
 
 def _code_like_name(name: str) -> bool:
