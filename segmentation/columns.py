@@ -169,23 +169,23 @@ _PERSON_TOKENS = frozenset(
         "people",
         "client",
         "email",
-        "name",
         "first",
         "last",
-        "age",
         "gender",
         "sex",
         "birth",
-        "income",
         "married",
         "marital",
-        "education",
         "kids",
         "children",
         "student",
         "occupation",
     }
 )
+# A person's age, income or education, unless the table is about places: a store's file gives its area's average
+# age and income beside the population (ISLP's Carseats). A bare "name" can be a car's (ISLP's Auto).
+_PERSON_OR_PLACE_TOKENS = frozenset({"age", "income", "education"})
+_PLACE_TOKENS = frozenset({"population", "urban", "rural", "residents", "inhabitants", "density"})
 
 
 # Social-media accounts: an audience size (followers) beside what the account posts or gets (posts, views).
@@ -207,7 +207,9 @@ def _row_noun(names: list[str], decisions: list[_Decision]) -> str:
     if tokens & _TRANSACTION_TOKENS or ("quantity" in tokens and not described) or _repeats_people(decisions):
         return "transactions"
     semantics = {d.role.semantic for d in decisions}
-    if tokens & _PERSON_TOKENS or semantics & {"age", "gender", "birth_year"}:
+    if tokens & _PERSON_TOKENS or semantics & {"gender", "birth_year"}:
+        return "people"
+    if (tokens & _PERSON_OR_PLACE_TOKENS or "age" in semantics) and not tokens & _PLACE_TOKENS:
         return "people"
     return "rows"
 

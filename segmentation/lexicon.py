@@ -95,11 +95,49 @@ class Phrase:
     head: str | None = None
 
 
+# Proper words written with inner capitals (PhD, YouTube, TikTok) are one word, never "ph d" or "you tube".
+_INNER_CAPITALS = re.compile(
+    "(?:{})s?(?![a-z])".format(
+        "|".join(word for word in PROPER_WORDS.values() if not word.isupper() and not word[1:].islower())
+    )
+)
+
+
 def tokens_of(name: str) -> tuple[str, ...]:
     """Lower-case word tokens of a column name, splitting camelCase, snake_case and punctuation."""
-    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", name)
+    spaced = _INNER_CAPITALS.sub(lambda word: f" {word.group().lower()} ", name)
+    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", spaced)
     spaced = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", spaced)
     return tuple(re.findall(r"[a-z]+|\d+", spaced.lower()))
+
+
+# Short tokens that are words of their own; any other one- or two-letter token is a piece of an abbreviation.
+_SHORT_WORDS = {"tv", "os", "us", "uk", "eu", "ad", "ai", "pc", "ui", "ux", "hr"}
+
+
+def reads_as_words(name: str) -> bool:
+    """A column name made of words ("video_views", "PhD", "Subscribers count") rather than an abbreviation that
+    splitting would cut into fragments: CAtBat ("c", "bat"), S.F.Ratio ("s", "f"), Top10perc, RBI."""
+    if re.search(r"[A-Za-z]\d+[A-Za-z]", name):
+        return False
+    capitals = re.findall(r"[A-Z]{2,}", _INNER_CAPITALS.sub(" ", name))
+    if any(run.lower() not in PROPER_WORDS and run.lower() not in _SHORT_WORDS for run in capitals):
+        return False
+    content = [token for token in tokens_of(name) if token not in _FILLER and not token.isdigit()]
+    return all(len(token) > 2 or token in _SHORT_WORDS for token in content)
+
+
+_ENUMERATION = re.compile(r"^\s*(?:\d{1,2}|[A-Za-z])\s*[.)]\s+(?=\S)")
+
+
+def unnumbered(value: str) -> str:
+    """A category value without the enumeration an export put in front ("5. Advanced Degree", "2) No", "A. Low")."""
+    return _ENUMERATION.sub("", value)
+
+
+def enumerated(levels: list[str]) -> bool:
+    """Every level of a column starts with an enumeration (ISLP's Wage: "1. < HS Grad" ... "5. Advanced Degree")."""
+    return bool(levels) and all(_ENUMERATION.match(level) for level in levels)
 
 
 _INCOME = {"income", "salary", "salaries", "earnings", "wage", "wages", "paycheck"}
@@ -247,6 +285,7 @@ _CODES = {
     "cohort",
     "variant",
     "id",
+    "origin",
 }
 _PRODUCTS: dict[str, str] = {
     "wine": "wine",
@@ -318,12 +357,20 @@ _COUNT_WORDS = frozenset({"orders", "transactions", "purchases"})
 _CUSTOMER_WORDS = frozenset({"recency", "customer", "customers", "client", "clients", "buyer", "shopper", "member"})
 
 
+# A row that advertises sells: its sales or revenue are its own, not what it bought (ISLP's Carseats: stores).
+_SELLING = {"advertising", "advertisement", "adverts"}
+_SOLD = {"sales", "revenue", "revenues", "turnover"}
+
+
 def says_customers(names: list[str]) -> bool:
-    """Column names that show rows buying (spend, purchases, orders, products, a customer id): customers."""
-    return any(
-        set(tokens) & (_SPEND | _PURCHASE | _FREQUENCY | _CUSTOMER_WORDS) or any(t in _PRODUCTS for t in tokens)
-        for tokens in map(tokens_of, names)
-    )
+    """Column names that show rows buying (spend, purchases, orders, a customer id, two or more products):
+    customers. One cost column named like a product (College's `Books`) is not a basket."""
+    tokens = [set(tokens_of(name)) for name in names]
+    sells = any(words & _SELLING for words in tokens)
+    buying = _SPEND | _PURCHASE | _FREQUENCY | _CUSTOMER_WORDS
+    if any(words & (buying - _SOLD if sells else buying) for words in tokens):
+        return True
+    return sum(any(token in _PRODUCTS for token in words) for words in tokens) >= 2
 
 
 def product_word(name: str) -> str | None:
@@ -415,7 +462,8 @@ def _behaviour_phrase(tokens: tuple[str, ...], words: set[str], high: bool) -> P
     content = [token for token in tokens if token not in _FILLER and not token.isdigit()][-2:]
     if not content or words & _CODES:
         return None
-    return Phrase(f"{'high' if high else 'low'}-{'-'.join(content)}", "modifier", weak=True)
+    words_shown = "-".join(PROPER_WORDS.get(token, token) for token in content)
+    return Phrase(f"{'high' if high else 'low'}-{words_shown}", "modifier", weak=True)
 
 
 def _date_phrase(words: set[str], high: bool) -> Phrase | None:
@@ -510,6 +558,12 @@ _EDUCATION = {
     "bachelor": "graduate",
     "basic": "basic-educated",
     "high school": "high-school-educated",
+    # ISLP's Wage (its numbers taken off: "1. < HS Grad" ... "5. Advanced Degree").
+    "< hs grad": "no-diploma",
+    "hs grad": "high-school-educated",
+    "some college": "some-college",
+    "college grad": "college-educated",
+    "advanced degree": "advanced-degree",
 }
 
 
@@ -522,11 +576,12 @@ def categorical_phrase(tokens: tuple[str, ...], value: str) -> Phrase | None:
     if re.fullmatch(r"[\d.,\-]+", plain):
         label = " ".join(token for token in tokens if token not in _FILLER) or "group"
         return Phrase(f"{label} {plain}", "modifier", weak=True)
-    if words & {"marital", "relationship", "civil"}:
+    if words & {"marital", "maritl", "relationship", "civil"}:
         status = _MARITAL.get(plain.lower())
         return Phrase(status, "modifier") if status else None
     if words & {"education", "degree", "qualification", "schooling"}:
-        return Phrase(_EDUCATION.get(plain.lower(), f"{_cased(plain)}-educated"), "modifier")
+        hyphenated = "-".join(_cased(word) for word in plain.split())
+        return Phrase(_EDUCATION.get(plain.lower(), f"{hyphenated}-educated"), "modifier")
     if len(plain.split()) > 2:
         return None
     if words & _PLACES:

@@ -31,11 +31,14 @@ from segmentation.lexicon import (
     Phrase,
     boolean_phrase,
     categorical_phrase,
+    enumerated,
     interest_noun,
     numeric_phrase,
     product_word,
+    reads_as_words,
     says_customers,
     tokens_of,
+    unnumbered,
 )
 from segmentation.prepared import PreparedColumn, PreparedTable
 from segmentation.result import FeatureEffect
@@ -187,8 +190,10 @@ def phrase_for(
         phrase = numeric_phrase(tokens_of(effect.column), effect.effect > 0, _semantic(column), _is_date(column))
         if phrase is None or phrase.weak:
             phrase = _rating_phrase(effect, column) or phrase
-        if is_code_name(effect.column) and (phrase is None or phrase.weak):
-            # A coded column (PBYSTAND) is named as it is, never read as a word ("Pbystand fans").
+        coded = is_code_name(effect.column) and (phrase is None or phrase.weak)
+        if coded or _cut_into_fragments(effect, phrase):
+            # A coded column (PBYSTAND) is named as it is, never read as a word ("Pbystand fans"); so is an
+            # abbreviation that splitting would cut up (CAtBat is "high CAtBat", never "high-c-bat").
             return Phrase(f"{'high' if effect.effect > 0 else 'low'} {effect.column}", "modifier", weak=True)
         return phrase
     if effect.effect <= 1 or effect.value is None:
@@ -198,7 +203,18 @@ def phrase_for(
     return _category_phrase(effect, column)
 
 
+def _cut_into_fragments(effect: FeatureEffect, phrase: Phrase | None) -> bool:
+    """A plain "high-..." phrase made from a column name that is not words (CAtBat, S.F.Ratio, Top10perc)."""
+    return phrase is not None and phrase.weak and phrase.slot == "modifier" and not reads_as_words(effect.column)
+
+
 def _category_phrase(effect: FeatureEffect, column: PreparedColumn | None) -> Phrase | None:
+    assert effect.value is not None
+    if column is not None and column.categories is not None:
+        levels = [str(level) for level in column.categories.categories]
+        if enumerated(levels):
+            # "5. Advanced Degree" is named "advanced-degree", not "5. Advanced Degree-educated".
+            effect = replace(effect, value=unnumbered(effect.value))
     assert effect.value is not None
     semantic = _semantic(column)
     if semantic == "gender":
@@ -311,7 +327,7 @@ def _modifier_text(phrase: Phrase) -> str:
 
 def _sentence_case(text: str) -> str:
     """Capitalise the first letter, unless the name starts with a word that keeps its own case ("iOS")."""
-    first = text.split(" ", 1)[0]
+    first = text.split(" ", 1)[0].split("-", 1)[0]  # "low-PhD" is "Low-PhD"; "iOS-using" stays
     if first.lower() in PROPER_WORDS or any(ch.isupper() for ch in first[1:]):
         return text
     return f"{text[:1].upper()}{text[1:]}"

@@ -1,0 +1,98 @@
+"""Names on public tables (ISLP's wheel, the shared files): column names kept readable, numbered values without
+their number, and rows called people or customers only when the columns show it (issue 11, item 5)."""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+
+import pandas as pd
+import pytest
+
+from segmentation import SegmentationResult, segment
+from segmentation.lexicon import tokens_of
+from tests.targeting.public_tables import islp_table, segmented
+
+# A name word cut out of a column's name: "c-bat" (CAtBat), "ph-d" (PhD), "f-ratio" (S.F.Ratio).
+FRAGMENT = re.compile(r"(?:^|[\s-])[a-z]{1,2}-|-[a-z]{1,2}(?:$|[\s-])", re.IGNORECASE)
+# Person words a name would assert: a row of cars or stores is none of these.
+PERSON_HEADS = ("customers", "people", "buyers", "shoppers", "spenders")
+
+
+@functools.cache
+def islp(name: str) -> SegmentationResult:
+    return segment(islp_table(name))
+
+
+def names(result: SegmentationResult) -> list[str]:
+    return [profile.name for profile in result.segments]
+
+
+@pytest.mark.parametrize(
+    ("column", "tokens"),
+    [
+        ("PhD", ("phd",)),
+        ("YouTube channel", ("youtube", "channel")),
+        ("TikTok_followers", ("tiktok", "followers")),
+        ("MntWines", ("mnt", "wines")),
+        ("CAtBat", ("c", "at", "bat")),
+    ],
+)
+def test_a_proper_word_inside_a_column_name_stays_one_word(column: str, tokens: tuple[str, ...]) -> None:
+    assert tokens_of(column) == tokens
+
+
+def test_hitters_career_columns_are_named_as_they_are_not_cut_into_fragments() -> None:
+    """CAtBat, CHits, CRuns (career at-bats, hits, runs) were "High-c-bat high-c-hits group"."""
+    result = islp("Hitters")
+    assert not [name for name in names(result) if FRAGMENT.search(name)], names(result)
+    career = {"CAtBat", "CHits", "CRuns", "CRBI", "CWalks", "CHmRun", "Years"}
+    strongest = {profile.features[0].column for profile in result.segments}
+    assert strongest <= career
+    assert all(profile.features[0].column in profile.name for profile in result.segments), names(result)
+
+
+def test_college_names_keep_phd_and_do_not_call_colleges_customers() -> None:
+    """College's PhD column (faculty share with a PhD) was "ph-d"; its Books cost made the rows "customers"."""
+    result = islp("College")
+    frame = pd.read_csv(io.BytesIO(islp_table("College")))
+    assert result.row_noun == "rows"
+    assert not [name for name in names(result) if FRAGMENT.search(name)], names(result)
+    assert not [name for name in names(result) if name.lower().endswith(PERSON_HEADS)], names(result)
+    phd = [profile for profile in result.segments if profile.features[0].column == "PhD"]
+    assert phd and all("PhD" in profile.name for profile in phd)
+    # The PhD-led segment is the one with fewer PhD faculty (pandas: median 63% against 75%).
+    members = result.labels == phd[0].id
+    assert frame["PhD"][members].median() < frame["PhD"].median()
+    assert phd[0].name.startswith("Low-PhD")
+
+
+def test_wage_education_values_are_named_without_their_number() -> None:
+    """ "5. Advanced Degree" was "5. Advanced Degree-educated customers"."""
+    result = islp("Wage")
+    assert not [name for name in names(result) if re.search(r"\d[.)]", name)], names(result)
+    degree = [profile for profile in result.segments if "advanced-degree" in profile.name.lower()]
+    assert degree, names(result)
+    frame = pd.read_csv(io.BytesIO(islp_table("Wage")))
+    for profile in degree:
+        share = (frame["education"][result.labels == profile.id] == "5. Advanced Degree").mean()
+        assert share >= 0.4
+
+
+@pytest.mark.parametrize("table", ["Auto", "Carseats"])
+def test_cars_and_stores_are_not_people(table: str) -> None:
+    """Auto's rows are cars (a car `name` column), Carseats' are stores (the local population's Age and Income
+    beside the store's own Sales, Price and Advertising): rows, never people or customers."""
+    result = islp(table)
+    assert result.row_noun == "rows"
+    assert not [name for name in names(result) if name.lower().endswith(PERSON_HEADS)], names(result)
+
+
+def test_people_files_still_say_people() -> None:
+    """The controls: credit-card holders (Default: student, income, balance) and mall customers stay people."""
+    assert islp("Default").row_noun == "people"
+    assert islp("Credit").row_noun == "people"
+    mall = segmented("mall_customers", "Mall_Customers.csv")
+    assert mall.row_noun == "people"
+    assert all(name.endswith(("customers", "spenders")) for name in names(mall)), names(mall)
