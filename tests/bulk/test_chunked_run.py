@@ -186,18 +186,28 @@ def test_what_interrupts_a_read_is_not_blamed_on_the_file(
         list(read_chunks(table_file(audience_csv)))
 
 
-@pytest.mark.parametrize(("setting", "value"), [("SEGBOT_MAX_ROWS", "1000"), ("SEGBOT_MAX_CELLS", "20000")])
+@pytest.fixture(scope="module")
+def first_rows_csv(audience_csv: Path) -> Path:
+    """The planted audience's first 1,200 rows (16 columns, 19,200 cells): over both limits of the size-limit test,
+    and its --chunked run fits 1,200 rows instead of 4,000."""
+    path = audience_csv.with_name("first_rows.csv")
+    pd.read_csv(audience_csv, nrows=1_200).to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize(("setting", "value"), [("SEGBOT_MAX_ROWS", "1000"), ("SEGBOT_MAX_CELLS", "15000")])
 def test_a_file_over_a_size_limit_is_pointed_to_chunked(
-    audience_csv: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, setting: str, value: str
+    first_rows_csv: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, setting: str, value: str
 ) -> None:
     """The command line's size limits told a user to upload fewer rows, never that --chunked reads any number."""
+    path = first_rows_csv
     monkeypatch.setenv(setting, value)
-    assert main(["segment", str(audience_csv)]) == 2
+    assert main(["segment", str(path)]) == 2
     err = capsys.readouterr().err
     assert f"({setting}); add --chunked, which reads any number of rows in bounded memory, or raise {setting}." in err
     assert err.count("\n") == 1
-    assert main(["segment", str(audience_csv), "--chunked", "--format", "json"]) == 0
-    assert json.loads(capsys.readouterr().out)["rows"] == 4_000
+    assert main(["segment", str(path), "--chunked", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["rows"] == 1_200
 
 
 def test_a_file_that_changes_between_the_two_passes_gets_no_labels(
