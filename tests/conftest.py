@@ -21,6 +21,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import sys
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -53,12 +54,24 @@ DRAMATIQ_WORKER_TIMEOUT_MS = "100"
 
 def pytest_configure(config: pytest.Config) -> None:
     """Hypothesis's storage in a folder of this process's own, not `.hypothesis/` in the checkout; Dramatiq's
-    quick poll (DRAMATIQ_WORKER_TIMEOUT_MS)."""
+    quick poll (DRAMATIQ_WORKER_TIMEOUT_MS); compiled modules kept (`_keep_bytecode`)."""
     os.environ.setdefault("dramatiq_worker_timeout", DRAMATIQ_WORKER_TIMEOUT_MS)
+    _keep_bytecode()
     if "HYPOTHESIS_STORAGE_DIRECTORY" not in os.environ:
         folder = tempfile.mkdtemp(prefix="segbot-hypothesis-")
         os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = folder
         config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+
+
+def _keep_bytecode() -> None:
+    """Where PYTHONDONTWRITEBYTECODE is set (as in the project's containers), every process the tests start compiled
+    Segbot's modules again, and each xdist worker rewrote and compiled every test module and pytest plugin again
+    (about 5 CPU s of a worker's 12 s collection). The test processes and the processes they start keep their
+    bytecode under the virtual environment's `pycache/` instead: still nothing beside the sources. Read by each
+    process when it starts, so the xdist workers started after this hook use it."""
+    if os.environ.get("PYTHONDONTWRITEBYTECODE") and not os.environ.get("PYTHONPYCACHEPREFIX"):
+        del os.environ["PYTHONDONTWRITEBYTECODE"]
+        os.environ["PYTHONPYCACHEPREFIX"] = str(Path(sys.prefix) / "pycache")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
