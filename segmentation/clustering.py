@@ -31,6 +31,7 @@ Everything is learned on an order-free sample and then applied to every row:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -88,7 +89,7 @@ def cluster(
 
 
 def _cluster(space: FeatureSpace, *, k: int | None, k_range: range, seed: int, task_map: TaskMap | None) -> Clustering:
-    order = sample_order(space, seed)
+    order = sample_order(space, seed, first=FIT_ROWS)
     select = order[:SELECT_ROWS]
     data = encode(space, select)
     first_k = min(FIRST_PASS_K, max(k or 2, k_range.stop - 1))
@@ -115,7 +116,7 @@ def _cluster(space: FeatureSpace, *, k: int | None, k_range: range, seed: int, t
     fit_rows = order[:FIT_ROWS]
     fit_data = encode(space, fit_rows)
     model = fit_mixture(fit_data, _dense_labels(fits[chosen].predict(fit_data), chosen), chosen)
-    components = assign(space, model)
+    components = assign(space, model, task_map if task_map is not None and space.n_rows > CHUNK_ROWS else serial_map)
     rank = _size_rank(groups[components], model.means, groups)
     labels = np.asarray(rank[groups[components]])
     sample_labels = labels[select]
@@ -146,8 +147,28 @@ def _onto(other: np.ndarray, labels: np.ndarray) -> np.ndarray:
     return np.asarray(table.argmax(axis=1)[other], dtype=np.int32)
 
 
-def sample_order(space: FeatureSpace, seed: int) -> np.ndarray:
-    """Row indices ordered by a seeded hash of each row's features: the same rows whatever the file order."""
+def sample_order(space: FeatureSpace, seed: int, *, first: int | None = None) -> np.ndarray:
+    """Row indices ordered by a seeded hash of each row's features: the same rows whatever the file order.
+
+    `first`: only the first that many of that order (what the samples take), found without sorting every row."""
+    hashes = _row_hashes(space, seed)
+    if first is None or first >= len(hashes):
+        return np.argsort(hashes, kind="stable")
+    return _smallest_in_order(hashes, first)
+
+
+def _smallest_in_order(hashes: np.ndarray, n: int) -> np.ndarray:
+    """`np.argsort(hashes, kind="stable")[:n]`: the rows below the n-th smallest hash, then rows holding that
+    hash by position, as many as it takes; sorted by hash, position breaking ties."""
+    if n <= 0:
+        return np.zeros(0, dtype=np.intp)
+    cutoff = np.partition(hashes, n - 1)[n - 1]
+    below = np.flatnonzero(hashes < cutoff)
+    chosen = np.sort(np.concatenate([below, np.flatnonzero(hashes == cutoff)[: n - len(below)]]))
+    return chosen[np.argsort(hashes[chosen], kind="stable")]
+
+
+def _row_hashes(space: FeatureSpace, seed: int) -> np.ndarray:
     start = (0x9E3779B97F4A7C15 * (seed % 2**63 + 1)) % 2**64
     hashes = np.full(space.n_rows, start, dtype=np.uint64)
     for position, block in enumerate(space.blocks):
@@ -160,7 +181,7 @@ def sample_order(space: FeatureSpace, seed: int) -> np.ndarray:
             salts = np.random.default_rng(position).random(block.labels.shape[1])
             part = np.asarray(block.labels @ salts, dtype=np.float64).view(np.uint64)
         hashes = _mix(hashes ^ _mix(part + np.uint64(position + 1)))
-    return np.argsort(hashes, kind="stable")
+    return hashes
 
 
 def derived_seed(seed: int, *salt: int) -> int:
@@ -381,13 +402,16 @@ def tie_reason(chosen: int, alternative: int, stability: dict[int, float]) -> st
     return "it scores slightly better"
 
 
-def assign(space: FeatureSpace, model: Mixture) -> np.ndarray:
-    """The most likely segment of every row, encoded and scored chunk by chunk."""
-    labels = np.empty(space.n_rows, dtype=np.int32)
-    for start in range(0, space.n_rows, CHUNK_ROWS):
-        rows = np.arange(start, min(start + CHUNK_ROWS, space.n_rows))
-        labels[rows] = model.predict(encode(space, rows))
-    return labels
+def assign(space: FeatureSpace, model: Mixture, run: TaskMap = serial_map) -> np.ndarray:
+    """The most likely segment of every row, encoded and scored chunk by chunk (the chunks as tasks of `run`)."""
+    starts = range(0, space.n_rows, CHUNK_ROWS)
+    chunks = run(partial(_assign_chunk, space, model), starts)
+    return np.concatenate(chunks) if chunks else np.empty(0, dtype=np.int32)
+
+
+def _assign_chunk(space: FeatureSpace, model: Mixture, start: int) -> np.ndarray:
+    rows = np.arange(start, min(start + CHUNK_ROWS, space.n_rows))
+    return model.predict(encode(space, rows))
 
 
 def segment_stability(labels: np.ndarray, refits: list[np.ndarray], k: int) -> dict[int, float]:

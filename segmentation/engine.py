@@ -56,8 +56,9 @@ def segment(
     kept out of the clustering and their rate is reported per segment; `cluster_on` puts some back in.
     `value` names the column segments are valued on (default None: found by name, such as spend or revenue;
     False: none, so segments are ranked by their outcomes or size).
-    `task_map` runs the independent fits of the choice of k (a process pool, `segmentation.task_map`); None: in
-    turn. The result is the same either way.
+    `task_map` runs the engine's independent tasks (columns, the fits of the choice of k, chunks of rows, the
+    profiles' columns) at once (a process pool, `segmentation.task_map`); None: in turn. The result is the same
+    either way.
     """
     table = read_table(data, limits=limits)
     options = {"columns": columns, "exclude": exclude, "outcomes": outcomes, "cluster_on": cluster_on}
@@ -114,7 +115,7 @@ def fit_table(
     space = FeatureSpace(prepared)
     found = cluster(space, k=k, k_range=range(1, largest_k + 1), seed=seed, task_map=task_map)
     roles = _with_weights(prepared, space, found.weights)
-    profiles = profile_segments(prepared, found.labels, found.stability_by_segment)
+    profiles = profile_segments(prepared, found.labels, found.stability_by_segment, task_map=task_map)
     rates = outcome_rates(prepared, found.labels, found.k)
     profiles = tuple(replace(profile, outcomes=rates[profile.id]) for profile in profiles)
     if worth is not None:

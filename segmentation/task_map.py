@@ -1,10 +1,12 @@
 """`TaskMap`: how a caller lets the engine run its independent work at once (a process pool) or in turn.
 
 Every column's role is decided from that column alone, and the choice of k fits every candidate on the selection
-sample and again on three subsamples, fits that share nothing but their inputs and a few earlier fits. The
-engine stays pure: it never starts a process itself, it hands such work, as rounds of independent tasks, to the
-`TaskMap` its caller passed (`bot.cli.engine_processes` forks for `segbot segment`) or runs them in turn.
-Every task carries its own seed, so where a task runs never changes what it finds.
+sample and again on three subsamples, fits that share nothing but their inputs and a few earlier fits; past
+65,536 rows every row is assigned its segment chunk by chunk, and each used column's differences between
+segments (the profiles) depend on that column and the labels alone. The engine stays pure: it never starts a
+process itself, it hands such work, as rounds of independent tasks, to the `TaskMap` its caller passed
+(`bot.cli.engine_processes` forks for `segbot segment`) or runs them in turn. Every task carries its own seed,
+so where a task runs never changes what it finds.
 """
 
 from __future__ import annotations

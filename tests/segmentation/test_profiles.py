@@ -244,6 +244,21 @@ def test_average_ranks_match_scipy_and_do_not_depend_on_the_row_order() -> None:
     assert average_ranks(np.zeros(0)).shape == (0,)
 
 
+def test_average_ranks_of_a_long_column_of_few_values_match_scipy() -> None:
+    """Past a few thousand rows of few distinct values (ages, counts) the ranks are looked up, not sorted out."""
+    from scipy.stats import rankdata
+
+    from segmentation.profiles import RANK_PROBE, average_ranks
+
+    rng = np.random.default_rng(4)
+    values = rng.integers(18, 90, 3 * RANK_PROBE).astype(np.float64)
+    values[::7] = -0.0
+    np.testing.assert_array_equal(average_ranks(values), rankdata(values, method="average") - 1)
+    values[::11] = np.nan  # each NaN keeps a rank of its own, as in the sorted path
+    ranks = average_ranks(values)
+    assert len(np.unique(ranks[np.isnan(values)])) == int(np.isnan(values).sum())
+
+
 def test_pair_counts_are_the_counts_of_each_pair() -> None:
     from segmentation.profiles import pair_counts
 

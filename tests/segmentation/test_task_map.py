@@ -10,8 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from segmentation import segment
-from segmentation.clustering import SELECT_ROWS, CandidateSearch
+from segmentation import clustering, segment
+from segmentation.clustering import SELECT_ROWS, CandidateSearch, assign
+from segmentation.engine import fit_table
+from segmentation.prepared import PreparedColumn
 from segmentation.synthetic import planted_audience
 from segmentation.task_map import PARALLEL_MIN_ROWS, serial_map
 
@@ -42,8 +44,8 @@ def test_the_searches_go_to_the_task_map_and_give_the_serial_result() -> None:
     backwards = Backwards()
     mapped = segment(io.BytesIO(data), task_map=backwards)
     serial = segment(io.BytesIO(data))
-    columns, starts, chains = backwards.calls
-    # The columns' decisions, one task per column; then the choice of k's two rounds.
+    columns, starts, chains, described = backwards.calls
+    # The columns' decisions, one task per column; then the choice of k's two rounds; then the profiles' columns.
     assert [name for name, *_ in columns] == list(table.columns)
     # First every (search, k) from its own starts, largest k first; then each search's chain of split starts.
     assert [k for _, k in starts] == [k for k in range(12, 0, -1) for _ in range(4)]
@@ -52,6 +54,7 @@ def test_the_searches_go_to_the_task_map_and_give_the_serial_result() -> None:
     assert {id(search) for search, _ in starts} == {id(search) for search in searches}
     assert [search.rows is None for search in searches] == [True, False, False, False]
     assert len({search.seed for search in searches}) == 4  # a seed per task, not per process
+    assert described and all(isinstance(column, PreparedColumn) and column.used for column in described)
     assert np.array_equal(mapped.labels, serial.labels)
     assert mapped.to_dict() == serial.to_dict()
 
@@ -62,7 +65,18 @@ def test_below_the_threshold_the_searches_run_in_turn_whatever_the_task_map() ->
     segment(io.BytesIO(_csv(PARALLEL_MIN_ROWS - 1, seed=6)), task_map=backwards)
     assert backwards.calls == []
     segment(io.BytesIO(_csv(PARALLEL_MIN_ROWS, seed=6)), task_map=backwards)
-    assert len(backwards.calls) == 3
+    assert len(backwards.calls) == 4  # columns, the two rounds of the choice of k, the profiles' columns
+
+
+def test_every_row_is_assigned_in_chunks_that_the_task_map_may_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    fitted = fit_table(_table(1_500, seed=7))
+    assert fitted.clustering.model is not None
+    serial = assign(fitted.space, fitted.clustering.model)
+    monkeypatch.setattr(clustering, "CHUNK_ROWS", 100)
+    backwards = Backwards()
+    chunked = assign(fitted.space, fitted.clustering.model, backwards)
+    assert [list(tasks) for tasks in backwards.calls] == [list(range(0, 1_500, 100))]
+    assert np.array_equal(chunked, serial)
 
 
 def test_the_serial_map_keeps_the_order_and_raises_what_a_task_raises() -> None:
