@@ -78,8 +78,6 @@ def _check_distinct_outputs(args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from bot.report.report_input import ReportInput
-    from bot.terminal.console import PipeConsole as Console
-    from bot.terminal.report import print_report
 
     path = Path(args.path)
     _check_distinct_outputs(args)
@@ -123,6 +121,9 @@ def run(args: argparse.Namespace) -> int:
         json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
+        from bot.terminal.console import PipeConsole as Console  # rich: only for the text report
+        from bot.terminal.report import print_report
+
         workspace = args.workspace if args.influencers else None
         print_report(Console(), report, file_name=path.name, workspace=workspace, database=database)
     return 0
@@ -208,4 +209,4 @@ def report_with_influencers(
 
 def write_labels(path: Path, result: SegmentationResult) -> None:
     """`row,segment` for every input row, written whole or not at all."""
-    write_atomically(path, labels_csv_text(result.labels.tolist()))
+    write_atomically(path, labels_csv_text(result.labels))

@@ -48,7 +48,7 @@ def export_labels(runtime: SlackRuntime, client: WebClient, run: StoredRun, prog
     )
     thread = ThreadReplies(client, run.channel_id, run.thread_ts)
     thread.upload(
-        labels_csv_text(result.labels.tolist()).encode("utf-8"),
+        labels_csv_text(result.labels).encode("utf-8"),
         filename=LABELS_FILE_NAME,
         title=f"Segment of each row in {run.file_name}",
     )
