@@ -112,7 +112,7 @@ def tokens_of(name: str) -> tuple[str, ...]:
 
 
 # Short tokens that are words of their own; any other one- or two-letter token is a piece of an abbreviation.
-_SHORT_WORDS = {"tv", "os", "us", "uk", "eu", "ad", "ai", "pc", "ui", "ux", "hr"}
+_SHORT_WORDS = {"tv", "os", "us", "uk", "eu", "ad", "ai", "pc", "ui", "ux"}
 
 
 def reads_as_words(name: str) -> bool:
@@ -263,6 +263,8 @@ _FILLER = {
     "x",
 }
 FILLER = frozenset(_FILLER)
+# When something happened (an hour, a day or week number): a position in time, never how often or how much.
+_WHEN = frozenset({"day", "week", "weekof", "hr", "hour", "mnth"})
 # Columns holding codes (Region 1/2/3, Channel 1/2): "high" or "yes" on them means nothing to a person.
 _CODES = {
     "region",
@@ -286,6 +288,9 @@ _CODES = {
     "variant",
     "id",
     "origin",
+    "season",
+    "iso",
+    *_WHEN,
 }
 _PRODUCTS: dict[str, str] = {
     "wine": "wine",
@@ -454,6 +459,8 @@ def _behaviour_phrase(tokens: tuple[str, ...], words: set[str], high: bool) -> P
         return Phrase("satisfied" if high else "dissatisfied", "modifier")
     if words & _SOCIAL:
         return Phrase("well-connected", "modifier") if high else None
+    if words & _WHEN and "per" not in words:
+        return None  # OJ's WeekofPurchase: the week of a purchase, not "occasional buyers"
     if words & _FREQUENCY or words & _DEALS:
         channel = next((phrase for keys, phrase in _CHANNELS if words & keys), None)
         if channel is not None:
@@ -516,7 +523,7 @@ def boolean_phrase(tokens: tuple[str, ...], yes: bool) -> Phrase | None:
     return Phrase(_cased("-".join(content[-2:])), "modifier", weak=True)
 
 
-_PLACES = {"city", "town", "province", "state", "county", "location", "metro", "municipality", "district"}
+_PLACES = {"city", "town", "province", "state", "county", "location", "metro", "municipality", "district", "continent"}
 # A meal is a word in any column ("time" in plotly's tips): "Thursday lunch bills", not "Thursday bills".
 _MEALS = {"breakfast", "brunch", "lunch", "dinner", "supper"}
 _WEEKDAYS: dict[str, str] = {

@@ -232,7 +232,9 @@ def _category_phrase(effect: FeatureEffect, column: PreparedColumn | None) -> Ph
     if column is not None and column.role == "boolean":
         if re.fullmatch(r"[A-Z]{2,3}", effect.column):  # an acronym (US, VIP) keeps its capitals: never "Us"
             return Phrase(effect.column, "modifier", weak=True) if effect.value == "yes" else None
-        return boolean_phrase(tokens, effect.value == "yes")
+        phrase = boolean_phrase(tokens, effect.value == "yes")
+        # OJ's SpecialMM (a special on Minute Maid) is "SpecialMM", never "Special-mm".
+        return replace(phrase, text=effect.column) if _cut_into_fragments(effect, phrase) and phrase else phrase
     return categorical_phrase(tokens, effect.value)
 
 

