@@ -122,7 +122,9 @@ def _top(shares: dict[str, float], limit: int) -> tuple[tuple[str, float], ...]:
 
 def _age_bands(prepared: PreparedTable) -> np.ndarray | None:
     ages = ages_of(prepared)
-    if ages is None:
+    if ages is None or prepared.row_noun == "rows":
+        # An age in a table of places (ISLP's Carseats: stores) is its area's average age, not an audience's;
+        # with a person's age the rows are people (segmentation.columns).
         return None
     valid = (ages >= YOUNGEST_AGE) & (ages <= OLDEST_AGE)
     bands = np.full(ages.shape, -1, dtype=np.int64)

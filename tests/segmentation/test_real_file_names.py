@@ -126,3 +126,10 @@ def test_a_continent_is_a_place_and_keeps_its_capital() -> None:
     """gapminder's continent gave "Low-centroid-lat africa group"."""
     phrase = categorical_phrase(tokens_of("continent"), "Africa")
     assert phrase is not None and (phrase.text, phrase.slot) == ("Africa-based", "place")
+
+
+def test_a_store_file_shows_no_age_bands_of_an_audience() -> None:
+    """Carseats' Age is the average age of each store's area: "Audience mix: Age 65+ 26%" was about stores."""
+    result = islp("Carseats")
+    assert result.audience.age_bands == {}
+    assert all(profile.audience.age_bands == {} for profile in result.segments)
