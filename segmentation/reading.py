@@ -35,7 +35,7 @@ from segmentation.columns import id_like_name
 from segmentation.errors import SegmentationError, UnreadableFileError
 from segmentation.guarded_stream import GuardedStream
 from segmentation.limits import ReadLimits
-from segmentation.values import MISSING_TOKENS
+from segmentation.values import MISSING_TOKENS, missing_token_cells
 from segmentation.xlsx_scan import check_workbook
 
 HEAD_BYTES = 512 * 1024
@@ -836,7 +836,7 @@ def _needs_tidying(column: pd.Series) -> bool:
 
 def _tidy_texts(texts: pd.Series) -> pd.Series:
     stripped = texts.str.strip()
-    return stripped.where(~stripped.str.lower().isin(MISSING_TOKENS))
+    return stripped.where(~missing_token_cells(stripped))
 
 
 def _from_objects(column: pd.Series) -> pd.Series:

@@ -31,6 +31,19 @@ MISSING_TOKENS: frozenset[str] = frozenset(
 )
 """Cells that mean "no value" (incl. Excel/Sheets error values), compared after stripping and lower-casing."""
 
+_LONGEST_TOKEN = max(len(token) for token in MISSING_TOKENS)
+
+
+def missing_token_cells(texts: pd.Series) -> np.ndarray:
+    """`texts.str.lower().isin(MISSING_TOKENS)` as a bool array, lower-casing only the cells short enough to be a
+    token (lower-casing never shortens a text): a column of emails or ids is not lower-cased a million times."""
+    short = (texts.str.len() <= _LONGEST_TOKEN).to_numpy(dtype=bool, na_value=False)
+    found = np.zeros(len(texts), dtype=bool)
+    if short.any():
+        found[short] = texts[short].str.lower().isin(MISSING_TOKENS).to_numpy(dtype=bool)
+    return found
+
+
 NumberUnit = Literal["plain", "currency", "percent", "suffixed"]
 
 # Patterns are written for pyarrow's RE2 kernels ([0-9] and [ ] rather than \d and \s, no backreferences,
@@ -256,7 +269,7 @@ def _distinct(series: pd.Series) -> _Distinct:
     codes, uniques = pd.factorize(series)
     written = pd.Series(uniques).astype("str")
     text = written.str.strip()
-    present = ~text.str.lower().isin(MISSING_TOKENS).to_numpy(dtype=bool)
+    present = ~missing_token_cells(text)
     # Only a string column's cells are distinct as text (an object column's 1 and "1" are not).
     apart = isinstance(series.dtype, pd.StringDtype) and bool((text.str.len() == written.str.len()).all())
     return _Distinct(codes, text, present, np.bincount(codes[codes >= 0], minlength=len(text)), apart)
