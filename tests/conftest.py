@@ -71,7 +71,10 @@ def _keep_bytecode() -> None:
     process when it starts, so the xdist workers started after this hook use it."""
     if os.environ.get("PYTHONDONTWRITEBYTECODE") and not os.environ.get("PYTHONPYCACHEPREFIX"):
         del os.environ["PYTHONDONTWRITEBYTECODE"]
-        os.environ["PYTHONPYCACHEPREFIX"] = str(Path(sys.prefix) / "pycache")
+        cache = Path(sys.prefix) / "pycache"
+        os.environ["PYTHONPYCACHEPREFIX"] = str(cache)
+        # What ran from temporary folders (the package test's installed wheel) would pile up there run after run.
+        shutil.rmtree(cache / Path(tempfile.gettempdir()).resolve().relative_to("/"), ignore_errors=True)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
