@@ -57,7 +57,7 @@ def test_text_report_names_segments_and_reasons(capsys: pytest.CaptureFixture[st
     out = capsys.readouterr().out
     assert "segments in sample_audience.csv" in out
     flowing = " ".join(out.split())
-    assert "Segbot tried 1 to 12 segments: 5 fit the data best" in flowing
+    assert "Segbot tried 1 to 8 segments: 5 fit the data best" in flowing
     assert "Engine note: k=5" in flowing
     assert "What sets it apart" in out
     assert "Traceback" not in out

@@ -6,11 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from segmentation import segment
-from segmentation.clustering import k_reason, near_tie, tie_reason
+from segmentation import clustering, segment
+from segmentation.clustering import k_reason, near_tie, scan_done, tie_reason
 from segmentation.columns import prepare_table
 from segmentation.features import FeatureSpace
 from segmentation.mixture import Mixture
+from segmentation.synthetic import planted_audience
 
 
 def _homogeneous(n: int, seed: int) -> pd.DataFrame:
@@ -52,7 +53,11 @@ def test_a_homogeneous_audience_is_one_segment(flat: pd.DataFrame) -> None:
     assert result.segments[0].name == "Whole audience"
     assert set(np.unique(result.labels)) == {0}
     assert result.k_reason.startswith("k=1: one segment for everyone"), result.k_reason
-    assert 1 in result.k_scores and set(result.k_scores) == set(range(1, 13))
+    # k=2 fits best but does not hold up; k=3, 4 and 5 fit worse in a row, so the scan stops there.
+    assert set(result.k_scores) == set(range(1, 6)) and max(result.k_scores.values()) == result.k_scores[2]
+    assert result.k_reason.endswith("larger k were not tried, the fit having got worse at k=3, 4 and 5."), (
+        result.k_reason
+    )
     data = result.to_dict()
     assert data["k"] == 1 and len(data["segments"]) == 1 and data["no_distinct_segments"] is True
 
@@ -101,6 +106,30 @@ def test_near_tie_names_the_close_k_and_why() -> None:
     assert near_tie(fits, {3: 0.95, 4: 0.5, 5: 0.9}, 3, 0.8) is None
     assert tie_reason(3, 4, stability) == "it scores slightly better and is the simpler of the two"
     assert tie_reason(4, 3, {3: 0.8, 4: 0.95}) == "it is the more stable when the data is resampled"
+
+
+def test_the_scan_of_k_stops_after_three_worse_fits_in_a_row_above_the_choice() -> None:
+    icl = {1: 12.0, 2: 11.0, 3: 10.0, 4: 10.4, 5: 10.6, 6: 10.9}  # per row: lower fits better, so k=3 is the best
+    fits = {k: _model(value) for k, value in icl.items()}
+    stable = dict.fromkeys(icl, 0.95)
+    assert scan_done(fits, stable)
+    assert not scan_done({k: fits[k] for k in range(1, 6)}, stable)  # two worse fits are not yet a trend
+    assert not scan_done({**fits, 6: _model(10.5)}, stable)  # the fit improves again at 6: go on
+    # The last fit holds a segment under 5%: a merge start from k=7 could still improve the fits below.
+    assert not scan_done({**fits, 6: _model(10.9, share=0.03)}, stable)
+    # k=2 and k=3 do not hold up, so the choice is k=4, which is one of the three worse fits: go on.
+    assert not scan_done(fits, {1: 1.0, 2: 0.5, 3: 0.5, 4: 0.95, 5: 0.95, 6: 0.95})
+
+
+def test_stopping_the_scan_early_finds_what_the_full_scan_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+    table, _ = planted_audience(k=3, n_rows=1_500, seed=2)
+    stopped = segment(table)
+    assert max(stopped.k_scores) < 12 and "larger k were not tried" in stopped.k_reason
+    monkeypatch.setattr(clustering, "WORSE_IN_A_ROW", 12)
+    full = segment(table)
+    assert sorted(full.k_scores) == list(range(1, 13)) and "not tried" not in full.k_reason
+    assert full.k == stopped.k == 3
+    assert np.array_equal(full.labels, stopped.labels)
 
 
 def test_a_merged_choice_does_not_call_its_fit_the_best_when_an_unstable_k_fits_better() -> None:

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from segmentation import clustering, segment
-from segmentation.clustering import SELECT_ROWS, CandidateSearch, assign
+from segmentation.clustering import SCAN_FIRST, SELECT_ROWS, CandidateSearch, assign
 from segmentation.engine import fit_table
 from segmentation.prepared import PreparedColumn
 from segmentation.synthetic import planted_audience
@@ -44,16 +44,21 @@ def test_the_searches_go_to_the_task_map_and_give_the_serial_result() -> None:
     backwards = Backwards()
     mapped = segment(io.BytesIO(data), task_map=backwards)
     serial = segment(io.BytesIO(data))
-    columns, starts, chains, described = backwards.calls
-    # The columns' decisions, one task per column; then the choice of k's two rounds; then the profiles' columns.
+    columns, *rounds, described = backwards.calls
+    # The columns' decisions, one task per column; then the scan of k in steps of two rounds each; then the
+    # profiles' columns.
     assert [name for name, *_ in columns] == list(table.columns)
-    # First every (search, k) from its own starts, largest k first; then each search's chain of split starts.
-    assert [k for _, k in starts] == [k for k in range(12, 0, -1) for _ in range(4)]
-    searches = [search for search, _ in chains]
-    assert all(isinstance(search, CandidateSearch) for search in searches)
-    assert {id(search) for search, _ in starts} == {id(search) for search in searches}
-    assert [search.rows is None for search in searches] == [True, False, False, False]
-    assert len({search.seed for search in searches}) == 4  # a seed per task, not per process
+    tried = sorted(mapped.k_scores)
+    steps = [list(range(1, SCAN_FIRST + 1)), *([k] for k in tried[SCAN_FIRST:])]
+    assert tried[-1] < 12 and len(rounds) == 2 * len(steps)
+    # Each step fits its k for every search from their own starts, largest k first; then each search's chains.
+    for step, starts, chains in zip(steps, rounds[0::2], rounds[1::2], strict=True):
+        assert [k for _, k in starts] == [k for k in reversed(step) for _ in range(4)]
+        searches = [search for search, *_ in chains]
+        assert all(isinstance(search, CandidateSearch) for search in searches)
+        assert {id(search) for search, _ in starts} == {id(search) for search in searches}
+        assert [search.rows is None for search in searches] == [True, False, False, False]
+        assert len({search.seed for search in searches}) == 4  # a seed per task, not per process
     assert described and all(isinstance(column, PreparedColumn) and column.used for column in described)
     assert np.array_equal(mapped.labels, serial.labels)
     assert mapped.to_dict() == serial.to_dict()
@@ -64,8 +69,9 @@ def test_below_the_threshold_the_searches_run_in_turn_whatever_the_task_map() ->
     backwards = Backwards()
     segment(io.BytesIO(_csv(PARALLEL_MIN_ROWS - 1, seed=6)), task_map=backwards)
     assert backwards.calls == []
-    segment(io.BytesIO(_csv(PARALLEL_MIN_ROWS, seed=6)), task_map=backwards)
-    assert len(backwards.calls) == 4  # columns, the two rounds of the choice of k, the profiles' columns
+    result = segment(io.BytesIO(_csv(PARALLEL_MIN_ROWS, seed=6)), task_map=backwards)
+    # The columns' round, two rounds for k 1 to SCAN_FIRST and two for each larger k tried, the profiles' columns.
+    assert len(backwards.calls) == 2 + 2 * (1 + max(result.k_scores) - SCAN_FIRST)
 
 
 def test_every_row_is_assigned_in_chunks_that_the_task_map_may_run(monkeypatch: pytest.MonkeyPatch) -> None:
