@@ -142,6 +142,7 @@ def _cluster(space: FeatureSpace, *, k: int | None, k_range: range, seed: int, t
             forced=k is not None,
             merged=n_segments,
             stopped=max(fits) < max(candidates),
+            alternative=alternative,
         ),
         stability=float(np.average(list(by_segment.values()), weights=sizes)),
         stability_by_segment=by_segment,
@@ -533,20 +534,23 @@ def k_reason(
     forced: bool,
     merged: int | None = None,
     stopped: bool = False,
+    alternative: int | None = None,
 ) -> str:
     """One sentence: why this k, naming the better-fitting candidates that were passed over and why, and where
-    the scan of k stopped when it did not reach the largest candidate (`stopped`)."""
+    the scan of k stopped when it did not reach the largest candidate (`stopped`). The near-tie `alternative`,
+    which the report offers as fitting about equally well, is never called worse."""
     n = fits[chosen].n_rows
     score = -fits[chosen].icl / n
     if forced:
         return f"k={chosen} was asked for (fit score {score:.2f}, stability {stability[chosen]:.2f})."
     if merged is not None and merged < chosen:
-        return (
+        reason = (
             f"k={merged}: the best fit of the candidates that refits on subsamples reproduce has {chosen} components "
             f"(fit score {score:.2f}, stability {stability[chosen]:.2f}, needed {bar:.2f}), and checked with full "
             f"covariances they make {merged} segment{'s' if merged > 1 else ''}: components that tile one "
-            "group (blending into each other) rather than separate two were merged."
+            "group (blending into each other) rather than separate two were merged"
         )
+        return reason + _scan_stop(fits, stopped) + "."
     if chosen == 1:
         reason = f"k=1: one segment for everyone (fit score {score:.2f}); no split both fits better and holds up"
     else:
@@ -564,10 +568,15 @@ def k_reason(
         )
         reason += f"; k={best} fits better ({-fits[best].icl / n:.2f}) but is not reliable ({why})"
     elif chosen + 1 in fits:
-        reason += f"; k={chosen + 1} fits worse ({-fits[chosen + 1].icl / n:.2f})"
-    if stopped:
-        last = sorted(fits)[-WORSE_IN_A_ROW:]
-        reason += (
-            f"; larger k were not tried, the fit having got worse at k={', '.join(map(str, last[:-1]))} and {last[-1]}"
-        )
-    return reason + "."
+        how = "about as well" if alternative == chosen + 1 else "worse"
+        reason += f"; k={chosen + 1} fits {how} ({-fits[chosen + 1].icl / n:.2f})"
+    return reason + _scan_stop(fits, stopped) + "."
+
+
+def _scan_stop(fits: dict[int, Mixture], stopped: bool) -> str:
+    """Where the scan of k stopped, when it did not reach the largest candidate: the fit got no better at the
+    last WORSE_IN_A_ROW candidates (each scored below the one before)."""
+    if not stopped:
+        return ""
+    last = sorted(fits)[-WORSE_IN_A_ROW:]
+    return f"; larger k were not tried, the fit getting no better at k={', '.join(map(str, last[:-1]))} and {last[-1]}"

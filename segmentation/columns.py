@@ -186,6 +186,8 @@ _PERSON_TOKENS = frozenset(
 # age and income beside the population (ISLP's Carseats). A bare "name" can be a car's (ISLP's Auto).
 _PERSON_OR_PLACE_TOKENS = frozenset({"age", "income", "education"})
 _PLACE_TOKENS = frozenset({"population", "urban", "rural", "residents", "inhabitants", "density"})
+# The share of an "age" column's values that must be whole numbers for it to be a person's age in years.
+WHOLE_AGES = 0.9
 
 
 # Social-media accounts: an audience size (followers) beside what the account posts or gets (posts, views).
@@ -209,7 +211,7 @@ def _row_noun(names: list[str], decisions: list[_Decision]) -> str:
     semantics = {d.role.semantic for d in decisions}
     if tokens & _PERSON_TOKENS or semantics & {"gender", "birth_year"}:
         return "people"
-    if (tokens & _PERSON_OR_PLACE_TOKENS or "age" in semantics) and not tokens & _PLACE_TOKENS:
+    if (tokens & _PERSON_OR_PLACE_TOKENS - {"age"} or "age" in semantics) and not tokens & _PLACE_TOKENS:
         return "people"
     return "rows"
 
@@ -659,7 +661,8 @@ def _numeric_semantic(name: str, numbers: np.ndarray) -> str | None:
     low, high = np.percentile(finite, [1, 99])
     if birth:
         return "birth_year" if low >= 1900 and high <= 2030 else None
-    if "age" in tokens and low >= 5 and high <= 110:
+    # A person's age is whole years; Boston's `age` (the share of homes built before 1940: 65.2, 78.9) is not.
+    if "age" in tokens and low >= 5 and high <= 110 and np.mean(finite == np.floor(finite)) >= WHOLE_AGES:
         return "age"
     return None
 

@@ -411,7 +411,7 @@ def value_label(name: str) -> str:
 def numeric_phrase(tokens: tuple[str, ...], high: bool, semantic: str | None, is_date: bool) -> Phrase | None:
     """The phrase a clearly high (or low) value of a numeric column gives, or None."""
     words = set(tokens)
-    if semantic == "age" or "age" in words:
+    if semantic == "age":  # not a bare "age" in the name: Boston's is the share of old homes, in percent
         return Phrase("older" if high else "young", "age", order=0)
     if semantic == "birth_year" or words & {"birth", "born", "birthyear", "gradyear"}:
         return Phrase("young" if high else "older", "age", order=0)

@@ -55,7 +55,7 @@ def test_a_homogeneous_audience_is_one_segment(flat: pd.DataFrame) -> None:
     assert result.k_reason.startswith("k=1: one segment for everyone"), result.k_reason
     # k=2 fits best but does not hold up; k=3, 4 and 5 fit worse in a row, so the scan stops there.
     assert set(result.k_scores) == set(range(1, 6)) and max(result.k_scores.values()) == result.k_scores[2]
-    assert result.k_reason.endswith("larger k were not tried, the fit having got worse at k=3, 4 and 5."), (
+    assert result.k_reason.endswith("larger k were not tried, the fit getting no better at k=3, 4 and 5."), (
         result.k_reason
     )
     data = result.to_dict()
@@ -130,6 +130,18 @@ def test_stopping_the_scan_early_finds_what_the_full_scan_finds(monkeypatch: pyt
     assert sorted(full.k_scores) == list(range(1, 13)) and "not tried" not in full.k_reason
     assert full.k == stopped.k == 3
     assert np.array_equal(full.labels, stopped.labels)
+
+
+def test_the_note_never_calls_the_near_tie_worse_and_says_where_the_scan_stopped() -> None:
+    """On ISLP's Smarket the report offered k=6 as fitting about equally well while the note said it fitted worse."""
+    icl = {4: 22.70, 5: 22.5885, 6: 22.5914, 7: 22.70, 8: 22.75}
+    fits = {k: _model(value) for k, value in icl.items()}
+    stable = dict.fromkeys(icl, 0.95)
+    tie = k_reason(fits, stable, 5, bar=0.8, forced=False, stopped=True, alternative=6)
+    assert "; k=6 fits about as well (-22.59); larger k were not tried" in tie and "worse" not in tie
+    assert "; k=6 fits worse (-22.59)" in k_reason(fits, stable, 5, bar=0.8, forced=False)
+    merged = k_reason(fits, stable, 5, bar=0.8, forced=False, merged=4, stopped=True)
+    assert merged.endswith("were merged; larger k were not tried, the fit getting no better at k=6, 7 and 8.")
 
 
 def test_a_merged_choice_does_not_call_its_fit_the_best_when_an_unstable_k_fits_better() -> None:

@@ -97,8 +97,8 @@ def test_a_customer_id_on_several_rows_is_an_identifier_and_the_rows_are_transac
     assert next(role for role in stores.roles if role.name == "store_id").role != "identifier"
 
 
-def _name(column: str, values: list[float], effect: float) -> str:
-    prepared = table(numeric(column, values))
+def _name(column: str, values: list[float], effect: float, semantic: str | None = None) -> str:
+    prepared = table(numeric(column, values, semantic=semantic))
     feature = FeatureEffect(column, "numeric", column, None, 0.0, 0.0, effect)
     return segment_names([[feature]], prepared)[0]
 
@@ -111,7 +111,8 @@ def test_a_rating_is_satisfaction_only_on_a_survey_scale() -> None:
 
 def test_coded_columns_are_named_as_they_are() -> None:
     assert _name("PBYSTAND", [0, 3, 5], 1.5) == "High PBYSTAND customers"
-    assert _name("AGE", [20, 60], 1.5) == "Older customers"
+    assert _name("AGE", [20, 60], 1.5, semantic="age") == "Older customers"
+    assert _name("age", [65.2, 94.8], 1.5) == "High-age customers"  # not years (Boston's share of old homes)
 
 
 def test_rank_numbers_read_the_right_way_round() -> None:
@@ -313,3 +314,17 @@ def test_a_median_barely_apart_does_not_name_a_segment() -> None:
     prepared = prepare_table(pd.DataFrame({"age": age, "total_spend": spend}))
     profiles = profile_segments(prepared, labels, {0: 0.9, 1: 0.9})
     assert [profile.name.startswith("Older") for profile in profiles] == [False, False]
+
+
+def test_an_age_column_of_fractions_is_not_a_persons_age() -> None:
+    """ISLP's Boston: `age` is the share of a tract's homes built before 1940 (65.2, 78.9): no age bands, no people."""
+    rng = np.random.default_rng(3)
+    tracts = pd.DataFrame(
+        {"age": rng.uniform(3, 100, 500).round(1), "tax": rng.integers(180, 700, 500), "rm": rng.normal(6, 0.7, 500)}
+    )
+    prepared = prepare_table(tracts)
+    assert next(column for column in prepared.columns if column.name == "age").semantic is None
+    assert prepared.row_noun == "rows"
+    people = prepare_table(tracts.assign(age=rng.integers(18, 80, 500)))
+    assert next(column for column in people.columns if column.name == "age").semantic == "age"
+    assert people.row_noun == "people"

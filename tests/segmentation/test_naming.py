@@ -42,7 +42,6 @@ from tests.segmentation.prepared_tables import boolean, categorical, multilabel,
         ("Income", False, False, "low-income"),
         ("days since signup_date", True, True, "long-time"),
         ("Dt_Customer", False, True, "new"),
-        ("Age", False, False, "young"),
         ("Year_Birth", False, False, "older"),
         ("Kidhome", True, False, "parents"),
         ("NumWebPurchases", True, False, "online shoppers"),
@@ -54,6 +53,14 @@ from tests.segmentation.prepared_tables import boolean, categorical, multilabel,
 def test_column_names_give_marketing_words(column: str, high: bool, is_date: bool, words: str) -> None:
     phrase = numeric_phrase(tokens_of(column), high, None, is_date)
     assert phrase is not None and phrase.text == words
+
+
+def test_only_an_age_in_years_says_young_or_older() -> None:
+    young = numeric_phrase(tokens_of("Age"), False, "age", False)
+    assert young is not None and young.text == "young"
+    # Boston's `age` is the share of homes built before 1940: the name alone does not make it a person's age.
+    older = numeric_phrase(tokens_of("age"), True, None, False)
+    assert older is None or older.text not in {"older", "young"}
 
 
 def test_a_low_value_on_a_product_column_only_says_light_buyers() -> None:
