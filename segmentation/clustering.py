@@ -219,21 +219,16 @@ def search_all(searches: list[CandidateSearch], run: TaskMap) -> list[dict[int, 
 
     A k's best fit is the best of EM from its k-means and random starts, from the best fit for k-1 with one
     segment split (`_split_start`) and from the best fit for k+1 with two segments merged (`merge_start`, when
-    that fit holds a segment under SMALL_SEGMENT). Each step fits its k for every search from their own starts,
-    largest k first (the longest tasks), then continues each search's chain of split starts up to them and runs
-    its chain of merge starts down from the top. The first step fits k up to SCAN_FIRST, each later step the
+    that fit holds a segment under SMALL_SEGMENT). Each step is one task per search (`fit_step`): its k fitted
+    from their own starts, largest first, then the search's chain of split starts continued up to them and its
+    chain of merge starts run down from the top. The first step fits k up to SCAN_FIRST, each later step the
     next k; after each the scan stops when `scan_done` says the larger k cannot be worth their cost.
     """
     candidates = sorted({k for search in searches for k in search.candidates})
     splits: list[dict[int, Mixture]] = [{} for _ in searches]
     fits: list[dict[int, Mixture]] = splits
     for step in _scan_steps(candidates):
-        starts = [(search, k) for k in reversed(step) for search in searches if k in search.candidates]
-        found = run(fit_from_starts, starts)
-        firsts = [
-            {k: fit for (mine, k), fit in zip(starts, found, strict=True) if mine is search} for search in searches
-        ]
-        chained = run(fit_split_chain, list(zip(searches, splits, firsts, strict=True)))
+        chained = run(fit_step, [(search, split, step) for search, split in zip(searches, splits, strict=True)])
         splits = [split for split, _ in chained]
         fits = [merged for _, merged in chained]
         if scan_done(fits[0], k_stability(searches[0].data, fits[0], fits[1:])):
@@ -270,8 +265,19 @@ def k_stability(data: MixtureData, fits: dict[int, Mixture], refit_fits: list[di
     }
 
 
+def fit_step(
+    task: tuple[CandidateSearch, dict[int, Mixture], list[int]],
+) -> tuple[dict[int, Mixture], dict[int, Mixture]]:
+    """One search's part of a scan step, a task: the step's k fitted from their own starts, largest first, then
+    the search's chains (`fit_split_chain`). One task per search keeps a step to one round of tasks: at a million
+    rows each round forks the engine's processes, and two rounds per step cost about 2 s of system time."""
+    search, splits, step = task
+    firsts = {k: fit_from_starts((search, k)) for k in reversed(step) if k in search.candidates}
+    return fit_split_chain((search, splits, firsts))
+
+
 def fit_from_starts(task: tuple[CandidateSearch, int]) -> Mixture:
-    """The best EM fit for one k of a search from its k-means and random starts: a task of the first round."""
+    """The best EM fit for one k of a search from its k-means and random starts (part of `fit_step`)."""
     search, k = task
     data, balanced = search.sample()
     return best_fit(data, balanced, k, search.seed)
@@ -280,7 +286,7 @@ def fit_from_starts(task: tuple[CandidateSearch, int]) -> Mixture:
 def fit_split_chain(
     task: tuple[CandidateSearch, dict[int, Mixture], dict[int, Mixture]],
 ) -> tuple[dict[int, Mixture], dict[int, Mixture]]:
-    """A search's best fit for each k so far, as a task of one scan step: its chain of split starts continued
+    """A search's best fit for each k so far, as the end of a `fit_step`: its chain of split starts continued
     from the k fitted before (`splits`) up the step's k (`firsts`, from their own starts), then its chain of
     merge starts down all of them.
 

@@ -28,6 +28,7 @@ from scipy import sparse
 from segmentation import values
 from segmentation.countries import country_code
 from segmentation.errors import InvalidOptionError
+from segmentation.lexicon import says_customers
 from segmentation.near_names import closest_name
 from segmentation.prepared import PreparedColumn, PreparedTable
 from segmentation.result import ColumnRole, Role
@@ -198,7 +199,8 @@ _CHANNEL_TOKENS = frozenset({"youtuber", "youtube", "uploads", "video", "videos"
 
 def _row_noun(names: list[str], decisions: list[_Decision]) -> str:
     """What a row is: bills (total_bill, tip), social-media channels or accounts (subscribers and views,
-    followers and posts), transactions (invoice, quantity), people, or plain rows."""
+    followers and posts), transactions (invoice, quantity), people, customers (buying, without a person's
+    column), or plain rows."""
     tokens = set().union(*(_tokens(name) for name in names)) if names else set()
     if tokens & _BILL_TOKENS and {"bill", "tip", "tips"} & tokens:
         return "bills"
@@ -213,7 +215,9 @@ def _row_noun(names: list[str], decisions: list[_Decision]) -> str:
         return "people"
     if (tokens & _PERSON_OR_PLACE_TOKENS - {"age"} or "age" in semantics) and not tokens & _PLACE_TOKENS:
         return "people"
-    return "rows"
+    # Columns that show rows buying (spend, purchases, two products): the segment names say "customers", so do
+    # the counts ("267 customers", not "Light household goods buyers: 267 rows").
+    return "customers" if says_customers(names) else "rows"
 
 
 def _repeats_people(decisions: list[_Decision]) -> bool:

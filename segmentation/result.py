@@ -328,7 +328,8 @@ class SegmentationResult:
     k_merged_from: int | None = None
     # Yes/no outcome columns (bought, churned, ...) kept out of the clustering unless asked, shown per segment.
     outcome_columns: tuple[str, ...] = ()
-    # What one row is, in the words reports use: "people", "bills", "transactions", "channels", "accounts", "rows".
+    # What one row is, in the words reports use: "people", "customers", "bills", "transactions", "channels",
+    # "accounts", "rows".
     row_noun: str = "people"
     # The column segments are valued on (spend, revenue, orders, ...); None when the file has none.
     value_column: str | None = None

@@ -191,7 +191,7 @@ def test_what_a_row_is() -> None:
     sales = pd.DataFrame({"customer_id": range(30), "invoice": range(100, 130), "amount": [1.0, 2.0, 3.0] * 10})
     assert prepare_table(bills).row_noun == "bills"
     assert prepare_table(people).row_noun == "people"
-    assert prepare_table(shops).row_noun == "rows"
+    assert prepare_table(shops).row_noun == "customers"  # two products bought: the names say customers too
     assert prepare_table(sales).row_noun == "transactions"
     channels = pd.DataFrame(
         {
@@ -212,7 +212,7 @@ def test_rows_are_customers_only_when_the_columns_show_buying() -> None:
     shops = prepare_table(pd.DataFrame({"Fresh": [1, 2, 3] * 10, "Milk": [3, 4, 5] * 10}))
     hits = FeatureEffect("Hits", "numeric", "Hits", None, 170.0, 120.0, 1.1)
     fresh = FeatureEffect("Fresh", "numeric", "Fresh", None, 3.0, 2.0, -1.1)
-    assert players.row_noun == shops.row_noun == "rows"
+    assert (players.row_noun, shops.row_noun) == ("rows", "customers")  # counts use the names' noun
     assert segment_names([[hits], []], players) == ("High-hits group", "Typical group")
     assert segment_names([[fresh], []], shops) == ("Light buyers", "Typical customers")
 

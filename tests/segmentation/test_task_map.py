@@ -45,18 +45,16 @@ def test_the_searches_go_to_the_task_map_and_give_the_serial_result() -> None:
     mapped = segment(io.BytesIO(data), task_map=backwards)
     serial = segment(io.BytesIO(data))
     columns, *rounds, described = backwards.calls
-    # The columns' decisions, one task per column; then the scan of k in steps of two rounds each; then the
-    # profiles' columns.
+    # The columns' decisions, one task per column; then the scan of k, a round per step; then the profiles' columns.
     assert [name for name, *_ in columns] == list(table.columns)
     tried = sorted(mapped.k_scores)
     steps = [list(range(1, SCAN_FIRST + 1)), *([k] for k in tried[SCAN_FIRST:])]
-    assert tried[-1] < 12 and len(rounds) == 2 * len(steps)
-    # Each step fits its k for every search from their own starts, largest k first; then each search's chains.
-    for step, starts, chains in zip(steps, rounds[0::2], rounds[1::2], strict=True):
-        assert [k for _, k in starts] == [k for k in reversed(step) for _ in range(4)]
-        searches = [search for search, *_ in chains]
+    assert tried[-1] < 12
+    # Each step is one task per search: the step's k from their own starts, then the search's chains.
+    assert [[step for _, _, step in tasks] for tasks in rounds] == [[step] * 4 for step in steps]
+    for tasks in rounds:
+        searches = [search for search, _, _ in tasks]
         assert all(isinstance(search, CandidateSearch) for search in searches)
-        assert {id(search) for search, _ in starts} == {id(search) for search in searches}
         assert [search.rows is None for search in searches] == [True, False, False, False]
         assert len({search.seed for search in searches}) == 4  # a seed per task, not per process
     assert described and all(isinstance(column, PreparedColumn) and column.used for column in described)
@@ -70,8 +68,8 @@ def test_below_the_threshold_the_searches_run_in_turn_whatever_the_task_map() ->
     segment(io.BytesIO(_csv(PARALLEL_MIN_ROWS - 1, seed=6)), task_map=backwards)
     assert backwards.calls == []
     result = segment(io.BytesIO(_csv(PARALLEL_MIN_ROWS, seed=6)), task_map=backwards)
-    # The columns' round, two rounds for k 1 to SCAN_FIRST and two for each larger k tried, the profiles' columns.
-    assert len(backwards.calls) == 2 + 2 * (1 + max(result.k_scores) - SCAN_FIRST)
+    # The columns' round, a round for k 1 to SCAN_FIRST and one for each larger k tried, the profiles' columns.
+    assert len(backwards.calls) == 2 + (1 + max(result.k_scores) - SCAN_FIRST)
 
 
 def test_every_row_is_assigned_in_chunks_that_the_task_map_may_run(monkeypatch: pytest.MonkeyPatch) -> None:
