@@ -269,8 +269,8 @@ def fit_step(
     task: tuple[CandidateSearch, dict[int, Mixture], list[int]],
 ) -> tuple[dict[int, Mixture], dict[int, Mixture]]:
     """One search's part of a scan step, a task: the step's k fitted from their own starts, largest first, then
-    the search's chains (`fit_split_chain`). One task per search keeps a step to one round of tasks: at a million
-    rows each round forks the engine's processes, and two rounds per step cost about 2 s of system time."""
+    the search's chains (`fit_split_chain`). One task per search keeps a step to one round of tasks: each round
+    forks the engine's processes, which costs more the larger the file in memory."""
     search, splits, step = task
     firsts = {k: fit_from_starts((search, k)) for k in reversed(step) if k in search.candidates}
     return fit_split_chain((search, splits, firsts))
