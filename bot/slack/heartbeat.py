@@ -54,8 +54,11 @@ class Heartbeat:
         that needs what the caller starts next, such as the HTTP server's loop)."""
         if wait:
             self.beat()
-        self.thread = threading.Thread(target=self._loop, args=(not wait,), name="segbot-heartbeat", daemon=True)
-        self.thread.start()
+        thread = threading.Thread(target=self._loop, args=(not wait,), name="segbot-heartbeat", daemon=True)
+        thread.start()
+        # Kept only once started: a SIGTERM raised inside start() would otherwise leave stop() joining a thread
+        # that Python counts as not started ("cannot join thread before it is started", exit 1 on a normal stop).
+        self.thread = thread
         return self
 
     def stop(self) -> None:

@@ -149,3 +149,22 @@ def test_segbot_health_and_the_container_check_exit_0_only_when_healthy(
         assert container.stdout.startswith(f"segbot worker (pid {os.getpid()}) is healthy (checked ")
     finally:
         heartbeat.stop()
+
+
+def test_a_stop_signal_during_the_heartbeats_start_still_stops_cleanly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CI, serve in Socket Mode: a SIGTERM raised inside Thread.start() made stop() fail with "cannot join thread
+    before it is started", and a normal stop exited 1 with "something went wrong"."""
+    import threading
+
+    def interrupted(thread: threading.Thread) -> None:
+        raise KeyboardInterrupt  # what the SIGTERM handler's exception does, arriving before start() returns
+
+    monkeypatch.setattr(threading.Thread, "start", interrupted)
+    heartbeat = Heartbeat(tmp_path / "heartbeat.json", "serve", [])
+    with pytest.raises(KeyboardInterrupt):
+        heartbeat.start()
+    assert (tmp_path / "heartbeat.json").exists()  # the first beat was written
+    heartbeat.stop()
+    assert not (tmp_path / "heartbeat.json").exists()
