@@ -143,7 +143,7 @@ def prepare_table(
     decisions = run(_decide_column, tasks)
     latest = _latest_date(decisions)
     decisions = [_apply_overrides(_with_days(decision, latest), columns, exclude) for decision in decisions]
-    decisions = _summary_convention(decisions)
+    decisions = _country_codes_checked(_summary_convention(decisions))
     into_clustering = (*(cluster_on or ()), *(columns or ()))
     decisions = [_as_outcome(decision, outcomes, into_clustering) for decision in decisions]
     _check_cluster_on(decisions, cluster_on)
@@ -292,7 +292,38 @@ def _summary_convention(decisions: list[_Decision]) -> list[_Decision]:
     return [_with_semantic(d, meanings[d.role.name]) if d.role.name in meanings else d for d in decisions]
 
 
-def _with_semantic(decision: _Decision, semantic: str) -> _Decision:
+def _country_codes_checked(decisions: list[_Decision]) -> list[_Decision]:
+    """A column of country codes that a column of country names contradicts on some row is not read as countries:
+    plotly's gapminder gives North Korea's rows the code KOR, which would show them as South Korea. Its values are
+    then shown as written ("KOR"), and the names column speaks for the rows' countries."""
+    found = {d.role.name: _row_countries(d) for d in decisions if d.role.semantic == "country"}
+    countries = {name: rows for name, rows in found.items() if rows is not None}
+    codes = {name for name, (_, levels) in countries.items() if _written_as_codes(levels)}
+    contradicted = set()
+    for name in codes:
+        mine = countries[name][0]
+        for other, (theirs, _) in countries.items():
+            both = (mine != "") & (theirs != "")
+            if other not in codes and bool((mine[both] != theirs[both]).any()):
+                contradicted.add(name)
+    return [_with_semantic(d, None) if d.role.name in contradicted else d for d in decisions]
+
+
+def _row_countries(decision: _Decision) -> tuple[np.ndarray, list[str]] | None:
+    """Each row's ISO country code ("" unknown) and the column's written values, for a categorical column."""
+    column = next((c for c in decision.prepared if c.categories is not None), None)
+    if column is None or column.categories is None:
+        return None
+    levels = [str(level) for level in column.categories.categories]
+    lookup = np.array([country_code(level) or "" for level in levels] + [""], dtype=object)
+    return lookup[np.asarray(column.categories.codes, dtype=np.int64)], levels
+
+
+def _written_as_codes(levels: list[str]) -> bool:
+    return bool(levels) and all(re.fullmatch(r"[A-Z]{2,3}", level) for level in levels)
+
+
+def _with_semantic(decision: _Decision, semantic: str | None) -> _Decision:
     role = replace(decision.role, semantic=semantic)
     return _Decision(role, tuple(replace(column, semantic=semantic) for column in decision.prepared), decision.dates)
 

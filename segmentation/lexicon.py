@@ -32,6 +32,9 @@ FALLBACK_NAMES: tuple[str, ...] = (
     "General audience",
     "Wider audience",
 )
+# A segment where a value stands out that too few of its rows hold to name it (half March, 41% "v3_5") is no
+# typical group: it is named as a mix.
+MIXED_NAMES: tuple[str, ...] = ("Mixed-profile customers", "Broad-mix customers", "Mixed customers")
 PROPER_WORDS: dict[str, str] = {
     word.lower(): word
     for word in (

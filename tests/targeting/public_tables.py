@@ -1,13 +1,15 @@
 """Public tables shipped inside PyPI packages, read without importing the packages:
 - lifetimes' CDNOW (`lifetimes` is in the test extra, installed by `make install`);
 - ISLP's Caravan and Default, read straight out of the ISLP wheel that `make install` downloads, hash-checked,
-  into `.venv/data-wheels` (requirements/data.lock) without installing it: its requirements pull in torch.
+  into `.venv/data-wheels` (requirements/data.lock) without installing it: its requirements pull in torch;
+- plotly's gapminder, tips and wind, read out of the plotly wheel in the same way.
 A missing table skips its test with the reason, and fails it when SEGBOT_REQUIRE_SHARED=1 (CI).
 """
 
 from __future__ import annotations
 
 import functools
+import gzip
 import importlib.util
 import os
 import sys
@@ -49,6 +51,16 @@ def islp_table(name: str) -> bytes:
         missing(f"no ISLP wheel in {DATA_WHEELS}: make install downloads it (requirements/data.lock)")
     with zipfile.ZipFile(wheels[-1]) as wheel:
         return wheel.read(f"ISLP/data/{name}.csv")
+
+
+def plotly_table(name: str) -> bytes:
+    """plotly's `package_data/datasets/<name>.csv.gz` (gapminder, tips, wind), read out of the downloaded wheel
+    (requirements/data.lock) and decompressed."""
+    wheels = sorted(DATA_WHEELS.glob("plotly-*.whl"))
+    if not wheels:
+        missing(f"no plotly wheel in {DATA_WHEELS}: make install downloads it (requirements/data.lock)")
+    with zipfile.ZipFile(wheels[-1]) as wheel:
+        return gzip.decompress(wheel.read(f"plotly/package_data/datasets/{name}.csv.gz"))
 
 
 def cdnow_customers() -> pd.DataFrame:
