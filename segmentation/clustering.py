@@ -129,6 +129,7 @@ def _cluster(space: FeatureSpace, *, k: int | None, k_range: range, seed: int, t
     refits = [_onto(other[chosen].predict(data), sample_labels) for other in refit_fits]
     by_segment = segment_stability(sample_labels, refits, n_segments)
     sizes = np.bincount(labels, minlength=n_segments)
+    overall_stability = float(np.average(list(by_segment.values()), weights=sizes))
     return Clustering(
         labels=labels,
         k=n_segments,
@@ -143,8 +144,9 @@ def _cluster(space: FeatureSpace, *, k: int | None, k_range: range, seed: int, t
             merged=n_segments,
             stopped=max(fits) < max(candidates),
             alternative=alternative,
+            found_again=overall_stability,
         ),
-        stability=float(np.average(list(by_segment.values()), weights=sizes)),
+        stability=overall_stability,
         stability_by_segment=by_segment,
         weights=column_weights(space, balanced, sample_labels) if n_segments > 1 else np.zeros(len(space.blocks)),
         k_alternative=alternative,
@@ -541,14 +543,17 @@ def k_reason(
     merged: int | None = None,
     stopped: bool = False,
     alternative: int | None = None,
+    found_again: float | None = None,
 ) -> str:
     """One sentence: why this k, naming the better-fitting candidates that were passed over and why, and where
     the scan of k stopped when it did not reach the largest candidate (`stopped`). The near-tie `alternative`,
-    which the report offers as fitting about equally well, is never called worse."""
+    which the report offers as fitting about equally well, is never called worse. A forced k says how its split
+    compares with the bar a chosen k must pass and, apart from it, the segments' own stability (`found_again`, the
+    report's figure), so that the two figures are never read as one."""
     n = fits[chosen].n_rows
     score = -fits[chosen].icl / n
     if forced:
-        return f"k={chosen} was asked for (fit score {score:.2f}, stability {stability[chosen]:.2f})."
+        return _forced_reason(chosen, score, stability[chosen], found_again)
     if merged is not None and merged < chosen:
         reason = (
             f"k={merged}: the best fit of the candidates that refits on subsamples reproduce has {chosen} components "
@@ -577,6 +582,18 @@ def k_reason(
         how = "about as well" if alternative == chosen + 1 else "worse"
         reason += f"; k={chosen + 1} fits {how} ({-fits[chosen + 1].icl / n:.2f})"
     return reason + _scan_stop(fits, stopped) + "."
+
+
+def _forced_reason(k: int, score: float, agreement: float, found_again: float | None) -> str:
+    """k=10 was asked for: its split against the bar a chosen k passes, and the segments' stability apart."""
+    against = "under" if agreement < STABLE else "above"
+    reason = (
+        f"k={k} was asked for (fit score {score:.2f}); refits on subsamples reproduce its split at "
+        f"{agreement:.2f} (adjusted Rand), {against} the {STABLE:.2f} a chosen k needs"
+    )
+    if found_again is not None and k > 1:
+        reason += f"; its segments are found again at {found_again:.2f} on average (the report's stability)"
+    return reason + "."
 
 
 def _scan_stop(fits: dict[int, Mixture], stopped: bool) -> str:

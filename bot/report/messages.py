@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from segmentation.clustering import STABLE
 from segmentation.profiles import UNSTABLE
 
 # Report
@@ -48,11 +49,12 @@ K_TIE_CLI = "To see {other} segments, run again with --k {other}."
 K_TIE_SLACK = "Use the *Show {other} segments* button to see the other."
 SHOW_ALTERNATIVE = "Show {other} segments"
 
-# Stability in words, from the top: (lowest score for the word, word). "unstable" starts where the engine's
-# confidence note does, so a segment is never "fairly stable" above a note calling it unstable.
+# Stability in words, from the top: (lowest score for the word, word). "stable" starts at the bar the choice of k
+# holds a k to (a forced k of 0.71 is not "stable" beside an engine note saying 0.80 is needed); "unstable" starts
+# where the engine's confidence note does, so a segment is never "fairly stable" above a note calling it unstable.
 STABILITY_WORDS: tuple[tuple[float, str], ...] = (
     (0.85, "very stable"),
-    (0.7, "stable"),
+    (STABLE, "stable"),
     (UNSTABLE, "fairly stable"),
     (0.0, "unstable"),
 )

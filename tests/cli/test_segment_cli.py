@@ -13,6 +13,7 @@ import pytest
 
 from bot.cli import main
 from tests.cli.imports import imported_by
+from tests.targeting.public_tables import shared_file
 
 SAMPLE = Path(__file__).resolve().parents[2] / "bot" / "samples" / "sample_audience.csv"
 
@@ -303,3 +304,18 @@ def test_a_folder_without_labels_out_says_how_a_folder_is_read(
     err = capsys.readouterr().err
     assert err.startswith(f"segbot: {tmp_path} is a folder: Segbot reads a folder as the CSV or Parquet partitions")
     assert err.rstrip().endswith("to segment one file, give its path.")
+
+
+def test_a_forced_k_under_the_stability_bar_is_not_called_stable(capsys: pytest.CaptureFixture[str]) -> None:
+    """Mall customers with --k 10 (outside review): the report said "stable (stability 0.71 of 1)" while a chosen k
+    needs 0.80, and its engine note gave another figure, 0.68, under the same word "stability"."""
+    mall = shared_file("mall_customers", "Mall_Customers.csv")
+    assert main(["segment", str(mall), "--k", "10", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    agreement, stability = data["k_stability"]["10"], data["stability"]
+    assert agreement < 0.8 and stability < 0.8
+    assert f"its split at {agreement:.2f} (adjusted Rand), under the 0.80 a chosen k needs" in data["k_reason"]
+    assert f"its segments are found again at {stability:.2f} on average" in data["k_reason"]
+    assert main(["segment", str(mall), "--k", "10"]) == 0
+    headline = capsys.readouterr().out.splitlines()[0]
+    assert headline.endswith(f"fairly stable (stability {stability:.2f} of 1)"), headline

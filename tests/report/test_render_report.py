@@ -64,7 +64,9 @@ def test_equal_medians_say_which_way_the_segment_leans() -> None:
     assert "• Median Kidhome: *1* vs 0 overall" in text
 
 
-@pytest.mark.parametrize(("stability", "word"), [(0.53, "unstable"), (0.6, "fairly stable"), (0.75, "stable")])
+@pytest.mark.parametrize(
+    ("stability", "word"), [(0.53, "unstable"), (0.6, "fairly stable"), (0.75, "fairly stable"), (0.82, "stable")]
+)
 def test_the_stability_word_agrees_with_the_engines_confidence_note(stability: float, word: str) -> None:
     data = summary(2)
     data["segments"][0]["stability"] = stability
